@@ -1,0 +1,92 @@
+package app.homeroom;
+
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A refusal the caller should see, with its HTTP status. The same error crosses the event bus as
+ * {@code message.fail(status, message)} (the bridge turns it into an {@code err} frame with that failureCode)
+ * and comes back to HTTP through {@link #from(Throwable)}, so REST and bridge callers get the same answer.
+ */
+public class ApiError extends RuntimeException {
+
+  private final int status;
+  private final String code;
+
+  public ApiError(int status, String code, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", getMessage()));
+  }
+
+  public static ApiError badRequest(String message) {
+    return new ApiError(400, "bad_request", message);
+  }
+
+  public static ApiError unauthorized(String message) {
+    return new ApiError(401, "unauthorized", message);
+  }
+
+  public static ApiError forbidden(String message) {
+    return new ApiError(403, "forbidden", message);
+  }
+
+  public static ApiError notFound(String message) {
+    return new ApiError(404, "not_found", message);
+  }
+
+  public static ApiError conflict(String message) {
+    return new ApiError(409, "conflict", message);
+  }
+
+  public static ApiError tooManyRequests(String message) {
+    return new ApiError(429, "too_many_requests", message);
+  }
+
+  public static ApiError unavailable(String message) {
+    return new ApiError(503, "unavailable", message);
+  }
+
+  public static String codeFor(int status) {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 409 -> "conflict";
+      case 413 -> "payload_too_large";
+      case 415 -> "unsupported_media_type";
+      case 429 -> "too_many_requests";
+      case 503 -> "unavailable";
+      default -> status >= 500 ? "internal" : "bad_request";
+    };
+  }
+
+  /** Any failure as an ApiError: our own as is, event-bus failures by their code, anything else as a 500. */
+  public static ApiError from(Throwable t) {
+    if (t instanceof ApiError e) {
+      return e;
+    }
+    if (t instanceof ReplyException re) {
+      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() >= 400 && re.failureCode() < 600) {
+        return new ApiError(re.failureCode(), codeFor(re.failureCode()), re.getMessage());
+      }
+      return unavailable("The chat service did not answer; try again");
+    }
+    return new ApiError(500, "internal", "Something went wrong on our side");
+  }
+}

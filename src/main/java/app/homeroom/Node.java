@@ -1,0 +1,171 @@
+package app.homeroom;
+
+import app.homeroom.chat.ChatVerticle;
+import app.homeroom.config.HomeroomConfig;
+import app.homeroom.db.DbTarget;
+import app.homeroom.db.EmbeddedDatabase;
+import app.homeroom.db.Migrations;
+import app.homeroom.db.StartupException;
+import app.homeroom.http.HttpVerticle;
+import app.homeroom.seed.DemoSchool;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One running Homeroom node: its database (embedded or external, migrated), its clustered Vert.x and its
+ * verticles. {@link Main} starts one; tests start several in one JVM through the same {@link #start}.
+ *
+ * <p>{@link #start} and {@link #stop} block: call them from a main or test thread, never from an event loop.
+ */
+public final class Node implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  private static final long START_TIMEOUT_SECONDS = 120;
+
+  private final Vertx vertx;
+  private final EmbeddedDatabase embedded;
+  private final NodeContext context;
+  private final int httpPort;
+
+  private Node(Vertx vertx, EmbeddedDatabase embedded, NodeContext context, int httpPort) {
+    this.vertx = vertx;
+    this.embedded = embedded;
+    this.context = context;
+    this.httpPort = httpPort;
+  }
+
+  public static Node start(HomeroomConfig config) {
+    EmbeddedDatabase embedded = null;
+    Vertx vertx = null;
+    try {
+      DbTarget db;
+      if (config.db().embedded()) {
+        embedded = EmbeddedDatabase.startOrJoin(config.db().embeddedPort(), Path.of(config.db().dataDir()));
+        db = embedded.target();
+      } else {
+        db = DbTarget.fromConfig(config.db());
+      }
+      Migrations.migrate(db);
+      String sessionKey = Bootstrap.sessionKey(db, config);
+      Bootstrap.firstAdmin(db, config);
+      if (config.demo()) {
+        DemoSchool.seed(db);
+      }
+      NodeContext context = new NodeContext(config, db, sessionKey);
+
+      vertx = await(Vertx.builder()
+          .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(0)))
+          .withClusterManager(new HazelcastClusterManager(hazelcast(config.cluster())))
+          .buildClustered(), "join the cluster '" + config.cluster().name() + "'");
+
+      await(vertx.deployVerticle(() -> new ChatVerticle(context),
+          new DeploymentOptions().setInstances(2).setThreadingModel(ThreadingModel.EVENT_LOOP)), "start the chat service");
+      HttpVerticle[] first = new HttpVerticle[1];
+      await(vertx.deployVerticle(() -> {
+        HttpVerticle v = new HttpVerticle(context);
+        if (first[0] == null) {
+          first[0] = v;
+        }
+        return v;
+      }, new DeploymentOptions().setInstances(config.http().instances())), "listen for HTTP");
+      return new Node(vertx, embedded, context, first[0].actualPort());
+    } catch (RuntimeException e) {
+      if (vertx != null) {
+        closeQuietly(vertx);
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public NodeContext context() {
+    return context;
+  }
+
+  /** Closes sockets and servers, leaves the cluster, closes the pool, then stops the embedded database. */
+  public void stop() {
+    closeQuietly(vertx);
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /**
+   * Hazelcast from vertx-hazelcast's own config (it keeps the {@code __vertx.*} structures), joined over TCP/IP to
+   * listed members (one host:port each); no multicast, no auto-detection, no phone-home.
+   */
+  static Config hazelcast(HomeroomConfig.Cluster cluster) {
+    Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName(cluster.name());
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    hz.setProperty("hazelcast.local.localAddress", cluster.host());
+    NetworkConfig net = hz.getNetworkConfig();
+    net.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(20);
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return hz;
+  }
+
+  private static <T> T await(Future<T> future, String what) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof BindException || (cause != null && cause.getMessage() != null
+          && cause.getMessage().toLowerCase().contains("address already in use"))) {
+        throw new StartupException("could not " + what + ": the port is already in use (set HOMEROOM_HTTP_PORT to a free port)", cause);
+      }
+      throw new StartupException("could not " + what + ": " + StartupException.rootMessage(cause), cause);
+    } catch (TimeoutException e) {
+      throw new StartupException("could not " + what + " within " + START_TIMEOUT_SECONDS + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while trying to " + what);
+    }
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+  }
+}

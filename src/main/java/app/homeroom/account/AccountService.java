@@ -1,0 +1,258 @@
+package app.homeroom.account;
+
+import app.homeroom.ApiError;
+import app.homeroom.bus.Identity;
+import app.homeroom.chat.ChatService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Accounts and the student roster: login (bcrypt off the event loop, repeated failures slowed down
+ * cluster-wide), the signed-in user, creating and listing students.
+ */
+public final class AccountService {
+
+  /** Failures allowed before each further attempt must wait. */
+  public static final int FREE_FAILURES = 5;
+  /** Failures older than this are forgotten. */
+  public static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
+  public static final Duration MAX_LOCKOUT = Duration.ofMinutes(5);
+
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+  private static final Pattern ROLL_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$");
+  private static final String USER_COLUMNS = "id, role, name, email, roll_id, class_name";
+
+  private final Vertx vertx;
+  private final Pool pool;
+
+  public AccountService(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
+  }
+
+  /** The user for these credentials; 401 when wrong, 429 (with {@link ApiError} retry hint) while slowed down. */
+  public Future<JsonObject> login(String email, String password) {
+    String key = email.trim().toLowerCase(Locale.ROOT);
+    return pool.preparedQuery("select failures, last_failed_at from login_failures where account_key = $1")
+        .execute(Tuple.of(key))
+        .compose(rows -> {
+          if (rows.size() == 1) {
+            Row r = rows.iterator().next();
+            long wait = secondsToWait(r.getInteger("failures"), r.getOffsetDateTime("last_failed_at"));
+            if (wait > 0) {
+              return Future.failedFuture(new RetryLater(wait));
+            }
+          }
+          return pool.preparedQuery("select " + USER_COLUMNS + ", password_hash from users where lower(email) = $1")
+              .execute(Tuple.of(key));
+        })
+        .compose(rows -> {
+          Row row = rows.size() == 1 ? rows.iterator().next() : null;
+          String hash = row == null ? null : row.getString("password_hash");
+          return vertx.executeBlocking(() -> Passwords.verify(password, hash), false)
+              .compose(ok -> ok && row != null
+                  ? pool.preparedQuery("delete from login_failures where account_key = $1").execute(Tuple.of(key))
+                      .map(v -> userJson(row))
+                  : recordFailure(key));
+        });
+  }
+
+  private Future<JsonObject> recordFailure(String key) {
+    return pool.preparedQuery("""
+            insert into login_failures (account_key, failures, last_failed_at) values ($1, 1, now())
+            on conflict (account_key) do update set
+              failures = case when login_failures.last_failed_at < now() - make_interval(secs => $2)
+                              then 1 else login_failures.failures + 1 end,
+              last_failed_at = now()""")
+        .execute(Tuple.of(key, (double) FAILURE_WINDOW.toSeconds()))
+        .compose(v -> Future.failedFuture(ApiError.unauthorized("Wrong email or password")));
+  }
+
+  /** Seconds until the next attempt is allowed: 0 for the first few failures, then doubling, capped. */
+  static long secondsToWait(int failures, OffsetDateTime lastFailedAt) {
+    long since = Duration.between(lastFailedAt, OffsetDateTime.now()).toSeconds();
+    if (failures < FREE_FAILURES || since >= FAILURE_WINDOW.toSeconds()) {
+      return 0;
+    }
+    long delay = Math.min(1L << Math.min(failures - FREE_FAILURES, 20), MAX_LOCKOUT.toSeconds());
+    return Math.max(0, delay - since);
+  }
+
+  /** A 429 that says when to come back. */
+  public static final class RetryLater extends ApiError {
+    private final long seconds;
+
+    RetryLater(long seconds) {
+      super(429, "too_many_requests", "Too many failed sign-ins; try again in " + seconds + " s");
+      this.seconds = seconds;
+    }
+
+    public long seconds() {
+      return seconds;
+    }
+  }
+
+  public Future<JsonObject> me(Identity who) {
+    return pool.preparedQuery("select " + USER_COLUMNS + " from users where id = $1").execute(Tuple.of(who.userId()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiError.unauthorized("This account no longer exists");
+          }
+          return userJson(rows.iterator().next());
+        });
+  }
+
+  /** Creates a student; a password is generated (and returned once) when none is given. Admins only. */
+  public Future<JsonObject> createStudent(Identity actor, JsonObject req) {
+    if (!actor.isAdmin()) {
+      return Future.failedFuture(ApiError.forbidden("Only staff can add students"));
+    }
+    String name;
+    String email;
+    String rollId;
+    String className;
+    String given;
+    try {
+      name = text(req, "name", 200);
+      email = text(req, "email", 320).toLowerCase(Locale.ROOT);
+      rollId = text(req, "rollId", 64);
+      className = text(req, "className", 64);
+      given = app.homeroom.Params.optionalString(req, "password");
+      if (!EMAIL.matcher(email).matches()) {
+        throw ApiError.badRequest("'email' is not an email address");
+      }
+      if (!ROLL_ID.matcher(rollId).matches()) {
+        throw ApiError.badRequest("'rollId' may hold letters, digits, spaces and . _ / -");
+      }
+      if (given != null && Passwords.problem(given) != null) {
+        throw ApiError.badRequest(Passwords.problem(given));
+      }
+    } catch (ApiError e) {
+      return Future.failedFuture(e);
+    }
+    String password = given != null ? given : Passwords.generate(12);
+    return vertx.executeBlocking(() -> Passwords.hash(password), false)
+        .compose(hash -> pool.preparedQuery("""
+                insert into users (role, name, email, password_hash, roll_id, class_name)
+                values ('student', $1, $2, $3, $4, $5) returning id, name, email, roll_id, class_name""")
+            .execute(Tuple.of(name, email, hash, rollId, className)))
+        .recover(err -> {
+          if (err instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+            String c = pg.getConstraint() == null ? "" : pg.getConstraint();
+            return Future.failedFuture(ApiError.conflict(c.contains("roll")
+                ? "Roll ID " + rollId + " is already taken" : "Email " + email + " is already registered"));
+          }
+          return Future.failedFuture(err);
+        })
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          JsonObject student = new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))
+              .put("email", r.getString("email")).put("rollId", r.getString("roll_id"))
+              .put("className", r.getString("class_name")).putNull("conversationId").putNull("conversationStatus")
+              .putNull("lastMessageAt");
+          JsonObject out = new JsonObject().put("student", student);
+          if (given == null) {
+            out.put("password", password);
+          }
+          return out;
+        });
+  }
+
+  /** The roster (R2.1, R2.2): latest activity first, then by name; {@code q} matches name, email or roll ID. */
+  public Future<JsonObject> listStudents(Identity actor, String q, String className, int limit, int offset) {
+    if (!actor.isAdmin()) {
+      return Future.failedFuture(ApiError.forbidden("Only staff can list students"));
+    }
+    String pattern = q == null || q.isBlank() ? null : "%" + likeEscape(q.trim().toLowerCase(Locale.ROOT)) + "%";
+    String cls = className == null || className.isBlank() ? null : className.trim();
+    return pool.preparedQuery("""
+            select u.id, u.name, u.email, u.roll_id, u.class_name, c.id as conversation_id, c.status,
+                   c.last_message_at, count(*) over () as total
+              from users u left join conversations c on c.student_id = u.id
+             where u.role = 'student'
+               and ($1::text is null or u.class_name = $1)
+               and ($2::text is null or lower(u.name) like $2 or lower(u.email) like $2 or lower(u.roll_id) like $2)
+             order by c.last_message_at desc nulls last, lower(u.name), u.id
+             limit $3 offset $4""")
+        .execute(Tuple.of(cls, pattern, limit, offset))
+        .map(rows -> {
+          JsonArray students = new JsonArray();
+          long total = 0;
+          for (Row r : rows) {
+            total = r.getLong("total");
+            students.add(new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))
+                .put("email", r.getString("email")).put("rollId", r.getString("roll_id"))
+                .put("className", r.getString("class_name")).put("conversationId", r.getLong("conversation_id"))
+                .put("conversationStatus", r.getString("status"))
+                .put("lastMessageAt", ChatService.iso(r.getOffsetDateTime("last_message_at"))));
+          }
+          if (rows.size() == 0 && offset > 0) {
+            // Past the end: still report the real total.
+            return new JsonObject().put("students", students).putNull("total");
+          }
+          return new JsonObject().put("students", students).put("total", total);
+        });
+  }
+
+  /** A student, for an admin or for that student. */
+  public Future<JsonObject> student(Identity actor, long studentId) {
+    if (!actor.isAdmin() && actor.userId() != studentId) {
+      return Future.failedFuture(ApiError.notFound("No such student"));
+    }
+    return pool.preparedQuery("select " + USER_COLUMNS + " from users where id = $1 and role = 'student'")
+        .execute(Tuple.of(studentId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiError.notFound("No such student");
+          }
+          return userJson(rows.iterator().next());
+        });
+  }
+
+  public Future<JsonArray> classes(Identity actor) {
+    if (!actor.isAdmin()) {
+      return Future.failedFuture(ApiError.forbidden("Only staff can list classes"));
+    }
+    return pool.query("select distinct class_name from users where role = 'student' order by class_name").execute()
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> out.add(r.getString(0)));
+          return out;
+        });
+  }
+
+  public static JsonObject userJson(Row r) {
+    JsonObject u = new JsonObject().put("id", r.getLong("id")).put("role", r.getString("role"))
+        .put("name", r.getString("name")).put("email", r.getString("email"));
+    if (r.getString("roll_id") != null) {
+      u.put("rollId", r.getString("roll_id")).put("className", r.getString("class_name"));
+    }
+    return u;
+  }
+
+  private static String text(JsonObject req, String field, int max) {
+    String v = app.homeroom.Params.requireString(req, field).trim();
+    if (v.isEmpty()) {
+      throw ApiError.badRequest("'" + field + "' cannot be empty");
+    }
+    if (v.codePointCount(0, v.length()) > max) {
+      throw ApiError.badRequest("'" + field + "' can be at most " + max + " characters");
+    }
+    return v;
+  }
+
+  private static String likeEscape(String s) {
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+}

@@ -1,0 +1,86 @@
+package app.homeroom.bus;
+
+import io.vertx.ext.bridge.PermittedOptions;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Every event-bus address Homeroom uses, in one place, with who may use it and what its body is. The SockJS
+ * bridge's permitted lists are generated from this enum ({@link #inboundPermitted()}, {@link #outboundPermitted()}),
+ * never typed twice. Grammar: commands are imperative ({@code chat.message.send}), events past tense
+ * ({@code chat.message.created}, carried as the {@code type} of a body on an inbox address).
+ */
+public enum Address {
+
+  /** Body {@code {studentId}}; reply {@code {conversation, created}}. Admins only. Creates the room if missing (R1.1). */
+  CONVERSATION_OPEN("chat.conversation.open", Kind.CLIENT_COMMAND),
+
+  /** Body {@code {conversationId, clientMsgId, body}}; reply {@code {message, duplicate}} only after commit (R3.3). */
+  MESSAGE_SEND("chat.message.send", Kind.CLIENT_COMMAND),
+
+  /** Body {@code {conversationId, before?, after?, limit?}}; reply {@code {messages, hasMore}} (R3.4, catch-up). */
+  MESSAGES_FETCH("chat.messages.fetch", Kind.CLIENT_COMMAND),
+
+  /** {@code user.<id>}: one user's personal inbox of events; only that user may register on it. */
+  USER_INBOX("user.", Kind.CLIENT_INBOX_PREFIX),
+
+  /** Every admin's shared inbox of events (the admin team shares all conversations); admins only. */
+  ADMIN_INBOX("role.admin", Kind.CLIENT_INBOX);
+
+  /** Who may touch an address from a browser. */
+  public enum Kind {
+    /** Browsers may SEND (request/reply) to it; nobody may PUBLISH to it from a browser. */
+    CLIENT_COMMAND,
+    /** Browsers may REGISTER on it (subject to the bridge hook's identity check). */
+    CLIENT_INBOX,
+    /** Browsers may REGISTER on {@code prefix + their own id}. */
+    CLIENT_INBOX_PREFIX,
+    /** Never reachable from a browser. */
+    INTERNAL
+  }
+
+  private final String address;
+  private final Kind kind;
+
+  Address(String address, Kind kind) {
+    this.address = address;
+    this.kind = kind;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The personal inbox of one user. */
+  public static String userInbox(long userId) {
+    return USER_INBOX.address + userId;
+  }
+
+  /** Addresses browsers may SEND to. */
+  public static List<PermittedOptions> inboundPermitted() {
+    return Arrays.stream(values())
+        .filter(a -> a.kind == Kind.CLIENT_COMMAND)
+        .map(a -> new PermittedOptions().setAddress(a.address))
+        .toList();
+  }
+
+  /** Addresses browsers may REGISTER on (before the hook narrows them to the caller's own). */
+  public static List<PermittedOptions> outboundPermitted() {
+    return Arrays.stream(values())
+        .filter(a -> a.kind == Kind.CLIENT_INBOX || a.kind == Kind.CLIENT_INBOX_PREFIX)
+        .map(a -> new PermittedOptions().setAddressRegex(
+            a.kind == Kind.CLIENT_INBOX ? Pattern.quote(a.address) : Pattern.quote(a.address) + "[0-9]{1,18}"))
+        .toList();
+  }
+
+  /** True when a browser may SEND to this exact address. */
+  public static boolean isClientCommand(String address) {
+    return Arrays.stream(values()).anyMatch(a -> a.kind == Kind.CLIENT_COMMAND && a.address.equals(address));
+  }
+}

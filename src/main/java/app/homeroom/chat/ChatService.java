@@ -1,0 +1,236 @@
+package app.homeroom.chat;
+
+import app.homeroom.ApiError;
+import app.homeroom.bus.Identity;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Conversations and messages in PostgreSQL: the rules (who may read or write which conversation, what a valid
+ * message is) and the statements. Every method answers with a {@link Future} and fails with an {@link ApiError}
+ * for anything the caller did wrong; nothing is half-written because each write is one statement.
+ *
+ * <p>Only {@link ChatVerticle} calls the writing methods, so there is one writer of chat data per node.
+ */
+public final class ChatService {
+
+  public static final int MAX_BODY_CHARS = 4000;
+  public static final int DEFAULT_PAGE = 50;
+  public static final int MAX_PAGE = 200;
+
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private static final String CONVERSATION_COLUMNS = "id, student_id, status, created_at, last_seq, last_message_at";
+  private static final String MESSAGE_COLUMNS =
+      "m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.body, m.created_at, u.name as sender_name, u.role as sender_role";
+
+  /**
+   * One statement: take the next sequence from the conversation row (its row lock orders concurrent senders)
+   * and insert, unless this sender already stored this client message id. A racing duplicate fails on the
+   * unique (sender_id, client_msg_id) index and the whole statement, sequence bump included, rolls back.
+   */
+  private static final String INSERT_MESSAGE = """
+      with c as (
+        update conversations set last_seq = last_seq + 1, last_message_at = now()
+         where id = $1 and not exists (select 1 from messages where sender_id = $2 and client_msg_id = $3)
+        returning id, last_seq, last_message_at
+      ), m as (
+        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at)
+        select c.id, c.last_seq, $2, $3, $4, c.last_message_at from c
+        returning *
+      )
+      select %s from m join users u on u.id = m.sender_id
+      """.formatted(MESSAGE_COLUMNS);
+
+  private static final String SELECT_BY_CLIENT_ID =
+      "select " + MESSAGE_COLUMNS + " from messages m join users u on u.id = m.sender_id where m.sender_id = $1 and m.client_msg_id = $2";
+
+  private final Pool pool;
+
+  public ChatService(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The result of a send: the stored message, whether it was already stored, and whose conversation it is. */
+  public record Sent(JsonObject message, boolean duplicate, long studentId) {}
+
+  /** The result of opening a conversation. */
+  public record Opened(JsonObject conversation, boolean created) {}
+
+  /** Opens the student's conversation, creating it when there is none (R1.1). Admins only; idempotent. */
+  public Future<Opened> openConversation(Identity actor, long studentId) {
+    if (!actor.isAdmin()) {
+      return Future.failedFuture(ApiError.forbidden("Only staff can start conversations"));
+    }
+    return pool.preparedQuery("""
+            insert into conversations (student_id, created_by)
+            select id, $2 from users where id = $1 and role = 'student'
+            on conflict (student_id) do nothing
+            returning %s""".formatted(CONVERSATION_COLUMNS))
+        .execute(Tuple.of(studentId, actor.userId()))
+        .compose(rows -> {
+          if (rows.size() == 1) {
+            return Future.succeededFuture(new Opened(conversationJson(rows.iterator().next()), true));
+          }
+          return pool.preparedQuery("select " + CONVERSATION_COLUMNS + " from conversations where student_id = $1")
+              .execute(Tuple.of(studentId))
+              .map(existing -> {
+                if (existing.size() == 0) {
+                  throw ApiError.notFound("No such student");
+                }
+                return new Opened(conversationJson(existing.iterator().next()), false);
+              });
+        });
+  }
+
+  /** Stores a message (R3.3) once per (sender, clientMsgId); a retry answers with the stored row. */
+  public Future<Sent> sendMessage(Identity actor, long conversationId, UUID clientMsgId, String body) {
+    try {
+      validateBody(body);
+    } catch (ApiError e) {
+      return Future.failedFuture(e);
+    }
+    return conversationFor(actor, conversationId).compose(conversation -> {
+      long studentId = conversation.getLong("studentId");
+      return pool.preparedQuery(INSERT_MESSAGE)
+          .execute(Tuple.of(conversationId, actor.userId(), clientMsgId, body))
+          .compose(rows -> rows.size() == 1
+              ? Future.succeededFuture(new Sent(messageJson(rows.iterator().next()), false, studentId))
+              : existing(actor, conversationId, clientMsgId, studentId))
+          .recover(err -> err instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+              ? existing(actor, conversationId, clientMsgId, studentId)
+              : Future.failedFuture(err));
+    });
+  }
+
+  private Future<Sent> existing(Identity actor, long conversationId, UUID clientMsgId, long studentId) {
+    return pool.preparedQuery(SELECT_BY_CLIENT_ID).execute(Tuple.of(actor.userId(), clientMsgId)).map(rows -> {
+      if (rows.size() == 0) {
+        // The conversation row vanished between the check and the insert: nothing was stored.
+        throw ApiError.notFound("No such conversation");
+      }
+      JsonObject message = messageJson(rows.iterator().next());
+      if (message.getLong("conversationId") != conversationId) {
+        throw ApiError.conflict("This clientMsgId was already used for another conversation");
+      }
+      return new Sent(message, true, studentId);
+    });
+  }
+
+  /**
+   * A page of history (R3.4): with {@code after}, the messages after that sequence (catch-up); otherwise the
+   * page just before {@code before} (the newest page when null). Always in ascending sequence.
+   */
+  public Future<JsonObject> fetchMessages(Identity actor, long conversationId, Long before, Long after, int limit) {
+    if (before != null && after != null) {
+      return Future.failedFuture(ApiError.badRequest("Give 'before' or 'after', not both"));
+    }
+    if ((before != null && before < 0) || (after != null && after < 0)) {
+      return Future.failedFuture(ApiError.badRequest("'before' and 'after' must not be negative"));
+    }
+    return conversationFor(actor, conversationId).compose(conversation -> {
+      String sql;
+      Tuple args;
+      if (after != null) {
+        sql = "select " + MESSAGE_COLUMNS + " from messages m join users u on u.id = m.sender_id"
+            + " where m.conversation_id = $1 and m.seq > $2 order by m.seq asc limit $3";
+        args = Tuple.of(conversationId, after, limit + 1);
+      } else {
+        sql = "select " + MESSAGE_COLUMNS + " from messages m join users u on u.id = m.sender_id"
+            + " where m.conversation_id = $1 and m.seq < $2 order by m.seq desc limit $3";
+        args = Tuple.of(conversationId, before == null ? Long.MAX_VALUE : before, limit + 1);
+      }
+      return pool.preparedQuery(sql).execute(args).map(rows -> page(rows, limit, after == null));
+    });
+  }
+
+  /** The conversation, if the actor may see it: any admin, or its own student. Others get 404 (no probing). */
+  public Future<JsonObject> conversationFor(Identity actor, long conversationId) {
+    return pool.preparedQuery("select " + CONVERSATION_COLUMNS + " from conversations where id = $1")
+        .execute(Tuple.of(conversationId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiError.notFound("No such conversation");
+          }
+          JsonObject conversation = conversationJson(rows.iterator().next());
+          if (!actor.isAdmin() && conversation.getLong("studentId") != actor.userId()) {
+            throw ApiError.notFound("No such conversation");
+          }
+          return conversation;
+        });
+  }
+
+  /** The student's own conversation, or null when staff have not started one yet. */
+  public Future<JsonObject> conversationOfStudent(long studentId) {
+    return pool.preparedQuery("select " + CONVERSATION_COLUMNS + " from conversations where student_id = $1")
+        .execute(Tuple.of(studentId))
+        .map(rows -> rows.size() == 0 ? null : conversationJson(rows.iterator().next()));
+  }
+
+  static void validateBody(String body) {
+    if (body == null || body.isBlank()) {
+      throw ApiError.badRequest("A message cannot be empty");
+    }
+    if (body.codePointCount(0, body.length()) > MAX_BODY_CHARS) {
+      throw ApiError.badRequest("A message can be at most " + MAX_BODY_CHARS + " characters");
+    }
+    if (body.indexOf('\u0000') >= 0) {
+      throw ApiError.badRequest("A message cannot contain NUL characters");
+    }
+  }
+
+  private static JsonObject page(RowSet<Row> rows, int limit, boolean descending) {
+    List<JsonObject> list = new ArrayList<>();
+    for (Row row : rows) {
+      list.add(messageJson(row));
+    }
+    boolean hasMore = list.size() > limit;
+    if (hasMore) {
+      list = list.subList(0, limit);
+    }
+    if (descending) {
+      list = new ArrayList<>(list);
+      Collections.reverse(list);
+    }
+    return new JsonObject().put("messages", new JsonArray(new ArrayList<>(list))).put("hasMore", hasMore);
+  }
+
+  public static JsonObject conversationJson(Row row) {
+    return new JsonObject()
+        .put("id", row.getLong("id"))
+        .put("studentId", row.getLong("student_id"))
+        .put("status", row.getString("status"))
+        .put("createdAt", iso(row.getOffsetDateTime("created_at")))
+        .put("lastSeq", row.getLong("last_seq"))
+        .put("lastMessageAt", iso(row.getOffsetDateTime("last_message_at")));
+  }
+
+  public static JsonObject messageJson(Row row) {
+    return new JsonObject()
+        .put("id", row.getLong("id"))
+        .put("conversationId", row.getLong("conversation_id"))
+        .put("seq", row.getLong("seq"))
+        .put("senderId", row.getLong("sender_id"))
+        .put("senderRole", row.getString("sender_role"))
+        .put("senderName", row.getString("sender_name"))
+        .put("clientMsgId", row.getUUID("client_msg_id").toString())
+        .put("body", row.getString("body"))
+        .put("createdAt", iso(row.getOffsetDateTime("created_at")));
+  }
+
+  public static String iso(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}

@@ -1,0 +1,300 @@
+package app.homeroom.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration of one node, validated. Loaded from {@code conf/config.json} (or the file given with
+ * {@code --config}), then overridden by the environment variables of {@link #ENV}: every key a node needs can
+ * be set either way, so the same jar runs on a laptop, in CI and in a container.
+ */
+public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin admin, boolean demo) {
+
+  public record Http(String host, int port, int instances, List<String> allowedOrigins, String webroot) {}
+
+  /** {@code url == null} means: run the embedded PostgreSQL on {@code embeddedPort} with data in {@code dataDir}. */
+  public record Db(String url, String user, String password, int poolSize, int embeddedPort, String dataDir) {
+    public boolean embedded() {
+      return url == null;
+    }
+  }
+
+  public record Cluster(String name, String host, int port, List<String> members) {}
+
+  public record Auth(String jwtSecret, int sessionHours, boolean cookieSecure) {}
+
+  public record Admin(String email, String password) {}
+
+  /** Environment variable → JSON path in the config file. README.md documents the same table. */
+  public static final Map<String, String> ENV = envTable();
+
+  private static Map<String, String> envTable() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("HOMEROOM_HTTP_HOST", "http.host");
+    m.put("HOMEROOM_HTTP_PORT", "http.port");
+    m.put("HOMEROOM_HTTP_INSTANCES", "http.instances");
+    m.put("HOMEROOM_ALLOWED_ORIGINS", "http.allowedOrigins");
+    m.put("HOMEROOM_WEBROOT", "http.webroot");
+    m.put("HOMEROOM_DB_URL", "db.url");
+    m.put("HOMEROOM_DB_USER", "db.user");
+    m.put("HOMEROOM_DB_PASSWORD", "db.password");
+    m.put("HOMEROOM_DB_POOL_SIZE", "db.poolSize");
+    m.put("HOMEROOM_DB_EMBEDDED_PORT", "db.embedded.port");
+    m.put("HOMEROOM_DATA_DIR", "db.embedded.dataDir");
+    m.put("HOMEROOM_CLUSTER_NAME", "cluster.name");
+    m.put("HOMEROOM_CLUSTER_HOST", "cluster.host");
+    m.put("HOMEROOM_CLUSTER_PORT", "cluster.port");
+    m.put("HOMEROOM_CLUSTER_MEMBERS", "cluster.members");
+    m.put("HOMEROOM_JWT_SECRET", "auth.jwtSecret");
+    m.put("HOMEROOM_SESSION_HOURS", "auth.sessionHours");
+    m.put("HOMEROOM_COOKIE_SECURE", "auth.cookieSecure");
+    m.put("HOMEROOM_ADMIN_EMAIL", "admin.email");
+    m.put("HOMEROOM_ADMIN_PASSWORD", "admin.password");
+    m.put("HOMEROOM_DEMO", "demo");
+    return Map.copyOf(m);
+  }
+
+  /** Reads the file (or the built-in defaults when {@code file} is null and conf/config.json is absent) and the environment. */
+  public static HomeroomConfig load(Path file, Map<String, String> env) {
+    JsonObject json = defaults();
+    Path path = file != null ? file : Path.of("conf", "config.json");
+    if (Files.exists(path)) {
+      try {
+        merge(json, new JsonObject(Files.readString(path, StandardCharsets.UTF_8)));
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + path + ": " + e.getMessage());
+      } catch (DecodeException e) {
+        throw new ConfigException("config file " + path + " is not valid JSON: " + e.getMessage());
+      }
+    } else if (file != null) {
+      throw new ConfigException("config file " + path + " does not exist");
+    }
+    applyEnv(json, env);
+    return fromJson(json);
+  }
+
+  /** The defaults shipped inside the jar, so the jar runs from any folder. */
+  public static JsonObject defaults() {
+    try (InputStream in = HomeroomConfig.class.getResourceAsStream("/conf/config.json")) {
+      if (in == null) {
+        throw new IllegalStateException("conf/config.json missing from the classpath");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void applyEnv(JsonObject json, Map<String, String> env) {
+    ENV.forEach((var, path) -> {
+      String value = env.get(var);
+      if (value == null || value.isBlank()) {
+        return;
+      }
+      String[] parts = path.split("\\.");
+      JsonObject node = json;
+      for (int i = 0; i < parts.length - 1; i++) {
+        JsonObject child = node.getJsonObject(parts[i]);
+        if (child == null) {
+          child = new JsonObject();
+          node.put(parts[i], child);
+        }
+        node = child;
+      }
+      String key = parts[parts.length - 1];
+      if (key.equals("allowedOrigins") || key.equals("members")) {
+        JsonArray list = new JsonArray();
+        Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(list::add);
+        node.put(key, list);
+      } else {
+        node.put(key, value.trim());
+      }
+    });
+  }
+
+  static HomeroomConfig fromJson(JsonObject json) {
+    JsonObject http = obj(json, "http");
+    JsonObject db = obj(json, "db");
+    JsonObject embedded = obj(db, "embedded");
+    JsonObject cluster = obj(json, "cluster");
+    JsonObject auth = obj(json, "auth");
+    JsonObject admin = obj(json, "admin");
+
+    String dbUrl = blankToNull(str(db, "url"));
+    if (dbUrl != null) {
+      checkDbUrl(dbUrl);
+    }
+    List<String> members = strings(cluster, "members");
+    for (String member : members) {
+      checkMember(member);
+    }
+    List<String> origins = strings(http, "allowedOrigins");
+    for (String origin : origins) {
+      checkOrigin(origin);
+    }
+    String jwtSecret = blankToNull(str(auth, "jwtSecret"));
+    if (jwtSecret != null && jwtSecret.length() < 32) {
+      throw new ConfigException("auth.jwtSecret (HOMEROOM_JWT_SECRET) must be at least 32 characters");
+    }
+    String adminEmail = str(admin, "email");
+    if (adminEmail == null || !adminEmail.contains("@")) {
+      throw new ConfigException("admin.email (HOMEROOM_ADMIN_EMAIL) must be an email address");
+    }
+    String adminPassword = blankToNull(str(admin, "password"));
+    if (adminPassword != null && adminPassword.length() < 8) {
+      throw new ConfigException("admin.password (HOMEROOM_ADMIN_PASSWORD) must be at least 8 characters");
+    }
+    return new HomeroomConfig(
+        new Http(nonBlank(http, "host", "http.host"), port(http, "port", "http.port (HOMEROOM_HTTP_PORT)", true),
+            intIn(http, "instances", 1, 64, "http.instances"), origins, blankToNull(str(http, "webroot"))),
+        new Db(dbUrl, str(db, "user"), str(db, "password"), intIn(db, "poolSize", 1, 200, "db.poolSize"),
+            port(embedded, "port", "db.embedded.port (HOMEROOM_DB_EMBEDDED_PORT)", false),
+            nonBlank(embedded, "dataDir", "db.embedded.dataDir (HOMEROOM_DATA_DIR)")),
+        new Cluster(nonBlank(cluster, "name", "cluster.name"), nonBlank(cluster, "host", "cluster.host"),
+            port(cluster, "port", "cluster.port (HOMEROOM_CLUSTER_PORT)", true), members),
+        new Auth(jwtSecret, intIn(auth, "sessionHours", 1, 24 * 30, "auth.sessionHours"), bool(auth, "cookieSecure")),
+        new Admin(adminEmail.trim().toLowerCase(), adminPassword),
+        bool(json, "demo"));
+  }
+
+  public HomeroomConfig withDemo(boolean demo) {
+    return new HomeroomConfig(http, db, cluster, auth, admin, demo);
+  }
+
+  private static void checkDbUrl(String url) {
+    try {
+      URI uri = new URI(url);
+      if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+        throw new ConfigException("db.url (HOMEROOM_DB_URL) must look like postgresql://user:password@host:5432/database, got scheme "
+            + uri.getScheme());
+      }
+      if (uri.getHost() == null) {
+        throw new ConfigException("db.url (HOMEROOM_DB_URL) has no host: use postgresql://user:password@host:5432/database");
+      }
+    } catch (URISyntaxException e) {
+      throw new ConfigException("db.url (HOMEROOM_DB_URL) is not a valid URL: " + e.getMessage());
+    }
+  }
+
+  private static void checkMember(String member) {
+    int colon = member.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new ConfigException("cluster.members entry '" + member + "' must be host:port (one port per entry)");
+    }
+    try {
+      int p = Integer.parseInt(member.substring(colon + 1));
+      if (p < 1 || p > 65535) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new ConfigException("cluster.members entry '" + member + "' must be host:port with one port, not a range");
+    }
+  }
+
+  private static void checkOrigin(String origin) {
+    try {
+      URI uri = new URI(origin);
+      if (uri.getScheme() == null || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())) {
+        throw new URISyntaxException(origin, "expected scheme://host[:port]");
+      }
+    } catch (URISyntaxException e) {
+      throw new ConfigException("http.allowedOrigins entry '" + origin + "' must look like https://school.example.org");
+    }
+  }
+
+  private static JsonObject obj(JsonObject parent, String key) {
+    Object value = parent.getValue(key);
+    if (value == null) {
+      return new JsonObject();
+    }
+    if (!(value instanceof JsonObject o)) {
+      throw new ConfigException("config key '" + key + "' must be an object");
+    }
+    return o;
+  }
+
+  private static String str(JsonObject o, String key) {
+    Object v = o.getValue(key);
+    return v == null ? null : v.toString();
+  }
+
+  private static String nonBlank(JsonObject o, String key, String name) {
+    String v = blankToNull(str(o, key));
+    if (v == null) {
+      throw new ConfigException(name + " must not be empty");
+    }
+    return v;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  private static int port(JsonObject o, String key, String name, boolean allowZero) {
+    int p = intIn(o, key, allowZero ? 0 : 1, 65535, name);
+    return p;
+  }
+
+  private static int intIn(JsonObject o, String key, int min, int max, String name) {
+    String v = str(o, key);
+    try {
+      int i = Integer.parseInt(v == null ? "" : v.trim());
+      if (i < min || i > max) {
+        throw new NumberFormatException();
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + " must be a whole number from " + min + " to " + max + ", got '" + v + "'");
+    }
+  }
+
+  private static boolean bool(JsonObject o, String key) {
+    String v = str(o, key);
+    if (v == null) {
+      return false;
+    }
+    return switch (v.trim().toLowerCase()) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off", "" -> false;
+      default -> throw new ConfigException("'" + key + "' must be true or false, got '" + v + "'");
+    };
+  }
+
+  private static List<String> strings(JsonObject o, String key) {
+    Object v = o.getValue(key);
+    List<String> out = new ArrayList<>();
+    if (v == null) {
+      return out;
+    }
+    if (!(v instanceof JsonArray a)) {
+      throw new ConfigException("'" + key + "' must be a list");
+    }
+    a.forEach(x -> out.add(String.valueOf(x).trim()));
+    return List.copyOf(out);
+  }
+
+  private static void merge(JsonObject into, JsonObject from) {
+    from.forEach(e -> {
+      Object existing = into.getValue(e.getKey());
+      if (existing instanceof JsonObject a && e.getValue() instanceof JsonObject b) {
+        merge(a, b);
+      } else {
+        into.put(e.getKey(), e.getValue());
+      }
+    });
+  }
+}

@@ -1,0 +1,104 @@
+package app.homeroom.http;
+
+import app.homeroom.ApiError;
+import app.homeroom.account.Sessions;
+import app.homeroom.bus.Identity;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * The checks every protected request passes: the Origin (on every transport, not only WebSocket) and the
+ * session cookie. The identity found is stored on the routing context, where REST handlers and the bridge
+ * hook ({@code SockJSSocket.routingContext()}) read it.
+ */
+final class Guard {
+
+  static final String IDENTITY = "hr.identity";
+
+  private final Sessions sessions;
+  private final List<String> allowedOrigins;
+
+  Guard(Sessions sessions, List<String> allowedOrigins) {
+    this.sessions = sessions;
+    this.allowedOrigins = allowedOrigins;
+  }
+
+  static Identity identity(RoutingContext ctx) {
+    Identity who = ctx.get(IDENTITY);
+    if (who == null) {
+      throw ApiError.unauthorized("Sign in first");
+    }
+    return who;
+  }
+
+  /**
+   * Refuses a request from a foreign origin. Browsers send {@code Origin} on WebSocket handshakes, on every
+   * cross-origin request and on same-origin POSTs; {@code Sec-Fetch-Site} tells the rest. A request with neither
+   * (curl, tests) is not a browser's cross-site request and is judged by its credentials alone.
+   */
+  void checkOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("origin");
+    if (origin != null && !originAllowed(ctx, origin)) {
+      throw ApiError.forbidden("Origin " + origin + " is not allowed");
+    }
+    String site = ctx.request().getHeader("sec-fetch-site");
+    if (origin == null && "cross-site".equals(site)) {
+      throw ApiError.forbidden("Cross-site requests are not allowed");
+    }
+  }
+
+  boolean originAllowed(RoutingContext ctx, String origin) {
+    if (!allowedOrigins.isEmpty()) {
+      return allowedOrigins.contains(origin);
+    }
+    // Same origin: the browser's Origin names the host it talks to, as the Host header does.
+    String host = ctx.request().getHeader("host");
+    if (host == null) {
+      return false;
+    }
+    try {
+      URI o = new URI(origin);
+      String authority = o.getPort() == -1 ? o.getHost() : o.getHost() + ":" + o.getPort();
+      return ("http".equals(o.getScheme()) || "https".equals(o.getScheme())) && host.equalsIgnoreCase(authority);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** Route handler: origin check for everything, then the session for everything but login. */
+  void handle(RoutingContext ctx, boolean requireSession) {
+    try {
+      checkOrigin(ctx);
+    } catch (ApiError e) {
+      Json.fail(ctx, e);
+      return;
+    }
+    Cookie cookie = ctx.request().getCookie(Sessions.COOKIE);
+    if (cookie == null || cookie.getValue().isEmpty()) {
+      if (requireSession) {
+        Json.fail(ctx, ApiError.unauthorized("Sign in first"));
+      } else {
+        ctx.next();
+      }
+      return;
+    }
+    sessions.verify(cookie.getValue()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.put(IDENTITY, ar.result());
+        ctx.next();
+      } else if (requireSession) {
+        Json.fail(ctx, ApiError.unauthorized("Your session has expired; sign in again"));
+      } else {
+        ctx.next();
+      }
+    });
+  }
+
+  static boolean changesState(HttpMethod m) {
+    return m != HttpMethod.GET && m != HttpMethod.HEAD && m != HttpMethod.OPTIONS;
+  }
+}

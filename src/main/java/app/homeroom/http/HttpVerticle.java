@@ -1,0 +1,295 @@
+package app.homeroom.http;
+
+import app.homeroom.ApiError;
+import app.homeroom.NodeContext;
+import app.homeroom.Params;
+import app.homeroom.account.AccountService;
+import app.homeroom.account.Sessions;
+import app.homeroom.bus.Address;
+import app.homeroom.bus.Identity;
+import app.homeroom.chat.ChatService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
+import io.vertx.sqlclient.Pool;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * HTTP for one node (deployed in several instances sharing the port): the REST API under {@code /api}, the SockJS
+ * event-bus bridge at {@code /eventbus}, the web client from {@code webroot} and browser libraries from WebJars.
+ *
+ * <p>Chat commands received over REST are sent on the event bus to {@link app.homeroom.chat.ChatVerticle} with
+ * the caller's identity headers: the same service and rules as the bridge. Sends {@link Address#CONVERSATION_OPEN},
+ * {@link Address#MESSAGE_SEND}, {@link Address#MESSAGES_FETCH}; bridges the inbox addresses to browsers.
+ */
+public class HttpVerticle extends VerticleBase {
+
+  /** Largest REST or xhr_send body. */
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private static final Pattern IMPORT_MAP = Pattern.compile("<script type=\"importmap\">(.*?)</script>", Pattern.DOTALL);
+
+  private final NodeContext node;
+  private AccountService accounts;
+  private ChatService chat;
+  private Sessions sessions;
+  private Guard guard;
+  private HttpServer server;
+  private String contentSecurityPolicy;
+
+  public HttpVerticle(NodeContext node) {
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    Pool pool = node.pool(vertx);
+    accounts = new AccountService(vertx, pool);
+    chat = new ChatService(pool);
+    sessions = new Sessions(vertx, node.sessionKey(), node.config().auth().sessionHours());
+    guard = new Guard(sessions, node.config().http().allowedOrigins());
+    return readIndexPage()
+        .map(html -> contentSecurityPolicy = contentSecurityPolicy(html))
+        .compose(csp -> {
+          server = vertx.createHttpServer(new HttpServerOptions()
+              .setHost(node.config().http().host())
+              .setPort(node.config().http().port())
+              .setCompressionSupported(true)
+              .setMaxWebSocketFrameSize(BridgeHook.MAX_FRAME_BYTES)
+              .setMaxWebSocketMessageSize(BridgeHook.MAX_FRAME_BYTES));
+          return server.requestHandler(router()).listen();
+        });
+  }
+
+  /** Port actually bound (differs from the configured one when that is 0, as in tests). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(this::securityHeaders);
+
+    // The bridge: origin + session checked on every transport's every request, then SockJS.
+    router.route("/eventbus/*").handler(ctx -> guard.handle(ctx, true));
+    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
+        .setRegisterWriteHandler(false)
+        .setHeartbeatInterval(10_000)
+        .setSessionTimeout(20_000)
+        // JSONP exists to cross origins; with a strict origin policy it is only attack surface.
+        .addDisabledTransport(Transport.JSON_P.name());
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(new SockJSBridgeOptions()
+        .setInboundPermitteds(Address.inboundPermitted())
+        .setOutboundPermitteds(Address.outboundPermitted())
+        .setMaxAddressLength(64)
+        .setMaxHandlersPerSocket(64)
+        .setPingTimeout(30_000)
+        .setReplyTimeout(15_000), new BridgeHook()));
+
+    // REST
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    router.post("/api/login").handler(ctx -> guard.handle(ctx, false)).handler(this::login);
+    router.post("/api/logout").handler(ctx -> guard.handle(ctx, false)).handler(this::logout);
+    router.route("/api/*").handler(ctx -> guard.handle(ctx, true));
+    router.get("/api/me").handler(ctx -> Json.respond(ctx, 200,
+        c -> accounts.me(Guard.identity(c)).map(u -> new JsonObject().put("user", u))));
+    router.get("/api/students").handler(this::listStudents);
+    router.post("/api/students").handler(ctx -> Json.respond(ctx, 201,
+        c -> accounts.createStudent(Guard.identity(c), Json.body(c))));
+    router.get("/api/classes").handler(ctx -> Json.respond(ctx, 200,
+        c -> accounts.classes(Guard.identity(c)).map(list -> new JsonObject().put("classes", list))));
+    router.post("/api/students/:studentId/conversation").handler(ctx -> Json.respond(ctx, 200,
+        c -> command(c, Address.CONVERSATION_OPEN,
+            new JsonObject().put("studentId", Params.parseId(c.pathParam("studentId"), "studentId")))));
+    router.get("/api/me/conversation").handler(this::myConversation);
+    router.get("/api/conversations/:id").handler(this::conversation);
+    router.get("/api/conversations/:id/messages").handler(this::messages);
+    router.post("/api/conversations/:id/messages").handler(this::sendMessage);
+    router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));
+
+    // Browser libraries (versioned paths: cache for long) and the client itself.
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars")
+        .setMaxAgeSeconds(365L * 24 * 3600).setDirectoryListing(false));
+    router.getWithRegex("^/(login|student|admin(/.*)?)$").handler(ctx -> ctx.reroute("/index.html"));
+    String webroot = node.config().http().webroot();
+    StaticHandler statics = webroot != null
+        ? StaticHandler.create(FileSystemAccess.ROOT, Path.of(webroot).toAbsolutePath().toString())
+        : StaticHandler.create("webroot");
+    router.route("/*").handler(statics.setCachingEnabled(false).setDirectoryListing(false).setIndexPage("index.html"));
+
+    router.route().failureHandler(ctx -> {
+      int status = ctx.statusCode();
+      Throwable cause = ctx.failure();
+      if (cause == null && status >= 400 && status < 500) {
+        Json.fail(ctx, new ApiError(status, ApiError.codeFor(status),
+            status == 413 ? "Request too large" : status == 404 ? "Not found" : "Bad request"));
+      } else {
+        Json.fail(ctx, cause == null ? new RuntimeException("status " + status) : cause);
+      }
+    });
+    return router;
+  }
+
+  private void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("x-content-type-options", "nosniff")
+        .putHeader("referrer-policy", "same-origin")
+        .putHeader("x-frame-options", "DENY")
+        .putHeader("content-security-policy", contentSecurityPolicy);
+    ctx.next();
+  }
+
+  /** POST /api/login {email, password} → {user} and the session cookie. {@code curl -XPOST -H 'content-type: application/json' -d '{"email":"…","password":"…"}' :8080/api/login} */
+  private void login(RoutingContext ctx) {
+    Json.respond(ctx, 200, c -> {
+      JsonObject body = Json.body(c);
+      String email = Params.requireString(body, "email");
+      String password = Params.requireString(body, "password");
+      if (email.length() > 320 || password.length() > 1024) {
+        throw ApiError.badRequest("Email or password too long");
+      }
+      return accounts.login(email, password).map(user -> {
+        Identity who = new Identity(user.getLong("id"), Identity.Role.parse(user.getString("role")), user.getString("name"));
+        c.response().addCookie(sessionCookie(sessions.issue(who), sessions.maxAgeSeconds()));
+        return new JsonObject().put("user", user);
+      });
+    });
+  }
+
+  private void logout(RoutingContext ctx) {
+    ctx.response().addCookie(sessionCookie("", 0)).setStatusCode(204).end();
+  }
+
+  private Cookie sessionCookie(String value, long maxAge) {
+    return Cookie.cookie(Sessions.COOKIE, value).setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
+        .setSecure(node.config().auth().cookieSecure()).setMaxAge(maxAge);
+  }
+
+  private void listStudents(RoutingContext ctx) {
+    Json.respond(ctx, 200, c -> {
+      int limit = Params.limit(optionalQueryLong(c, "limit"), 50, 200);
+      Long offset = optionalQueryLong(c, "offset");
+      if (offset != null && (offset < 0 || offset > 1_000_000)) {
+        throw ApiError.badRequest("'offset' must be from 0 to 1000000");
+      }
+      String q = c.request().getParam("q");
+      if (q != null && q.length() > 200) {
+        throw ApiError.badRequest("'q' can be at most 200 characters");
+      }
+      return accounts.listStudents(Guard.identity(c), q, c.request().getParam("className"), limit,
+          offset == null ? 0 : offset.intValue());
+    });
+  }
+
+  private void myConversation(RoutingContext ctx) {
+    Json.respond(ctx, 200, c -> {
+      Identity who = Guard.identity(c);
+      if (who.isAdmin()) {
+        throw ApiError.badRequest("Staff have no conversation of their own; open a student's");
+      }
+      return chat.conversationOfStudent(who.userId()).map(conv -> new JsonObject().put("conversation", conv));
+    });
+  }
+
+  private void conversation(RoutingContext ctx) {
+    Json.respond(ctx, 200, c -> {
+      Identity who = Guard.identity(c);
+      long id = Params.parseId(c.pathParam("id"), "id");
+      return chat.conversationFor(who, id).compose(conv -> accounts.student(who, conv.getLong("studentId"))
+          .map(student -> new JsonObject().put("conversation", conv).put("student", student)));
+    });
+  }
+
+  private void messages(RoutingContext ctx) {
+    Json.respond(ctx, 200, c -> {
+      JsonObject req = new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"));
+      for (String p : List.of("before", "after", "limit")) {
+        Long v = optionalQueryLong(c, p);
+        if (v != null) {
+          req.put(p, v);
+        }
+      }
+      return command(c, Address.MESSAGES_FETCH, req);
+    });
+  }
+
+  /** POST /api/conversations/:id/messages {clientMsgId, body}: 201 when stored now, 200 when already stored. */
+  private void sendMessage(RoutingContext ctx) {
+    Future<JsonObject> result;
+    try {
+      JsonObject body = Json.body(ctx);
+      JsonObject req = new JsonObject()
+          .put("conversationId", Params.parseId(ctx.pathParam("id"), "id"))
+          .put("clientMsgId", body.getValue("clientMsgId"))
+          .put("body", body.getValue("body"));
+      result = command(ctx, Address.MESSAGE_SEND, req);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(reply -> Json.ok(ctx, reply.getBoolean("duplicate", false) ? 200 : 201, reply))
+        .onFailure(err -> Json.fail(ctx, err));
+  }
+
+  /** Sends a chat command on the event bus with the caller's identity: the bridge's path, from REST. */
+  private Future<JsonObject> command(RoutingContext ctx, Address address, JsonObject body) {
+    Identity who = Guard.identity(ctx);
+    return vertx.eventBus().<JsonObject>request(address.address(), body, who.deliveryOptions().setSendTimeout(15_000))
+        .map(Message::body);
+  }
+
+  private static Long optionalQueryLong(RoutingContext ctx, String name) {
+    String v = ctx.request().getParam(name);
+    return v == null || v.isEmpty() ? null : Params.parseLong(v, name);
+  }
+
+  private Future<String> readIndexPage() {
+    String webroot = node.config().http().webroot();
+    String path = webroot != null ? Path.of(webroot, "index.html").toAbsolutePath().toString() : "webroot/index.html";
+    return vertx.fileSystem().readFile(path).map(Buffer::toString).recover(err -> Future.succeededFuture(""));
+  }
+
+  /**
+   * Scripts only from this origin, plus the page's inline import map, allowed by its hash (import maps must be
+   * inline). Restart after editing the import map.
+   */
+  static String contentSecurityPolicy(String indexHtml) {
+    List<String> hashes = new ArrayList<>();
+    Matcher m = IMPORT_MAP.matcher(indexHtml);
+    while (m.find()) {
+      try {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(m.group(1).getBytes(StandardCharsets.UTF_8));
+        hashes.add("'sha256-" + Base64.getEncoder().encodeToString(digest) + "'");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return "default-src 'self'; script-src 'self' " + String.join(" ", hashes)
+        + "; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none';"
+        + " frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+  }
+}

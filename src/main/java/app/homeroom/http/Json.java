@@ -1,0 +1,67 @@
+package app.homeroom.http;
+
+import app.homeroom.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Function;
+
+/** The one way HTTP handlers answer: JSON bodies, and every failure as {@code {"error": {code, message}}}. */
+final class Json {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Json.class);
+
+  private Json() {}
+
+  static void ok(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status)
+        .putHeader("content-type", "application/json; charset=utf-8")
+        .putHeader("cache-control", "no-store")
+        .end(body.encode());
+  }
+
+  static void fail(RoutingContext ctx, Throwable cause) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ApiError error = ApiError.from(cause);
+    if (error.status() >= 500) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
+    }
+    if (error instanceof app.homeroom.account.AccountService.RetryLater later) {
+      ctx.response().putHeader("retry-after", Long.toString(later.seconds()));
+    }
+    ok(ctx, error.status(), error.toJson());
+  }
+
+  /** Runs a handler that produces a future JSON body; any exception or failure becomes the JSON error. */
+  static void respond(RoutingContext ctx, int status, Function<RoutingContext, Future<JsonObject>> handler) {
+    Future<JsonObject> result;
+    try {
+      result = handler.apply(ctx);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(body -> ok(ctx, status, body)).onFailure(err -> fail(ctx, err));
+  }
+
+  /** The request body as a JSON object, or a 400/415 explaining what is wrong with it. */
+  static JsonObject body(RoutingContext ctx) {
+    String type = ctx.request().getHeader("content-type");
+    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      throw new ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json");
+    }
+    try {
+      Object parsed = ctx.body().asJsonObject();
+      if (parsed == null) {
+        throw ApiError.badRequest("Expected a JSON object");
+      }
+      return (JsonObject) parsed;
+    } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+      throw ApiError.badRequest("Malformed JSON");
+    }
+  }
+}
