@@ -5,6 +5,7 @@ import app.homeroom.account.Sessions;
 import app.homeroom.bus.Identity;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 
 import java.net.URI;
@@ -55,15 +56,17 @@ final class Guard {
     if (!allowedOrigins.isEmpty()) {
       return allowedOrigins.contains(origin);
     }
-    // Same origin: the browser's Origin names the host it talks to, as the Host header does.
-    String host = ctx.request().getHeader("host");
-    if (host == null) {
+    // Same origin: the browser's Origin names the host it talks to, as Host (HTTP/1.1) or :authority (HTTP/2) does.
+    HostAndPort authority = ctx.request().authority();
+    if (authority == null) {
       return false;
     }
     try {
       URI o = new URI(origin);
-      String authority = o.getPort() == -1 ? o.getHost() : o.getHost() + ":" + o.getPort();
-      return ("http".equals(o.getScheme()) || "https".equals(o.getScheme())) && host.equalsIgnoreCase(authority);
+      boolean web = "http".equals(o.getScheme()) || "https".equals(o.getScheme());
+      int originPort = o.getPort() != -1 ? o.getPort() : "https".equals(o.getScheme()) ? 443 : 80;
+      int hostPort = authority.port() > 0 ? authority.port() : ctx.request().isSSL() ? 443 : 80;
+      return web && authority.host().equalsIgnoreCase(o.getHost()) && originPort == hostPort;
     } catch (Exception e) {
       return false;
     }

@@ -79,8 +79,10 @@ public class HttpVerticle extends VerticleBase {
               .setHost(node.config().http().host())
               .setPort(node.config().http().port())
               .setCompressionSupported(true)
-              .setMaxWebSocketFrameSize(BridgeHook.MAX_FRAME_BYTES)
-              .setMaxWebSocketMessageSize(BridgeHook.MAX_FRAME_BYTES));
+              // Hard cap: beyond it the connection is closed. Below it, BridgeHook answers frames over
+              // MAX_FRAME_BYTES with an err frame and the socket lives on.
+              .setMaxWebSocketFrameSize(4 * BridgeHook.MAX_FRAME_BYTES)
+              .setMaxWebSocketMessageSize(4 * BridgeHook.MAX_FRAME_BYTES));
           return server.requestHandler(router()).listen();
         });
   }

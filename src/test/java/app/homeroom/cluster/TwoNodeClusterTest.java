@@ -1,0 +1,99 @@
+package app.homeroom.cluster;
+
+import app.homeroom.Node;
+import app.homeroom.support.Api;
+import app.homeroom.support.SockJsClient;
+import app.homeroom.support.TestDb;
+import app.homeroom.support.TestEnv;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Two nodes, one database, one Hazelcast cluster: an admin on node A and a student on node B exchange messages
+ * both ways in real time (R3.1, R3.2), each persisted exactly once (R3.3). Scaling out is launching a node.
+ */
+class TwoNodeClusterTest {
+
+  static final String PASSWORD = "correct horse battery";
+  static Node nodeB;
+
+  @BeforeAll
+  static void startSecondNode() {
+    TestEnv.node();
+    nodeB = TestEnv.startNode();
+  }
+
+  @AfterAll
+  static void stopSecondNode() {
+    if (nodeB != null) {
+      nodeB.stop();
+    }
+  }
+
+  @Test
+  @DisplayName("R3.1, R3.2, R3.3: admin on node A and student on node B chat both ways, each message stored once")
+  void admin_and_student_on_different_nodes_chat_both_ways() throws Exception {
+    TestDb db = TestEnv.db();
+    db.reset();
+    long student = db.createStudent("Sam Student", "sam@test.school", "R-001", "7A", PASSWORD);
+    db.createAdmin("Ada Admin", "ada@test.school", PASSWORD);
+    int portA = TestEnv.node().httpPort();
+    int portB = nodeB.httpPort();
+
+    Api staff = Api.signedIn("ada@test.school", PASSWORD);
+    Api pupilOnB = new Api("http://localhost:" + portB);
+    assertEquals(200, pupilOnB.post("/api/login", new JsonObject().put("email", "sam@test.school").put("password", PASSWORD)).status(),
+        "a session issued by node B");
+
+    List<SockJsClient> clients = new ArrayList<>();
+    try {
+      SockJsClient ada = SockJsClient.connect(portA, staff.sessionCookie(), "http://localhost:" + portA);
+      SockJsClient sam = SockJsClient.connect(portB, pupilOnB.sessionCookie(), "http://localhost:" + portB);
+      clients.add(ada);
+      clients.add(sam);
+      ada.register("role.admin");
+      sam.register("user." + student);
+
+      JsonObject opened = ada.call("chat.conversation.open", new JsonObject().put("studentId", student));
+      long conversation = opened.getJsonObject("body").getJsonObject("conversation").getLong("id");
+      // The creation event crosses the cluster to the student's node: proof their registration is live there.
+      sam.await(f -> f.getJsonObject("body") != null
+          && "chat.conversation.created".equals(f.getJsonObject("body").getString("type")), 10_000);
+
+      int rounds = 5;
+      for (int i = 0; i < rounds; i++) {
+        String fromAda = "ada " + i;
+        JsonObject sent = ada.call("chat.message.send", new JsonObject().put("conversationId", conversation)
+            .put("clientMsgId", UUID.randomUUID().toString()).put("body", fromAda));
+        assertEquals("rec", sent.getString("type"), sent::encode);
+        sam.await(f -> isMessage(f, fromAda), 10_000);
+
+        String fromSam = "sam " + i;
+        JsonObject replied = sam.call("chat.message.send", new JsonObject().put("conversationId", conversation)
+            .put("clientMsgId", UUID.randomUUID().toString()).put("body", fromSam));
+        assertEquals("rec", replied.getString("type"), replied::encode);
+        ada.await(f -> isMessage(f, fromSam), 10_000);
+      }
+      assertEquals(2L * rounds, db.queryLong("select count(*) from messages where conversation_id = ?", conversation));
+      assertEquals(2L * rounds, db.queryLong("select count(distinct body) from messages"));
+      assertEquals(2L * rounds, db.queryLong("select max(seq) from messages"));
+    } finally {
+      clients.forEach(SockJsClient::close);
+    }
+  }
+
+  static boolean isMessage(JsonObject frame, String body) {
+    JsonObject b = frame.getJsonObject("body");
+    return b != null && "chat.message.created".equals(b.getString("type"))
+        && body.equals(b.getJsonObject("message").getString("body"));
+  }
+}

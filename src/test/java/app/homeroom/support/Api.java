@@ -1,0 +1,74 @@
+package app.homeroom.support;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A signed-in (or not) REST caller with its own cookie jar, as one browser would be. */
+public final class Api {
+
+  public record Response(int status, JsonObject json, HttpResponse<String> raw) {}
+
+  private final String base;
+  private final CookieManager cookies = new CookieManager();
+  private final HttpClient http;
+
+  public Api(String base) {
+    this.base = base;
+    this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  public static Api signedIn(String email, String password) {
+    Api api = new Api(TestEnv.baseUrl());
+    Response r = api.post("/api/login", new JsonObject().put("email", email).put("password", password));
+    if (r.status() != 200) {
+      throw new IllegalStateException("login failed: " + r.status() + " " + r.json());
+    }
+    return api;
+  }
+
+  /** The session cookie value, for a raw bridge client. */
+  public String sessionCookie() {
+    return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("hr_session"))
+        .map(c -> c.getName() + "=" + c.getValue()).findFirst().orElseThrow();
+  }
+
+  public Response get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  public Response post(String path, JsonObject body) {
+    return postRaw(path, body == null ? "" : body.encode(), "application/json");
+  }
+
+  public Response postRaw(String path, String body, String contentType) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      b.header("content-type", contentType);
+    }
+    return send(b);
+  }
+
+  public Response send(HttpRequest.Builder builder) {
+    try {
+      HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+      JsonObject json = null;
+      String type = r.headers().firstValue("content-type").orElse("");
+      if (type.startsWith("application/json") && !r.body().isEmpty()) {
+        json = new JsonObject(r.body());
+      }
+      return new Response(r.statusCode(), json, r);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

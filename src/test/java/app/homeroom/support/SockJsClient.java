@@ -1,0 +1,140 @@
+package app.homeroom.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A raw client of the event-bus bridge over SockJS's WebSocket transport ({@code /eventbus/S/SESSION/websocket}):
+ * SockJS framing ({@code o}, {@code h}, {@code a[...]}, {@code c[...]}) around the bridge's JSON frames. It lets
+ * bridge tests send exactly what a hostile or buggy browser could: forged headers, PUBLISH, foreign addresses.
+ */
+public final class SockJsClient implements AutoCloseable {
+
+  private static final Vertx VERTX = Vertx.vertx();
+
+  private final WebSocket socket;
+  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private volatile boolean closed;
+
+  private SockJsClient(WebSocket socket) {
+    this.socket = socket;
+    socket.textMessageHandler(this::onText);
+    socket.closeHandler(v -> closed = true);
+  }
+
+  /** Connects with the given session cookie (may be null) and Origin (may be null); fails if refused. */
+  public static SockJsClient connect(int port, String cookie, String origin) throws Exception {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)
+        .setURI("/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket");
+    if (cookie != null) {
+      options.addHeader("cookie", cookie);
+    }
+    if (origin != null) {
+      options.addHeader("origin", origin);
+    }
+    WebSocketClient client = VERTX.createWebSocketClient();
+    WebSocket ws = client.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    SockJsClient c = new SockJsClient(ws);
+    return c;
+  }
+
+  /** The status with which a handshake is refused, or 101 when it is accepted. */
+  public static int handshakeStatus(int port, String cookie, String origin) {
+    try (SockJsClient c = connect(port, cookie, origin)) {
+      return 101;
+    } catch (Exception e) {
+      Throwable t = e.getCause() != null ? e.getCause() : e;
+      if (t instanceof io.vertx.core.http.UpgradeRejectedException r) {
+        return r.getStatus();
+      }
+      throw new IllegalStateException(t);
+    }
+  }
+
+  private void onText(String text) {
+    if (text.startsWith("a")) {
+      new JsonArray(text.substring(1)).forEach(s -> frames.add(new JsonObject((String) s)));
+    } else if (text.startsWith("c")) {
+      closed = true;
+    }
+  }
+
+  public void send(JsonObject frame) {
+    socket.writeTextMessage(new JsonArray().add(frame.encode()).encode());
+  }
+
+  public void register(String address) {
+    send(new JsonObject().put("type", "register").put("address", address));
+  }
+
+  /** Sends a request; its reply (rec or err) arrives with {@code address == replyAddress}. */
+  public String request(String address, JsonObject body, JsonObject headers) {
+    String reply = UUID.randomUUID().toString();
+    JsonObject frame = new JsonObject().put("type", "send").put("address", address).put("body", body)
+        .put("replyAddress", reply);
+    if (headers != null) {
+      frame.put("headers", headers);
+    }
+    send(frame);
+    return reply;
+  }
+
+  /** Sends a request and waits for its reply frame. */
+  public JsonObject call(String address, JsonObject body) throws InterruptedException {
+    String reply = request(address, body, null);
+    return await(f -> reply.equals(f.getString("address")), 10_000);
+  }
+
+  /** The first frame (received before or after this call) matching the predicate; fails after the timeout. */
+  public JsonObject await(Predicate<JsonObject> match, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    java.util.List<JsonObject> skipped = new java.util.ArrayList<>();
+    try {
+      while (true) {
+        long left = deadline - System.currentTimeMillis();
+        JsonObject f = left > 0 ? frames.poll(left, TimeUnit.MILLISECONDS) : null;
+        if (f == null) {
+          throw new AssertionError("no matching frame within " + timeoutMs + " ms; saw " + skipped);
+        }
+        if (match.test(f)) {
+          return f;
+        }
+        skipped.add(f);
+      }
+    } finally {
+      // Keep frames that other awaits may want, in order.
+      java.util.List<JsonObject> rest = new java.util.ArrayList<>(skipped);
+      frames.drainTo(rest);
+      frames.addAll(rest);
+    }
+  }
+
+  /** True when no frame matching arrives within the window: for asserting that something did NOT happen. */
+  public boolean nothingMatching(Predicate<JsonObject> match, long windowMs) throws InterruptedException {
+    try {
+      await(match, windowMs);
+      return false;
+    } catch (AssertionError e) {
+      return true;
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+}

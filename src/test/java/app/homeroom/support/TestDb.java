@@ -1,0 +1,75 @@
+package app.homeroom.support;
+
+import app.homeroom.account.Passwords;
+import app.homeroom.config.HomeroomConfig;
+import app.homeroom.db.DbTarget;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Blocking JDBC helpers for tests: a known database state before each test, fixtures, and counts. */
+public final class TestDb {
+
+  private static final Map<String, String> HASHES = new ConcurrentHashMap<>();
+
+  private final DbTarget target;
+
+  TestDb(String url) {
+    this.target = DbTarget.fromConfig(new HomeroomConfig.Db(url, "postgres", "", 8, 0, "unused"));
+  }
+
+  /** Empties every table but the settings. */
+  public void reset() {
+    exec("truncate messages, conversations, login_failures, users restart identity cascade");
+  }
+
+  public long createAdmin(String name, String email, String password) {
+    return insertUser("admin", name, email, password, null, null);
+  }
+
+  public long createStudent(String name, String email, String rollId, String className, String password) {
+    return insertUser("student", name, email, password, rollId, className);
+  }
+
+  public long queryLong(String sql, Object... params) {
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("no row for " + sql);
+        }
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public void exec(String sql, Object... params) {
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ps.execute();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private long insertUser(String role, String name, String email, String password, String rollId, String cls) {
+    String hash = HASHES.computeIfAbsent(password, Passwords::hash);
+    return queryLong("insert into users (role, name, email, password_hash, roll_id, class_name) values (?, ?, ?, ?, ?, ?) returning id",
+        role, name, email, hash, rollId, cls);
+  }
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
+  }
+}
