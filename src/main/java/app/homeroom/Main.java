@@ -17,6 +17,8 @@ public final class Main {
 
   public static void main(String[] args) {
     long t0 = System.nanoTime();
+    // Before Hazelcast's first log line, so everything goes through one logging backend.
+    System.setProperty("hazelcast.logging.type", "slf4j");
     Path configFile = null;
     boolean demo = false;
     for (int i = 0; i < args.length; i++) {

@@ -57,7 +57,7 @@ public final class Node implements AutoCloseable {
     try {
       DbTarget db;
       if (config.db().embedded()) {
-        embedded = EmbeddedDatabase.startOrJoin(config.db().embeddedPort(), Path.of(config.db().dataDir()));
+        embedded = EmbeddedDatabase.startOrJoin(config.db().embeddedPort(), Path.of(config.db().dataDir()), true);
         db = embedded.target();
       } else {
         db = DbTarget.fromConfig(config.db());

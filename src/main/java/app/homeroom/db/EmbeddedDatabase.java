@@ -46,8 +46,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return postgres != null;
   }
 
-  /** Starts (or joins) the embedded server and makes sure the {@code homeroom} database exists. */
-  public static EmbeddedDatabase startOrJoin(int port, Path dataDir) {
+  /**
+   * Starts (or joins) the embedded server and makes sure the {@code homeroom} database exists.
+   *
+   * @param durable fsync and synchronous commit on, so an acknowledged message survives a power cut; only tests
+   *                pass false (the library's defaults trade durability for speed)
+   */
+  public static EmbeddedDatabase startOrJoin(int port, Path dataDir, boolean durable) {
     DbTarget target = DbTarget.embedded(port);
     if (portInUse(port)) {
       if (canConnect(target)) {
@@ -68,6 +73,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setServerConfig("listen_addresses", "localhost")
           .setServerConfig("max_connections", "200")
           .setServerConfig("shared_buffers", "128MB")
+          // These come after the library's -F (fsync off) on the command line, and the last setting wins.
+          .setServerConfig("fsync", durable ? "on" : "off")
+          .setServerConfig("synchronous_commit", durable ? "on" : "off")
+          .setServerConfig("full_page_writes", durable ? "on" : "off")
           .start();
       EmbeddedDatabase db = new EmbeddedDatabase(pg, target);
       db.ensureDatabase();

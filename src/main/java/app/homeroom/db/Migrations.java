@@ -17,7 +17,7 @@ public final class Migrations {
       MigrateResult result = Flyway.configure()
           .dataSource(target.jdbcUrl(), target.user(), target.password())
           .locations("classpath:db/migration")
-          .connectRetries(5)
+          .connectRetries(3)
           .load()
           .migrate();
       LOG.info("Database {} at schema version {} ({} migration(s) applied)", target.describe(),

@@ -33,9 +33,13 @@ final class Browsers {
 
   private Browsers() {}
 
-  /** Skips (loudly) or fails the calling test class when there is no Chromium to drive. */
+  static boolean chromiumInstalled() {
+    return Files.isExecutable(CHROMIUM);
+  }
+
+  /** Skips (loudly) or fails the calling test when there is no Chromium to drive. */
   static void requireChromium() {
-    if (Files.isExecutable(CHROMIUM)) {
+    if (chromiumInstalled()) {
       return;
     }
     String why = "Chromium not found at " + CHROMIUM + " (install it: apt-get install -y chromium)";

@@ -79,7 +79,8 @@ public final class TestEnv {
     } else {
       try {
         Path dir = Files.createTempDirectory("homeroom-test-pg");
-        embedded = EmbeddedDatabase.startOrJoin(freePort(), dir.resolve("data"));
+        // Tests trade durability for speed; the product runs it durable.
+        embedded = EmbeddedDatabase.startOrJoin(freePort(), dir.resolve("data"), false);
         dbUrl = "postgresql://postgres@localhost:" + embedded.target().port() + "/homeroom";
       } catch (IOException e) {
         throw new IllegalStateException(e);

@@ -1,0 +1,85 @@
+package app.homeroom.config;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HomeroomConfigTest {
+
+  @Test
+  @DisplayName("Defaults: embedded database, HTTP on 8080, TCP-IP members listed one port each")
+  void defaults_run_embedded() {
+    HomeroomConfig c = HomeroomConfig.fromJson(HomeroomConfig.defaults());
+    assertTrue(c.db().embedded());
+    assertEquals(8080, c.http().port());
+    assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), c.cluster().members());
+    assertFalse(c.demo());
+  }
+
+  @Test
+  @DisplayName("Environment variables override the file")
+  void environment_overrides_the_file(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"http\": {\"port\": 9000}, \"demo\": true}");
+    HomeroomConfig fromFile = HomeroomConfig.load(file, Map.of());
+    assertEquals(9000, fromFile.http().port());
+    assertTrue(fromFile.demo());
+
+    HomeroomConfig c = HomeroomConfig.load(file, Map.of(
+        "HOMEROOM_HTTP_PORT", "8081",
+        "HOMEROOM_DB_URL", "postgresql://app:s3cret@db.example:6543/school",
+        "HOMEROOM_CLUSTER_MEMBERS", "10.0.0.1:5701, 10.0.0.2:5701",
+        "HOMEROOM_DEMO", "false",
+        "HOMEROOM_ALLOWED_ORIGINS", "https://school.example.org"));
+    assertEquals(8081, c.http().port());
+    assertFalse(c.demo());
+    assertFalse(c.db().embedded());
+    assertEquals(List.of("10.0.0.1:5701", "10.0.0.2:5701"), c.cluster().members());
+    assertEquals(List.of("https://school.example.org"), c.http().allowedOrigins());
+    var target = app.homeroom.db.DbTarget.fromConfig(c.db());
+    assertEquals("app", target.user());
+    assertEquals("s3cret", target.password());
+    assertEquals("jdbc:postgresql://db.example:6543/school", target.jdbcUrl());
+    assertFalse(target.describe().contains("s3cret"), "log lines never show the password");
+    assertNull(c.auth().jwtSecret());
+  }
+
+  @Test
+  @DisplayName("Bad configuration fails with one line that names the setting to fix")
+  void bad_configuration_is_explained() {
+    assertMessage(Map.of("HOMEROOM_HTTP_PORT", "eighty"), "http.port (HOMEROOM_HTTP_PORT)");
+    assertMessage(Map.of("HOMEROOM_HTTP_PORT", "70000"), "HOMEROOM_HTTP_PORT");
+    assertMessage(Map.of("HOMEROOM_CLUSTER_MEMBERS", "127.0.0.1:5701-5703"), "one port, not a range");
+    assertMessage(Map.of("HOMEROOM_DB_URL", "mysql://x/y"), "HOMEROOM_DB_URL");
+    assertMessage(Map.of("HOMEROOM_JWT_SECRET", "short"), "HOMEROOM_JWT_SECRET");
+    assertMessage(Map.of("HOMEROOM_DEMO", "maybe"), "'demo' must be true or false");
+    assertMessage(Map.of("HOMEROOM_ALLOWED_ORIGINS", "school.example.org/path"), "allowedOrigins");
+    ConfigException missing = assertThrows(ConfigException.class, () -> HomeroomConfig.load(Path.of("/nonexistent.json"), Map.of()));
+    assertTrue(missing.getMessage().contains("does not exist"));
+  }
+
+  @Test
+  @DisplayName("A config file that is not JSON is reported as such")
+  void malformed_file(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{ not json");
+    ConfigException e = assertThrows(ConfigException.class, () -> HomeroomConfig.load(file, Map.of()));
+    assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+  }
+
+  static void assertMessage(Map<String, String> env, String expected) {
+    ConfigException e = assertThrows(ConfigException.class, () -> HomeroomConfig.load(null, env));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line");
+  }
+}
