@@ -1,6 +1,7 @@
 package app.homeroom.account;
 
 import app.homeroom.support.Api;
+import app.homeroom.support.School;
 import app.homeroom.support.TestDb;
 import app.homeroom.support.TestEnv;
 import io.vertx.core.json.JsonArray;
@@ -18,18 +19,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Sign-in, sessions and the roster (R2.1, R2.2 groundwork). */
 class AccountRestTest {
 
-  static final String PASSWORD = "correct horse battery";
+  static final String PASSWORD = School.PASSWORD;
 
   TestDb db;
   Api staff;
 
   @BeforeEach
   void setUp() {
-    TestEnv.node();
-    db = TestEnv.db();
-    db.reset();
-    db.createAdmin("Ada Admin", "ada@test.school", PASSWORD);
-    staff = Api.signedIn("ada@test.school", PASSWORD);
+    School school = School.fresh();
+    db = school.db;
+    staff = school.staff;
+    // This suite builds its own roster.
+    db.exec("delete from users where role = 'student'");
   }
 
   @Test

@@ -39,10 +39,14 @@ final class Browsers {
 
   /** Skips (loudly) or fails the calling test when there is no Chromium to drive. */
   static void requireChromium() {
-    if (chromiumInstalled()) {
+    requireTool(chromiumInstalled(), "Chromium not found at " + CHROMIUM + " (install it: apt-get install -y chromium)");
+  }
+
+  /** Skips (loudly) or, where browser tests are required, fails when a tool the test drives is missing. */
+  static void requireTool(boolean present, String why) {
+    if (present) {
       return;
     }
-    String why = "Chromium not found at " + CHROMIUM + " (install it: apt-get install -y chromium)";
     if (Boolean.getBoolean("homeroom.browserTests.required")) {
       fail(why + "; browser tests are required here (homeroom.browserTests.required=true)");
     }

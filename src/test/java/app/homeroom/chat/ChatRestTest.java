@@ -1,6 +1,7 @@
 package app.homeroom.chat;
 
 import app.homeroom.support.Api;
+import app.homeroom.support.School;
 import app.homeroom.support.TestDb;
 import app.homeroom.support.TestEnv;
 import io.vertx.core.json.JsonArray;
@@ -22,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Conversations and messages through the REST API: R1.1, R3.3, R3.4, and the refusals around them. */
 class ChatRestTest {
 
-  static final String PASSWORD = "correct horse battery";
+  static final String PASSWORD = School.PASSWORD;
 
+  School school;
   TestDb db;
   long admin;
   long student;
@@ -33,20 +35,17 @@ class ChatRestTest {
 
   @BeforeEach
   void setUp() {
-    TestEnv.node();
-    db = TestEnv.db();
-    db.reset();
-    admin = db.createAdmin("Ada Admin", "ada@test.school", PASSWORD);
-    student = db.createStudent("Sam Student", "sam@test.school", "R-001", "7A", PASSWORD);
-    otherStudent = db.createStudent("Olga Other", "olga@test.school", "R-002", "7B", PASSWORD);
-    staff = Api.signedIn("ada@test.school", PASSWORD);
-    pupil = Api.signedIn("sam@test.school", PASSWORD);
+    school = School.fresh();
+    db = school.db;
+    admin = school.admin;
+    student = school.student;
+    otherStudent = school.otherStudent;
+    staff = school.staff;
+    pupil = school.pupil;
   }
 
   long open(long studentId) {
-    Api.Response r = staff.post("/api/students/" + studentId + "/conversation", null);
-    assertEquals(200, r.status(), () -> String.valueOf(r.json()));
-    return r.json().getJsonObject("conversation").getLong("id");
+    return school.openConversation(studentId);
   }
 
   Api.Response send(Api who, long conversationId, String clientMsgId, String body) {

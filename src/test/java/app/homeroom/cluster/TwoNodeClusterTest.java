@@ -2,6 +2,7 @@ package app.homeroom.cluster;
 
 import app.homeroom.Node;
 import app.homeroom.support.Api;
+import app.homeroom.support.School;
 import app.homeroom.support.SockJsClient;
 import app.homeroom.support.TestDb;
 import app.homeroom.support.TestEnv;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class TwoNodeClusterTest {
 
-  static final String PASSWORD = "correct horse battery";
+  static final String PASSWORD = School.PASSWORD;
   static Node nodeB;
 
   @BeforeAll
@@ -42,14 +43,13 @@ class TwoNodeClusterTest {
   @Test
   @DisplayName("R3.1, R3.2, R3.3: admin on node A and student on node B chat both ways, each message stored once")
   void admin_and_student_on_different_nodes_chat_both_ways() throws Exception {
-    TestDb db = TestEnv.db();
-    db.reset();
-    long student = db.createStudent("Sam Student", "sam@test.school", "R-001", "7A", PASSWORD);
-    db.createAdmin("Ada Admin", "ada@test.school", PASSWORD);
+    School school = School.fresh();
+    TestDb db = school.db;
+    long student = school.student;
     int portA = TestEnv.node().httpPort();
     int portB = nodeB.httpPort();
 
-    Api staff = Api.signedIn("ada@test.school", PASSWORD);
+    Api staff = school.staff;
     Api pupilOnB = new Api("http://localhost:" + portB);
     assertEquals(200, pupilOnB.post("/api/login", new JsonObject().put("email", "sam@test.school").put("password", PASSWORD)).status(),
         "a session issued by node B");

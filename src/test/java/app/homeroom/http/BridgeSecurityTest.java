@@ -1,6 +1,7 @@
 package app.homeroom.http;
 
 import app.homeroom.support.Api;
+import app.homeroom.support.School;
 import app.homeroom.support.SockJsClient;
 import app.homeroom.support.TestDb;
 import app.homeroom.support.TestEnv;
@@ -26,8 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BridgeSecurityTest {
 
-  static final String PASSWORD = "correct horse battery";
-
+  School school;
   TestDb db;
   int port;
   long admin;
@@ -40,16 +40,15 @@ class BridgeSecurityTest {
 
   @BeforeEach
   void setUp() {
+    school = School.fresh();
     port = TestEnv.node().httpPort();
-    db = TestEnv.db();
-    db.reset();
-    admin = db.createAdmin("Ada Admin", "ada@test.school", PASSWORD);
-    student = db.createStudent("Sam Student", "sam@test.school", "R-001", "7A", PASSWORD);
-    otherStudent = db.createStudent("Olga Other", "olga@test.school", "R-002", "7B", PASSWORD);
-    staff = Api.signedIn("ada@test.school", PASSWORD);
-    pupil = Api.signedIn("sam@test.school", PASSWORD);
-    conversation = staff.post("/api/students/" + student + "/conversation", null).json()
-        .getJsonObject("conversation").getLong("id");
+    db = school.db;
+    admin = school.admin;
+    student = school.student;
+    otherStudent = school.otherStudent;
+    staff = school.staff;
+    pupil = school.pupil;
+    conversation = school.openConversation(student);
   }
 
   @AfterEach
@@ -109,8 +108,7 @@ class BridgeSecurityTest {
     assertTrue(isErr(sam.await(BridgeSecurityTest::isErr, 5000)));
 
     // What a registration on another inbox would have carried never arrives.
-    staff.post("/api/conversations/" + staff.post("/api/students/" + otherStudent + "/conversation", null).json()
-        .getJsonObject("conversation").getLong("id") + "/messages",
+    staff.post("/api/conversations/" + school.openConversation(otherStudent) + "/messages",
         new JsonObject().put("clientMsgId", UUID.randomUUID().toString()).put("body", "for Olga only"));
     assertTrue(sam.nothingMatching(f -> "rec".equals(f.getString("type")), 1000));
     assertFalse(sam.isClosed(), "a refused frame must not kill the socket");

@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# Homeroom in a container: the same fat jar as `./mvnw package` builds, run with `java -jar`.
+# Not built on our development machines (they have no Docker engine): see README.md, "Docker compose".
+
+# --- build: the Maven wrapper fetches Maven 3.9 from Maven Central, then the project builds as on a laptop.
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY mvnw pom.xml ./
+COPY .mvn .mvn
+RUN chmod +x mvnw
+COPY conf conf
+COPY webroot webroot
+COPY src/main src/main
+# The cache mount keeps ~/.m2 (the wrapper's Maven and the dependencies) between builds.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -DskipTests
+
+# --- run: a JRE and the jar. Configuration comes from HOMEROOM_* environment variables (README.md,
+# "Configuration"); with no conf/ folder here, the defaults built into the jar apply.
+FROM eclipse-temurin:17-jre
+RUN useradd --system --home-dir /app --shell /usr/sbin/nologin homeroom \
+ && mkdir /app && chown homeroom /app
+WORKDIR /app
+COPY --from=build /src/target/homeroom.jar /app/homeroom.jar
+USER homeroom
+# 8080: HTTP (REST, web client, /eventbus). 5701: Hazelcast. The event bus itself listens on a random port.
+EXPOSE 8080 5701
+ENTRYPOINT ["java", "-jar", "/app/homeroom.jar"]

@@ -1,0 +1,205 @@
+// Run: node --experimental-detect-module --test src/test/js/   (Maven runs it: WebClientUnitTest)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BusClient, BusError } from '../../../webroot/lib/bus-client.js';
+import { createFakeSockJS } from './fake-sockjs.mjs';
+
+function client(options = {}) {
+  const fake = createFakeSockJS();
+  let n = 0;
+  const bus = new BusClient('/eventbus', {
+    SockJS: fake.FakeSockJS,
+    networkEvents: null,
+    random: () => 0, // reconnect immediately (setTimeout 0)
+    pingIntervalMs: 60_000,
+    newReplyAddress: () => `r${++n}`,
+    ...options,
+  });
+  return { bus, fake };
+}
+
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+test('a request resolves with the reply on its reply address', async () => {
+  const { bus, fake } = client();
+  bus.start();
+  assert.equal(bus.state, 'connecting');
+  fake.last().open();
+  assert.equal(bus.state, 'live');
+  const reply = bus.request('chat.message.send', { body: 'hi' });
+  const frame = fake.last().framesOfType('send')[0];
+  assert.deepEqual(frame, { type: 'send', address: 'chat.message.send', body: { body: 'hi' }, replyAddress: 'r1' });
+  fake.last().receive({ type: 'rec', address: 'r1', body: { message: { id: 1 } } });
+  assert.deepEqual(await reply, { message: { id: 1 } });
+  bus.close();
+});
+
+test('a failed command rejects with its failure code translated', async () => {
+  const { bus, fake } = client();
+  bus.start();
+  fake.last().open();
+  const reply = bus.request('chat.conversation.open', { studentId: 1 });
+  fake.last().receive({ type: 'err', address: 'r1', failureCode: 403, failureType: 'RECIPIENT_FAILURE', message: 'Admins only' });
+  await assert.rejects(reply, (e) => e instanceof BusError && e.code === 'forbidden' && e.failureCode === 403 && e.message === 'Admins only');
+  bus.close();
+});
+
+test('requests time out, and reject at once when not live', async () => {
+  const { bus, fake } = client();
+  bus.start();
+  await assert.rejects(bus.request('a', {}), (e) => e.code === 'not_connected');
+  fake.last().open();
+  await assert.rejects(bus.request('a', {}, { timeout: 5 }), (e) => e.code === 'timeout' && e.isTransportFailure);
+  bus.close();
+});
+
+test('pending requests reject when the socket closes', async () => {
+  const { bus, fake } = client();
+  bus.start();
+  fake.last().open();
+  const reply = bus.request('a', {});
+  fake.last().drop();
+  await assert.rejects(reply, (e) => e.code === 'disconnected');
+  assert.equal(bus.state, 'reconnecting');
+  bus.close();
+});
+
+test('subscriptions are registered again after a reconnection, before "reconnected" fires', async () => {
+  const { bus, fake } = client();
+  const got = [];
+  bus.subscribe('user.7', (body) => got.push(body));
+  bus.start();
+  fake.last().open();
+  assert.deepEqual(fake.last().framesOfType('register'), [{ type: 'register', address: 'user.7' }]);
+  fake.last().receive({ type: 'rec', address: 'user.7', body: { n: 1 } });
+
+  fake.last().drop();
+  await tick(5);
+  const second = fake.last();
+  assert.notEqual(second, fake.sockets[0]);
+  let registeredWhenReconnected = null;
+  bus.addEventListener('reconnected', () => {
+    registeredWhenReconnected = second.framesOfType('register').map((f) => f.address);
+  });
+  second.open();
+  assert.deepEqual(registeredWhenReconnected, ['user.7']);
+  second.receive({ type: 'rec', address: 'user.7', body: { n: 2 } });
+  assert.deepEqual(got, [{ n: 1 }, { n: 2 }]);
+  bus.close();
+});
+
+test('unsubscribing the last handler unregisters the address', () => {
+  const { bus, fake } = client();
+  bus.start();
+  fake.last().open();
+  const off1 = bus.subscribe('role.admin', () => {});
+  const off2 = bus.subscribe('role.admin', () => {});
+  assert.equal(fake.last().framesOfType('register').length, 1);
+  off1();
+  assert.equal(fake.last().framesOfType('unregister').length, 0);
+  off2();
+  assert.deepEqual(fake.last().framesOfType('unregister'), [{ type: 'unregister', address: 'role.admin' }]);
+  bus.close();
+});
+
+test('state goes offline after several failed attempts, and keeps trying', async () => {
+  const { bus, fake } = client({ offlineAfterAttempts: 3 });
+  const states = [];
+  bus.addEventListener('statechange', (e) => states.push(e.detail.state));
+  bus.start();
+  fake.last().drop();
+  await tick(2);
+  fake.last().drop();
+  await tick(2);
+  fake.last().drop();
+  assert.equal(bus.state, 'offline');
+  await tick(2);
+  assert.equal(fake.sockets.length, 4, 'still trying');
+  fake.last().open();
+  assert.equal(bus.state, 'live');
+  assert.deepEqual(states, ['offline', 'live']);
+  bus.close();
+});
+
+test('backoff uses full jitter with a cap', async () => {
+  const delays = [];
+  const realSetTimeout = globalThis.setTimeout;
+  const { bus, fake } = client({ random: () => 1, backoffBaseMs: 500, backoffCapMs: 2000 });
+  globalThis.setTimeout = (fn, ms) => {
+    delays.push(ms);
+    return realSetTimeout(() => {}, 0);
+  };
+  try {
+    bus.start();
+    for (let i = 0; i < 4; i += 1) {
+      fake.last().drop();
+      bus.retryNow(); // open the next socket without waiting for the (stubbed) timer
+    }
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    bus.close();
+  }
+  assert.deepEqual(delays, [500, 1000, 2000, 2000]);
+});
+
+test('retryNow abandons a stuck attempt and connects at once', () => {
+  const { bus, fake } = client({ random: () => 0.99, backoffBaseMs: 60_000, backoffCapMs: 60_000 });
+  bus.start();
+  fake.last().drop(); // next attempt scheduled a minute away
+  assert.equal(fake.sockets.length, 1);
+  bus.retryNow();
+  assert.equal(fake.sockets.length, 2);
+  fake.last().open();
+  assert.equal(bus.state, 'live');
+  bus.close();
+});
+
+test('a broken handler does not stop the others', () => {
+  const { bus, fake } = client();
+  const got = [];
+  const originalError = console.error;
+  console.error = () => {};
+  try {
+    bus.subscribe('user.1', () => {
+      throw new Error('boom');
+    });
+    bus.subscribe('user.1', (b) => got.push(b));
+    bus.start();
+    fake.last().open();
+    fake.last().receive({ type: 'rec', address: 'user.1', body: 1 });
+  } finally {
+    console.error = originalError;
+  }
+  assert.deepEqual(got, [1]);
+  bus.close();
+});
+
+test('an err frame for no pending request is reported as buserror', () => {
+  const { bus, fake } = client();
+  const errors = [];
+  bus.addEventListener('buserror', (e) => errors.push(e.detail));
+  bus.start();
+  fake.last().open();
+  fake.last().receive({ type: 'err', body: 'access_denied' });
+  assert.deepEqual(errors, [{ type: 'err', body: 'access_denied' }]);
+  bus.close();
+});
+
+test('isDown stays false during the first attempt, then reports failures', async () => {
+  const { bus, fake } = client();
+  const failures = [];
+  bus.addEventListener('attemptfailed', (e) => failures.push(e.detail.attempts));
+  bus.start();
+  assert.equal(bus.isDown, false, 'first connection attempt: not a problem yet');
+  fake.last().drop();
+  assert.equal(bus.state, 'connecting');
+  assert.equal(bus.isDown, true);
+  await tick(2);
+  fake.last().open();
+  assert.equal(bus.isDown, false);
+  fake.last().drop();
+  assert.equal(bus.state, 'reconnecting');
+  assert.equal(bus.isDown, true);
+  assert.deepEqual(failures, [1, 1]);
+  bus.close();
+});

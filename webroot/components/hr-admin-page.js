@@ -1,0 +1,211 @@
+import { LitElement, html, css } from 'lit';
+import { baseStyles, buttonStyles } from './shared-styles.js';
+import './hr-student-list.js';
+import './hr-chat-view.js';
+
+/**
+ * The admin's messaging section: the student list on the left, the open conversation on the right.
+ *
+ * Selecting a student navigates to `/admin/students/:studentId`; the page opens that student's
+ * conversation whenever `studentId` changes, so a reload (or a shared link) reopens it (R2.5).
+ * Opening creates the conversation when there is none (R1.1): `chat.conversation.open` over the
+ * live channel, `POST /api/students/:id/conversation` when it is not live (R1.4).
+ *
+ * @fires hr-navigate - `detail: {path}` (bubbles, composed)
+ */
+export class HrAdminPageElement extends LitElement {
+  static properties = {
+    /** {user, bus, events, chat} */
+    session: { attribute: false },
+    /** The student whose conversation is open, from the URL; null for none. */
+    studentId: { type: Number, attribute: 'student-id' },
+    conversation: { state: true },
+    opening: { state: true },
+    openError: { state: true },
+  };
+
+  static styles = [
+    baseStyles,
+    buttonStyles,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: var(--hr-sidebar-width) minmax(0, 1fr);
+        grid-template-rows: minmax(0, 1fr);
+        min-height: 0;
+        height: 100%;
+      }
+      aside {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        border-right: 1px solid var(--hr-color-border);
+        background: var(--hr-color-surface);
+      }
+      aside h2 {
+        margin: 0;
+        padding: var(--hr-space-4) var(--hr-space-4) 0;
+        font-size: 16px;
+      }
+      hr-student-list {
+        flex: 1;
+        min-height: 0;
+      }
+      section {
+        display: flex;
+        flex-direction: column;
+        min-width: 0;
+        min-height: 0;
+      }
+      hr-chat-view {
+        flex: 1;
+        min-height: 0;
+      }
+      .placeholder {
+        flex: 1;
+        display: grid;
+        place-items: center;
+        padding: var(--hr-space-6);
+        text-align: center;
+        color: var(--hr-color-text-muted);
+      }
+      .placeholder h3 {
+        margin: 0 0 var(--hr-space-2);
+        color: var(--hr-color-text);
+        font-size: 17px;
+      }
+      .placeholder p {
+        margin: 0;
+        max-width: 36ch;
+      }
+      .error {
+        color: var(--hr-color-danger);
+      }
+      .back {
+        display: none;
+      }
+      @media (max-width: 760px) {
+        :host {
+          grid-template-columns: minmax(0, 1fr);
+          grid-template-rows: minmax(0, 1fr);
+        }
+        :host([has-selection]) aside {
+          display: none;
+        }
+        :host(:not([has-selection])) section {
+          display: none;
+        }
+        .back {
+          display: inline-flex;
+          align-self: flex-start;
+          margin: var(--hr-space-2) var(--hr-space-3) 0;
+        }
+      }
+    `,
+  ];
+
+  constructor() {
+    super();
+    this.session = null;
+    this.studentId = null;
+    this.conversation = null;
+    this.opening = false;
+    this.openError = '';
+    this.openSerial = 0;
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.addEventListener('hr-student-select', this.handleStudentSelect);
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    this.removeEventListener('hr-student-select', this.handleStudentSelect);
+  }
+
+  willUpdate(changed) {
+    if (changed.has('studentId')) {
+      this.toggleAttribute('has-selection', this.studentId != null);
+      if (this.studentId == null) {
+        this.conversation = null;
+        this.openError = '';
+      } else if (this.conversation?.studentId !== this.studentId) {
+        this.openConversation(this.studentId);
+      }
+    }
+  }
+
+  handleStudentSelect = (event) => {
+    const { student } = event.detail;
+    if (student.id === this.studentId) return;
+    this.dispatchEvent(
+      new CustomEvent('hr-navigate', { detail: { path: `/admin/students/${student.id}` }, bubbles: true, composed: true }),
+    );
+  };
+
+  /** Opens (creating when needed) the student's conversation and shows it. */
+  async openConversation(studentId) {
+    const serial = ++this.openSerial;
+    this.opening = true;
+    this.openError = '';
+    this.conversation = null;
+    try {
+      const { conversation } = await this.session.chat.openConversation(studentId);
+      if (serial !== this.openSerial) return;
+      this.conversation = conversation;
+      // The live event updates the list too, but not when the conversation came over HTTP.
+      this.renderRoot.querySelector('hr-student-list')?.applyConversation(conversation);
+    } catch (error) {
+      if (serial !== this.openSerial) return;
+      this.openError =
+        error.code === 'not_found' ? 'This student does not exist (any more).' : `Could not open the conversation: ${error.message}`;
+    } finally {
+      if (serial === this.openSerial) this.opening = false;
+    }
+  }
+
+  showList() {
+    this.dispatchEvent(new CustomEvent('hr-navigate', { detail: { path: '/admin' }, bubbles: true, composed: true }));
+  }
+
+  render() {
+    return html`
+      <aside aria-labelledby="students-title">
+        <h2 id="students-title">Students</h2>
+        <hr-student-list .session=${this.session} .selectedStudentId=${this.studentId}></hr-student-list>
+      </aside>
+      <section aria-label="Conversation">
+        ${this.studentId != null
+          ? html`<button class="btn small ghost back" type="button" @click=${this.showList}>← All students</button>`
+          : null}
+        ${this.renderConversation()}
+      </section>
+    `;
+  }
+
+  renderConversation() {
+    if (this.studentId == null) {
+      return html`<div class="placeholder">
+        <div>
+          <h3>Select a student</h3>
+          <p>Pick a student on the left to open your conversation with them. A conversation is created the first time you open it.</p>
+        </div>
+      </div>`;
+    }
+    if (this.openError) {
+      return html`<div class="placeholder" role="alert">
+        <div>
+          <p class="error" data-testid="open-error">${this.openError}</p>
+          <p><button class="btn small" type="button" @click=${() => this.openConversation(this.studentId)}>Try again</button></p>
+        </div>
+      </div>`;
+    }
+    if (this.opening || !this.conversation) {
+      return html`<div class="placeholder" aria-busy="true">Opening conversation…</div>`;
+    }
+    return html`<hr-chat-view .session=${this.session} .conversationId=${this.conversation.id}></hr-chat-view>`;
+  }
+}
+
+customElements.define('hr-admin-page', HrAdminPageElement);

@@ -1,0 +1,330 @@
+import { LitElement, html, css } from 'lit';
+import * as api from '../lib/api.js';
+import { BusClient } from '../lib/bus-client.js';
+import { ChatEvents } from '../lib/chat-events.js';
+import { ChatService } from '../lib/chat-service.js';
+import { baseStyles, buttonStyles } from './shared-styles.js';
+import './hr-login.js';
+import './hr-admin-page.js';
+import './hr-student-page.js';
+import './hr-connection-status.js';
+
+/**
+ * The application root: finds out who is signed in (`GET /api/me`), opens the live connection,
+ * and routes by role and path with the History API:
+ *
+ *   /login                        sign-in form
+ *   /admin                        student list and chat (admins)
+ *   /admin/students/:studentId    the same, with that student's conversation open (survives reload)
+ *   /student                      the student's own conversation
+ *
+ * Children ask for navigation with `hr-navigate` (`detail: {path, replace?}`) events.
+ */
+export class HrAppElement extends LitElement {
+  static properties = {
+    user: { state: true },
+    route: { state: true },
+    booting: { state: true },
+    bootError: { state: true },
+    loginNotice: { state: true },
+  };
+
+  static styles = [
+    baseStyles,
+    buttonStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+        min-height: 0;
+      }
+      .topbar {
+        flex: none;
+        display: flex;
+        align-items: center;
+        gap: var(--hr-space-4);
+        height: var(--hr-topbar-height);
+        padding: 0 var(--hr-space-4);
+        border-bottom: 1px solid var(--hr-color-border);
+        background: var(--hr-color-surface);
+      }
+      .brand {
+        display: flex;
+        align-items: center;
+        gap: var(--hr-space-2);
+        font-weight: 700;
+        font-size: 16px;
+        color: inherit;
+        text-decoration: none;
+        border-radius: var(--hr-radius-sm);
+      }
+      .brand img {
+        width: 26px;
+        height: 26px;
+      }
+      .spacer {
+        flex: 1;
+      }
+      .who {
+        display: flex;
+        flex-direction: column;
+        align-items: flex-end;
+        line-height: 1.2;
+        min-width: 0;
+      }
+      .who .name {
+        font-size: var(--hr-font-size-sm);
+        font-weight: 600;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        max-width: 220px;
+      }
+      .who .role {
+        font-size: var(--hr-font-size-xs);
+        color: var(--hr-color-text-muted);
+        text-transform: capitalize;
+      }
+      main {
+        flex: 1;
+        min-height: 0;
+        overflow: hidden;
+        display: flex;
+        flex-direction: column;
+      }
+      main > * {
+        flex: 1;
+        min-height: 0;
+      }
+      .center {
+        display: grid;
+        place-items: center;
+        height: 100%;
+        color: var(--hr-color-text-muted);
+        text-align: center;
+        padding: var(--hr-space-5);
+      }
+      @media (max-width: 640px) {
+        .who {
+          display: none;
+        }
+        .topbar {
+          gap: var(--hr-space-2);
+        }
+      }
+    `,
+  ];
+
+  constructor() {
+    super();
+    this.user = null;
+    this.route = { name: 'loading' };
+    this.booting = true;
+    this.bootError = '';
+    this.loginNotice = '';
+    /** {user, bus, events, chat} while signed in. */
+    this.session = null;
+    /** Where to go after signing in, when a signed-out visit asked for a deeper page. */
+    this.afterLogin = null;
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.handlePopState);
+    this.addEventListener('hr-navigate', this.handleNavigate);
+    this.addEventListener('hr-signed-in', this.handleSignedIn);
+    api.onUnauthorized(() => this.endSession('Your session has ended. Please sign in again.'));
+    this.boot();
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.handlePopState);
+    this.removeEventListener('hr-navigate', this.handleNavigate);
+    this.removeEventListener('hr-signed-in', this.handleSignedIn);
+    this.closeSession();
+  }
+
+  async boot() {
+    this.booting = true;
+    this.bootError = '';
+    try {
+      const user = await api.me();
+      if (user) this.startSession(user);
+      this.resolveRoute();
+    } catch (error) {
+      this.bootError = error.message;
+    } finally {
+      this.booting = false;
+    }
+  }
+
+  startSession(user) {
+    this.closeSession();
+    const bus = new BusClient('/eventbus');
+    const events = new ChatEvents(bus, user).start();
+    bus.addEventListener('statechange', this.handleBusStateChange);
+    bus.addEventListener('buserror', this.handleBusError);
+    bus.start();
+    this.session = { user, bus, events, chat: new ChatService(bus) };
+    this.user = user;
+    this.loginNotice = '';
+  }
+
+  closeSession() {
+    if (!this.session) return;
+    const { bus, events } = this.session;
+    this.session = null;
+    bus.removeEventListener('statechange', this.handleBusStateChange);
+    bus.removeEventListener('buserror', this.handleBusError);
+    events.stop();
+    bus.close();
+  }
+
+  /**
+   * The bridge refuses sockets without a valid session, which looks like an outage from here: when
+   * the live channel gives up (offline), ask the REST API whether the session is still there.
+   */
+  handleBusStateChange = async (event) => {
+    if (event.detail.state !== 'offline' || !this.session) return;
+    try {
+      if ((await api.me()) === null) this.endSession('Your session has ended. Please sign in again.');
+    } catch {
+      // The server is unreachable: a real outage; the bus keeps retrying.
+    }
+  };
+
+  handleBusError = (event) => {
+    console.warn('[bus] the server refused a frame', event.detail);
+  };
+
+  endSession(notice = '') {
+    if (!this.session) return;
+    this.closeSession();
+    this.user = null;
+    this.loginNotice = notice;
+    this.afterLogin = location.pathname;
+    this.navigate('/login', { replace: true });
+  }
+
+  async logout() {
+    try {
+      await api.logout();
+    } catch (error) {
+      console.warn('[app] logout request failed', error);
+    }
+    this.closeSession();
+    this.user = null;
+    this.afterLogin = null;
+    this.loginNotice = 'You have signed out.';
+    this.navigate('/login');
+  }
+
+  handleSignedIn = (event) => {
+    this.startSession(event.detail.user);
+    const target = this.afterLogin;
+    this.afterLogin = null;
+    this.navigate(target && this.isAllowed(target) ? target : this.homeFor(this.user), { replace: true });
+  };
+
+  handleNavigate = (event) => {
+    event.stopPropagation();
+    this.navigate(event.detail.path, { replace: Boolean(event.detail.replace) });
+  };
+
+  handlePopState = () => {
+    this.resolveRoute();
+  };
+
+  navigate(path, { replace = false } = {}) {
+    if (path !== location.pathname) {
+      if (replace) history.replaceState(null, '', path);
+      else history.pushState(null, '', path);
+    }
+    this.resolveRoute();
+  }
+
+  homeFor(user) {
+    return user?.role === 'admin' ? '/admin' : '/student';
+  }
+
+  /** Parses a path into a route, or null when it is not one of ours. */
+  parse(path) {
+    if (path === '/login') return { name: 'login' };
+    if (path === '/admin' || path === '/admin/') return { name: 'admin', studentId: null };
+    const match = /^\/admin\/students\/(\d+)\/?$/.exec(path);
+    if (match) return { name: 'admin', studentId: Number(match[1]) };
+    if (path === '/student' || path === '/student/') return { name: 'student' };
+    return null;
+  }
+
+  isAllowed(path) {
+    const route = this.parse(path);
+    if (!route || !this.user) return false;
+    return (route.name === 'admin' && this.user.role === 'admin') || (route.name === 'student' && this.user.role === 'student');
+  }
+
+  /** Maps `location` to a route, redirecting (replace) where the user may not be. */
+  resolveRoute() {
+    const path = location.pathname;
+    const route = this.parse(path);
+    if (!this.user) {
+      if (route && route.name !== 'login') this.afterLogin = path;
+      if (path !== '/login') history.replaceState(null, '', '/login');
+      this.route = { name: 'login' };
+      return;
+    }
+    if (!this.isAllowed(path)) {
+      const home = this.homeFor(this.user);
+      history.replaceState(null, '', home);
+      this.route = this.parse(home);
+      return;
+    }
+    this.route = route;
+  }
+
+  render() {
+    if (this.booting) return html`<div class="center" aria-busy="true">Loading Homeroom…</div>`;
+    if (this.bootError) {
+      return html`<div class="center" role="alert">
+        <div>
+          <p>Homeroom could not start: ${this.bootError}</p>
+          <button class="btn" type="button" @click=${this.boot}>Try again</button>
+        </div>
+      </div>`;
+    }
+    if (!this.user || this.route.name === 'login') {
+      return html`<hr-login .notice=${this.loginNotice}></hr-login>`;
+    }
+    return html`
+      <header class="topbar">
+        <a class="brand" href=${this.homeFor(this.user)} @click=${this.goHome}>
+          <img src="/favicon.svg" alt="" />Homeroom
+        </a>
+        <span class="spacer"></span>
+        <hr-connection-status .bus=${this.session.bus}></hr-connection-status>
+        <div class="who" data-testid="current-user">
+          <span class="name">${this.user.name}</span>
+          <span class="role">${this.user.role}</span>
+        </div>
+        <button class="btn small" type="button" data-testid="logout" @click=${this.logout}>Sign out</button>
+      </header>
+      <main>${this.renderPage()}</main>
+    `;
+  }
+
+  renderPage() {
+    if (this.route.name === 'admin') {
+      return html`<hr-admin-page .session=${this.session} .studentId=${this.route.studentId}></hr-admin-page>`;
+    }
+    return html`<hr-student-page .session=${this.session}></hr-student-page>`;
+  }
+
+  goHome(event) {
+    event.preventDefault();
+    this.navigate(this.homeFor(this.user));
+  }
+}
+
+customElements.define('hr-app', HrAppElement);

@@ -1,0 +1,166 @@
+/**
+ * Styles shared by the components' shadow roots (tokens come from /styles/app.css).
+ */
+import { css } from 'lit';
+
+export const baseStyles = css`
+  :host {
+    box-sizing: border-box;
+    font-family: var(--hr-font-sans);
+    color: var(--hr-color-text);
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  [hidden] {
+    display: none !important;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    padding: 0;
+    margin: -1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+  :focus-visible {
+    outline: none;
+    box-shadow: var(--hr-focus-ring);
+  }
+`;
+
+export const buttonStyles = css`
+  .btn {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: var(--hr-space-2);
+    min-height: 36px;
+    padding: 0 var(--hr-space-4);
+    border: 1px solid var(--hr-color-border-strong);
+    border-radius: var(--hr-radius);
+    background: var(--hr-color-surface);
+    color: var(--hr-color-text);
+    font: inherit;
+    font-size: var(--hr-font-size-sm);
+    font-weight: 600;
+    cursor: pointer;
+    white-space: nowrap;
+    transition: background-color 120ms ease, border-color 120ms ease;
+  }
+  .btn:hover {
+    background: var(--hr-color-surface-muted);
+  }
+  .btn:disabled {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
+  .btn.primary {
+    background: var(--hr-color-primary);
+    border-color: var(--hr-color-primary);
+    color: var(--hr-color-primary-text);
+  }
+  .btn.primary:hover:not(:disabled) {
+    background: var(--hr-color-primary-hover);
+    border-color: var(--hr-color-primary-hover);
+  }
+  .btn.small {
+    min-height: 28px;
+    padding: 0 var(--hr-space-3);
+    font-size: var(--hr-font-size-xs);
+  }
+  .btn.ghost {
+    border-color: transparent;
+    background: transparent;
+  }
+  .btn.ghost:hover {
+    background: var(--hr-color-surface-muted);
+  }
+`;
+
+export const formStyles = css`
+  .input,
+  .select,
+  .textarea {
+    width: 100%;
+    min-height: 38px;
+    padding: var(--hr-space-2) var(--hr-space-3);
+    border: 1px solid var(--hr-color-border-strong);
+    border-radius: var(--hr-radius);
+    background: var(--hr-color-surface);
+    color: var(--hr-color-text);
+    font: inherit;
+  }
+  .input::placeholder,
+  .textarea::placeholder {
+    color: #7a8393;
+  }
+  .input:focus-visible,
+  .select:focus-visible,
+  .textarea:focus-visible {
+    border-color: var(--hr-color-primary);
+  }
+  label {
+    font-size: var(--hr-font-size-sm);
+    font-weight: 600;
+  }
+`;
+
+export const badgeStyles = css`
+  .badge {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    padding: 1px 8px;
+    border-radius: var(--hr-radius-pill);
+    font-size: var(--hr-font-size-xs);
+    font-weight: 600;
+    line-height: 18px;
+    white-space: nowrap;
+    background: var(--hr-color-surface-muted);
+    color: var(--hr-color-text-muted);
+    border: 1px solid var(--hr-color-border);
+  }
+  .badge.new {
+    background: var(--hr-color-new-soft);
+    color: var(--hr-color-new);
+    border-color: transparent;
+  }
+  .badge.active {
+    background: var(--hr-color-success-soft);
+    color: var(--hr-color-success);
+    border-color: transparent;
+  }
+  .badge.closed {
+    background: var(--hr-color-surface-muted);
+    color: var(--hr-color-text-muted);
+  }
+  .badge.count {
+    min-width: 20px;
+    justify-content: center;
+    background: var(--hr-color-primary);
+    color: var(--hr-color-primary-text);
+    border-color: transparent;
+  }
+`;
+
+export const avatarStyles = css`
+  .avatar {
+    flex: none;
+    display: inline-grid;
+    place-items: center;
+    width: 36px;
+    height: 36px;
+    border-radius: 50%;
+    background: var(--hr-color-primary-soft);
+    color: var(--hr-color-primary-hover);
+    font-size: var(--hr-font-size-sm);
+    font-weight: 700;
+    letter-spacing: 0.02em;
+  }
+`;

@@ -1,0 +1,165 @@
+/**
+ * The REST API (docs/API.md) as plain async functions.
+ *
+ * Every call sends and expects JSON with the session cookie (`credentials: 'same-origin'`); a
+ * non-2xx answer throws an {@link ApiError} carrying `status`, `code` and the server's `message`
+ * from its `{"error": {code, message}}` body.
+ */
+
+const STATUS_CODES = Object.freeze({
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+});
+
+export class ApiError extends Error {
+  /**
+   * @param {string} message
+   * @param {{status: number, code: string, retryAfter?: number|null}} details
+   */
+  constructor(message, { status, code, retryAfter = null }) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    /** Seconds to wait, from a `Retry-After` header (429), or null. */
+    this.retryAfter = retryAfter;
+  }
+}
+
+let unauthorizedListener = null;
+
+/**
+ * Registers the function called when an API call answers 401 (the session ended), except for the
+ * calls that expect it (`login`, `me`).
+ */
+export function onUnauthorized(listener) {
+  unauthorizedListener = listener;
+}
+
+/**
+ * Calls the API. `query` values that are null, undefined or '' are left out.
+ * @returns {Promise<any>} the parsed JSON body, or null for 204
+ */
+export async function call(method, path, { body, query, signal, expectUnauthorized = false } = {}) {
+  let url = path;
+  if (query) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+    }
+    const qs = params.toString();
+    if (qs) url += `?${qs}`;
+  }
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' }, signal };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    if (error?.name === 'AbortError') throw error;
+    throw new ApiError('Cannot reach the server. Check your connection and try again.', { status: 0, code: 'network' });
+  }
+
+  const text = response.status === 204 ? '' : await response.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    const detail = data && typeof data.error === 'object' ? data.error : {};
+    const error = new ApiError(detail.message || `The server answered ${response.status}`, {
+      status: response.status,
+      code: detail.code || STATUS_CODES[response.status] || (response.status >= 500 ? 'internal' : 'error'),
+      retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
+    });
+    if (response.status === 401 && !expectUnauthorized && unauthorizedListener) unauthorizedListener(error);
+    throw error;
+  }
+  return data;
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value, now = Date.now()) {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** @returns {Promise<object>} the signed-in user */
+export async function login(email, password) {
+  const data = await call('POST', '/api/login', { body: { email, password }, expectUnauthorized: true });
+  return data.user;
+}
+
+export async function logout() {
+  await call('POST', '/api/logout', { expectUnauthorized: true });
+}
+
+/** @returns {Promise<object|null>} the signed-in user, or null when there is no session */
+export async function me() {
+  try {
+    const data = await call('GET', '/api/me', { expectUnauthorized: true });
+    return data.user;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+/** @returns {Promise<{students: object[], total: number}>} */
+export function listStudents({ q, className, limit, offset } = {}, { signal } = {}) {
+  return call('GET', '/api/students', { query: { q, className, limit, offset }, signal });
+}
+
+/** @returns {Promise<string[]>} */
+export async function listClasses() {
+  const data = await call('GET', '/api/classes');
+  return data.classes ?? [];
+}
+
+/** Opens (creating when needed) a student's conversation. @returns {Promise<{conversation, created}>} */
+export function openConversation(studentId) {
+  return call('POST', `/api/students/${encodeURIComponent(studentId)}/conversation`);
+}
+
+/** @returns {Promise<object|null>} the signed-in student's conversation */
+export async function myConversation() {
+  const data = await call('GET', '/api/me/conversation');
+  return data.conversation ?? null;
+}
+
+/** @returns {Promise<{conversation, student}>} */
+export function getConversation(conversationId) {
+  return call('GET', `/api/conversations/${encodeURIComponent(conversationId)}`);
+}
+
+/** @returns {Promise<{messages: object[], hasMore: boolean}>} */
+export function listMessages(conversationId, { before, after, limit } = {}) {
+  return call('GET', `/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
+    query: { before, after, limit },
+  });
+}
+
+/** Idempotent on `clientMsgId`. @returns {Promise<{message}>} */
+export function sendMessage(conversationId, { clientMsgId, body }) {
+  return call('POST', `/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
+    body: { clientMsgId, body },
+  });
+}

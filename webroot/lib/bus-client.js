@@ -1,0 +1,424 @@
+/**
+ * A small client of the Vert.x SockJS event-bus bridge (`/eventbus`).
+ *
+ * The bridge protocol is JSON text frames over SockJS:
+ *   out: {type:"register"|"unregister", address}, {type:"send", address, body, replyAddress}, {type:"ping"}
+ *   in:  {type:"rec", address, body}             (a reply arrives as `rec` on the replyAddress)
+ *        {type:"err", body, address?, failureCode?, failureType?, message?}
+ *
+ * What this adds on top of the raw protocol:
+ * - `request()` returns a promise for the reply, with a timeout; it rejects at once when the socket
+ *   is not live and when the socket closes, so callers can fall back to HTTP.
+ * - `subscribe()` survives reconnections: every address with a handler is registered again as soon
+ *   as a new socket opens, *before* the `reconnected` event fires, so a catch-up fetch started from
+ *   that event cannot miss a message pushed in between (subscribe first, then fetch).
+ * - Automatic reconnection with exponential backoff and full jitter; `retryNow()` for impatient users.
+ *
+ * Independent of Lit and the DOM (only `SockJS`, `EventTarget`, timers and, when present, the
+ * `window` online/offline events), so it can be tested on its own with a fake SockJS.
+ *
+ * @fires statechange - `detail: {state, previous}` whenever `state` changes.
+ * @fires reconnected - after a socket opens again (addresses are already registered again).
+ * @fires attemptfailed - `detail: {attempts, delayMs}` after each failed or lost connection.
+ * @fires buserror - `detail: frame` for an `err` frame that answers no pending request
+ *   (for example a refused `register`).
+ */
+
+/** Connection states, as shown to the user. */
+export const ConnectionState = Object.freeze({
+  CONNECTING: 'connecting',
+  LIVE: 'live',
+  RECONNECTING: 'reconnecting',
+  OFFLINE: 'offline',
+});
+
+const DEFAULTS = Object.freeze({
+  /** The SockJS constructor; the page loads it as a global from its WebJar. */
+  SockJS: undefined,
+  /** Options passed to SockJS as its third argument. */
+  sockjsOptions: undefined,
+  // The bridge closes a socket that has been silent for its pingTimeout (10 seconds by default),
+  // so ping well inside it: 5 seconds, as the official vertx3-eventbus-client does.
+  pingIntervalMs: 5 * 1000,
+  /** Reconnection backoff: first window 0.5 seconds, doubling, capped at 30 seconds. */
+  backoffBaseMs: 500,
+  backoffCapMs: 30 * 1000,
+  /** After this many failed attempts in a row the state reads `offline` (attempts continue). */
+  offlineAfterAttempts: 4,
+  /** Default reply timeout for `request()`: 10 seconds. */
+  requestTimeoutMs: 10 * 1000,
+  /** Source of randomness for the jitter (tests make it deterministic). */
+  random: Math.random,
+  /** Reports whether the browser believes it is online. */
+  isOnline: () => globalThis.navigator?.onLine !== false,
+  /** Where `online`/`offline` events come from (null to ignore them). */
+  networkEvents: typeof window !== 'undefined' ? window : null,
+  /** Makes reply addresses; unique per request. */
+  newReplyAddress: undefined,
+});
+
+/** Bridge failure codes translated to the same `code` vocabulary as the REST API's errors. */
+const FAILURE_CODES = Object.freeze({
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  429: 'too_many_requests',
+  500: 'internal',
+});
+
+/** Codes that mean "the transport failed", not "the server said no": safe to retry over HTTP. */
+export const TRANSPORT_FAILURES = Object.freeze(['not_connected', 'disconnected', 'timeout', 'unavailable', 'closed']);
+
+/**
+ * The error a request rejects with. `code` is a string (`forbidden`, `timeout`, `disconnected`…);
+ * `failureCode` is the bridge's numeric failure code when the server failed the command.
+ */
+export class BusError extends Error {
+  constructor(message, { code, failureCode, failureType, address } = {}) {
+    super(message);
+    this.name = 'BusError';
+    this.code = code;
+    this.failureCode = failureCode;
+    this.failureType = failureType;
+    this.address = address;
+  }
+
+  /** True when the request may not have reached the server and can be retried another way. */
+  get isTransportFailure() {
+    return TRANSPORT_FAILURES.includes(this.code);
+  }
+}
+
+let replyCounter = 0;
+function defaultReplyAddress() {
+  const random = Math.random().toString(36).slice(2, 10);
+  replyCounter += 1;
+  return `reply.${Date.now().toString(36)}.${random}.${replyCounter}`;
+}
+
+export class BusClient extends EventTarget {
+  #url;
+  #opts;
+  #sock = null;
+  #state = ConnectionState.CONNECTING;
+  #started = false;
+  #everLive = false;
+  #attempts = 0;
+  #retryTimer = null;
+  #pingTimer = null;
+  /** address -> Set of {handler} entries (one entry per subscribe call). */
+  #subscriptions = new Map();
+  /** replyAddress -> {resolve, reject, timer, address} */
+  #pending = new Map();
+
+  /**
+   * @param {string} url the bridge URL, e.g. `/eventbus`
+   * @param {Partial<typeof DEFAULTS>} [options]
+   */
+  constructor(url, options = {}) {
+    super();
+    this.#url = url;
+    this.#opts = { ...DEFAULTS, ...options };
+    if (!this.#opts.SockJS) this.#opts.SockJS = globalThis.SockJS;
+    if (!this.#opts.newReplyAddress) this.#opts.newReplyAddress = defaultReplyAddress;
+  }
+
+  /** One of `connecting | live | reconnecting | offline`. */
+  get state() {
+    return this.#state;
+  }
+
+  get isLive() {
+    return this.#state === ConnectionState.LIVE;
+  }
+
+  /** Failed connection attempts since the last successful open. */
+  get failedAttempts() {
+    return this.#attempts;
+  }
+
+  /**
+   * True when the live channel is down for real: not live, and not merely opening for the first time
+   * (so the UI does not flash a warning on every page load).
+   */
+  get isDown() {
+    return this.#state !== ConnectionState.LIVE && (this.#state !== ConnectionState.CONNECTING || this.#attempts > 0);
+  }
+
+  /** Opens the first socket. Idempotent. */
+  start() {
+    if (this.#started) return this;
+    this.#started = true;
+    const net = this.#opts.networkEvents;
+    if (net) {
+      net.addEventListener('online', this.#handleOnline);
+      net.addEventListener('offline', this.#handleOffline);
+    }
+    this.#connect();
+    return this;
+  }
+
+  /** Closes for good: no more reconnection, pending requests reject with code `closed`. */
+  close() {
+    if (!this.#started) return;
+    this.#started = false;
+    const net = this.#opts.networkEvents;
+    if (net) {
+      net.removeEventListener('online', this.#handleOnline);
+      net.removeEventListener('offline', this.#handleOffline);
+    }
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#stopPing();
+    this.#dropSocket();
+    this.#rejectPending('closed', 'The connection was closed');
+    this.#setState(ConnectionState.OFFLINE);
+  }
+
+  /** Skips the backoff wait and tries to connect now (no-op while live). */
+  retryNow() {
+    if (!this.#started || this.#state === ConnectionState.LIVE) return;
+    this.#dropSocket(); // an attempt still in progress may be stuck on a slow transport
+    this.#setState(this.#everLive ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING);
+    this.#connect();
+  }
+
+  /**
+   * Sends `body` to `address` and resolves with the reply's body.
+   * Rejects with a {@link BusError}: the server's failure (`code` from `failureCode`), `timeout`,
+   * `not_connected` (not live when called) or `disconnected` (the socket closed before the reply).
+   */
+  request(address, body, { timeout = this.#opts.requestTimeoutMs } = {}) {
+    if (this.#state !== ConnectionState.LIVE || !this.#sock) {
+      return Promise.reject(new BusError('Not connected to the live channel', { code: 'not_connected', address }));
+    }
+    const replyAddress = this.#opts.newReplyAddress();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(replyAddress);
+        reject(new BusError(`No reply from ${address} within ${timeout} ms`, { code: 'timeout', address }));
+      }, timeout);
+      this.#pending.set(replyAddress, { resolve, reject, timer, address });
+      if (!this.#write({ type: 'send', address, body, replyAddress })) {
+        this.#settle(replyAddress)?.reject(new BusError('The live channel is closing', { code: 'disconnected', address }));
+      }
+    });
+  }
+
+  /**
+   * Calls `handler(body, frame)` for every message on `address`, now and after reconnections.
+   * @returns {() => void} unsubscribe
+   */
+  subscribe(address, handler) {
+    let entries = this.#subscriptions.get(address);
+    if (!entries) {
+      entries = new Set();
+      this.#subscriptions.set(address, entries);
+      if (this.#state === ConnectionState.LIVE) this.#write({ type: 'register', address });
+    }
+    const entry = { handler };
+    entries.add(entry);
+    return () => {
+      if (!entries.delete(entry) || entries.size > 0) return;
+      if (this.#subscriptions.get(address) !== entries) return;
+      this.#subscriptions.delete(address);
+      if (this.#state === ConnectionState.LIVE) this.#write({ type: 'unregister', address });
+    };
+  }
+
+  // ---- connection lifecycle -------------------------------------------------------------------
+
+  #connect() {
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    let sock;
+    try {
+      sock = new this.#opts.SockJS(this.#url, null, this.#opts.sockjsOptions);
+    } catch (error) {
+      console.warn('[bus] cannot create socket', error);
+      this.#handleClosed();
+      return;
+    }
+    this.#sock = sock;
+    // Each handler checks it still belongs to the current socket: retryNow() abandons attempts.
+    sock.onopen = () => {
+      if (sock === this.#sock) this.#handleOpen();
+    };
+    sock.onmessage = (event) => {
+      if (sock === this.#sock) this.#handleFrame(event.data);
+    };
+    sock.onclose = () => {
+      if (sock !== this.#sock) return;
+      this.#sock = null;
+      this.#handleClosed();
+    };
+  }
+
+  #handleOpen() {
+    const wasLive = this.#everLive;
+    this.#everLive = true;
+    this.#attempts = 0;
+    // Register before anyone hears about the new socket: their catch-up fetch must come after.
+    for (const address of this.#subscriptions.keys()) this.#write({ type: 'register', address });
+    this.#startPing();
+    this.#setState(ConnectionState.LIVE);
+    if (wasLive) this.dispatchEvent(new Event('reconnected'));
+  }
+
+  #handleClosed() {
+    this.#stopPing();
+    this.#rejectPending('disconnected', 'The live connection was lost before the reply arrived');
+    if (!this.#started) return;
+    this.#attempts += 1;
+    const offline = !this.#opts.isOnline() || this.#attempts >= this.#opts.offlineAfterAttempts;
+    if (offline) this.#setState(ConnectionState.OFFLINE);
+    else this.#setState(this.#everLive ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING);
+    const delayMs = this.#scheduleReconnect();
+    this.dispatchEvent(new CustomEvent('attemptfailed', { detail: { attempts: this.#attempts, delayMs } }));
+  }
+
+  #scheduleReconnect() {
+    clearTimeout(this.#retryTimer);
+    const { backoffBaseMs, backoffCapMs, random } = this.#opts;
+    // "Full jitter": uniform in [0, min(cap, base * 2^(attempt-1))], spreads a crowd of clients
+    // that all lost the same node.
+    const ceiling = Math.min(backoffCapMs, backoffBaseMs * 2 ** Math.max(0, this.#attempts - 1));
+    const delay = Math.round(random() * ceiling);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (this.#started) this.#connect();
+    }, delay);
+    return delay;
+  }
+
+  /** Closes the current socket (if any) without triggering the reconnection logic. */
+  #dropSocket() {
+    const sock = this.#sock;
+    if (!sock) return;
+    this.#sock = null;
+    this.#stopPing();
+    try {
+      sock.close();
+    } catch {
+      // Already closed.
+    }
+    this.#rejectPending('disconnected', 'The live connection was reset');
+  }
+
+  #handleOnline = () => {
+    if (this.#started && this.#state !== ConnectionState.LIVE) this.retryNow();
+  };
+
+  #handleOffline = () => {
+    if (!this.#started) return;
+    if (this.#sock && this.#state === ConnectionState.LIVE) {
+      // The socket is almost certainly dead; close it so requests fail fast and fall back.
+      const sock = this.#sock;
+      this.#sock = null;
+      try {
+        sock.close();
+      } catch {
+        // Already closed.
+      }
+      this.#handleClosed();
+    } else {
+      this.#setState(ConnectionState.OFFLINE);
+    }
+  };
+
+  #startPing() {
+    this.#stopPing();
+    this.#pingTimer = setInterval(() => this.#write({ type: 'ping' }), this.#opts.pingIntervalMs);
+  }
+
+  #stopPing() {
+    clearInterval(this.#pingTimer);
+    this.#pingTimer = null;
+  }
+
+  #setState(state) {
+    if (state === this.#state) return;
+    const previous = this.#state;
+    this.#state = state;
+    this.dispatchEvent(new CustomEvent('statechange', { detail: { state, previous } }));
+  }
+
+  // ---- frames ---------------------------------------------------------------------------------
+
+  #write(frame) {
+    const sock = this.#sock;
+    if (!sock) return false;
+    try {
+      sock.send(JSON.stringify(frame));
+      return true;
+    } catch (error) {
+      console.warn('[bus] send failed', error);
+      return false;
+    }
+  }
+
+  #handleFrame(data) {
+    let frame;
+    try {
+      frame = typeof data === 'string' ? JSON.parse(data) : data;
+    } catch {
+      console.warn('[bus] ignoring a frame that is not JSON');
+      return;
+    }
+    if (!frame || typeof frame !== 'object') return;
+    if (frame.type === 'rec') {
+      const pending = this.#settle(frame.address);
+      if (pending) {
+        pending.resolve(frame.body);
+        return;
+      }
+      const entries = this.#subscriptions.get(frame.address);
+      if (!entries) return;
+      for (const entry of [...entries]) {
+        try {
+          entry.handler(frame.body, frame);
+        } catch (error) {
+          // One broken handler must not starve the others.
+          console.error('[bus] handler failed', error);
+        }
+      }
+    } else if (frame.type === 'err') {
+      const pending = frame.address ? this.#settle(frame.address) : null;
+      if (pending) {
+        pending.reject(errorFromFrame(frame, pending.address));
+      } else {
+        this.dispatchEvent(new CustomEvent('buserror', { detail: frame }));
+      }
+    }
+    // `pong` and anything else: nothing to do.
+  }
+
+  #settle(replyAddress) {
+    const pending = replyAddress ? this.#pending.get(replyAddress) : undefined;
+    if (!pending) return undefined;
+    this.#pending.delete(replyAddress);
+    clearTimeout(pending.timer);
+    return pending;
+  }
+
+  #rejectPending(code, message) {
+    const all = [...this.#pending.entries()];
+    this.#pending.clear();
+    for (const [, pending] of all) {
+      clearTimeout(pending.timer);
+      pending.reject(new BusError(message, { code, address: pending.address }));
+    }
+  }
+}
+
+function errorFromFrame(frame, address) {
+  const failureCode = typeof frame.failureCode === 'number' ? frame.failureCode : undefined;
+  let code = FAILURE_CODES[failureCode];
+  if (frame.failureType === 'NO_HANDLERS') code = 'unavailable';
+  else if (frame.failureType === 'TIMEOUT') code = 'timeout';
+  const message = frame.message || (typeof frame.body === 'string' ? frame.body : '') || 'The request failed';
+  return new BusError(message, { code: code ?? 'failed', failureCode, failureType: frame.failureType, address });
+}
