@@ -114,13 +114,9 @@ export async function logout() {
 
 /** @returns {Promise<object|null>} the signed-in user, or null when there is no session */
 export async function me() {
-  try {
-    const data = await call('GET', '/api/me', { expectUnauthorized: true });
-    return data.user;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null;
-    throw error;
-  }
+  // /api/session answers 200 with {user: null} when signed out, so a signed-out load logs no error.
+  const data = await call('GET', '/api/session', { expectUnauthorized: true });
+  return data.user ?? null;
 }
 
 /** @returns {Promise<{students: object[], total: number}>} */

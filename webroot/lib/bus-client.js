@@ -37,7 +37,7 @@ const DEFAULTS = Object.freeze({
   SockJS: undefined,
   /** Options passed to SockJS as its third argument. */
   sockjsOptions: undefined,
-  // The bridge closes a socket that has been silent for its pingTimeout (10 seconds by default),
+  // The bridge closes a socket that has been silent for its pingTimeout (Homeroom sets 30 seconds),
   // so ping well inside it: 5 seconds, as the official vertx3-eventbus-client does.
   pingIntervalMs: 5 * 1000,
   /** Reconnection backoff: first window 0.5 seconds, doubling, capped at 30 seconds. */

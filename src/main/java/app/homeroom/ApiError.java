@@ -3,6 +3,8 @@ package app.homeroom;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
  * A refusal the caller should see, with its HTTP status. The same error crosses the event bus as
@@ -76,6 +78,24 @@ public class ApiError extends RuntimeException {
     };
   }
 
+  /**
+   * A lost or refused database connection (SQLSTATE classes 08 and 57P, too many connections, a closed or
+   * refused socket): the caller may retry, so it is a 503, not our bug.
+   */
+  static boolean databaseUnreachable(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof PgException pg) {
+        String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+        return state.startsWith("08") || state.startsWith("57P") || state.equals("53300");
+      }
+      if (c instanceof java.net.ConnectException || c instanceof ClosedConnectionException
+          || c instanceof java.nio.channels.ClosedChannelException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Any failure as an ApiError: our own as is, event-bus failures by their code, anything else as a 500. */
   public static ApiError from(Throwable t) {
     if (t instanceof ApiError e) {
@@ -86,6 +106,9 @@ public class ApiError extends RuntimeException {
         return new ApiError(re.failureCode(), codeFor(re.failureCode()), re.getMessage());
       }
       return unavailable("The chat service did not answer; try again");
+    }
+    if (databaseUnreachable(t)) {
+      return unavailable("The database is unreachable; nothing was stored. Try again shortly");
     }
     return new ApiError(500, "internal", "Something went wrong on our side");
   }

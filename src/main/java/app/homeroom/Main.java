@@ -53,6 +53,9 @@ public final class Main {
           (System.nanoTime() - t0) / 1e9, config.cluster().name());
     } catch (ConfigException | StartupException e) {
       fail(e.getMessage());
+    } catch (RuntimeException e) {
+      e.printStackTrace();
+      fail("unexpected start-up failure: " + StartupException.rootMessage(e));
     }
   }
 

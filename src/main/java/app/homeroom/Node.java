@@ -64,14 +64,15 @@ public final class Node implements AutoCloseable {
       }
       Migrations.migrate(db);
       String sessionKey = Bootstrap.sessionKey(db, config);
-      Bootstrap.firstAdmin(db, config);
       if (config.demo()) {
         DemoSchool.seed(db);
       }
+      // After the demo seed: a demo school has its admins, so no random first admin is made for it.
+      Bootstrap.firstAdmin(db, config);
       NodeContext context = new NodeContext(config, db, sessionKey);
 
       vertx = await(Vertx.builder()
-          .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(0)))
+          .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().eventBusPort())))
           .withClusterManager(new HazelcastClusterManager(hazelcast(config.cluster())))
           .buildClustered(), "join the cluster '" + config.cluster().name() + "'");
 

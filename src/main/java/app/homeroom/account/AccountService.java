@@ -186,7 +186,7 @@ public final class AccountService {
              order by c.last_message_at desc nulls last, lower(u.name), u.id
              limit $3 offset $4""")
         .execute(Tuple.of(cls, pattern, limit, offset))
-        .map(rows -> {
+        .compose(rows -> {
           JsonArray students = new JsonArray();
           long total = 0;
           for (Row r : rows) {
@@ -198,10 +198,14 @@ public final class AccountService {
                 .put("lastMessageAt", ChatService.iso(r.getOffsetDateTime("last_message_at"))));
           }
           if (rows.size() == 0 && offset > 0) {
-            // Past the end: still report the real total.
-            return new JsonObject().put("students", students).putNull("total");
+            // Past the end the window function has no row to ride on: count separately.
+            return pool.preparedQuery("""
+                    select count(*) from users u where u.role = 'student' and ($1::text is null or u.class_name = $1)
+                       and ($2::text is null or lower(u.name) like $2 or lower(u.email) like $2 or lower(u.roll_id) like $2)""")
+                .execute(Tuple.of(cls, pattern))
+                .map(count -> new JsonObject().put("students", students).put("total", count.iterator().next().getLong(0)));
           }
-          return new JsonObject().put("students", students).put("total", total);
+          return Future.succeededFuture(new JsonObject().put("students", students).put("total", total));
         });
   }
 

@@ -33,7 +33,8 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     }
   }
 
-  public record Cluster(String name, String host, int port, List<String> members) {}
+  /** {@code eventBusPort} 0 = any free port; fix it when a firewall sits between nodes. */
+  public record Cluster(String name, String host, int port, List<String> members, int eventBusPort) {}
 
   public record Auth(String jwtSecret, int sessionHours, boolean cookieSecure) {}
 
@@ -59,13 +60,14 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     m.put("HOMEROOM_CLUSTER_HOST", "cluster.host");
     m.put("HOMEROOM_CLUSTER_PORT", "cluster.port");
     m.put("HOMEROOM_CLUSTER_MEMBERS", "cluster.members");
+    m.put("HOMEROOM_EVENTBUS_PORT", "cluster.eventBusPort");
     m.put("HOMEROOM_JWT_SECRET", "auth.jwtSecret");
     m.put("HOMEROOM_SESSION_HOURS", "auth.sessionHours");
     m.put("HOMEROOM_COOKIE_SECURE", "auth.cookieSecure");
     m.put("HOMEROOM_ADMIN_EMAIL", "admin.email");
     m.put("HOMEROOM_ADMIN_PASSWORD", "admin.password");
     m.put("HOMEROOM_DEMO", "demo");
-    return Map.copyOf(m);
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   /** Reads the file (or the built-in defaults when {@code file} is null and conf/config.json is absent) and the environment. */
@@ -155,8 +157,8 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
       throw new ConfigException("admin.email (HOMEROOM_ADMIN_EMAIL) must be an email address");
     }
     String adminPassword = blankToNull(str(admin, "password"));
-    if (adminPassword != null && adminPassword.length() < 8) {
-      throw new ConfigException("admin.password (HOMEROOM_ADMIN_PASSWORD) must be at least 8 characters");
+    if (adminPassword != null && app.homeroom.account.Passwords.problem(adminPassword) != null) {
+      throw new ConfigException("admin.password (HOMEROOM_ADMIN_PASSWORD): " + app.homeroom.account.Passwords.problem(adminPassword));
     }
     return new HomeroomConfig(
         new Http(nonBlank(http, "host", "http.host"), port(http, "port", "http.port (HOMEROOM_HTTP_PORT)", true),
@@ -165,7 +167,8 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
             port(embedded, "port", "db.embedded.port (HOMEROOM_DB_EMBEDDED_PORT)", false),
             nonBlank(embedded, "dataDir", "db.embedded.dataDir (HOMEROOM_DATA_DIR)")),
         new Cluster(nonBlank(cluster, "name", "cluster.name"), nonBlank(cluster, "host", "cluster.host"),
-            port(cluster, "port", "cluster.port (HOMEROOM_CLUSTER_PORT)", true), members),
+            port(cluster, "port", "cluster.port (HOMEROOM_CLUSTER_PORT)", true), members,
+            cluster.getValue("eventBusPort") == null ? 0 : port(cluster, "eventBusPort", "cluster.eventBusPort (HOMEROOM_EVENTBUS_PORT)", true)),
         new Auth(jwtSecret, intIn(auth, "sessionHours", 1, 24 * 30, "auth.sessionHours"), bool(auth, "cookieSecure")),
         new Admin(adminEmail.trim().toLowerCase(), adminPassword),
         bool(json, "demo"));

@@ -5,29 +5,48 @@ import app.homeroom.config.HomeroomConfig;
 import io.vertx.pgclient.PgConnectOptions;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.vertx.pgclient.SslMode;
 
 /** Where the database is, in the two forms we need: Vert.x's reactive client and JDBC (Flyway, tests). */
-public record DbTarget(String host, int port, String database, String user, String password) {
+public record DbTarget(String host, int port, String database, String user, String password, String sslMode) {
 
   public static final String EMBEDDED_DATABASE = "homeroom";
   public static final String EMBEDDED_USER = "postgres";
 
   public static DbTarget embedded(int port) {
-    return new DbTarget("localhost", port, EMBEDDED_DATABASE, EMBEDDED_USER, "");
+    return new DbTarget("localhost", port, EMBEDDED_DATABASE, EMBEDDED_USER, "", null);
   }
 
-  /** Parses {@code postgresql://user:password@host:port/database}; user/password default to the config's. */
+  /**
+   * Parses {@code postgresql://user:password@host:port/database[?sslmode=require]}; user/password default to the
+   * config's. Percent-escapes in user and password are decoded ({@code +} stays a plus).
+   */
   public static DbTarget fromConfig(HomeroomConfig.Db db) {
     URI uri = URI.create(db.url());
     String user = db.user();
     String password = db.password();
-    if (uri.getRawUserInfo() != null) {
-      String[] parts = uri.getRawUserInfo().split(":", 2);
-      user = decode(parts[0]);
+    // URI decodes percent-escapes here and, unlike URLDecoder, leaves '+' alone.
+    if (uri.getUserInfo() != null) {
+      String[] parts = uri.getUserInfo().split(":", 2);
+      user = parts[0];
       if (parts.length > 1) {
-        password = decode(parts[1]);
+        password = parts[1];
+      }
+    }
+    String sslMode = null;
+    if (uri.getRawQuery() != null) {
+      for (String param : uri.getRawQuery().split("&")) {
+        String[] kv = param.split("=", 2);
+        if (kv[0].equals("sslmode") && kv.length == 2) {
+          sslMode = kv[1];
+          try {
+            SslMode.of(sslMode);
+          } catch (IllegalArgumentException e) {
+            throw new ConfigException("db.url (HOMEROOM_DB_URL): unknown sslmode '" + sslMode + "'");
+          }
+        } else {
+          throw new ConfigException("db.url (HOMEROOM_DB_URL): unsupported parameter '" + kv[0] + "' (only sslmode)");
+        }
       }
     }
     String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "homeroom" : uri.getPath().substring(1);
@@ -35,11 +54,11 @@ public record DbTarget(String host, int port, String database, String user, Stri
       throw new ConfigException("db.user (HOMEROOM_DB_USER) is required with an external database");
     }
     return new DbTarget(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432, database, user,
-        password == null ? "" : password);
+        password == null ? "" : password, sslMode);
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database + (sslMode == null ? "" : "?sslmode=" + sslMode);
   }
 
   public PgConnectOptions connectOptions() {
@@ -52,7 +71,8 @@ public record DbTarget(String host, int port, String database, String user, Stri
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(256)
         .setReconnectAttempts(2)
-        .setReconnectInterval(500);
+        .setReconnectInterval(500)
+        .setSslMode(sslMode == null ? SslMode.DISABLE : SslMode.of(sslMode));
   }
 
   /** For log lines: never prints the password. */
@@ -60,7 +80,4 @@ public record DbTarget(String host, int port, String database, String user, Stri
     return user + "@" + host + ":" + port + "/" + database;
   }
 
-  private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
-  }
 }

@@ -27,6 +27,8 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,6 +53,7 @@ public class HttpVerticle extends VerticleBase {
   /** Largest REST or xhr_send body. */
   static final int MAX_BODY_BYTES = 64 * 1024;
 
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   private static final Pattern IMPORT_MAP = Pattern.compile("<script type=\"importmap\">(.*?)</script>", Pattern.DOTALL);
 
   private final NodeContext node;
@@ -117,6 +120,12 @@ public class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
     router.post("/api/login").handler(ctx -> guard.handle(ctx, false)).handler(this::login);
     router.post("/api/logout").handler(ctx -> guard.handle(ctx, false)).handler(this::logout);
+    // Who is signed in, if anyone: 200 either way, so a signed-out page load is not an error.
+    router.get("/api/session").handler(ctx -> guard.handle(ctx, false)).handler(ctx -> Json.respond(ctx, 200,
+        c -> c.get(Guard.IDENTITY) == null
+            ? Future.succeededFuture(new JsonObject().putNull("user"))
+            : accounts.me(Guard.identity(c)).map(u -> new JsonObject().put("user", u))
+                .recover(err -> Future.succeededFuture(new JsonObject().putNull("user")))));
     router.route("/api/*").handler(ctx -> guard.handle(ctx, true));
     router.get("/api/me").handler(ctx -> Json.respond(ctx, 200,
         c -> accounts.me(Guard.identity(c)).map(u -> new JsonObject().put("user", u))));
@@ -272,7 +281,10 @@ public class HttpVerticle extends VerticleBase {
   private Future<String> readIndexPage() {
     String webroot = node.config().http().webroot();
     String path = webroot != null ? Path.of(webroot, "index.html").toAbsolutePath().toString() : "webroot/index.html";
-    return vertx.fileSystem().readFile(path).map(Buffer::toString).recover(err -> Future.succeededFuture(""));
+    return vertx.fileSystem().readFile(path).map(Buffer::toString).recover(err -> {
+      LOG.warn("Could not read {} ({}): the page's import map will be blocked by the CSP", path, err.getMessage());
+      return Future.succeededFuture("");
+    });
   }
 
   /**

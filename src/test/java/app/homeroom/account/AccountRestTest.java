@@ -48,8 +48,13 @@ class AccountRestTest {
     assertFalse(r.raw().body().contains(cookie.substring("hr_session=".length(), cookie.indexOf(';'))));
     assertEquals("ada@test.school", api.get("/api/me").json().getJsonObject("user").getString("email"));
 
+    assertEquals("ada@test.school", api.get("/api/session").json().getJsonObject("user").getString("email"));
+
     assertEquals(204, api.post("/api/logout", null).status());
     assertEquals(401, api.get("/api/me").status());
+    Api.Response signedOut = api.get("/api/session");
+    assertEquals(200, signedOut.status(), "a signed-out page load is not an error");
+    assertNull(signedOut.json().getValue("user"));
   }
 
   @Test
@@ -133,6 +138,9 @@ class AccountRestTest {
       assertNotNull(first.getValue(key), key);
     }
     assertEquals(30 - 25, staff.get("/api/students?limit=25&offset=25").json().getJsonArray("students").size());
+    JsonObject pastTheEnd = staff.get("/api/students?limit=25&offset=50&className=7A").json();
+    assertEquals(0, pastTheEnd.getJsonArray("students").size());
+    assertEquals(10, pastTheEnd.getLong("total"), "the total stays true past the last page");
     assertEquals(10, staff.get("/api/students?className=7A&limit=200").json().getJsonArray("students").size());
     assertEquals(1, staff.get("/api/students?q=s17%40").json().getJsonArray("students").size());
     assertEquals(1, staff.get("/api/students?q=r-22").json().getJsonArray("students").size());

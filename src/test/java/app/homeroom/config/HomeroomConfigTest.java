@@ -55,6 +55,20 @@ class HomeroomConfigTest {
   }
 
   @Test
+  @DisplayName("A database URL keeps '+' and percent-escapes in credentials, and passes sslmode on")
+  void database_url_credentials_and_ssl() {
+    HomeroomConfig c = HomeroomConfig.load(null, Map.of(
+        "HOMEROOM_DB_URL", "postgresql://app:p%40ss+word%3A1@db.example/school?sslmode=require"));
+    var target = app.homeroom.db.DbTarget.fromConfig(c.db());
+    assertEquals("p@ss+word:1", target.password());
+    assertEquals(5432, target.port());
+    assertEquals("jdbc:postgresql://db.example:5432/school?sslmode=require", target.jdbcUrl());
+    assertEquals(io.vertx.pgclient.SslMode.REQUIRE, target.connectOptions().getSslMode());
+    assertThrows(ConfigException.class, () -> app.homeroom.db.DbTarget.fromConfig(HomeroomConfig.load(null,
+        Map.of("HOMEROOM_DB_URL", "postgresql://app@db.example/school?sslmode=sometimes")).db()));
+  }
+
+  @Test
   @DisplayName("Bad configuration fails with one line that names the setting to fix")
   void bad_configuration_is_explained() {
     assertMessage(Map.of("HOMEROOM_HTTP_PORT", "eighty"), "http.port (HOMEROOM_HTTP_PORT)");
@@ -62,6 +76,8 @@ class HomeroomConfigTest {
     assertMessage(Map.of("HOMEROOM_CLUSTER_MEMBERS", "127.0.0.1:5701-5703"), "one port, not a range");
     assertMessage(Map.of("HOMEROOM_DB_URL", "mysql://x/y"), "HOMEROOM_DB_URL");
     assertMessage(Map.of("HOMEROOM_JWT_SECRET", "short"), "HOMEROOM_JWT_SECRET");
+    assertMessage(Map.of("HOMEROOM_ADMIN_PASSWORD", "é".repeat(40)), "at most 72 bytes");
+    assertMessage(Map.of("HOMEROOM_EVENTBUS_PORT", "-1"), "HOMEROOM_EVENTBUS_PORT");
     assertMessage(Map.of("HOMEROOM_DEMO", "maybe"), "'demo' must be true or false");
     assertMessage(Map.of("HOMEROOM_ALLOWED_ORIGINS", "school.example.org/path"), "allowedOrigins");
     ConfigException missing = assertThrows(ConfigException.class, () -> HomeroomConfig.load(Path.of("/nonexistent.json"), Map.of()));

@@ -63,7 +63,7 @@ public final class TestEnv {
         new HomeroomConfig.Http("127.0.0.1", httpPort, 2, List.of(), null),
         new HomeroomConfig.Db(dbUrl, "postgres", "", 8, 0, "unused"),
         new HomeroomConfig.Cluster(clusterName, "127.0.0.1", clusterPort,
-            List.of("127.0.0.1:" + clusterPort, "127.0.0.1:" + (clusterPort + 1), "127.0.0.1:" + (clusterPort + 2))),
+            List.of("127.0.0.1:" + clusterPort, "127.0.0.1:" + (clusterPort + 1), "127.0.0.1:" + (clusterPort + 2)), 0),
         new HomeroomConfig.Auth("test-session-key-0123456789abcdefghijklmnop", 1, false),
         new HomeroomConfig.Admin("first.admin@test.homeroom", "first-admin-password"),
         false);
