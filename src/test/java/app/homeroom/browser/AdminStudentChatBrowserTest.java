@@ -1,5 +1,6 @@
 package app.homeroom.browser;
 
+import app.homeroom.support.School;
 import app.homeroom.support.TestDb;
 import app.homeroom.support.TestEnv;
 import com.microsoft.playwright.Browser;
@@ -32,9 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @DisplayName("Admin and student chat in the browser")
 class AdminStudentChatBrowserTest {
 
-  static final String PASSWORD = "correct horse battery";
-  static final String ADMIN_EMAIL = "ada@test.school";
-  static final String STUDENT_EMAIL = "sam@test.school";
+  static final String PASSWORD = School.PASSWORD;
+  static final String ADMIN_EMAIL = School.ADMIN_EMAIL;
+  static final String STUDENT_EMAIL = School.STUDENT_EMAIL;
   /** A body that would run script if it were ever rendered as HTML. */
   static final String HOSTILE = "Thanks! <img src=x onerror=alert(1)>";
 
@@ -73,11 +74,9 @@ class AdminStudentChatBrowserTest {
   void seed() {
     Browsers.requireChromium();
     base = TestEnv.baseUrl();
-    db = TestEnv.db();
-    db.reset();
-    db.createAdmin("Ada Admin", ADMIN_EMAIL, PASSWORD);
-    studentId = db.createStudent("Sam Student", STUDENT_EMAIL, "R-001", "7A", PASSWORD);
-    db.createStudent("Olga Other", "olga@test.school", "R-002", "7B", PASSWORD);
+    School school = School.fresh();
+    db = school.db;
+    studentId = school.student;
   }
 
   @AfterEach
