@@ -7,6 +7,7 @@ import app.homeroom.db.EmbeddedDatabase;
 import app.homeroom.db.Migrations;
 import app.homeroom.db.StartupException;
 import app.homeroom.http.HttpVerticle;
+import app.homeroom.presence.PresenceVerticle;
 import app.homeroom.seed.DemoSchool;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -76,6 +77,7 @@ public final class Node implements AutoCloseable {
           .withClusterManager(new HazelcastClusterManager(hazelcast(config.cluster())))
           .buildClustered(), "join the cluster '" + config.cluster().name() + "'");
 
+      await(vertx.deployVerticle(new PresenceVerticle(config.presence())), "start presence");
       await(vertx.deployVerticle(() -> new ChatVerticle(context),
           new DeploymentOptions().setInstances(2).setThreadingModel(ThreadingModel.EVENT_LOOP)), "start the chat service");
       HttpVerticle[] first = new HttpVerticle[1];

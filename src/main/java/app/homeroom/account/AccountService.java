@@ -160,7 +160,7 @@ public final class AccountService {
           JsonObject student = new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))
               .put("email", r.getString("email")).put("rollId", r.getString("roll_id"))
               .put("className", r.getString("class_name")).putNull("conversationId").putNull("conversationStatus")
-              .putNull("lastMessageAt");
+              .putNull("lastMessageAt").put("lastSeq", 0).put("unread", 0).put("online", false);
           JsonObject out = new JsonObject().put("student", student);
           if (given == null) {
             out.put("password", password);
@@ -169,44 +169,75 @@ public final class AccountService {
         });
   }
 
-  /** The roster (R2.1, R2.2): latest activity first, then by name; {@code q} matches name, email or roll ID. */
+  /**
+   * The roster as one admin sees it (R2.1–R2.4): each student with their conversation, the student's messages
+   * this admin has not read, students with unread messages first, then latest activity, then name. Unread is a
+   * subtraction of two counters (see V2__read_marks.sql): the query never scans messages.
+   */
+  private static final String ROSTER = """
+      select u.id, u.name, u.email, u.roll_id, u.class_name, c.id as conversation_id, c.status,
+             c.last_message_at, coalesce(c.last_seq, 0) as last_seq,
+             coalesce(c.student_msg_count - coalesce(r.read_student_count, 0), 0) as unread,
+             count(*) over () as total
+        from users u
+        left join conversations c on c.student_id = u.id
+        left join conversation_reads r on r.conversation_id = c.id and r.user_id = $1
+       where u.role = 'student' %s
+       order by (coalesce(c.student_msg_count - coalesce(r.read_student_count, 0), 0) > 0) desc,
+                c.last_message_at desc nulls last, lower(u.name), u.id
+      """;
+  private static final String ROSTER_FILTER =
+      " and ($2::text is null or u.class_name = $2)"
+      + " and ($3::text is null or lower(u.name) like $3 or lower(u.email) like $3 or lower(u.roll_id) like $3)";
+
+  /** The roster page; {@code q} matches name, email or roll ID (as typed: LIKE wildcards are literal). */
   public Future<JsonObject> listStudents(Identity actor, String q, String className, int limit, int offset) {
     if (!actor.isAdmin()) {
       return Future.failedFuture(ApiError.forbidden("Only staff can list students"));
     }
     String pattern = q == null || q.isBlank() ? null : "%" + likeEscape(q.trim().toLowerCase(Locale.ROOT)) + "%";
     String cls = className == null || className.isBlank() ? null : className.trim();
-    return pool.preparedQuery("""
-            select u.id, u.name, u.email, u.roll_id, u.class_name, c.id as conversation_id, c.status,
-                   c.last_message_at, count(*) over () as total
-              from users u left join conversations c on c.student_id = u.id
-             where u.role = 'student'
-               and ($1::text is null or u.class_name = $1)
-               and ($2::text is null or lower(u.name) like $2 or lower(u.email) like $2 or lower(u.roll_id) like $2)
-             order by c.last_message_at desc nulls last, lower(u.name), u.id
-             limit $3 offset $4""")
-        .execute(Tuple.of(cls, pattern, limit, offset))
+    return pool.preparedQuery(ROSTER.formatted(ROSTER_FILTER) + " limit $4 offset $5")
+        .execute(Tuple.of(actor.userId(), cls, pattern, limit, offset))
         .compose(rows -> {
           JsonArray students = new JsonArray();
           long total = 0;
           for (Row r : rows) {
             total = r.getLong("total");
-            students.add(new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))
-                .put("email", r.getString("email")).put("rollId", r.getString("roll_id"))
-                .put("className", r.getString("class_name")).put("conversationId", r.getLong("conversation_id"))
-                .put("conversationStatus", r.getString("status"))
-                .put("lastMessageAt", ChatService.iso(r.getOffsetDateTime("last_message_at"))));
+            students.add(rosterJson(r));
           }
           if (rows.size() == 0 && offset > 0) {
             // Past the end the window function has no row to ride on: count separately.
-            return pool.preparedQuery("""
-                    select count(*) from users u where u.role = 'student' and ($1::text is null or u.class_name = $1)
-                       and ($2::text is null or lower(u.name) like $2 or lower(u.email) like $2 or lower(u.roll_id) like $2)""")
+            return pool.preparedQuery("select count(*) from users u where u.role = 'student'"
+                    + ROSTER_FILTER.replace("$2", "$1").replace("$3", "$2"))
                 .execute(Tuple.of(cls, pattern))
                 .map(count -> new JsonObject().put("students", students).put("total", count.iterator().next().getLong(0)));
           }
           return Future.succeededFuture(new JsonObject().put("students", students).put("total", total));
         });
+  }
+
+  /** One roster row, as {@link #listStudents} shows it to this admin. */
+  public Future<JsonObject> rosterRow(Identity actor, long studentId) {
+    if (!actor.isAdmin()) {
+      return Future.failedFuture(ApiError.forbidden("Only staff can list students"));
+    }
+    return pool.preparedQuery(ROSTER.formatted(" and u.id = $2")).execute(Tuple.of(actor.userId(), studentId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiError.notFound("No such student");
+          }
+          return rosterJson(rows.iterator().next());
+        });
+  }
+
+  private static JsonObject rosterJson(Row r) {
+    return new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))
+        .put("email", r.getString("email")).put("rollId", r.getString("roll_id"))
+        .put("className", r.getString("class_name")).put("conversationId", r.getLong("conversation_id"))
+        .put("conversationStatus", r.getString("status"))
+        .put("lastMessageAt", ChatService.iso(r.getOffsetDateTime("last_message_at")))
+        .put("lastSeq", r.getLong("last_seq")).put("unread", r.getLong("unread"));
   }
 
   /** A student, for an admin or for that student. */

@@ -23,11 +23,29 @@ public enum Address {
   /** Body {@code {conversationId, before?, after?, limit?}}; reply {@code {messages, hasMore}} (R3.4, catch-up). */
   MESSAGES_FETCH("chat.messages.fetch", Kind.CLIENT_COMMAND),
 
+  /** Body {@code {conversationId, seq}}; reply {@code {conversationId, readSeq, unread}}. Moves the caller's read mark (R2.3). */
+  CONVERSATION_READ("chat.conversation.read", Kind.CLIENT_COMMAND),
+
   /** {@code user.<id>}: one user's personal inbox of events; only that user may register on it. */
   USER_INBOX("user.", Kind.CLIENT_INBOX_PREFIX),
 
   /** Every admin's shared inbox of events (the admin team shares all conversations); admins only. */
-  ADMIN_INBOX("role.admin", Kind.CLIENT_INBOX);
+  ADMIN_INBOX("role.admin", Kind.CLIENT_INBOX),
+
+  /** Node-local: the bridge reports a student's socket opened or closed, {@code {userId, open}}. */
+  PRESENCE_SOCKET("presence.socket", Kind.INTERNAL),
+
+  /** Cluster: a node's students came online or went offline there, {@code {nodeId, userId, online}}. */
+  PRESENCE_NODE_CHANGED("presence.node.changed", Kind.INTERNAL),
+
+  /** Cluster: every heartbeat, the students a node holds sockets for, {@code {nodeId, users: [id]}}. */
+  PRESENCE_NODE_HEARTBEAT("presence.node.heartbeat", Kind.INTERNAL),
+
+  /** Cluster: a starting node asks the others for an immediate heartbeat, {@code {nodeId}}. */
+  PRESENCE_SYNC("presence.sync", Kind.INTERNAL),
+
+  /** Node-local request {@code {userIds: [id]}}; reply {@code {online: [id]}}: who of them is online anywhere. */
+  PRESENCE_QUERY("presence.query", Kind.INTERNAL);
 
   /** Who may touch an address from a browser. */
   public enum Kind {

@@ -5,7 +5,11 @@ public enum EventType {
   /** {@code {type, message}}: a message was stored (R3.1, R3.2). */
   MESSAGE_CREATED("chat.message.created"),
   /** {@code {type, conversation}}: a conversation was created (R1.1). */
-  CONVERSATION_CREATED("chat.conversation.created");
+  CONVERSATION_CREATED("chat.conversation.created"),
+  /** {@code {type, conversationId, studentId, userId, readSeq}} on the reader's own inbox: their other tabs follow (R2.3). */
+  CONVERSATION_READ("chat.conversation.read"),
+  /** {@code {type, userId, online}} on the admin inbox: a student came online or went offline anywhere (R2.2). */
+  PRESENCE_CHANGED("presence.changed");
 
   private final String type;
 

@@ -40,19 +40,46 @@ public final class ChatService {
    * One statement: take the next sequence from the conversation row (its row lock orders concurrent senders)
    * and insert, unless this sender already stored this client message id. A racing duplicate fails on the
    * unique (sender_id, client_msg_id) index and the whole statement, sequence bump included, rolls back.
+   * The sender has read everything up to their own message, so their read mark moves there too (R2.3).
    */
   private static final String INSERT_MESSAGE = """
       with c as (
-        update conversations set last_seq = last_seq + 1, last_message_at = now()
+        update conversations set last_seq = last_seq + 1, last_message_at = now(),
+               student_msg_count = student_msg_count + (case when student_id = $2 then 1 else 0 end)
          where id = $1 and not exists (select 1 from messages where sender_id = $2 and client_msg_id = $3)
-        returning id, last_seq, last_message_at
+        returning id, last_seq, last_message_at, student_msg_count
       ), m as (
-        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at)
-        select c.id, c.last_seq, $2, $3, $4, c.last_message_at from c
+        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count)
+        select c.id, c.last_seq, $2, $3, $4, c.last_message_at, c.student_msg_count from c
         returning *
+      ), r as (
+        %s
       )
       select %s from m join users u on u.id = m.sender_id
-      """.formatted(MESSAGE_COLUMNS);
+      """.formatted(upsertReadMark("select m.conversation_id, m.sender_id, m.seq, m.student_count from m"), MESSAGE_COLUMNS);
+
+  /** Moves a reader's mark forward (never back) to the rows of {@code source}: (conversation, user, seq, count). */
+  private static String upsertReadMark(String source) {
+    return """
+        insert into conversation_reads (conversation_id, user_id, read_seq, read_student_count)
+        %s
+        on conflict (conversation_id, user_id) do update
+           set read_seq = excluded.read_seq, read_student_count = excluded.read_student_count, updated_at = now()
+         where conversation_reads.read_seq < excluded.read_seq
+        returning read_seq, read_student_count""".formatted(source);
+  }
+
+  /** The outer select sees the mark as it was before the upsert (one snapshot): what moved comes from r. */
+  private static final String MARK_READ = """
+      with r as (
+        %s
+      )
+      select coalesce((select read_seq from r), cr.read_seq) as read_seq,
+             c.student_msg_count - coalesce((select read_student_count from r), cr.read_student_count, 0) as unread
+        from conversations c
+        left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = $2
+       where c.id = $1
+      """.formatted(upsertReadMark("select m.conversation_id, $2, m.seq, m.student_count from messages m where m.conversation_id = $1 and m.seq = $3"));
 
   private static final String SELECT_BY_CLIENT_ID =
       "select " + MESSAGE_COLUMNS + " from messages m join users u on u.id = m.sender_id where m.sender_id = $1 and m.client_msg_id = $2";
@@ -153,6 +180,27 @@ public final class ChatService {
         args = Tuple.of(conversationId, before == null ? Long.MAX_VALUE : before, limit + 1);
       }
       return pool.preparedQuery(sql).execute(args).map(rows -> page(rows, limit, after == null));
+    });
+  }
+
+  /**
+   * Marks the conversation read for the actor up to {@code seq} (R2.3; R4.4 builds on it). The mark only moves
+   * forward, so an older or repeated acknowledgement changes nothing; a {@code seq} the conversation does not
+   * have yet is refused.
+   */
+  public Future<JsonObject> markRead(Identity actor, long conversationId, long seq) {
+    if (seq < 1) {
+      return Future.failedFuture(ApiError.badRequest("'seq' must be at least 1"));
+    }
+    return conversationFor(actor, conversationId).compose(conversation -> {
+      if (seq > conversation.getLong("lastSeq")) {
+        return Future.failedFuture(ApiError.badRequest("'seq' is beyond the last message of this conversation"));
+      }
+      return pool.preparedQuery(MARK_READ).execute(Tuple.of(conversationId, actor.userId(), seq)).map(rows -> {
+        Row row = rows.iterator().next();
+        return new JsonObject().put("conversationId", conversationId).put("studentId", conversation.getLong("studentId"))
+            .put("readSeq", row.getLong("read_seq")).put("unread", row.getLong("unread"));
+      });
     });
   }
 

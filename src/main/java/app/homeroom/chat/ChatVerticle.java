@@ -24,9 +24,10 @@ import java.util.function.BiFunction;
  * database has committed, and then publishes the resulting event to every participant's inbox, on whichever node
  * holds their socket.
  *
- * <p>Consumes {@link Address#CONVERSATION_OPEN}, {@link Address#MESSAGE_SEND}, {@link Address#MESSAGES_FETCH}.
- * Publishes {@link EventType#CONVERSATION_CREATED} and {@link EventType#MESSAGE_CREATED} on
- * {@code user.<studentId>} and {@link Address#ADMIN_INBOX}.
+ * <p>Consumes {@link Address#CONVERSATION_OPEN}, {@link Address#MESSAGE_SEND}, {@link Address#MESSAGES_FETCH},
+ * {@link Address#CONVERSATION_READ}. Publishes {@link EventType#CONVERSATION_CREATED} and
+ * {@link EventType#MESSAGE_CREATED} on {@code user.<studentId>} and {@link Address#ADMIN_INBOX}, and
+ * {@link EventType#CONVERSATION_READ} on the reader's own {@code user.<id>}.
  */
 public class ChatVerticle extends VerticleBase {
 
@@ -47,7 +48,8 @@ public class ChatVerticle extends VerticleBase {
     return Future.all(
         consume(eb, Address.CONVERSATION_OPEN, this::open),
         consume(eb, Address.MESSAGE_SEND, this::send),
-        consume(eb, Address.MESSAGES_FETCH, this::fetch));
+        consume(eb, Address.MESSAGES_FETCH, this::fetch),
+        consume(eb, Address.CONVERSATION_READ, this::read));
   }
 
   private Future<JsonObject> open(Identity actor, JsonObject body) {
@@ -80,6 +82,21 @@ public class ChatVerticle extends VerticleBase {
     int limit = Params.limit(Params.optionalLong(body, "limit"), ChatService.DEFAULT_PAGE, ChatService.MAX_PAGE);
     return chat.fetchMessages(actor, conversationId, Params.optionalLong(body, "before"),
         Params.optionalLong(body, "after"), limit);
+  }
+
+  private Future<JsonObject> read(Identity actor, JsonObject body) {
+    long conversationId = Params.requireId(body, "conversationId");
+    Long seq = Params.optionalLong(body, "seq");
+    if (seq == null) {
+      throw ApiError.badRequest("'seq' is required");
+    }
+    return chat.markRead(actor, conversationId, seq).map(result -> {
+      vertx.eventBus().publish(Address.userInbox(actor.userId()), new JsonObject()
+          .put("type", EventType.CONVERSATION_READ.type()).put("conversationId", conversationId)
+          .put("studentId", result.getLong("studentId")).put("userId", actor.userId())
+          .put("readSeq", result.getLong("readSeq")));
+      return result;
+    });
   }
 
   /** Best effort, after commit: a client that misses it catches up from the database. */

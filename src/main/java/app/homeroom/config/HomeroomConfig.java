@@ -22,7 +22,7 @@ import java.util.Map;
  * {@code --config}), then overridden by the environment variables of {@link #ENV}: every key a node needs can
  * be set either way, so the same jar runs on a laptop, in CI and in a container.
  */
-public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin admin, boolean demo) {
+public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin admin, Presence presence, boolean demo) {
 
   public record Http(String host, int port, int instances, List<String> allowedOrigins, String webroot) {}
 
@@ -39,6 +39,12 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
   public record Auth(String jwtSecret, int sessionHours, boolean cookieSecure) {}
 
   public record Admin(String email, String password) {}
+
+  /**
+   * Each node re-announces its online students every {@code heartbeatSeconds}; a node's claim that nobody renews
+   * within {@code ttlSeconds} expires, so a node that dies without closing its sockets leaves nobody "online".
+   */
+  public record Presence(int heartbeatSeconds, int ttlSeconds) {}
 
   /** Environment variable → JSON path in the config file. README.md documents the same table. */
   public static final Map<String, String> ENV = envTable();
@@ -66,6 +72,8 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     m.put("HOMEROOM_COOKIE_SECURE", "auth.cookieSecure");
     m.put("HOMEROOM_ADMIN_EMAIL", "admin.email");
     m.put("HOMEROOM_ADMIN_PASSWORD", "admin.password");
+    m.put("HOMEROOM_PRESENCE_HEARTBEAT_SECONDS", "presence.heartbeatSeconds");
+    m.put("HOMEROOM_PRESENCE_TTL_SECONDS", "presence.ttlSeconds");
     m.put("HOMEROOM_DEMO", "demo");
     return java.util.Collections.unmodifiableMap(m);
   }
@@ -135,6 +143,13 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     JsonObject cluster = obj(json, "cluster");
     JsonObject auth = obj(json, "auth");
     JsonObject admin = obj(json, "admin");
+    JsonObject presence = obj(json, "presence");
+    int heartbeat = intIn(presence, "heartbeatSeconds", 1, 300, "presence.heartbeatSeconds (HOMEROOM_PRESENCE_HEARTBEAT_SECONDS)");
+    int ttl = intIn(presence, "ttlSeconds", 2, 900, "presence.ttlSeconds (HOMEROOM_PRESENCE_TTL_SECONDS)");
+    if (ttl < 2 * heartbeat) {
+      throw new ConfigException("presence.ttlSeconds (HOMEROOM_PRESENCE_TTL_SECONDS) must be at least twice the heartbeat ("
+          + 2 * heartbeat + " s), or one late heartbeat would show online students as offline");
+    }
 
     String dbUrl = blankToNull(str(db, "url"));
     if (dbUrl != null) {
@@ -171,11 +186,12 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
             cluster.getValue("eventBusPort") == null ? 0 : port(cluster, "eventBusPort", "cluster.eventBusPort (HOMEROOM_EVENTBUS_PORT)", true)),
         new Auth(jwtSecret, intIn(auth, "sessionHours", 1, 24 * 30, "auth.sessionHours"), bool(auth, "cookieSecure")),
         new Admin(adminEmail.trim().toLowerCase(), adminPassword),
+        new Presence(heartbeat, ttl),
         bool(json, "demo"));
   }
 
   public HomeroomConfig withDemo(boolean demo) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, demo);
   }
 
   private static void checkDbUrl(String url) {

@@ -3,6 +3,9 @@ package app.homeroom.http;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.Identity;
 import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -18,15 +21,27 @@ import org.slf4j.LoggerFactory;
  */
 final class BridgeHook implements Handler<BridgeEvent> {
 
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
   /** Largest frame a browser may send; a 4,000-character message fits with room to spare. */
   static final int MAX_FRAME_BYTES = 64 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeHook.class);
 
+  private final EventBus eventBus;
+
+  BridgeHook(EventBus eventBus) {
+    this.eventBus = eventBus;
+  }
+
   @Override
   public void handle(BridgeEvent event) {
     try {
-      event.complete(allowed(event));
+      boolean allowed = allowed(event);
+      if (allowed) {
+        reportPresence(event);
+      }
+      event.complete(allowed);
     } catch (RuntimeException e) {
       LOG.warn("Bridge event {} refused: {}", event.type(), e.toString());
       event.tryComplete(false);
@@ -43,6 +58,19 @@ final class BridgeHook implements Handler<BridgeEvent> {
       // Deliveries to a socket go only to addresses the REGISTER check already allowed.
       case RECEIVE, REGISTERED, UNREGISTER, SOCKET_PING, SOCKET_IDLE, SOCKET_CLOSED, SOCKET_ERROR -> true;
     };
+  }
+
+  /** Students' sockets opening and closing feed presence (R2.2) on this node. */
+  private void reportPresence(BridgeEvent event) {
+    BridgeEventType type = event.type();
+    if (type != BridgeEventType.SOCKET_CREATED && type != BridgeEventType.SOCKET_CLOSED) {
+      return;
+    }
+    Identity who = identity(event.socket());
+    if (who != null && !who.isAdmin()) {
+      eventBus.send(Address.PRESENCE_SOCKET.address(),
+          new JsonObject().put("userId", who.userId()).put("open", type == BridgeEventType.SOCKET_CREATED), LOCAL);
+    }
   }
 
   static boolean mayRegister(Identity who, String address) {

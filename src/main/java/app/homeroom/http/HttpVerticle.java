@@ -11,7 +11,9 @@ import app.homeroom.chat.ChatService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServer;
@@ -114,7 +116,7 @@ public class HttpVerticle extends VerticleBase {
         .setMaxAddressLength(64)
         .setMaxHandlersPerSocket(64)
         .setPingTimeout(30_000)
-        .setReplyTimeout(15_000), new BridgeHook()));
+        .setReplyTimeout(15_000), new BridgeHook(vertx.eventBus())));
 
     // REST
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
@@ -130,6 +132,9 @@ public class HttpVerticle extends VerticleBase {
     router.get("/api/me").handler(ctx -> Json.respond(ctx, 200,
         c -> accounts.me(Guard.identity(c)).map(u -> new JsonObject().put("user", u))));
     router.get("/api/students").handler(this::listStudents);
+    router.get("/api/students/:studentId").handler(ctx -> Json.respond(ctx, 200, c -> accounts
+        .rosterRow(Guard.identity(c), Params.parseId(c.pathParam("studentId"), "studentId"))
+        .compose(row -> withPresence(new JsonArray().add(row)).map(rows -> new JsonObject().put("student", row)))));
     router.post("/api/students").handler(ctx -> Json.respond(ctx, 201,
         c -> accounts.createStudent(Guard.identity(c), Json.body(c))));
     router.get("/api/classes").handler(ctx -> Json.respond(ctx, 200,
@@ -140,6 +145,9 @@ public class HttpVerticle extends VerticleBase {
     router.get("/api/me/conversation").handler(this::myConversation);
     router.get("/api/conversations/:id").handler(this::conversation);
     router.get("/api/conversations/:id/messages").handler(this::messages);
+    router.post("/api/conversations/:id/read").handler(ctx -> Json.respond(ctx, 200, c -> command(c,
+        Address.CONVERSATION_READ, new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"))
+            .put("seq", Json.body(c).getValue("seq")))));
     router.post("/api/conversations/:id/messages").handler(this::sendMessage);
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));
 
@@ -213,7 +221,8 @@ public class HttpVerticle extends VerticleBase {
         throw ApiError.badRequest("'q' can be at most 200 characters");
       }
       return accounts.listStudents(Guard.identity(c), q, c.request().getParam("className"), limit,
-          offset == null ? 0 : offset.intValue());
+          offset == null ? 0 : offset.intValue())
+          .compose(page -> withPresence(page.getJsonArray("students")).map(v -> page));
     });
   }
 
@@ -264,6 +273,20 @@ public class HttpVerticle extends VerticleBase {
     }
     result.onSuccess(reply -> Json.ok(ctx, reply.getBoolean("duplicate", false) ? 200 : 201, reply))
         .onFailure(err -> Json.fail(ctx, err));
+  }
+
+  /** Marks each roster row {@code online} from this node's cluster-wide presence view (R2.2). */
+  private Future<JsonArray> withPresence(JsonArray students) {
+    JsonArray ids = new JsonArray();
+    students.forEach(s -> ids.add(((JsonObject) s).getLong("id")));
+    return vertx.eventBus().<JsonObject>request(Address.PRESENCE_QUERY.address(), new JsonObject().put("userIds", ids),
+            new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000))
+        .map(reply -> {
+          java.util.Set<Long> online = new java.util.HashSet<>();
+          reply.body().getJsonArray("online").forEach(id -> online.add(((Number) id).longValue()));
+          students.forEach(s -> ((JsonObject) s).put("online", online.contains(((JsonObject) s).getLong("id"))));
+          return students;
+        });
   }
 
   /** Sends a chat command on the event bus with the caller's identity: the bridge's path, from REST. */

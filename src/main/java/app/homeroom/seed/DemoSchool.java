@@ -105,17 +105,24 @@ public final class DemoSchool {
         Instant start = now.minus(Duration.ofMinutes(40L + random.nextInt(60 * 24 * 6)));
         long conversation = insertConversation(c, student, admin, start);
         Instant at = start;
+        Instant last = start;
+        long studentMessages = 0;
+        boolean studentFirst = lines[0].startsWith("Can I") || lines[0].startsWith("Is the");
         for (int k = 0; k < lines.length; k++) {
-          boolean studentFirst = lines[0].endsWith("?") && lines[0].startsWith("Can I") || lines[0].startsWith("Is the");
           boolean fromAdmin = (k % 2 == 0) != studentFirst;
-          insertMessage(c, conversation, k + 1, fromAdmin ? admin : student, lines[k], at);
+          if (!fromAdmin) {
+            studentMessages++;
+          }
+          insertMessage(c, conversation, k + 1, fromAdmin ? admin : student, lines[k], at, studentMessages);
+          last = at;
           at = at.plus(Duration.ofMinutes(1 + random.nextInt(25)));
         }
         try (PreparedStatement ps = c.prepareStatement(
-            "update conversations set last_seq = ?, last_message_at = ? where id = ?")) {
+            "update conversations set last_seq = ?, last_message_at = ?, student_msg_count = ? where id = ?")) {
           ps.setLong(1, lines.length);
-          ps.setTimestamp(2, Timestamp.from(at.minus(Duration.ofMinutes(1))));
-          ps.setLong(3, conversation);
+          ps.setTimestamp(2, Timestamp.from(last));
+          ps.setLong(3, studentMessages);
+          ps.setLong(4, conversation);
           ps.executeUpdate();
         }
         conversations++;
@@ -174,17 +181,18 @@ public final class DemoSchool {
     }
   }
 
-  private static void insertMessage(Connection c, long conversation, long seq, long sender, String body, Instant at)
-      throws SQLException {
+  private static void insertMessage(Connection c, long conversation, long seq, long sender, String body, Instant at,
+                                    long studentCount) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("""
-        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at)
-        values (?, ?, ?, ?, ?, ?)""")) {
+        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count)
+        values (?, ?, ?, ?, ?, ?, ?)""")) {
       ps.setLong(1, conversation);
       ps.setLong(2, seq);
       ps.setLong(3, sender);
       ps.setObject(4, UUID.randomUUID());
       ps.setString(5, body);
       ps.setTimestamp(6, Timestamp.from(at));
+      ps.setLong(7, studentCount);
       ps.executeUpdate();
     }
   }

@@ -57,6 +57,69 @@ public final class TestEnv {
     return Node.start(config(freePort()));
   }
 
+  /**
+   * Another node as a separate JVM (same classpath, {@code app.homeroom.Main}), configured for this test
+   * cluster and database through the environment, as an operator would. It can be killed with SIGKILL
+   * ({@link Process#destroyForcibly()}), which no in-JVM node can. Returns once it printed that it is ready.
+   */
+  public static ChildNode startChildNode() throws Exception {
+    HomeroomConfig c = config(freePort());
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("HOMEROOM_HTTP_HOST", c.http().host());
+    env.put("HOMEROOM_HTTP_PORT", Integer.toString(c.http().port()));
+    env.put("HOMEROOM_HTTP_INSTANCES", "1");
+    env.put("HOMEROOM_DB_URL", dbUrl);
+    env.put("HOMEROOM_DB_USER", "postgres");
+    env.put("HOMEROOM_CLUSTER_NAME", c.cluster().name());
+    env.put("HOMEROOM_CLUSTER_HOST", c.cluster().host());
+    env.put("HOMEROOM_CLUSTER_PORT", Integer.toString(c.cluster().port()));
+    env.put("HOMEROOM_CLUSTER_MEMBERS", String.join(",", c.cluster().members()));
+    env.put("HOMEROOM_JWT_SECRET", c.auth().jwtSecret());
+    env.put("HOMEROOM_ADMIN_EMAIL", c.admin().email());
+    env.put("HOMEROOM_ADMIN_PASSWORD", c.admin().password());
+    env.put("HOMEROOM_PRESENCE_HEARTBEAT_SECONDS", Integer.toString(c.presence().heartbeatSeconds()));
+    env.put("HOMEROOM_PRESENCE_TTL_SECONDS", Integer.toString(c.presence().ttlSeconds()));
+    Path log = Files.createTempFile("homeroom-child-node", ".log");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "app.homeroom.Main")
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    Process process = pb.start();
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline) {
+      String out = Files.readString(log);
+      if (out.contains("Homeroom ready on")) {
+        return new ChildNode(process, c.http().port(), log);
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("child node exited " + process.exitValue() + ":\n" + out);
+      }
+      process.waitFor(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("child node not ready within 90 s:\n" + Files.readString(log));
+  }
+
+  /** A node in its own JVM. */
+  public record ChildNode(Process process, int httpPort, Path log) implements AutoCloseable {
+    public String baseUrl() {
+      return "http://localhost:" + httpPort;
+    }
+
+    /** SIGKILL: no shutdown hook, no socket closed, no goodbye to the cluster. */
+    public void kill() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (process.isAlive()) {
+        kill();
+      }
+    }
+  }
+
   public static HomeroomConfig config(int httpPort) {
     database();
     return new HomeroomConfig(
@@ -66,6 +129,8 @@ public final class TestEnv {
             List.of("127.0.0.1:" + clusterPort, "127.0.0.1:" + (clusterPort + 1), "127.0.0.1:" + (clusterPort + 2)), 0),
         new HomeroomConfig.Auth("test-session-key-0123456789abcdefghijklmnop", 1, false),
         new HomeroomConfig.Admin("first.admin@test.homeroom", "first-admin-password"),
+        // Fast presence, so tests see a dead node's students go offline in seconds.
+        new HomeroomConfig.Presence(1, 3),
         false);
   }
 
