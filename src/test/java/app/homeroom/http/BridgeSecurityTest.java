@@ -218,7 +218,9 @@ class BridgeSecurityTest {
 
     JsonObject reply = sam.call("chat.message.send", sendFrame(UUID.randomUUID().toString(), "Hi Ada"));
     assertEquals("rec", reply.getString("type"), reply::encode);
+    // role.admin carries other events too (presence): match on the type before reading the message.
     JsonObject atAda = ada.await(f -> "role.admin".equals(f.getString("address"))
+        && "chat.message.created".equals(f.getJsonObject("body").getString("type"))
         && "Hi Ada".equals(f.getJsonObject("body").getJsonObject("message").getString("body")), 5000);
     assertEquals(student, atAda.getJsonObject("body").getJsonObject("message").getLong("senderId"));
 
