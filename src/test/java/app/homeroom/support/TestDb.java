@@ -55,6 +55,56 @@ public final class TestDb {
     }
   }
 
+  public String queryString(String sql, Object... params) {
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("no row for " + sql);
+        }
+        return rs.getString(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The lines of an EXPLAIN (or any one-column query). */
+  public java.util.List<String> explain(String sql, Object... params) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
+  }
+
+  /** EXPLAIN ANALYZE of a statement written with $n parameters (as the product runs it), executed with these arguments. */
+  public java.util.List<String> explainPrepared(String sql, String arguments) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
+      st.execute("prepare explained as " + sql);
+      try (ResultSet rs = st.executeQuery("explain (analyze, buffers, costs off) execute explained(" + arguments + ")")) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
+  }
+
   public void exec(String sql, Object... params) {
     try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
