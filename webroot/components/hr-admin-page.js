@@ -1,7 +1,10 @@
-import { LitElement, html, css } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { baseStyles, buttonStyles } from './shared-styles.js';
 import './hr-student-list.js';
 import './hr-chat-view.js';
+
+/** The phone layout (list and chat as two panes); keep in step with the media query in the styles. */
+const NARROW_QUERY = '(max-width: 760px)';
 
 /**
  * The admin's messaging section: the student list on the left, the open conversation on the right.
@@ -11,11 +14,15 @@ import './hr-chat-view.js';
  * Opening creates the conversation when there is none (R1.1): `chat.conversation.open` over the
  * live channel, `POST /api/students/:id/conversation` when it is not live (R1.4).
  *
+ * On a narrow screen (a phone) the list and the chat are two panes: the chat replaces the list while a
+ * student is selected, with a back button. The page passes the chat's read marks and stored messages to
+ * the list, which also follows them from live events (the same change applied twice is harmless).
+ *
  * @fires hr-navigate - `detail: {path}` (bubbles, composed)
  */
 export class HrAdminPageElement extends LitElement {
   static properties = {
-    /** {user, bus, events, chat} */
+    /** {user, bus, events, chat, attention} */
     session: { attribute: false },
     /** The student whose conversation is open, from the URL; null for none. */
     studentId: { type: Number, attribute: 'student-id' },
@@ -98,7 +105,16 @@ export class HrAdminPageElement extends LitElement {
         .back {
           display: inline-flex;
           align-self: flex-start;
+          flex: none;
+          min-width: 44px;
+          min-height: 44px;
+          padding: 0 var(--hr-space-2);
+          margin-left: calc(-1 * var(--hr-space-2));
+          font-size: 18px;
+        }
+        .back:not([slot]) {
           margin: var(--hr-space-2) var(--hr-space-3) 0;
+          font-size: var(--hr-font-size-sm);
         }
       }
     `,
@@ -112,16 +128,33 @@ export class HrAdminPageElement extends LitElement {
     this.opening = false;
     this.openError = '';
     this.openSerial = 0;
+    /** Whether the next opened conversation takes the focus (not when chosen with the keyboard on a wide screen). */
+    this.focusComposerOnOpen = true;
+    /** Whether the phone layout should put the focus back in the list (after "All students"). */
+    this.focusListOnShow = false;
   }
 
   connectedCallback() {
     super.connectedCallback();
     this.addEventListener('hr-student-select', this.handleStudentSelect);
+    this.addEventListener('hr-conversation-read', this.handleConversationRead);
+    this.addEventListener('hr-message-stored', this.handleMessageStored);
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
     this.removeEventListener('hr-student-select', this.handleStudentSelect);
+    this.removeEventListener('hr-conversation-read', this.handleConversationRead);
+    this.removeEventListener('hr-message-stored', this.handleMessageStored);
+  }
+
+  get list() {
+    return this.renderRoot.querySelector('hr-student-list');
+  }
+
+  /** True in the phone layout, where the list and the chat take turns. */
+  get narrow() {
+    return Boolean(window.matchMedia?.(NARROW_QUERY).matches);
   }
 
   willUpdate(changed) {
@@ -136,9 +169,32 @@ export class HrAdminPageElement extends LitElement {
     }
   }
 
+  updated(changed) {
+    if (changed.has('studentId') && this.studentId == null && this.focusListOnShow) {
+      this.focusListOnShow = false;
+      this.list?.updateComplete.then(() => this.list?.focusCurrent());
+    }
+  }
+
+  handleConversationRead = (event) => {
+    event.stopPropagation();
+    this.list?.applyRead(event.detail);
+  };
+
+  handleMessageStored = (event) => {
+    event.stopPropagation();
+    this.list?.applyMessage(event.detail.message);
+  };
+
   handleStudentSelect = (event) => {
-    const { student } = event.detail;
-    if (student.id === this.studentId) return;
+    const { student, keyboard } = event.detail;
+    // From the keyboard on a wide screen the focus stays in the list (arrows keep browsing, Tab reaches
+    // the chat); otherwise the composer takes it, ready to type (and the list is hidden on a phone).
+    this.focusComposerOnOpen = !keyboard || this.narrow;
+    if (student.id === this.studentId) {
+      if (this.focusComposerOnOpen) this.renderRoot.querySelector('hr-chat-view')?.focusComposer();
+      return;
+    }
     this.dispatchEvent(
       new CustomEvent('hr-navigate', { detail: { path: `/admin/students/${student.id}` }, bubbles: true, composed: true }),
     );
@@ -155,7 +211,7 @@ export class HrAdminPageElement extends LitElement {
       if (serial !== this.openSerial) return;
       this.conversation = conversation;
       // The live event updates the list too, but not when the conversation came over HTTP.
-      this.renderRoot.querySelector('hr-student-list')?.applyConversation(conversation);
+      this.list?.applyConversation(conversation);
     } catch (error) {
       if (serial !== this.openSerial) return;
       this.openError =
@@ -166,6 +222,7 @@ export class HrAdminPageElement extends LitElement {
   }
 
   showList() {
+    this.focusListOnShow = true;
     this.dispatchEvent(new CustomEvent('hr-navigate', { detail: { path: '/admin' }, bubbles: true, composed: true }));
   }
 
@@ -175,12 +232,7 @@ export class HrAdminPageElement extends LitElement {
         <h2 id="students-title">Students</h2>
         <hr-student-list .session=${this.session} .selectedStudentId=${this.studentId}></hr-student-list>
       </aside>
-      <section aria-label="Conversation">
-        ${this.studentId != null
-          ? html`<button class="btn small ghost back" type="button" @click=${this.showList}>← All students</button>`
-          : null}
-        ${this.renderConversation()}
-      </section>
+      <section aria-label="Conversation">${this.renderConversation()}</section>
     `;
   }
 
@@ -194,7 +246,7 @@ export class HrAdminPageElement extends LitElement {
       </div>`;
     }
     if (this.openError) {
-      return html`<div class="placeholder" role="alert">
+      return html`${this.renderBack()}<div class="placeholder" role="alert">
         <div>
           <p class="error" data-testid="open-error">${this.openError}</p>
           <p><button class="btn small" type="button" @click=${() => this.openConversation(this.studentId)}>Try again</button></p>
@@ -202,9 +254,24 @@ export class HrAdminPageElement extends LitElement {
       </div>`;
     }
     if (this.opening || !this.conversation) {
-      return html`<div class="placeholder" aria-busy="true">Opening conversation…</div>`;
+      return html`${this.renderBack()}<div class="placeholder" aria-busy="true">Opening conversation…</div>`;
     }
-    return html`<hr-chat-view .session=${this.session} .conversationId=${this.conversation.id}></hr-chat-view>`;
+    return html`<hr-chat-view
+      .session=${this.session}
+      .conversationId=${this.conversation.id}
+      .focusComposerOnOpen=${this.focusComposerOnOpen}
+      >${this.renderBack('start')}</hr-chat-view
+    >`;
+  }
+
+  /**
+   * "Back to the list", shown on a phone only: in the chat's header once it is open, as an arrow (its
+   * words stay for screen readers).
+   */
+  renderBack(slot) {
+    return html`<button class="btn ghost back" type="button" slot=${slot ?? nothing} @click=${this.showList} data-testid="back-to-list">
+      <span aria-hidden="true">←</span><span class=${slot ? 'visually-hidden' : ''}>All students</span>
+    </button>`;
   }
 }
 

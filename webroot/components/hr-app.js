@@ -3,6 +3,7 @@ import * as api from '../lib/api.js';
 import { BusClient } from '../lib/bus-client.js';
 import { ChatEvents } from '../lib/chat-events.js';
 import { ChatService } from '../lib/chat-service.js';
+import { Attention } from '../lib/attention.js';
 import { baseStyles, buttonStyles } from './shared-styles.js';
 import './hr-login.js';
 import './hr-admin-page.js';
@@ -123,7 +124,7 @@ export class HrAppElement extends LitElement {
     this.booting = true;
     this.bootError = '';
     this.loginNotice = '';
-    /** {user, bus, events, chat} while signed in. */
+    /** {user, bus, events, chat, attention} while signed in. */
     this.session = null;
     /** Where to go after signing in, when a signed-out visit asked for a deeper page. */
     this.afterLogin = null;
@@ -167,15 +168,17 @@ export class HrAppElement extends LitElement {
     bus.addEventListener('statechange', this.handleBusStateChange);
     bus.addEventListener('buserror', this.handleBusError);
     bus.start();
-    this.session = { user, bus, events, chat: new ChatService(bus) };
+    const attention = new Attention().start();
+    this.session = { user, bus, events, chat: new ChatService(bus), attention };
     this.user = user;
     this.loginNotice = '';
   }
 
   closeSession() {
     if (!this.session) return;
-    const { bus, events } = this.session;
+    const { bus, events, attention } = this.session;
     this.session = null;
+    attention.stop();
     bus.removeEventListener('statechange', this.handleBusStateChange);
     bus.removeEventListener('buserror', this.handleBusError);
     events.stop();

@@ -4,7 +4,7 @@ import * as api from '../lib/api.js';
 import { ConversationStore } from '../lib/conversation-store.js';
 import { randomUUID } from '../lib/uuid.js';
 import { formatTime, formatFull, formatDay, dayKey, initials } from '../lib/format.js';
-import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presenceStyles } from './shared-styles.js';
 
 /** The longest message body the server accepts, in UTF-16 code units (String.length on both sides). */
 export const MAX_BODY_LENGTH = 4000;
@@ -12,6 +12,7 @@ const COUNTER_WARNING_AT = 3800;
 const NEAR_TOP_PX = 120; // start loading older messages this close to the top
 const NEAR_BOTTOM_PX = 48; // "at the bottom" for following new messages
 const COMPOSER_MAX_HEIGHT_PX = 200;
+const ANNOUNCE_MAX_CHARS = 200; // what the live region reads of an incoming message
 /** Failures worth retrying by themselves once the connection is back. */
 const RETRYABLE_CODES = new Set(['network', 'not_connected', 'disconnected', 'timeout', 'unavailable', 'internal']);
 
@@ -23,15 +24,28 @@ const RETRYABLE_CODES = new Set(['network', 'not_connected', 'disconnected', 'ti
  * history scrolls up (`before`), live `message-created` events, and a catch-up (`after`) when the
  * live channel reconnects. Sending shows the message as "sending…" at once, then replaces it with
  * the stored copy; it goes over the live channel, or over HTTP when that is down (R1.4). Message
- * bodies are only ever rendered as text.
+ * bodies are only ever rendered as text. Incoming messages are read out by a polite live region.
+ *
+ * For an admin, the header shows the student's online status (live from `presence-changed`), and the
+ * conversation is marked read (`markRead` up to the last message) when it opens and, while the admin is
+ * looking (page visible and focused), whenever the student writes (R2.3).
+ *
+ * @slot start - before the header's avatar (the admin page's "back to the list" button on a phone)
+ * @fires hr-conversation-read - `detail: {conversationId, readSeq, unread}` after this view marked the
+ *   conversation read (bubbles, composed)
+ * @fires hr-message-stored - `detail: {message}` after one of this user's messages was stored (bubbles,
+ *   composed): the student list follows it even when the live channel is down
  */
 export class HrChatViewElement extends LitElement {
   static properties = {
-    /** {user, bus, events, chat} */
+    /** {user, bus, events, chat, attention} */
     session: { attribute: false },
     conversationId: { type: Number, attribute: 'conversation-id' },
+    /** Whether opening a conversation puts the focus in the composer (not when chosen from the keyboard). */
+    focusComposerOnOpen: { type: Boolean, attribute: 'focus-composer-on-open' },
     conversation: { state: true },
     student: { state: true },
+    announcement: { state: true },
     loadError: { state: true },
     draft: { state: true },
   };
@@ -42,6 +56,7 @@ export class HrChatViewElement extends LitElement {
     formStyles,
     badgeStyles,
     avatarStyles,
+    presenceStyles,
     css`
       :host {
         display: flex;
@@ -49,6 +64,13 @@ export class HrChatViewElement extends LitElement {
         min-height: 0;
         min-width: 0;
         background: var(--hr-color-bg);
+      }
+      .presence-text {
+        font-weight: 600;
+        color: var(--hr-color-text-muted);
+      }
+      .presence-text.online {
+        color: var(--hr-color-success);
       }
       header {
         flex: none;
@@ -92,6 +114,9 @@ export class HrChatViewElement extends LitElement {
         overflow-y: auto;
         overscroll-behavior: contain;
         padding: var(--hr-space-4) var(--hr-space-5);
+      }
+      .scroller:focus-visible {
+        box-shadow: inset var(--hr-focus-ring);
       }
       .loading-older {
         position: absolute;
@@ -275,8 +300,12 @@ export class HrChatViewElement extends LitElement {
     super();
     this.session = null;
     this.conversationId = null;
+    this.focusComposerOnOpen = true;
     this.conversation = null;
     this.student = null;
+    this.announcement = '';
+    /** The highest seq this view has marked read (admins). */
+    this.readSeq = 0;
     this.loadError = '';
     this.draft = '';
     this.store = null;
@@ -300,16 +329,20 @@ export class HrChatViewElement extends LitElement {
     if (this.bound === session) return;
     if (this.bound) {
       this.bound.events.removeEventListener('message-created', this.handleMessageCreated);
+      this.bound.events.removeEventListener('presence-changed', this.handlePresenceChanged);
       this.bound.events.removeEventListener('resync', this.handleResync);
       this.bound.bus.removeEventListener('statechange', this.handleBusState);
       this.bound.bus.removeEventListener('attemptfailed', this.handleBusState);
+      this.bound.attention?.removeEventListener('change', this.handleAttentionChange);
     }
     this.bound = session;
     if (session) {
       session.events.addEventListener('message-created', this.handleMessageCreated);
+      session.events.addEventListener('presence-changed', this.handlePresenceChanged);
       session.events.addEventListener('resync', this.handleResync);
       session.bus.addEventListener('statechange', this.handleBusState);
       session.bus.addEventListener('attemptfailed', this.handleBusState);
+      session.attention?.addEventListener('change', this.handleAttentionChange);
     }
   }
 
@@ -325,7 +358,7 @@ export class HrChatViewElement extends LitElement {
 
   updated(changed) {
     this.restoreScroll();
-    if (changed.has('conversationId') && this.conversationId != null) this.focusComposer();
+    if (changed.has('conversationId') && this.conversationId != null && this.focusComposerOnOpen) this.focusComposer();
   }
 
   /** Starts showing `conversationId`: details, newest page, live messages. */
@@ -336,6 +369,8 @@ export class HrChatViewElement extends LitElement {
     this.student = null;
     this.loadError = '';
     this.draft = '';
+    this.announcement = '';
+    this.readSeq = 0;
     const id = this.conversationId;
     if (id == null || !this.session) return;
 
@@ -347,14 +382,7 @@ export class HrChatViewElement extends LitElement {
     this.store = store;
     this.forceBottom = true;
 
-    api
-      .getConversation(id)
-      .then(({ conversation, student }) => {
-        if (this.store !== store) return;
-        this.conversation = conversation;
-        this.student = student;
-      })
-      .catch((error) => console.warn('[chat] cannot load the conversation details', error));
+    this.loadDetails(store);
 
     store
       .loadLatest()
@@ -362,11 +390,27 @@ export class HrChatViewElement extends LitElement {
         if (this.store !== store) return;
         this.forceBottom = true;
         this.requestUpdate();
+        this.maybeMarkRead();
         return this.updateComplete.then(() => this.fillViewport());
       })
       .catch((error) => {
         if (this.store === store) this.loadError = error.message;
       });
+  }
+
+  /** The conversation's status and, for admins, the student's row (with their online status). */
+  async loadDetails(store = this.store) {
+    try {
+      const { conversation, student } = await api.getConversation(store.conversationId);
+      if (this.store !== store) return;
+      this.conversation = conversation;
+      this.student = student;
+      if (this.me?.role !== 'admin') return;
+      const row = await api.getStudent(conversation.studentId);
+      if (this.store === store) this.student = row;
+    } catch (error) {
+      console.warn('[chat] cannot load the conversation details', error);
+    }
   }
 
   retryLoad() {
@@ -376,17 +420,73 @@ export class HrChatViewElement extends LitElement {
 
   handleStoreChange = () => {
     this.requestUpdate();
+    this.maybeMarkRead();
   };
 
   handleMessageCreated = (event) => {
     const message = event.detail;
     if (!this.store || message.conversationId !== this.conversationId) return;
-    this.store.receiveLive(message);
+    if (this.store.receiveLive(message) && message.senderId !== this.me?.id) this.announce(message);
   };
+
+  handlePresenceChanged = (event) => {
+    const { userId, online } = event.detail;
+    if (this.student && this.student.id === userId) this.student = { ...this.student, online };
+  };
+
+  handleAttentionChange = () => {
+    this.maybeMarkRead();
+  };
+
+  /** Puts an incoming message in the polite live region, so a screen reader reads it out. */
+  announce(message) {
+    const body = message.body.length > ANNOUNCE_MAX_CHARS ? `${message.body.slice(0, ANNOUNCE_MAX_CHARS)}…` : message.body;
+    this.announcement = `${message.senderName}: ${body}`;
+  }
+
+  /**
+   * Admins: marks the conversation read up to its last message when someone else wrote since the last
+   * mark and the admin is looking (the page visible and focused). The server moves the mark forward only,
+   * so a repeated or late mark is harmless.
+   */
+  maybeMarkRead() {
+    const store = this.store;
+    if (this.me?.role !== 'admin' || !store?.loaded || !this.session?.attention?.looking) return;
+    const messages = store.messages;
+    let lastFromOthers = 0;
+    for (let i = messages.length - 1; i >= 0; i -= 1) {
+      const m = messages[i];
+      if (!m.pending && m.senderId !== this.me.id) {
+        lastFromOthers = m.seq;
+        break;
+      }
+    }
+    if (lastFromOthers <= this.readSeq) return;
+    const seq = store.lastSeq;
+    const previous = this.readSeq;
+    this.readSeq = seq;
+    const conversationId = store.conversationId;
+    this.session.chat
+      .markRead(conversationId, seq)
+      .then((read) => {
+        this.dispatchEvent(
+          new CustomEvent('hr-conversation-read', {
+            detail: { conversationId, readSeq: read?.readSeq ?? seq, unread: read?.unread ?? 0 },
+            bubbles: true,
+            composed: true,
+          }),
+        );
+      })
+      .catch((error) => {
+        console.warn('[chat] cannot mark the conversation read', error);
+        if (this.store === store && this.readSeq === seq) this.readSeq = previous; // try again on the next change
+      });
+  }
 
   handleResync = () => {
     const store = this.store;
     if (!store) return;
+    if (this.me?.role === 'admin') this.loadDetails(store); // presence may have changed meanwhile
     store.catchUp().catch((error) => console.warn('[chat] catch-up after reconnection failed', error));
     for (const message of store.pendingMessages) {
       if (message.failed && RETRYABLE_CODES.has(message.errorCode)) this.deliver(message.clientMsgId, message.body);
@@ -514,6 +614,7 @@ export class HrChatViewElement extends LitElement {
     try {
       const { message } = await this.session.chat.sendMessage(store.conversationId, { clientMsgId, body });
       store.merge([message]);
+      this.dispatchEvent(new CustomEvent('hr-message-stored', { detail: { message }, bubbles: true, composed: true }));
     } catch (error) {
       console.warn('[chat] message not sent', error);
       store.markFailed(clientMsgId, error);
@@ -532,18 +633,31 @@ export class HrChatViewElement extends LitElement {
     const statusBadge = html`<span class="badge ${status}" data-testid="conversation-status">${status}</span>`;
     if (this.me?.role === 'admin') {
       const s = this.student;
+      const online = s?.online;
+      const known = typeof online === 'boolean';
       return html`<header data-testid="chat-header">
-        <span class="avatar" aria-hidden="true">${initials(s?.name ?? '')}</span>
+        <slot name="start"></slot>
+        <span class="avatar-wrap">
+          <span class="avatar" aria-hidden="true">${initials(s?.name ?? '')}</span>
+          ${known ? html`<span class="presence-dot ${online ? 'online' : 'offline'}" aria-hidden="true"></span>` : nothing}
+        </span>
         <div class="title">
           <h2 data-testid="chat-title">${s?.name ?? 'Loading…'}</h2>
           ${s
-            ? html`<span class="subtitle">Class ${s.className} · Roll ${s.rollId} · ${s.email}</span>`
+            ? html`<span class="subtitle">
+                ${known
+                  ? html`<span class="presence-text ${online ? 'online' : ''}" data-testid="chat-presence" data-online=${online ? 'true' : 'false'}
+                        >${online ? 'Online' : 'Offline'}</span
+                      > · `
+                  : nothing}Class ${s.className} · Roll ${s.rollId} · ${s.email}
+              </span>`
             : html`<span class="subtitle">&nbsp;</span>`}
         </div>
         ${statusBadge}
       </header>`;
     }
     return html`<header data-testid="chat-header">
+      <slot name="start"></slot>
       <span class="avatar" aria-hidden="true">HR</span>
       <div class="title">
         <h2 data-testid="chat-title">Your school's staff</h2>
@@ -584,14 +698,17 @@ export class HrChatViewElement extends LitElement {
           ${repeat(
             this.withDaySeparators(messages),
             (item) => item.key,
-            (item) => (item.day ? html`<li class="day" role="separator">${item.day}</li>` : this.renderMessage(item.message, item.key)),
+            (item) => (item.day ? html`<li class="day">${item.day}</li>` : this.renderMessage(item.message, item.key)),
           )}
         </ol>
       `;
     }
+    // The history is a focusable region (keyboard scrolling); new messages are announced by the live
+    // region below instead, so loading older pages or one's own sends are not read out.
     return html`<div class="history">
-      <div class="scroller" role="log" aria-label="Messages" aria-live="polite" @scroll=${this.handleScroll}>${body}</div>
+      <div class="scroller" role="region" aria-label="Messages" tabindex="0" @scroll=${this.handleScroll}>${body}</div>
       ${store?.loadingOlder ? html`<div class="loading-older" aria-hidden="true">Loading earlier messages…</div>` : nothing}
+      <div class="visually-hidden" aria-live="polite" data-testid="announcer">${this.announcement}</div>
     </div>`;
   }
 

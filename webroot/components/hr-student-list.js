@@ -1,37 +1,37 @@
-import { LitElement, html, css } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import * as api from '../lib/api.js';
+import { StudentRoster } from '../lib/student-roster.js';
 import { formatRelativeShort, formatFull, initials } from '../lib/format.js';
-import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presenceStyles } from './shared-styles.js';
 
-const PAGE_SIZE = 30;
 const FILTER_DELAY_MS = 250; // wait for a pause in typing before asking the server
+const PAGE_JUMP = 10; // rows moved by PageUp / PageDown
+const count = new Intl.NumberFormat();
 
 /**
- * The admin's list of students (R2.1, R2.2, R2.4): name, email, roll ID, class, a "New" badge when
- * there is no conversation yet, otherwise its status. Filtered and paged on the server
- * (`GET /api/students?q&className&limit&offset`); more rows load as the list scrolls.
+ * The admin's list of students (R2.1–R2.4): name, email, roll ID, class, online status, unread count,
+ * and the chat status ("New" when there is no conversation yet). Students with unread messages come
+ * first, then latest activity, then name: the server's order, kept live by {@link StudentRoster} from
+ * the session's events (a row moves in place; the list is never reloaded per event). Filtered and paged
+ * on the server; more rows load as the list scrolls.
  *
- * Rows are updated in place from live events (`conversation-created`, `message-created` on
- * `session.events`), never by reloading the list. Unread counts are kept for this page view only:
- * they count student messages that arrived live for a conversation that is not open, and such
- * students move to the top of the loaded rows (R2.3, until the server tracks read state).
+ * A listbox with a roving tabindex: Tab enters the list on the current row, ArrowUp/ArrowDown, Home/End
+ * and PageUp/PageDown move between rows (loading more at the end), Enter or Space opens the student.
  *
- * @fires hr-student-select - `detail: {student}` (bubbles, composed)
+ * @fires hr-student-select - `detail: {student, keyboard}` (bubbles, composed)
  */
 export class HrStudentListElement extends LitElement {
   static properties = {
-    /** {user, bus, events, chat} */
+    /** {user, bus, events, chat, attention} */
     session: { attribute: false },
     /** The student whose conversation is open. */
     selectedStudentId: { type: Number, attribute: 'selected-student-id' },
-    students: { state: true },
-    total: { state: true },
     classes: { state: true },
     query: { state: true },
     className: { state: true },
-    loading: { state: true },
-    error: { state: true },
+    /** The row that takes the focus when Tab enters the list. */
+    activeId: { state: true },
   };
 
   static styles = [
@@ -40,6 +40,7 @@ export class HrStudentListElement extends LitElement {
     formStyles,
     badgeStyles,
     avatarStyles,
+    presenceStyles,
     css`
       :host {
         display: flex;
@@ -57,12 +58,13 @@ export class HrStudentListElement extends LitElement {
       }
       .select {
         width: auto;
-        max-width: 130px;
+        max-width: 140px;
       }
       .summary {
         flex: none;
         display: flex;
         justify-content: space-between;
+        gap: var(--hr-space-2);
         padding: var(--hr-space-2) var(--hr-space-4);
         font-size: var(--hr-font-size-xs);
         color: var(--hr-color-text-muted);
@@ -72,37 +74,38 @@ export class HrStudentListElement extends LitElement {
         flex: 1;
         min-height: 0;
         overflow-y: auto;
+        overscroll-behavior: contain;
       }
       ul {
         list-style: none;
         margin: 0;
         padding: 0;
       }
-      li + li {
-        border-top: 1px solid var(--hr-color-border);
+      ul:focus-visible {
+        box-shadow: inset var(--hr-focus-ring);
       }
       .row {
+        position: relative;
         display: flex;
         gap: var(--hr-space-3);
         align-items: flex-start;
-        width: 100%;
         padding: var(--hr-space-3) var(--hr-space-4);
-        border: 0;
         border-left: 3px solid transparent;
-        background: transparent;
-        color: inherit;
-        font: inherit;
-        text-align: left;
+        border-bottom: 1px solid var(--hr-color-border);
         cursor: pointer;
+        /* Rows far off screen cost no layout or paint, so thousands of loaded rows stay smooth. */
+        content-visibility: auto;
+        contain-intrinsic-size: auto 92px;
       }
       .row:hover {
         background: var(--hr-color-surface-muted);
       }
-      .row[aria-current='true'] {
+      .row[aria-selected='true'] {
         background: var(--hr-color-selected);
         border-left-color: var(--hr-color-primary);
       }
       .row:focus-visible {
+        outline: none;
         box-shadow: inset var(--hr-focus-ring);
       }
       .main {
@@ -132,6 +135,10 @@ export class HrStudentListElement extends LitElement {
         flex: none;
         font-size: var(--hr-font-size-xs);
         color: var(--hr-color-text-muted);
+      }
+      .row.unread .time {
+        color: var(--hr-color-primary);
+        font-weight: 700;
       }
       .email,
       .meta {
@@ -167,56 +174,87 @@ export class HrStudentListElement extends LitElement {
     super();
     this.session = null;
     this.selectedStudentId = null;
-    this.students = [];
-    this.total = 0;
     this.classes = [];
     this.query = '';
     this.className = '';
-    this.loading = false;
-    this.error = '';
-    /** conversationId -> unread count (this page view only) */
-    this.unread = new Map();
+    this.activeId = null;
+    this.roster = null;
+    this.events = null;
     this.filterTimer = null;
-    this.requestSerial = 0;
     this.observer = null;
+    this.observedSentinel = null;
+    this.refocusId = null;
   }
 
   connectedCallback() {
     super.connectedCallback();
-    this.listenTo(this.session?.events);
+    this.bindTo(this.session);
     this.loadClasses();
-    this.reload();
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
-    this.listenTo(null);
+    this.bindTo(null);
     clearTimeout(this.filterTimer);
     this.observer?.disconnect();
     this.observer = null;
+    this.observedSentinel = null;
+  }
+
+  /** Follows a session's events with a roster of its own (and drops the previous one). */
+  bindTo(session) {
+    const events = session?.events ?? null;
+    if (this.events === events && this.roster) return;
+    if (this.events) {
+      this.events.removeEventListener('message-created', this.handleMessageCreated);
+      this.events.removeEventListener('conversation-created', this.handleConversationCreated);
+      this.events.removeEventListener('conversation-read', this.handleConversationRead);
+      this.events.removeEventListener('presence-changed', this.handlePresenceChanged);
+      this.events.removeEventListener('resync', this.handleResync);
+    }
+    this.roster?.removeEventListener('change', this.handleRosterChange);
+    this.events = events;
+    this.roster = null;
+    if (!session) return;
+    this.roster = new StudentRoster({
+      api,
+      myId: session.user.id,
+      isLookingAt: (studentId) =>
+        studentId === this.selectedStudentId && Boolean(this.session?.attention?.looking),
+    });
+    this.roster.filters = { q: this.query.trim(), className: this.className };
+    this.roster.selectedId = this.selectedStudentId ?? null;
+    this.roster.addEventListener('change', this.handleRosterChange);
+    events.addEventListener('message-created', this.handleMessageCreated);
+    events.addEventListener('conversation-created', this.handleConversationCreated);
+    events.addEventListener('conversation-read', this.handleConversationRead);
+    events.addEventListener('presence-changed', this.handlePresenceChanged);
+    events.addEventListener('resync', this.handleResync);
+    this.roster.reload();
   }
 
   willUpdate(changed) {
-    if (changed.has('session') && this.isConnected) this.listenTo(this.session?.events);
+    if (changed.has('session') && this.isConnected) this.bindTo(this.session);
     if (changed.has('selectedStudentId')) {
-      const row = this.students.find((s) => s.id === this.selectedStudentId);
-      if (row?.conversationId != null) this.unread.delete(row.conversationId);
+      this.roster?.select(this.selectedStudentId);
+      // The last student opened is where Tab (or "back" on a phone) returns to in the list.
+      if (this.selectedStudentId != null) this.activeId = this.selectedStudentId;
     }
+    // A row that Lit moves (it changed place) loses the focus: give it back after rendering.
+    const focused = this.renderRoot?.activeElement;
+    this.refocusId = focused?.dataset?.studentId ? Number(focused.dataset.studentId) : null;
   }
 
   updated() {
     this.observeSentinel();
+    if (this.refocusId != null && this.renderRoot.activeElement?.dataset?.studentId !== String(this.refocusId)) {
+      this.rowElement(this.refocusId)?.focus({ preventScroll: true });
+    }
+    this.refocusId = null;
   }
 
-  listenTo(events) {
-    if (this.events === events) return;
-    this.events?.removeEventListener('conversation-created', this.handleConversationCreated);
-    this.events?.removeEventListener('message-created', this.handleMessageCreated);
-    this.events?.removeEventListener('resync', this.handleResync);
-    this.events = events;
-    events?.addEventListener('conversation-created', this.handleConversationCreated);
-    events?.addEventListener('message-created', this.handleMessageCreated);
-    events?.addEventListener('resync', this.handleResync);
+  get students() {
+    return this.roster?.students ?? [];
   }
 
   async loadClasses() {
@@ -227,104 +265,156 @@ export class HrStudentListElement extends LitElement {
     }
   }
 
-  /** Loads the first page for the current filters (the rows are replaced). */
   reload() {
-    return this.loadPage(0);
+    return this.roster?.reload();
   }
 
-  /** Appends the next page. */
   loadMore() {
-    if (this.loading || this.students.length >= this.total) return Promise.resolve();
-    return this.loadPage(this.students.length);
+    return this.roster?.loadMore();
   }
 
-  async loadPage(offset) {
-    const serial = ++this.requestSerial; // a newer filter wins over a slow older answer
-    this.loading = true;
-    this.error = '';
-    try {
-      const page = await api.listStudents({
-        q: this.query.trim(),
-        className: this.className,
-        limit: PAGE_SIZE,
-        offset,
-      });
-      if (serial !== this.requestSerial) return;
-      if (offset === 0) {
-        this.students = page.students;
-      } else {
-        const known = new Set(this.students.map((s) => s.id));
-        this.students = [...this.students, ...page.students.filter((s) => !known.has(s.id))];
-      }
-      this.total = page.total;
-    } catch (error) {
-      if (serial !== this.requestSerial) return;
-      this.error = error.message;
-    } finally {
-      if (serial === this.requestSerial) this.loading = false;
-    }
-  }
-
-  /** Applies a conversation opened or created elsewhere (a live event or the admin page). */
+  /** Applies a conversation opened or created elsewhere (the admin page's own open, over HTTP). */
   applyConversation(conversation) {
-    let changed = false;
-    const students = this.students.map((student) => {
-      if (student.id !== conversation.studentId) return student;
-      changed = true;
-      return {
-        ...student,
-        conversationId: conversation.id,
-        conversationStatus: conversation.status,
-        lastMessageAt: conversation.lastMessageAt ?? student.lastMessageAt ?? null,
-      };
-    });
-    if (changed) this.students = students;
+    this.roster?.applyConversation(conversation);
   }
 
-  handleConversationCreated = (event) => {
-    this.applyConversation(event.detail);
+  /** Applies this admin's read mark (the answer to the chat's `markRead`, which may have gone over HTTP). */
+  applyRead(read) {
+    this.roster?.applyRead(read);
+  }
+
+  /** Applies a message this page stored (its live event may not come when the live channel is down). */
+  applyMessage(message) {
+    this.roster?.applyMessage(message);
+  }
+
+  handleRosterChange = () => {
+    this.requestUpdate();
   };
 
-  handleMessageCreated = (event) => {
-    const message = event.detail;
-    const index = this.students.findIndex((s) => s.conversationId === message.conversationId);
-    if (index < 0) return; // not loaded (filtered out or on a later page)
-    const student = this.students[index];
-    const updated = { ...student, lastMessageAt: message.createdAt };
-    const isOpen = student.id === this.selectedStudentId;
-    const students = [...this.students];
-    if (message.senderRole === 'student' && !isOpen) {
-      this.unread.set(message.conversationId, (this.unread.get(message.conversationId) ?? 0) + 1);
-      // Bring students waiting for an answer to the top of what is loaded (R2.3).
-      students.splice(index, 1);
-      students.unshift(updated);
-    } else {
-      students[index] = updated;
-    }
-    this.students = students;
+  handleMessageCreated = (event) => this.roster?.applyMessage(event.detail);
+
+  handleConversationCreated = (event) => this.roster?.applyConversation(event.detail);
+
+  handleConversationRead = (event) => {
+    if (event.detail.userId == null || event.detail.userId === this.session?.user.id) this.roster?.applyRead(event.detail);
   };
+
+  handlePresenceChanged = (event) => this.roster?.applyPresence(event.detail);
 
   handleResync = () => {
-    // Rows may have changed while the live channel was down: refresh what is shown.
-    if (this.students.length <= PAGE_SIZE) this.reload();
+    // Events may have been missed while the live channel was down: every held row is fetched again.
+    this.roster?.refresh();
   };
 
   handleQueryInput(event) {
     this.query = event.target.value;
     clearTimeout(this.filterTimer);
-    this.filterTimer = setTimeout(() => this.reload(), FILTER_DELAY_MS);
+    this.filterTimer = setTimeout(() => this.applyFilters(), FILTER_DELAY_MS);
   }
 
   handleClassChange(event) {
     this.className = event.target.value;
     clearTimeout(this.filterTimer);
-    this.reload();
+    this.applyFilters();
   }
 
-  selectStudent(student) {
-    if (student.conversationId != null) this.unread.delete(student.conversationId);
-    this.dispatchEvent(new CustomEvent('hr-student-select', { detail: { student }, bubbles: true, composed: true }));
+  applyFilters() {
+    this.activeId = null;
+    this.roster?.setFilters({ q: this.query.trim(), className: this.className });
+    this.renderRoot.querySelector('.scroller')?.scrollTo({ top: 0 });
   }
+
+  /** Opens a student's conversation (the admin page navigates). */
+  openStudent(student, { keyboard = false } = {}) {
+    this.activeId = student.id;
+    this.dispatchEvent(
+      new CustomEvent('hr-student-select', { detail: { student, keyboard }, bubbles: true, composed: true }),
+    );
+  }
+
+  // ---- keyboard ---------------------------------------------------------------------------
+
+  /** The row that Tab lands on: the last one focused, else the open student, else the first. */
+  get currentId() {
+    const students = this.students;
+    if (this.activeId != null && students.some((s) => s.id === this.activeId)) return this.activeId;
+    if (this.selectedStudentId != null && students.some((s) => s.id === this.selectedStudentId)) return this.selectedStudentId;
+    return students[0]?.id ?? null;
+  }
+
+  rowElement(studentId) {
+    return this.renderRoot.querySelector(`[data-testid="student-row"][data-student-id="${studentId}"]`);
+  }
+
+  /** Moves the focus to the row at `index` (clamped), loading the next page when asked past the end. */
+  async focusRow(index) {
+    const students = this.students;
+    if (students.length === 0) return;
+    if (index >= students.length && !this.roster.complete) {
+      await this.roster.loadMore();
+      await this.updateComplete;
+    }
+    const target = this.students[Math.max(0, Math.min(index, this.students.length - 1))];
+    if (!target) return;
+    this.activeId = target.id;
+    await this.updateComplete;
+    const el = this.rowElement(target.id);
+    el?.focus();
+    el?.scrollIntoView({ block: 'nearest' });
+  }
+
+  /** Focuses the open student's row (or the current one): used when the list comes back on a phone. */
+  focusCurrent() {
+    const id = this.currentId;
+    if (id != null) this.rowElement(id)?.focus();
+  }
+
+  handleListKeydown(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const students = this.students;
+    const index = students.findIndex((s) => s.id === this.currentId);
+    let next = null;
+    switch (event.key) {
+      case 'ArrowDown':
+        next = index + 1;
+        break;
+      case 'ArrowUp':
+        next = Math.max(0, index - 1);
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = students.length - 1;
+        break;
+      case 'PageDown':
+        next = index + PAGE_JUMP;
+        break;
+      case 'PageUp':
+        next = Math.max(0, index - PAGE_JUMP);
+        break;
+      case 'Enter':
+      case ' ': {
+        const student = students[index];
+        if (student) {
+          event.preventDefault();
+          this.openStudent(student, { keyboard: true });
+        }
+        return;
+      }
+      default:
+        return;
+    }
+    event.preventDefault();
+    this.focusRow(next);
+  }
+
+  handleRowFocus(student) {
+    this.activeId = student.id;
+  }
+
+  // ---- infinite scroll --------------------------------------------------------------------
 
   /** Loads the next page when the end of the list scrolls into view. */
   observeSentinel() {
@@ -332,6 +422,7 @@ export class HrStudentListElement extends LitElement {
     if (!sentinel) {
       this.observer?.disconnect();
       this.observer = null;
+      this.observedSentinel = null;
       return;
     }
     if (this.observedSentinel === sentinel) return;
@@ -340,23 +431,31 @@ export class HrStudentListElement extends LitElement {
       (entries) => {
         if (entries.some((e) => e.isIntersecting)) this.loadMore();
       },
-      { root: this.renderRoot.querySelector('.scroller'), rootMargin: '200px' },
+      { root: this.renderRoot.querySelector('.scroller'), rootMargin: '300px' },
     );
     this.observer.observe(sentinel);
     this.observedSentinel = sentinel;
   }
 
+  // ---- rendering --------------------------------------------------------------------------
+
   render() {
-    const hasMore = this.students.length < this.total;
+    const roster = this.roster;
+    const students = this.students;
+    const total = roster?.total ?? 0;
+    const loading = roster?.loading ?? true;
+    const error = roster?.error ?? '';
+    const hasMore = roster ? !roster.complete : false;
+    const unreadStudents = students.filter((s) => (s.unread ?? 0) > 0).length;
+    const currentId = this.currentId;
     return html`
-      <div class="filters" role="search">
-        <label class="visually-hidden" for="q">Search students</label>
+      <div class="filters" role="search" aria-label="Filter students">
+        <label class="visually-hidden" for="q">Search by name, email or roll ID</label>
         <input
           id="q"
           class="input"
           type="search"
           placeholder="Search students"
-          title="Search by name, email or roll ID"
           autocomplete="off"
           .value=${this.query}
           @input=${this.handleQueryInput}
@@ -365,81 +464,111 @@ export class HrStudentListElement extends LitElement {
         <label class="visually-hidden" for="class">Class</label>
         <select id="class" class="select" @change=${this.handleClassChange} data-testid="class-filter">
           <option value="" ?selected=${this.className === ''}>All classes</option>
-          ${this.classes.map((c) => html`<option value=${c} ?selected=${this.className === c}>${c}</option>`)}
+          ${this.classes.map((c) => html`<option value=${c} ?selected=${this.className === c}>Class ${c}</option>`)}
         </select>
       </div>
-      <div class="summary" aria-live="polite">
-        <span data-testid="student-count">
-          ${this.loading && this.students.length === 0
+      <div class="summary">
+        <span data-testid="student-count" role="status">
+          ${loading && students.length === 0
             ? 'Loading students…'
-            : `${this.total} ${this.total === 1 ? 'student' : 'students'}`}
+            : `${count.format(total)} ${total === 1 ? 'student' : 'students'}`}
         </span>
-        ${this.students.length < this.total ? html`<span>showing ${this.students.length}</span>` : null}
+        ${unreadStudents > 0
+          ? html`<span data-testid="unread-summary"
+              >${unreadStudents}${hasMore && unreadStudents === students.length ? '+' : ''} with unread messages</span
+            >`
+          : hasMore
+            ? html`<span>showing ${count.format(students.length)}</span>`
+            : nothing}
       </div>
       <div class="scroller">
-        ${this.error ? html`<div class="state error" role="alert">${this.error}
-          <div class="more"><button class="btn small" type="button" @click=${this.reload}>Try again</button></div>
-        </div>` : null}
-        ${!this.loading && !this.error && this.students.length === 0
+        ${error
+          ? html`<div class="state error" role="alert">
+              ${error}
+              <div class="more"><button class="btn small" type="button" @click=${this.reload}>Try again</button></div>
+            </div>`
+          : nothing}
+        ${!loading && !error && students.length === 0
           ? html`<div class="state">${this.query || this.className ? 'No students match these filters.' : 'No students yet.'}</div>`
-          : null}
-        <ul aria-label="Students" data-testid="student-list">
-          ${repeat(
-            this.students,
-            (s) => s.id,
-            (s) => this.renderRow(s),
-          )}
-        </ul>
+          : nothing}
+        ${students.length > 0
+          ? html`<ul
+              role="listbox"
+              aria-label="Students"
+              data-testid="student-list"
+              @keydown=${this.handleListKeydown}
+            >
+              ${repeat(
+                students,
+                (s) => s.id,
+                (s) => this.renderRow(s, s.id === currentId),
+              )}
+            </ul>`
+          : nothing}
         ${hasMore
           ? html`<div class="more">
               <span class="sentinel"></span>
-              <button class="btn small" type="button" ?disabled=${this.loading} @click=${this.loadMore} data-testid="load-more-students">
-                ${this.loading ? 'Loading…' : 'Load more'}
+              <button class="btn small" type="button" ?disabled=${loading} @click=${this.loadMore} data-testid="load-more-students">
+                ${loading ? 'Loading…' : 'Load more students'}
               </button>
             </div>`
-          : null}
+          : nothing}
       </div>
     `;
   }
 
-  renderRow(student) {
+  renderRow(student, current) {
     const selected = student.id === this.selectedStudentId;
-    const unread = student.conversationId != null && !selected ? this.unread.get(student.conversationId) ?? 0 : 0;
+    const unread = student.unread ?? 0;
     const isNew = student.conversationId == null;
+    const online = Boolean(student.online);
     return html`
-      <li>
-        <button
-          class="row ${unread ? 'unread' : ''}"
-          type="button"
-          aria-current=${selected ? 'true' : 'false'}
-          data-testid="student-row"
-          data-student-id=${student.id}
-          @click=${() => this.selectStudent(student)}
-        >
+      <li
+        id="student-${student.id}"
+        class="row ${unread ? 'unread' : ''}"
+        role="option"
+        tabindex=${current ? '0' : '-1'}
+        aria-selected=${selected ? 'true' : 'false'}
+        data-testid="student-row"
+        data-student-id=${student.id}
+        data-unread=${unread}
+        data-last-seq=${student.lastSeq ?? 0}
+        @click=${() => this.openStudent(student)}
+        @focus=${() => this.handleRowFocus(student)}
+      >
+        <span class="avatar-wrap">
           <span class="avatar" aria-hidden="true">${initials(student.name)}</span>
-          <span class="main">
-            <span class="line">
-              <span class="name" data-testid="student-name">${student.name}</span>
-              ${student.lastMessageAt
-                ? html`<time class="time" datetime=${student.lastMessageAt} title=${formatFull(student.lastMessageAt)}>
-                    ${formatRelativeShort(student.lastMessageAt)}
-                  </time>`
-                : null}
-            </span>
-            <span class="email">${student.email}</span>
-            <span class="line">
-              <span class="meta">Roll ${student.rollId} · Class ${student.className}</span>
-              ${unread
-                ? html`<span class="badge count" data-testid="unread-count" aria-label="${unread} unread">${unread}</span>`
-                : null}
-              ${isNew
-                ? html`<span class="badge new" data-testid="student-status" title="No conversation yet">New</span>`
-                : html`<span class="badge ${student.conversationStatus ?? ''}" data-testid="student-status">
-                    ${student.conversationStatus ?? 'open'}
-                  </span>`}
-            </span>
+          <span
+            class="presence-dot ${online ? 'online' : 'offline'}"
+            data-testid="presence"
+            data-online=${online ? 'true' : 'false'}
+            title=${online ? 'Online' : 'Offline'}
+          ></span>
+        </span>
+        <span class="main">
+          <span class="line">
+            <span class="name" data-testid="student-name">${student.name}</span>
+            <span class="visually-hidden">, ${online ? 'online' : 'offline'}</span>
+            ${student.lastMessageAt
+              ? html`<time class="time" datetime=${student.lastMessageAt} title=${formatFull(student.lastMessageAt)}>
+                  ${formatRelativeShort(student.lastMessageAt)}
+                </time>`
+              : nothing}
           </span>
-        </button>
+          <span class="email">${student.email}</span>
+          <span class="line">
+            <span class="meta">Roll ${student.rollId} · Class ${student.className}</span>
+            ${unread
+              ? html`<span class="badge count" data-testid="unread-count" aria-hidden="true">${unread}</span>
+                  <span class="visually-hidden">, ${unread} unread</span>`
+              : nothing}
+            ${isNew
+              ? html`<span class="badge new" data-testid="student-status" title="No conversation yet">New</span>`
+              : html`<span class="badge ${student.conversationStatus ?? ''}" data-testid="student-status">
+                  ${student.conversationStatus ?? 'active'}
+                </span>`}
+          </span>
+        </span>
       </li>
     `;
   }

@@ -11,7 +11,7 @@ import './hr-chat-view.js';
  */
 export class HrStudentPageElement extends LitElement {
   static properties = {
-    /** {user, bus, events, chat} */
+    /** {user, bus, events, chat, attention} */
     session: { attribute: false },
     conversation: { state: true },
     loading: { state: true },
@@ -152,7 +152,10 @@ export class HrStudentPageElement extends LitElement {
         <div class="card">
           <div class="icon" aria-hidden="true">✉</div>
           <h2>No messages yet</h2>
-          <p>Your school's staff will write here. This page updates by itself when they do.</p>
+          <p>
+            When someone from your school's staff writes to you, their message appears here straight away: no need
+            to refresh. You can reply from this page.
+          </p>
         </div>
       </div>`;
     }

@@ -98,7 +98,7 @@ export const formStyles = css`
   }
   .input::placeholder,
   .textarea::placeholder {
-    color: #7a8393;
+    color: var(--hr-color-placeholder);
   }
   .input:focus-visible,
   .select:focus-visible,
@@ -162,5 +162,32 @@ export const avatarStyles = css`
     font-size: var(--hr-font-size-sm);
     font-weight: 700;
     letter-spacing: 0.02em;
+  }
+`;
+
+/**
+ * Online status: a dot on the avatar's corner, filled green when online, a grey ring when offline (the
+ * shape differs too, not only the colour). Pair it with text for screen readers.
+ */
+export const presenceStyles = css`
+  .avatar-wrap {
+    position: relative;
+    flex: none;
+    display: inline-flex;
+  }
+  .presence-dot {
+    position: absolute;
+    right: -1px;
+    bottom: -1px;
+    width: 12px;
+    height: 12px;
+    border-radius: 50%;
+    border: 2px solid var(--hr-color-surface);
+    background: var(--hr-color-surface);
+    box-shadow: inset 0 0 0 2px var(--hr-color-offline);
+  }
+  .presence-dot.online {
+    background: var(--hr-color-online);
+    box-shadow: none;
   }
 `;

@@ -124,6 +124,12 @@ export function listStudents({ q, className, limit, offset } = {}, { signal } = 
   return call('GET', '/api/students', { query: { q, className, limit, offset }, signal });
 }
 
+/** One row of the student list, as this admin sees it. @returns {Promise<object>} the Student */
+export async function getStudent(studentId, { signal } = {}) {
+  const data = await call('GET', `/api/students/${encodeURIComponent(studentId)}`, { signal });
+  return data.student;
+}
+
 /** @returns {Promise<string[]>} */
 export async function listClasses() {
   const data = await call('GET', '/api/classes');
@@ -151,6 +157,11 @@ export function listMessages(conversationId, { before, after, limit } = {}) {
   return call('GET', `/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
     query: { before, after, limit },
   });
+}
+
+/** Marks the caller's messages up to `seq` read. @returns {Promise<{conversationId, readSeq, unread}>} */
+export function markRead(conversationId, seq) {
+  return call('POST', `/api/conversations/${encodeURIComponent(conversationId)}/read`, { body: { seq } });
 }
 
 /** Idempotent on `clientMsgId`. @returns {Promise<{message}>} */

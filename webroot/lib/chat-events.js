@@ -2,12 +2,15 @@
  * The signed-in user's live events, from the event bus, as DOM-free typed events.
  *
  * Subscribes to `user.<myId>` and, for admins, `role.admin` (docs/API.md), and re-emits the bodies
- * `{type: "chat.message.created", message}` and `{type: "chat.conversation.created", conversation}`
- * as `message-created` / `conversation-created` events whose `detail` is the message or
- * conversation. A message delivered on both addresses is emitted once.
+ * `{type: "chat.message.created", message}`, `{type: "chat.conversation.created", conversation}`,
+ * `{type: "chat.conversation.read", ...}` and `{type: "presence.changed", userId, online}` as typed
+ * events. A message or conversation delivered on both addresses is emitted once.
  *
  * @fires message-created - `detail`: Message
  * @fires conversation-created - `detail`: Conversation
+ * @fires conversation-read - `detail: {conversationId, studentId, userId, readSeq}`: this user read a
+ *   conversation (in this tab or another)
+ * @fires presence-changed - `detail: {userId, online}` (admins: a student came online or went offline)
  * @fires resync - the bus reconnected (addresses registered again): fetch what may have been missed
  */
 
@@ -44,12 +47,19 @@ export class ChatEvents extends EventTarget {
     if (!body || typeof body !== 'object') return;
     if (body.type === 'chat.message.created' && body.message) {
       if (this.#firstTime(`m${body.message.id}`)) {
-        this.dispatchEvent(new CustomEvent('message-created', { detail: body.message }));
+        // The event names the conversation's student: the roster row to update, with no lookup.
+        const detail = body.studentId != null ? { ...body.message, studentId: body.studentId } : body.message;
+        this.dispatchEvent(new CustomEvent('message-created', { detail }));
       }
     } else if (body.type === 'chat.conversation.created' && body.conversation) {
       if (this.#firstTime(`c${body.conversation.id}`)) {
         this.dispatchEvent(new CustomEvent('conversation-created', { detail: body.conversation }));
       }
+    } else if (body.type === 'chat.conversation.read' && body.conversationId != null) {
+      const { conversationId, studentId, userId, readSeq } = body;
+      this.dispatchEvent(new CustomEvent('conversation-read', { detail: { conversationId, studentId, userId, readSeq } }));
+    } else if (body.type === 'presence.changed' && body.userId != null) {
+      this.dispatchEvent(new CustomEvent('presence-changed', { detail: { userId: body.userId, online: Boolean(body.online) } }));
     }
   };
 

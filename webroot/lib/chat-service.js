@@ -45,6 +45,17 @@ export class ChatService {
     );
   }
 
+  /**
+   * Marks the conversation read up to `seq` for the signed-in user (the mark only moves forward).
+   * @returns {Promise<{conversationId: number, readSeq: number, unread: number}>}
+   */
+  markRead(conversationId, seq) {
+    return this.#either(
+      () => this.#bus.request('chat.conversation.read', { conversationId, seq }),
+      () => api.markRead(conversationId, seq),
+    );
+  }
+
   async #either(overBus, overHttp) {
     if (!this.#bus.isLive) return overHttp();
     try {

@@ -70,8 +70,8 @@ public class ChatVerticle extends VerticleBase {
     String text = Params.requireString(body, "body");
     return chat.sendMessage(actor, conversationId, clientMsgId, text).map(sent -> {
       if (!sent.duplicate()) {
-        publishToParticipants(sent.studentId(),
-            new JsonObject().put("type", EventType.MESSAGE_CREATED.type()).put("message", sent.message()));
+        publishToParticipants(sent.studentId(), new JsonObject().put("type", EventType.MESSAGE_CREATED.type())
+            .put("studentId", sent.studentId()).put("message", sent.message()));
       }
       return new JsonObject().put("message", sent.message()).put("duplicate", sent.duplicate());
     });

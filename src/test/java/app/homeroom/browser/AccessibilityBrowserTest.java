@@ -1,0 +1,106 @@
+package app.homeroom.browser;
+
+import app.homeroom.support.Api;
+import app.homeroom.support.TestEnv;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * axe-core (from its WebJar) scans every screen a person sees, at desktop and phone widths: the sign-in form, the
+ * admin's list with an unread badge, a "New" student and an open chat, and the student's page with messages and
+ * the empty state before any admin has written. No "serious" or "critical" violation is allowed.
+ *
+ * <p>The page's CSP admits no inline script, and axe is injected as one, so only these contexts bypass the CSP.
+ */
+@DisplayName("Accessibility scans (axe-core) of the admin and student pages")
+class AccessibilityBrowserTest extends BrowserTestBase {
+
+  static final String AXE_RESOURCE = "META-INF/resources/webjars/axe-core/4.6.3/axe.min.js";
+  static final String SERIOUS_VIOLATIONS = """
+      async () => JSON.stringify((await axe.run(document, {resultTypes: ['violations']})).violations
+          .filter(v => ['serious', 'critical'].includes(v.impact))
+          .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)})))""";
+
+  static String axeSource;
+
+  @ParameterizedTest(name = "{0}×{1}")
+  @CsvSource({"1280, 800", "375, 740"})
+  @DisplayName("R2.1 R2.2 R2.3 R2.4 R1.3: the admin's list and open chat, the student's chat and empty state, and the"
+      + " sign-in form have no serious or critical axe violations")
+  void pages_have_no_serious_accessibility_violations(int width, int height) {
+    long sam = school.student;
+    long samConversation = school.openConversation(sam);
+    long olgaConversation = school.openConversation(school.otherStudent);
+    say(school.staff, samConversation, "Hello Sam, how is the project going?");
+    say(school.pupil, samConversation, "Nearly done, thanks!");
+    say(Api.signedIn(OTHER_STUDENT_EMAIL, PASSWORD), olgaConversation, "Can I ask about the trip?");
+    TestEnv.db().createStudent("Noor New", "noor@test.school", "R-003", "7A", PASSWORD);
+    String size = width + "x" + height;
+
+    BrowserContext adminContext = scanContext(width, height);
+    Page admin = watch(adminContext.newPage(), ADMIN_EMAIL);
+    admin.navigate(base + "/login");
+    assertThat(admin.getByTestId("login-email")).isVisible();
+    assertNoSeriousViolations(admin, "sign-in form " + size);
+
+    admin.getByTestId("login-email").fill(ADMIN_EMAIL);
+    admin.getByTestId("login-password").fill(PASSWORD);
+    admin.getByTestId("login-submit").click();
+    assertThat(admin.getByTestId("connection-status")).hasAttribute("data-state", "live");
+    assertThat(row(admin, school.otherStudent).getByTestId("unread-count")).hasText("1");
+    assertThat(admin.locator("[data-testid=student-status]", new Page.LocatorOptions().setHasText("New"))).hasCount(1);
+    assertNoSeriousViolations(admin, "admin list " + size);
+
+    row(admin, sam).click();
+    assertThat(message(admin, 2)).hasText("Nearly done, thanks!");
+    assertNoSeriousViolations(admin, "admin chat " + size);
+    Browsers.screenshot(admin, "a11y-admin-chat-" + size);
+
+    Page student = signIn(scanContext(width, height), STUDENT_EMAIL, "live");
+    assertThat(message(student, 2)).hasText("Nearly done, thanks!");
+    assertNoSeriousViolations(student, "student chat " + size);
+    Browsers.screenshot(student, "a11y-student-chat-" + size);
+
+    Page newcomer = signIn(scanContext(width, height), "noor@test.school", "live");
+    assertThat(newcomer.getByTestId("no-conversation")).isVisible();
+    assertNoSeriousViolations(newcomer, "student empty state " + size);
+    assertEquals(List.of(), pageErrors);
+    assertEquals(List.of(), consoleErrors);
+  }
+
+  BrowserContext scanContext(int width, int height) {
+    return newContext(new Browser.NewContextOptions().setViewportSize(width, height).setBypassCSP(true));
+  }
+
+  static void assertNoSeriousViolations(Page page, String what) {
+    page.addScriptTag(new Page.AddScriptTagOptions().setContent(axe()));
+    String violations = (String) page.evaluate(SERIOUS_VIOLATIONS);
+    assertEquals("[]", violations, "serious or critical axe violations on the " + what);
+  }
+
+  static synchronized String axe() {
+    if (axeSource == null) {
+      try (InputStream in = AccessibilityBrowserTest.class.getClassLoader().getResourceAsStream(AXE_RESOURCE)) {
+        assertNotNull(in, AXE_RESOURCE + " is not on the test classpath (the axe-core WebJar)");
+        axeSource = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return axeSource;
+  }
+}

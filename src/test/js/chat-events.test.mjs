@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BusClient } from '../../../webroot/lib/bus-client.js';
+import { ChatEvents } from '../../../webroot/lib/chat-events.js';
+import { createFakeSockJS } from './fake-sockjs.mjs';
+
+function liveAdmin() {
+  const fake = createFakeSockJS();
+  const bus = new BusClient('/eventbus', { SockJS: fake.FakeSockJS, networkEvents: null, random: () => 0 });
+  const events = new ChatEvents(bus, { id: 7, role: 'admin' }).start();
+  bus.start();
+  fake.last().open();
+  const seen = [];
+  for (const type of ['message-created', 'conversation-created', 'conversation-read', 'presence-changed']) {
+    events.addEventListener(type, (e) => seen.push([type, e.detail]));
+  }
+  return { bus, events, sock: fake.last(), seen };
+}
+
+test('an admin registers their own address and role.admin', () => {
+  const { bus, sock } = liveAdmin();
+  assert.deepEqual(sock.framesOfType('register').map((f) => f.address).sort(), ['role.admin', 'user.7']);
+  bus.close();
+});
+
+test('a message pushed on both addresses is emitted once', () => {
+  const { bus, sock, seen } = liveAdmin();
+  const body = { type: 'chat.message.created', message: { id: 5, conversationId: 1, seq: 1 } };
+  sock.receive({ type: 'rec', address: 'role.admin', body });
+  sock.receive({ type: 'rec', address: 'user.7', body });
+  assert.deepEqual(seen, [['message-created', body.message]]);
+  bus.close();
+});
+
+test('read marks and presence changes become typed events', () => {
+  const { bus, sock, seen } = liveAdmin();
+  sock.receive({
+    type: 'rec',
+    address: 'user.7',
+    body: { type: 'chat.conversation.read', conversationId: 3, studentId: 11, userId: 7, readSeq: 9 },
+  });
+  sock.receive({ type: 'rec', address: 'role.admin', body: { type: 'presence.changed', userId: 11, online: true } });
+  sock.receive({ type: 'rec', address: 'role.admin', body: { type: 'presence.changed', userId: 11, online: false } });
+  sock.receive({ type: 'rec', address: 'role.admin', body: { type: 'something.else' } });
+  assert.deepEqual(seen, [
+    ['conversation-read', { conversationId: 3, studentId: 11, userId: 7, readSeq: 9 }],
+    ['presence-changed', { userId: 11, online: true }],
+    ['presence-changed', { userId: 11, online: false }],
+  ]);
+  bus.close();
+});
