@@ -1,5 +1,6 @@
 package app.homeroom;
 
+import app.homeroom.chat.ChatShared;
 import app.homeroom.chat.ChatVerticle;
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.DbTarget;
@@ -70,7 +71,7 @@ public final class Node implements AutoCloseable {
       }
       // After the demo seed: a demo school has its admins, so no random first admin is made for it.
       Bootstrap.firstAdmin(db, config);
-      NodeContext context = new NodeContext(config, db, sessionKey);
+      NodeContext context = new NodeContext(config, db, sessionKey, new ChatShared());
 
       vertx = await(Vertx.builder()
           .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().eventBusPort())))

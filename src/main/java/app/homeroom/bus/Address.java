@@ -26,6 +26,12 @@ public enum Address {
   /** Body {@code {conversationId, seq}}; reply {@code {conversationId, readSeq, unread}}. Moves the caller's read mark (R2.3). */
   CONVERSATION_READ("chat.conversation.read", Kind.CLIENT_COMMAND),
 
+  /** Body {@code {conversationId, seq}}; reply {@code {conversationId, deliveredSeq, readSeq}}: the caller's clients have it (R4.3). */
+  CONVERSATION_DELIVERED("chat.conversation.delivered", Kind.CLIENT_COMMAND),
+
+  /** Body {@code {conversationId}}; reply {@code {}}. "I am typing" (R4.1, R4.2): published, never stored. */
+  TYPING("chat.typing", Kind.CLIENT_COMMAND),
+
   /** {@code user.<id>}: one user's personal inbox of events; only that user may register on it. */
   USER_INBOX("user.", Kind.CLIENT_INBOX_PREFIX),
 

@@ -8,6 +8,10 @@ public enum EventType {
   CONVERSATION_CREATED("chat.conversation.created"),
   /** {@code {type, conversationId, studentId, userId, readSeq}} on the reader's own inbox: their other tabs follow (R2.3). */
   CONVERSATION_READ("chat.conversation.read"),
+  /** {@code {type, conversationId, studentId, userId, name, role, expiresInMs}}: someone is typing (R4.1, R4.2). */
+  TYPING("chat.typing"),
+  /** {@code {type, conversationId, studentId, userId, name, role, deliveredSeq, readSeq}}: a participant's marks moved (R4.3, R4.4). */
+  RECEIPT("chat.receipt"),
   /** {@code {type, userId, online}} on the admin inbox: a student came online or went offline anywhere (R2.2). */
   PRESENCE_CHANGED("presence.changed");
 

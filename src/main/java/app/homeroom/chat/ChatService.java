@@ -58,16 +58,44 @@ public final class ChatService {
       select %s from m join users u on u.id = m.sender_id
       """.formatted(upsertReadMark("select m.conversation_id, m.sender_id, m.seq, m.student_count from m"), MESSAGE_COLUMNS);
 
-  /** Moves a reader's mark forward (never back) to the rows of {@code source}: (conversation, user, seq, count). */
+  /**
+   * Moves a reader's read mark forward (never back) to the rows of {@code source}: (conversation, user, seq,
+   * count). Read implies delivered, so the delivered mark follows.
+   */
   private static String upsertReadMark(String source) {
     return """
-        insert into conversation_reads (conversation_id, user_id, read_seq, read_student_count)
-        %s
+        insert into conversation_reads (conversation_id, user_id, read_seq, read_student_count, delivered_seq)
+        select s.*, s.seq from (%s) as s (conversation_id, user_id, seq, student_count)
         on conflict (conversation_id, user_id) do update
-           set read_seq = excluded.read_seq, read_student_count = excluded.read_student_count, updated_at = now()
+           set read_seq = excluded.read_seq, read_student_count = excluded.read_student_count,
+               delivered_seq = greatest(conversation_reads.delivered_seq, excluded.read_seq), updated_at = now()
          where conversation_reads.read_seq < excluded.read_seq
-        returning read_seq, read_student_count""".formatted(source);
+        returning read_seq, read_student_count, delivered_seq""".formatted(source);
   }
+
+  /** Moves the delivered mark forward (never back); one small write, and none when it would not move. */
+  private static final String MARK_DELIVERED = """
+      with d as (
+        insert into conversation_reads (conversation_id, user_id, read_seq, read_student_count, delivered_seq)
+        values ($1, $2, 0, 0, $3)
+        on conflict (conversation_id, user_id) do update
+           set delivered_seq = excluded.delivered_seq, updated_at = now()
+         where conversation_reads.delivered_seq < excluded.delivered_seq
+        returning delivered_seq, read_seq
+      )
+      select coalesce((select delivered_seq from d), cr.delivered_seq, 0) as delivered_seq,
+             coalesce((select read_seq from d), cr.read_seq, 0) as read_seq,
+             (select count(*) from d) as moved
+        from (select 1) one
+        left join conversation_reads cr on cr.conversation_id = $1 and cr.user_id = $2
+      """;
+
+  private static final String RECEIPTS = """
+      select cr.user_id, u.name, u.role, cr.delivered_seq, cr.read_seq
+        from conversation_reads cr join users u on u.id = cr.user_id
+       where cr.conversation_id = $1
+       order by u.role desc, cr.user_id
+      """;
 
   /** The outer select sees the mark as it was before the upsert (one snapshot): what moved comes from r. */
   private static final String MARK_READ = """
@@ -75,6 +103,8 @@ public final class ChatService {
         %s
       )
       select coalesce((select read_seq from r), cr.read_seq) as read_seq,
+             coalesce((select delivered_seq from r), cr.delivered_seq) as delivered_seq,
+             (select count(*) from r) as moved,
              c.student_msg_count - coalesce((select read_student_count from r), cr.read_student_count, 0) as unread
         from conversations c
         left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = $2
@@ -179,28 +209,60 @@ public final class ChatService {
             + " where m.conversation_id = $1 and m.seq < $2 order by m.seq desc limit $3";
         args = Tuple.of(conversationId, before == null ? Long.MAX_VALUE : before, limit + 1);
       }
-      return pool.preparedQuery(sql).execute(args).map(rows -> page(rows, limit, after == null));
+      return pool.preparedQuery(sql).execute(args)
+          .map(rows -> page(rows, limit, after == null).put("studentId", conversation.getLong("studentId")));
     });
   }
 
   /**
-   * Marks the conversation read for the actor up to {@code seq} (R2.3; R4.4 builds on it). The mark only moves
-   * forward, so an older or repeated acknowledgement changes nothing; a {@code seq} the conversation does not
-   * have yet is refused.
+   * Checks an acknowledgement (delivered or read, R4.3, R4.4): the actor's own conversation (else 404) and
+   * 1 <= {@code seq} <= its last sequence (else 400). Answers the conversation.
    */
-  public Future<JsonObject> markRead(Identity actor, long conversationId, long seq) {
+  public Future<JsonObject> checkAck(Identity actor, long conversationId, long seq) {
     if (seq < 1) {
       return Future.failedFuture(ApiError.badRequest("'seq' must be at least 1"));
     }
-    return conversationFor(actor, conversationId).compose(conversation -> {
+    return conversationFor(actor, conversationId).map(conversation -> {
       if (seq > conversation.getLong("lastSeq")) {
-        return Future.failedFuture(ApiError.badRequest("'seq' is beyond the last message of this conversation"));
+        throw ApiError.badRequest("'seq' is beyond the last message of this conversation");
       }
-      return pool.preparedQuery(MARK_READ).execute(Tuple.of(conversationId, actor.userId(), seq)).map(rows -> {
-        Row row = rows.iterator().next();
-        return new JsonObject().put("conversationId", conversationId).put("studentId", conversation.getLong("studentId"))
-            .put("readSeq", row.getLong("read_seq")).put("unread", row.getLong("unread"));
-      });
+      return conversation;
+    });
+  }
+
+  /**
+   * Moves the reader's read mark (and so their delivered mark) forward to {@code seq} (R2.3, R4.4): one
+   * statement, no write when it would not move. Reply: {@code {conversationId, readSeq, deliveredSeq, unread,
+   * moved}}. Callers check the acknowledgement first ({@link #checkAck}).
+   */
+  Future<JsonObject> writeRead(long userId, long conversationId, long seq) {
+    return pool.preparedQuery(MARK_READ).execute(Tuple.of(conversationId, userId, seq)).map(rows -> {
+      Row row = rows.iterator().next();
+      return new JsonObject().put("conversationId", conversationId).put("readSeq", row.getLong("read_seq"))
+          .put("deliveredSeq", row.getLong("delivered_seq")).put("unread", row.getLong("unread"))
+          .put("moved", row.getLong("moved") > 0);
+    });
+  }
+
+  /** Moves the delivered mark forward to {@code seq} (R4.3); callers check the acknowledgement first. */
+  Future<JsonObject> writeDelivered(long userId, long conversationId, long seq) {
+    return pool.preparedQuery(MARK_DELIVERED).execute(Tuple.of(conversationId, userId, seq)).map(rows -> {
+      Row row = rows.iterator().next();
+      return new JsonObject().put("conversationId", conversationId).put("deliveredSeq", row.getLong("delivered_seq"))
+          .put("readSeq", row.getLong("read_seq")).put("moved", row.getLong("moved") > 0);
+    });
+  }
+
+  /** Every participant's marks in the conversation (R4.3, R4.4), for a reload to show the right ticks. */
+  public Future<JsonArray> receipts(long conversationId) {
+    return pool.preparedQuery(RECEIPTS).execute(Tuple.of(conversationId)).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        out.add(new JsonObject().put("userId", r.getLong("user_id")).put("name", r.getString("name"))
+            .put("role", r.getString("role")).put("deliveredSeq", r.getLong("delivered_seq"))
+            .put("readSeq", r.getLong("read_seq")));
+      }
+      return out;
     });
   }
 

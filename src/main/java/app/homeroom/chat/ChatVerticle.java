@@ -11,11 +11,13 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
@@ -33,8 +35,16 @@ public class ChatVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatVerticle.class);
 
+  /** How long a typing indicator lasts without a new event (R4.1, R4.2: gone at most 6 s after the last one). */
+  static final long TYPING_EXPIRES_MS = 6_000;
+  /** Typing events forwarded per typist and conversation at most this often; clients send one per ~2 s. */
+  static final long TYPING_FORWARD_INTERVAL_MS = 1_000;
+
   private final NodeContext node;
   private ChatService chat;
+  private AckCoalescer acks;
+  private Map<Long, Long> conversationStudents;
+  private Map<String, Long> lastTyping;
 
   public ChatVerticle(NodeContext node) {
     this.node = node;
@@ -44,12 +54,29 @@ public class ChatVerticle extends VerticleBase {
   public Future<?> start() {
     Pool pool = node.pool(vertx);
     chat = new ChatService(pool);
+    conversationStudents = node.chat().conversationStudents;
+    lastTyping = node.chat().lastTypingForwarded;
+    acks = new AckCoalescer(new AckCoalescer.Writer() {
+      @Override
+      public Future<JsonObject> read(long userId, long conversationId, long seq) {
+        return chat.writeRead(userId, conversationId, seq);
+      }
+
+      @Override
+      public Future<JsonObject> delivered(long userId, long conversationId, long seq) {
+        return chat.writeDelivered(userId, conversationId, seq);
+      }
+    }, node.chat(), this::publishReceipt);
+    // The typing throttle's memory: forget typists idle for a minute.
+    vertx.setPeriodic(60_000, id -> lastTyping.values().removeIf(t -> System.currentTimeMillis() - t > 60_000));
     EventBus eb = vertx.eventBus();
     return Future.all(
         consume(eb, Address.CONVERSATION_OPEN, this::open),
         consume(eb, Address.MESSAGE_SEND, this::send),
         consume(eb, Address.MESSAGES_FETCH, this::fetch),
-        consume(eb, Address.CONVERSATION_READ, this::read));
+        consume(eb, Address.CONVERSATION_READ, this::read),
+        consume(eb, Address.CONVERSATION_DELIVERED, this::delivered),
+        consume(eb, Address.TYPING, this::typing));
   }
 
   private Future<JsonObject> open(Identity actor, JsonObject body) {
@@ -80,23 +107,113 @@ public class ChatVerticle extends VerticleBase {
   private Future<JsonObject> fetch(Identity actor, JsonObject body) {
     long conversationId = Params.requireId(body, "conversationId");
     int limit = Params.limit(Params.optionalLong(body, "limit"), ChatService.DEFAULT_PAGE, ChatService.MAX_PAGE);
-    return chat.fetchMessages(actor, conversationId, Params.optionalLong(body, "before"),
-        Params.optionalLong(body, "after"), limit);
+    Long before = Params.optionalLong(body, "before");
+    Long after = Params.optionalLong(body, "after");
+    return chat.fetchMessages(actor, conversationId, before, after, limit).compose(page -> {
+      // Fetching the newest messages (a first load or a catch-up) delivers them (R4.3, R5.3).
+      JsonArray messages = page.getJsonArray("messages");
+      if (before != null || messages.isEmpty()) {
+        return Future.succeededFuture(page);
+      }
+      long newest = messages.getJsonObject(messages.size() - 1).getLong("seq");
+      JsonObject conversation = new JsonObject().put("id", conversationId).put("studentId", page.getLong("studentId"));
+      return acks.delivered(who(actor, conversation), conversationId, newest).map(marks -> page)
+          .recover(err -> Future.succeededFuture(page));
+    });
   }
 
   private Future<JsonObject> read(Identity actor, JsonObject body) {
     long conversationId = Params.requireId(body, "conversationId");
+    long seq = requireSeq(body);
+    return chat.checkAck(actor, conversationId, seq).compose(conversation -> acks.read(who(actor, conversation), conversationId, seq)
+        .map(marks -> {
+          long studentId = conversation.getLong("studentId");
+          vertx.eventBus().publish(Address.userInbox(actor.userId()), new JsonObject()
+              .put("type", EventType.CONVERSATION_READ.type()).put("conversationId", conversationId)
+              .put("studentId", studentId).put("userId", actor.userId()).put("readSeq", marks.getLong("readSeq")));
+          return reply(marks, studentId);
+        }));
+  }
+
+  private Future<JsonObject> delivered(Identity actor, JsonObject body) {
+    long conversationId = Params.requireId(body, "conversationId");
+    long seq = requireSeq(body);
+    return chat.checkAck(actor, conversationId, seq).compose(conversation ->
+        acks.delivered(who(actor, conversation), conversationId, seq).map(marks -> reply(marks, conversation.getLong("studentId"))));
+  }
+
+  /** The acknowledging user, for the receipt event; remembers the conversation's student on the way. */
+  private JsonObject who(Identity actor, JsonObject conversation) {
+    conversationStudents.put(conversation.getLong("id"), conversation.getLong("studentId"));
+    return new JsonObject().put("userId", actor.userId()).put("name", actor.name()).put("role", actor.role().wire());
+  }
+
+  private static JsonObject reply(JsonObject marks, long studentId) {
+    JsonObject out = marks.copy().put("studentId", studentId);
+    out.remove("moved");
+    return out;
+  }
+
+  private static long requireSeq(JsonObject body) {
     Long seq = Params.optionalLong(body, "seq");
     if (seq == null) {
       throw ApiError.badRequest("'seq' is required");
     }
-    return chat.markRead(actor, conversationId, seq).map(result -> {
-      vertx.eventBus().publish(Address.userInbox(actor.userId()), new JsonObject()
-          .put("type", EventType.CONVERSATION_READ.type()).put("conversationId", conversationId)
-          .put("studentId", result.getLong("studentId")).put("userId", actor.userId())
-          .put("readSeq", result.getLong("readSeq")));
-      return result;
+    return seq;
+  }
+
+  /**
+   * "I am typing" (R4.1, R4.2): checked against the conversation (a student only in their own), then published to
+   * its participants; never written. Bursts beyond one per second per typist are answered but not forwarded.
+   */
+  private Future<JsonObject> typing(Identity actor, JsonObject body) {
+    long conversationId = Params.requireId(body, "conversationId");
+    return studentOf(actor, conversationId).map(studentId -> {
+      String key = actor.userId() + ":" + conversationId;
+      long now = System.currentTimeMillis();
+      // Atomic across the node's instances: exactly one forwards per interval.
+      boolean forward = lastTyping.compute(key, (k, last) ->
+          last == null || now - last >= TYPING_FORWARD_INTERVAL_MS ? now : last) == now;
+      if (forward) {
+        publishToParticipants(studentId, new JsonObject().put("type", EventType.TYPING.type())
+            .put("conversationId", conversationId).put("studentId", studentId).put("userId", actor.userId())
+            .put("name", actor.name()).put("role", actor.role().wire()).put("expiresInMs", TYPING_EXPIRES_MS));
+      }
+      return new JsonObject();
     });
+  }
+
+  /**
+   * The student of a conversation the actor may see, remembered (a conversation never changes student), so
+   * typing costs no database access after the first event.
+   */
+  private Future<Long> studentOf(Identity actor, long conversationId) {
+    Long studentId = conversationStudents.get(conversationId);
+    if (studentId != null) {
+      if (!actor.isAdmin() && studentId != actor.userId()) {
+        return Future.failedFuture(ApiError.notFound("No such conversation"));
+      }
+      return Future.succeededFuture(studentId);
+    }
+    return chat.conversationFor(actor, conversationId).map(conversation -> {
+      long id = conversation.getLong("studentId");
+      conversationStudents.put(conversationId, id);
+      return id;
+    });
+  }
+
+  /** After a write that moved someone's marks: tell the conversation's participants (R4.3, R4.4). */
+  private void publishReceipt(JsonObject marks) {
+    long conversationId = marks.getLong("conversationId");
+    Long studentId = conversationStudents.get(conversationId);
+    JsonObject who = marks.getJsonObject("who");
+    if (studentId == null || who == null) {
+      return;
+    }
+    publishToParticipants(studentId, new JsonObject().put("type", EventType.RECEIPT.type())
+        .put("conversationId", conversationId).put("studentId", studentId)
+        .put("userId", who.getLong("userId")).put("name", who.getString("name")).put("role", who.getString("role"))
+        .put("deliveredSeq", marks.getLong("deliveredSeq")).put("readSeq", marks.getLong("readSeq")));
   }
 
   /** Best effort, after commit: a client that misses it catches up from the database. */

@@ -145,6 +145,9 @@ public class HttpVerticle extends VerticleBase {
     router.get("/api/me/conversation").handler(this::myConversation);
     router.get("/api/conversations/:id").handler(this::conversation);
     router.get("/api/conversations/:id/messages").handler(this::messages);
+    router.post("/api/conversations/:id/delivered").handler(ctx -> Json.respond(ctx, 200, c -> command(c,
+        Address.CONVERSATION_DELIVERED, new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"))
+            .put("seq", Json.body(c).getValue("seq")))));
     router.post("/api/conversations/:id/read").handler(ctx -> Json.respond(ctx, 200, c -> command(c,
         Address.CONVERSATION_READ, new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"))
             .put("seq", Json.body(c).getValue("seq")))));
@@ -241,7 +244,8 @@ public class HttpVerticle extends VerticleBase {
       Identity who = Guard.identity(c);
       long id = Params.parseId(c.pathParam("id"), "id");
       return chat.conversationFor(who, id).compose(conv -> accounts.student(who, conv.getLong("studentId"))
-          .map(student -> new JsonObject().put("conversation", conv).put("student", student)));
+          .compose(student -> chat.receipts(id).map(receipts ->
+              new JsonObject().put("conversation", conv).put("student", student).put("receipts", receipts))));
     });
   }
 

@@ -1,0 +1,28 @@
+package app.homeroom.chat;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the chat verticle instances of one node share: counts for measuring (what a burst of acknowledgements
+ * costs), the typing throttle (node-wide, since commands are spread across instances) and the conversation →
+ * student map (a conversation never changes student, so it is safe to remember).
+ */
+public final class ChatShared {
+
+  final AtomicLong acks = new AtomicLong();
+  final AtomicLong ackWrites = new AtomicLong();
+  final ConcurrentMap<String, Long> lastTypingForwarded = new ConcurrentHashMap<>();
+  final ConcurrentMap<Long, Long> conversationStudents = new ConcurrentHashMap<>();
+
+  /** Delivered and read acknowledgements accepted. */
+  public long acks() {
+    return acks.get();
+  }
+
+  /** Statements written for them (after coalescing). */
+  public long ackWrites() {
+    return ackWrites.get();
+  }
+}
