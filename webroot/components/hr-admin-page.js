@@ -22,7 +22,7 @@ const NARROW_QUERY = '(max-width: 760px)';
  */
 export class HrAdminPageElement extends LitElement {
   static properties = {
-    /** {user, bus, events, chat, attention} */
+    /** {user, bus, events, chat, attention, typing, typingSignal, acks} (see hr-app) */
     session: { attribute: false },
     /** The student whose conversation is open, from the URL; null for none. */
     studentId: { type: Number, attribute: 'student-id' },

@@ -4,6 +4,9 @@ import { BusClient } from '../lib/bus-client.js';
 import { ChatEvents } from '../lib/chat-events.js';
 import { ChatService } from '../lib/chat-service.js';
 import { Attention } from '../lib/attention.js';
+import { TypingTracker } from '../lib/typing-tracker.js';
+import { TypingSignal } from '../lib/typing-signal.js';
+import { Acknowledgements } from '../lib/acknowledgements.js';
 import { baseStyles, buttonStyles } from './shared-styles.js';
 import './hr-login.js';
 import './hr-admin-page.js';
@@ -124,7 +127,7 @@ export class HrAppElement extends LitElement {
     this.booting = true;
     this.bootError = '';
     this.loginNotice = '';
-    /** {user, bus, events, chat, attention} while signed in. */
+    /** {user, bus, events, chat, attention, typing, typingSignal, acks} while signed in. */
     this.session = null;
     /** Where to go after signing in, when a signed-out visit asked for a deeper page. */
     this.afterLogin = null;
@@ -169,16 +172,23 @@ export class HrAppElement extends LitElement {
     bus.addEventListener('buserror', this.handleBusError);
     bus.start();
     const attention = new Attention().start();
-    this.session = { user, bus, events, chat: new ChatService(bus), attention };
+    const chat = new ChatService(bus);
+    // Registered before any view's listeners: a typist's message ends their typing before views render.
+    const typing = new TypingTracker({ selfId: user.id }).follow(events);
+    const typingSignal = new TypingSignal({ send: (id) => chat.typing(id), isLive: () => bus.isLive });
+    const acks = new Acknowledgements({ chat, events, selfId: user.id }).start();
+    this.session = { user, bus, events, chat, attention, typing, typingSignal, acks };
     this.user = user;
     this.loginNotice = '';
   }
 
   closeSession() {
     if (!this.session) return;
-    const { bus, events, attention } = this.session;
+    const { bus, events, attention, typing, acks } = this.session;
     this.session = null;
     attention.stop();
+    typing.close();
+    acks.stop();
     bus.removeEventListener('statechange', this.handleBusStateChange);
     bus.removeEventListener('buserror', this.handleBusError);
     events.stop();

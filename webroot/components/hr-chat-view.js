@@ -2,6 +2,8 @@ import { LitElement, html, css, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import * as api from '../lib/api.js';
 import { ConversationStore } from '../lib/conversation-store.js';
+import { Receipts, messageStatus } from '../lib/receipts.js';
+import { describeTypists } from '../lib/typing-tracker.js';
 import { randomUUID } from '../lib/uuid.js';
 import { formatTime, formatFull, formatDay, dayKey, initials } from '../lib/format.js';
 import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presenceStyles } from './shared-styles.js';
@@ -13,6 +15,15 @@ const NEAR_TOP_PX = 120; // start loading older messages this close to the top
 const NEAR_BOTTOM_PX = 48; // "at the bottom" for following new messages
 const COMPOSER_MAX_HEIGHT_PX = 200;
 const ANNOUNCE_MAX_CHARS = 200; // what the live region reads of an incoming message
+/**
+ * The receipt marks: one tick (sent), two (delivered), two on a filled badge (read: a different shape, not
+ * only a different colour). Decorative: the words are next to them, for screen readers and as a tooltip.
+ */
+const TICKS = {
+  sent: html`<svg viewBox="0 0 20 14" aria-hidden="true" focusable="false"><path d="M4 7.5l3 3L14 3.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg>`,
+  delivered: html`<svg viewBox="0 0 20 14" aria-hidden="true" focusable="false"><path d="M2 7.5l3 3L12 3.5M9 10.5l0.2 0L16.2 3.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg>`,
+  read: html`<svg viewBox="0 0 20 14" aria-hidden="true" focusable="false"><rect x="0" y="0" width="20" height="14" rx="7" fill="currentColor"/><path d="M3.5 7.5l2.5 2.5L12 4M9 10l0.2 0L15.5 4" fill="none" stroke="#fff" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"/></svg>`,
+};
 /** Failures worth retrying by themselves once the connection is back. */
 const RETRYABLE_CODES = new Set(['network', 'not_connected', 'disconnected', 'timeout', 'unavailable', 'internal']);
 
@@ -26,9 +37,18 @@ const RETRYABLE_CODES = new Set(['network', 'not_connected', 'disconnected', 'ti
  * the stored copy; it goes over the live channel, or over HTTP when that is down (R1.4). Message
  * bodies are only ever rendered as text. Incoming messages are read out by a polite live region.
  *
- * For an admin, the header shows the student's online status (live from `presence-changed`), and the
- * conversation is marked read (`markRead` up to the last message) when it opens and, while the admin is
- * looking (page visible and focused), whenever the student writes (R2.3).
+ * For an admin, the header shows the student's online status (live from `presence-changed`). For
+ * everyone, the conversation is marked read (up to the last message) when it opens and whenever someone
+ * else writes, but only while the person is looking (page visible and focused: R2.3, R4.4); messages from
+ * others that this view fetches are acknowledged as delivered (R4.3; live ones are, by the session).
+ *
+ * Typing (R4.1, R4.2): keystrokes in the composer send `chat.typing` (throttled by the session's
+ * TypingSignal); "<name> is typing…" for the others, from the session's TypingTracker, shows under the
+ * composer in a polite live region, and goes when it expires or their message arrives.
+ *
+ * Receipts (R4.3, R4.4): each message from this side shows sent → delivered → read, from the
+ * conversation's `receipts` (fetched with its details, so right after a reload) and `receipt` events;
+ * an admin also sees which admins read the student's messages. Ticks, with the words for screen readers.
  *
  * @slot start - before the header's avatar (the admin page's "back to the list" button on a phone)
  * @fires hr-conversation-read - `detail: {conversationId, readSeq, unread}` after this view marked the
@@ -38,7 +58,7 @@ const RETRYABLE_CODES = new Set(['network', 'not_connected', 'disconnected', 'ti
  */
 export class HrChatViewElement extends LitElement {
   static properties = {
-    /** {user, bus, events, chat, attention} */
+    /** {user, bus, events, chat, attention, typing, typingSignal, acks} (see hr-app) */
     session: { attribute: false },
     conversationId: { type: Number, attribute: 'conversation-id' },
     /** Whether opening a conversation puts the focus in the composer (not when chosen from the keyboard). */
@@ -46,6 +66,8 @@ export class HrChatViewElement extends LitElement {
     conversation: { state: true },
     student: { state: true },
     announcement: { state: true },
+    /** The participants' delivered/read marks in this conversation. */
+    receipts: { state: true },
     loadError: { state: true },
     draft: { state: true },
   };
@@ -279,6 +301,68 @@ export class HrChatViewElement extends LitElement {
       .fallback {
         color: var(--hr-color-warning);
       }
+      .ticks {
+        display: inline-flex;
+        align-items: center;
+        align-self: center;
+        color: var(--hr-color-text-muted);
+      }
+      .ticks.read {
+        color: var(--hr-color-primary);
+      }
+      .ticks svg {
+        display: block;
+        width: 20px;
+        height: 14px;
+      }
+      .receipt-line {
+        max-width: 100%;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .typing {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--hr-space-2);
+        min-width: 0;
+        font-style: italic;
+        color: var(--hr-color-text);
+      }
+      .dots {
+        display: inline-flex;
+        gap: 3px;
+      }
+      .dots span {
+        width: 5px;
+        height: 5px;
+        border-radius: 50%;
+        background: var(--hr-color-text-muted);
+        animation: hr-typing 1.2s infinite ease-in-out;
+      }
+      .dots span:nth-child(2) {
+        animation-delay: 0.15s;
+      }
+      .dots span:nth-child(3) {
+        animation-delay: 0.3s;
+      }
+      @keyframes hr-typing {
+        0%,
+        60%,
+        100% {
+          opacity: 0.35;
+          transform: translateY(0);
+        }
+        30% {
+          opacity: 1;
+          transform: translateY(-2px);
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .dots span {
+          animation: none;
+        }
+      }
       @media (max-width: 640px) {
         header,
         .scroller,
@@ -304,8 +388,7 @@ export class HrChatViewElement extends LitElement {
     this.conversation = null;
     this.student = null;
     this.announcement = '';
-    /** The highest seq this view has marked read (admins). */
-    this.readSeq = 0;
+    this.receipts = new Receipts();
     this.loadError = '';
     this.draft = '';
     this.store = null;
@@ -331,6 +414,8 @@ export class HrChatViewElement extends LitElement {
       this.bound.events.removeEventListener('message-created', this.handleMessageCreated);
       this.bound.events.removeEventListener('presence-changed', this.handlePresenceChanged);
       this.bound.events.removeEventListener('resync', this.handleResync);
+      this.bound.events.removeEventListener('receipt', this.handleReceipt);
+      this.bound.typing?.removeEventListener('change', this.handleTypingChange);
       this.bound.bus.removeEventListener('statechange', this.handleBusState);
       this.bound.bus.removeEventListener('attemptfailed', this.handleBusState);
       this.bound.attention?.removeEventListener('change', this.handleAttentionChange);
@@ -340,6 +425,8 @@ export class HrChatViewElement extends LitElement {
       session.events.addEventListener('message-created', this.handleMessageCreated);
       session.events.addEventListener('presence-changed', this.handlePresenceChanged);
       session.events.addEventListener('resync', this.handleResync);
+      session.events.addEventListener('receipt', this.handleReceipt);
+      session.typing?.addEventListener('change', this.handleTypingChange);
       session.bus.addEventListener('statechange', this.handleBusState);
       session.bus.addEventListener('attemptfailed', this.handleBusState);
       session.attention?.addEventListener('change', this.handleAttentionChange);
@@ -370,13 +457,18 @@ export class HrChatViewElement extends LitElement {
     this.loadError = '';
     this.draft = '';
     this.announcement = '';
-    this.readSeq = 0;
+    this.receipts = new Receipts();
     const id = this.conversationId;
     if (id == null || !this.session) return;
 
+    const session = this.session;
     const store = new ConversationStore({
       conversationId: id,
-      fetchPage: (params) => this.session.chat.fetchMessages(id, params),
+      fetchPage: async (params) => {
+        const page = await session.chat.fetchMessages(id, params);
+        session.acks?.received(page.messages); // fetched counts as received (R4.3)
+        return page;
+      },
     });
     store.addEventListener('change', this.handleStoreChange);
     this.store = store;
@@ -398,13 +490,17 @@ export class HrChatViewElement extends LitElement {
       });
   }
 
-  /** The conversation's status and, for admins, the student's row (with their online status). */
+  /**
+   * The conversation's status, its participants' delivered/read marks, and, for admins, the student's
+   * row (with their online status).
+   */
   async loadDetails(store = this.store) {
     try {
-      const { conversation, student } = await api.getConversation(store.conversationId);
+      const { conversation, student, receipts } = await api.getConversation(store.conversationId);
       if (this.store !== store) return;
       this.conversation = conversation;
       this.student = student;
+      if (this.receipts.merge(receipts ?? [])) this.requestUpdate();
       if (this.me?.role !== 'admin') return;
       const row = await api.getStudent(conversation.studentId);
       if (this.store === store) this.student = row;
@@ -429,6 +525,16 @@ export class HrChatViewElement extends LitElement {
     if (this.store.receiveLive(message) && message.senderId !== this.me?.id) this.announce(message);
   };
 
+  handleReceipt = (event) => {
+    const receipt = event.detail;
+    if (receipt.conversationId !== this.conversationId) return;
+    if (this.receipts.merge([receipt])) this.requestUpdate();
+  };
+
+  handleTypingChange = (event) => {
+    if (event.detail.conversationId === this.conversationId) this.requestUpdate();
+  };
+
   handlePresenceChanged = (event) => {
     const { userId, online } = event.detail;
     if (this.student && this.student.id === userId) this.student = { ...this.student, online };
@@ -445,13 +551,15 @@ export class HrChatViewElement extends LitElement {
   }
 
   /**
-   * Admins: marks the conversation read up to its last message when someone else wrote since the last
-   * mark and the admin is looking (the page visible and focused). The server moves the mark forward only,
-   * so a repeated or late mark is harmless.
+   * Marks the conversation read up to its last message when someone else wrote since the last mark and
+   * the person is looking (the page visible and focused): admins (R2.3) and students (R4.4) alike. The
+   * session's acknowledgements send one mark at a time per conversation, the newest; the server moves
+   * it forward only, so a repeated or late mark is harmless, and a failed one goes again on the next change.
    */
   maybeMarkRead() {
     const store = this.store;
-    if (this.me?.role !== 'admin' || !store?.loaded || !this.session?.attention?.looking) return;
+    const acks = this.session?.acks;
+    if (!acks || !store?.loaded || !this.session.attention?.looking) return;
     const messages = store.messages;
     let lastFromOthers = 0;
     for (let i = messages.length - 1; i >= 0; i -= 1) {
@@ -461,32 +569,28 @@ export class HrChatViewElement extends LitElement {
         break;
       }
     }
-    if (lastFromOthers <= this.readSeq) return;
-    const seq = store.lastSeq;
-    const previous = this.readSeq;
-    this.readSeq = seq;
     const conversationId = store.conversationId;
-    this.session.chat
-      .markRead(conversationId, seq)
+    if (lastFromOthers <= acks.readUpTo(conversationId)) return;
+    const seq = store.lastSeq;
+    acks
+      .read(conversationId, seq)
       .then((read) => {
+        if (!read) return; // an earlier mark covered it
         this.dispatchEvent(
           new CustomEvent('hr-conversation-read', {
-            detail: { conversationId, readSeq: read?.readSeq ?? seq, unread: read?.unread ?? 0 },
+            detail: { conversationId, readSeq: read.readSeq ?? seq, unread: read.unread ?? 0 },
             bubbles: true,
             composed: true,
           }),
         );
       })
-      .catch((error) => {
-        console.warn('[chat] cannot mark the conversation read', error);
-        if (this.store === store && this.readSeq === seq) this.readSeq = previous; // try again on the next change
-      });
+      .catch((error) => console.warn('[chat] cannot mark the conversation read', error));
   }
 
   handleResync = () => {
     const store = this.store;
     if (!store) return;
-    if (this.me?.role === 'admin') this.loadDetails(store); // presence may have changed meanwhile
+    this.loadDetails(store); // presence and receipts may have changed meanwhile
     store.catchUp().catch((error) => console.warn('[chat] catch-up after reconnection failed', error));
     for (const message of store.pendingMessages) {
       if (message.failed && RETRYABLE_CODES.has(message.errorCode)) this.deliver(message.clientMsgId, message.body);
@@ -568,6 +672,7 @@ export class HrChatViewElement extends LitElement {
   handleDraftInput(event) {
     this.draft = event.target.value;
     this.fitComposer();
+    if (this.draft.trim() && this.store) this.session?.typingSignal?.typed(this.store.conversationId);
   }
 
   handleComposerKeydown(event) {
@@ -603,6 +708,7 @@ export class HrChatViewElement extends LitElement {
     });
     this.draft = '';
     this.forceBottom = true;
+    this.session?.typingSignal?.reset(this.store.conversationId); // the message ends the typing on their side
     this.updateComplete.then(() => this.fitComposer());
     this.deliver(clientMsgId, body);
   }
@@ -698,7 +804,8 @@ export class HrChatViewElement extends LitElement {
           ${repeat(
             this.withDaySeparators(messages),
             (item) => item.key,
-            (item) => (item.day ? html`<li class="day">${item.day}</li>` : this.renderMessage(item.message, item.key)),
+            (item) =>
+              item.day ? html`<li class="day">${item.day}</li>` : this.renderMessage(item.message, item.key, item.status, item.spelledOut),
           )}
         </ol>
       `;
@@ -712,10 +819,25 @@ export class HrChatViewElement extends LitElement {
     </div>`;
   }
 
+  /**
+   * The list's items: day separators, and messages with their receipt status. The status is spelled out
+   * under the newest message from this side (and, for an admin, under the newest student message admins
+   * read); elsewhere ticks say it, with the words for screen readers and in a tooltip.
+   */
   withDaySeparators(messages) {
     const items = [];
     let lastDay = null;
-    for (const message of messages) {
+    const me = this.me;
+    const statuses = messages.map((m) => messageStatus(m, this.receipts, me));
+    const spelledOut = new Set();
+    const newest = (test) => {
+      for (let i = messages.length - 1; i >= 0; i -= 1) if (test(messages[i], statuses[i])) return messages[i];
+      return null;
+    };
+    const ownSide = (m) => (me?.role === 'admin' ? m.senderRole !== 'student' : m.senderId === me?.id);
+    spelledOut.add(newest((m, st) => !m.pending && st && ownSide(m)));
+    if (me?.role === 'admin') spelledOut.add(newest((m, st) => st && !ownSide(m)));
+    messages.forEach((message, i) => {
       const day = dayKey(message.createdAt);
       if (day !== lastDay) {
         items.push({ key: `day:${day}`, day: formatDay(message.createdAt) });
@@ -723,13 +845,14 @@ export class HrChatViewElement extends LitElement {
       }
       // Keyed by sender and clientMsgId so the pending element becomes the stored one in place.
       const key = message.clientMsgId ? `c:${message.senderId}:${message.clientMsgId}` : `m:${message.id}`;
-      items.push({ key, message });
-    }
+      items.push({ key, message, status: statuses[i], spelledOut: spelledOut.has(message) });
+    });
     return items;
   }
 
-  renderMessage(m, key) {
+  renderMessage(m, key, status = null, spelledOut = false) {
     const own = m.senderId === this.me?.id;
+    const stored = status && !m.pending;
     const classes = ['msg', own ? 'own' : 'theirs', m.pending ? 'pending' : '', m.failed ? 'failed' : ''].join(' ');
     return html`<li
       class=${classes}
@@ -743,16 +866,24 @@ export class HrChatViewElement extends LitElement {
       <div class="meta">
         <span class="sender" data-testid="message-sender">${m.senderName}</span>
         <time datetime=${m.createdAt} title=${formatFull(m.createdAt)}>${formatTime(m.createdAt)}</time>
+        ${stored
+          ? html`<span class="ticks ${status.state}" data-testid="message-status" data-status=${status.state} title=${status.text}
+              >${TICKS[status.state]}<span class="visually-hidden">${status.text}</span></span
+            >`
+          : nothing}
       </div>
       <div class="bubble" data-testid="message-body">${m.body}</div>
+      ${stored && spelledOut
+        ? html`<div class="status receipt-line" aria-hidden="true" data-testid="receipt-line">${status.text}</div>`
+        : nothing}
       ${m.failed
-        ? html`<div class="status failed" role="alert" data-testid="message-status">
+        ? html`<div class="status failed" role="alert" data-testid="message-status" data-status="failed">
             Not sent${m.error ? `: ${m.error}` : ''}
             <button class="btn small" type="button" @click=${() => this.deliver(m.clientMsgId, m.body)}>Retry</button>
             <button class="btn small ghost" type="button" @click=${() => this.store.discardPending(m.clientMsgId)}>Discard</button>
           </div>`
         : m.pending
-          ? html`<div class="status" data-testid="message-status">sending…</div>`
+          ? html`<div class="status" data-testid="message-status" data-status="sending">sending…</div>`
           : nothing}
     </li>`;
   }
@@ -761,6 +892,7 @@ export class HrChatViewElement extends LitElement {
     const length = this.draft.length;
     const down = this.session?.bus?.isDown;
     const canSend = this.draft.trim().length > 0 && length <= MAX_BODY_LENGTH && Boolean(this.store);
+    const typing = describeTypists(this.session?.typing?.typists(this.conversationId) ?? []);
     return html`<form @submit=${this.handleSubmit} data-testid="composer-form">
       <div class="composer">
         <label class="visually-hidden" for="composer">Message</label>
@@ -780,9 +912,14 @@ export class HrChatViewElement extends LitElement {
       </div>
       <div class="hints">
         <span>
-          ${down
-            ? html`<span class="fallback" data-testid="http-fallback">Live connection down: messages are sent over HTTP.</span>`
-            : html`<span class="keys">Enter to send · Shift+Enter for a new line</span>`}
+          <span class="typing" aria-live="polite" data-testid="typing-indicator"
+            >${typing ? html`<span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>${typing}` : nothing}</span
+          >
+          ${typing
+            ? nothing
+            : down
+              ? html`<span class="fallback" data-testid="http-fallback">Live connection down: messages are sent over HTTP.</span>`
+              : html`<span class="keys">Enter to send · Shift+Enter for a new line</span>`}
         </span>
         <span
           id="counter"

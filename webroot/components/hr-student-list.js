@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import * as api from '../lib/api.js';
 import { StudentRoster } from '../lib/student-roster.js';
 import { formatRelativeShort, formatFull, initials } from '../lib/format.js';
+import { describeTypists } from '../lib/typing-tracker.js';
 import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presenceStyles } from './shared-styles.js';
 
 const FILTER_DELAY_MS = 250; // wait for a pause in typing before asking the server
@@ -16,6 +17,9 @@ const count = new Intl.NumberFormat();
  * the session's events (a row moves in place; the list is never reloaded per event). Filtered and paged
  * on the server; more rows load as the list scrolls.
  *
+ * While someone types in a student's conversation (the student, or another admin: R4.1, R4.2), the row
+ * says so in place of the email ("typing…", "Grace Admin is typing…"), from the session's TypingTracker.
+ *
  * A listbox with a roving tabindex: Tab enters the list on the current row, ArrowUp/ArrowDown, Home/End
  * and PageUp/PageDown move between rows (loading more at the end), Enter or Space opens the student.
  *
@@ -23,7 +27,7 @@ const count = new Intl.NumberFormat();
  */
 export class HrStudentListElement extends LitElement {
   static properties = {
-    /** {user, bus, events, chat, attention} */
+    /** {user, bus, events, chat, attention, typing, typingSignal, acks} (see hr-app) */
     session: { attribute: false },
     /** The student whose conversation is open. */
     selectedStudentId: { type: Number, attribute: 'selected-student-id' },
@@ -148,6 +152,10 @@ export class HrStudentListElement extends LitElement {
         text-overflow: ellipsis;
         white-space: nowrap;
       }
+      .typing-hint {
+        font-style: italic;
+        color: var(--hr-color-primary);
+      }
       .meta {
         flex: 1;
         min-width: 0;
@@ -180,6 +188,7 @@ export class HrStudentListElement extends LitElement {
     this.activeId = null;
     this.roster = null;
     this.events = null;
+    this.typing = null;
     this.filterTimer = null;
     this.observer = null;
     this.observedSentinel = null;
@@ -213,9 +222,13 @@ export class HrStudentListElement extends LitElement {
       this.events.removeEventListener('resync', this.handleResync);
     }
     this.roster?.removeEventListener('change', this.handleRosterChange);
+    this.typing?.removeEventListener('change', this.handleTypingChange);
     this.events = events;
     this.roster = null;
+    this.typing = null;
     if (!session) return;
+    this.typing = session.typing ?? null;
+    this.typing?.addEventListener('change', this.handleTypingChange);
     this.roster = new StudentRoster({
       api,
       myId: session.user.id,
@@ -291,6 +304,18 @@ export class HrStudentListElement extends LitElement {
   handleRosterChange = () => {
     this.requestUpdate();
   };
+
+  handleTypingChange = () => {
+    this.requestUpdate();
+  };
+
+  /** What the row says while someone types in that student's conversation, or ''. */
+  typingHint(student) {
+    if (student.conversationId == null || !this.typing) return '';
+    const typists = this.typing.typists(student.conversationId);
+    if (typists.length === 1 && typists[0].userId === student.id) return 'typing…';
+    return describeTypists(typists);
+  }
 
   handleMessageCreated = (event) => this.roster?.applyMessage(event.detail);
 
@@ -522,6 +547,7 @@ export class HrStudentListElement extends LitElement {
     const unread = student.unread ?? 0;
     const isNew = student.conversationId == null;
     const online = Boolean(student.online);
+    const typing = this.typingHint(student);
     return html`
       <li
         id="student-${student.id}"
@@ -555,7 +581,9 @@ export class HrStudentListElement extends LitElement {
                 </time>`
               : nothing}
           </span>
-          <span class="email">${student.email}</span>
+          ${typing
+            ? html`<span class="email typing-hint" data-testid="typing-hint">${typing}</span>`
+            : html`<span class="email">${student.email}</span>`}
           <span class="line">
             <span class="meta">Roll ${student.rollId} · Class ${student.className}</span>
             ${unread

@@ -11,7 +11,7 @@ import './hr-chat-view.js';
  */
 export class HrStudentPageElement extends LitElement {
   static properties = {
-    /** {user, bus, events, chat, attention} */
+    /** {user, bus, events, chat, attention, typing, typingSignal, acks} (see hr-app) */
     session: { attribute: false },
     conversation: { state: true },
     loading: { state: true },

@@ -147,7 +147,7 @@ export async function myConversation() {
   return data.conversation ?? null;
 }
 
-/** @returns {Promise<{conversation, student}>} */
+/** @returns {Promise<{conversation, student, receipts}>} (`receipts`: every participant's marks) */
 export function getConversation(conversationId) {
   return call('GET', `/api/conversations/${encodeURIComponent(conversationId)}`);
 }
@@ -162,6 +162,14 @@ export function listMessages(conversationId, { before, after, limit } = {}) {
 /** Marks the caller's messages up to `seq` read. @returns {Promise<{conversationId, readSeq, unread}>} */
 export function markRead(conversationId, seq) {
   return call('POST', `/api/conversations/${encodeURIComponent(conversationId)}/read`, { body: { seq } });
+}
+
+/**
+ * Acknowledges that the caller's clients have the messages up to `seq` (forward only).
+ * @returns {Promise<{conversationId, deliveredSeq, readSeq}>}
+ */
+export function markDelivered(conversationId, seq) {
+  return call('POST', `/api/conversations/${encodeURIComponent(conversationId)}/delivered`, { body: { seq } });
 }
 
 /** Idempotent on `clientMsgId`. @returns {Promise<{message}>} */

@@ -3,14 +3,19 @@
  *
  * Subscribes to `user.<myId>` and, for admins, `role.admin` (docs/API.md), and re-emits the bodies
  * `{type: "chat.message.created", message}`, `{type: "chat.conversation.created", conversation}`,
- * `{type: "chat.conversation.read", ...}` and `{type: "presence.changed", userId, online}` as typed
- * events. A message or conversation delivered on both addresses is emitted once.
+ * `{type: "chat.conversation.read", ...}`, `{type: "presence.changed", userId, online}`,
+ * `{type: "chat.typing", ...}` and `{type: "chat.receipt", ...}` as typed events. A message or
+ * conversation delivered on both addresses is emitted once (typing and receipts are idempotent).
  *
  * @fires message-created - `detail`: Message
  * @fires conversation-created - `detail`: Conversation
  * @fires conversation-read - `detail: {conversationId, studentId, userId, readSeq}`: this user read a
  *   conversation (in this tab or another)
  * @fires presence-changed - `detail: {userId, online}` (admins: a student came online or went offline)
+ * @fires typing - `detail: {conversationId, studentId, userId, name, role, expiresInMs}`: someone is typing
+ *   in a conversation (this user's own typing included: the consumer ignores it)
+ * @fires receipt - `detail: {conversationId, studentId, userId, name, role, deliveredSeq, readSeq}`: a
+ *   participant's delivered/read marks moved
  * @fires resync - the bus reconnected (addresses registered again): fetch what may have been missed
  */
 
@@ -60,6 +65,14 @@ export class ChatEvents extends EventTarget {
       this.dispatchEvent(new CustomEvent('conversation-read', { detail: { conversationId, studentId, userId, readSeq } }));
     } else if (body.type === 'presence.changed' && body.userId != null) {
       this.dispatchEvent(new CustomEvent('presence-changed', { detail: { userId: body.userId, online: Boolean(body.online) } }));
+    } else if (body.type === 'chat.typing' && body.conversationId != null && body.userId != null) {
+      const { conversationId, studentId = null, userId, name = '', role = null, expiresInMs = null } = body;
+      this.dispatchEvent(new CustomEvent('typing', { detail: { conversationId, studentId, userId, name, role, expiresInMs } }));
+    } else if (body.type === 'chat.receipt' && body.conversationId != null && body.userId != null) {
+      const { conversationId, studentId = null, userId, name = '', role = null, deliveredSeq = 0, readSeq = 0 } = body;
+      this.dispatchEvent(
+        new CustomEvent('receipt', { detail: { conversationId, studentId, userId, name, role, deliveredSeq, readSeq } }),
+      );
     }
   };
 

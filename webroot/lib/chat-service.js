@@ -47,13 +47,35 @@ export class ChatService {
 
   /**
    * Marks the conversation read up to `seq` for the signed-in user (the mark only moves forward).
-   * @returns {Promise<{conversationId: number, readSeq: number, unread: number}>}
+   * Read implies delivered.
+   * @returns {Promise<{conversationId: number, readSeq: number, deliveredSeq?: number, unread: number}>}
    */
   markRead(conversationId, seq) {
     return this.#either(
       () => this.#bus.request('chat.conversation.read', { conversationId, seq }),
       () => api.markRead(conversationId, seq),
     );
+  }
+
+  /**
+   * Acknowledges that this user's clients have the conversation's messages up to `seq` (R4.3; forward only).
+   * @returns {Promise<{conversationId: number, deliveredSeq: number, readSeq: number}>}
+   */
+  markDelivered(conversationId, seq) {
+    return this.#either(
+      () => this.#bus.request('chat.conversation.delivered', { conversationId, seq }),
+      () => api.markDelivered(conversationId, seq),
+    );
+  }
+
+  /**
+   * Tells the conversation's other participants that this user is typing (R4.1, R4.2). Live channel
+   * only, never over HTTP: typing is ephemeral, and a late one would be wrong. Resolves to null when
+   * not live.
+   */
+  typing(conversationId) {
+    if (!this.#bus.isLive) return Promise.resolve(null);
+    return this.#bus.request('chat.typing', { conversationId });
   }
 
   async #either(overBus, overHttp) {

@@ -49,3 +49,26 @@ test('read marks and presence changes become typed events', () => {
   ]);
   bus.close();
 });
+
+test('typing and receipt events become typed events with their fields', () => {
+  const { bus, events, sock } = liveAdmin();
+  const seen = [];
+  events.addEventListener('typing', (e) => seen.push(['typing', e.detail]));
+  events.addEventListener('receipt', (e) => seen.push(['receipt', e.detail]));
+  sock.receive({
+    type: 'rec',
+    address: 'role.admin',
+    body: { type: 'chat.typing', conversationId: 3, studentId: 11, userId: 11, name: 'Sam Student', role: 'student', expiresInMs: 6000 },
+  });
+  sock.receive({
+    type: 'rec',
+    address: 'role.admin',
+    body: { type: 'chat.receipt', conversationId: 3, studentId: 11, userId: 11, name: 'Sam Student', role: 'student', deliveredSeq: 4, readSeq: 2 },
+  });
+  sock.receive({ type: 'rec', address: 'role.admin', body: { type: 'chat.typing', conversationId: 3 } }); // no userId
+  assert.deepEqual(seen, [
+    ['typing', { conversationId: 3, studentId: 11, userId: 11, name: 'Sam Student', role: 'student', expiresInMs: 6000 }],
+    ['receipt', { conversationId: 3, studentId: 11, userId: 11, name: 'Sam Student', role: 'student', deliveredSeq: 4, readSeq: 2 }],
+  ]);
+  bus.close();
+});

@@ -97,6 +97,8 @@ public class ChatVerticle extends VerticleBase {
     String text = Params.requireString(body, "body");
     return chat.sendMessage(actor, conversationId, clientMsgId, text).map(sent -> {
       if (!sent.duplicate()) {
+        // Receivers drop this typist's indicator when the message lands; typing again must show at once.
+        lastTyping.remove(typingKey(actor, conversationId));
         publishToParticipants(sent.studentId(), new JsonObject().put("type", EventType.MESSAGE_CREATED.type())
             .put("studentId", sent.studentId()).put("message", sent.message()));
       }
@@ -169,7 +171,7 @@ public class ChatVerticle extends VerticleBase {
   private Future<JsonObject> typing(Identity actor, JsonObject body) {
     long conversationId = Params.requireId(body, "conversationId");
     return studentOf(actor, conversationId).map(studentId -> {
-      String key = actor.userId() + ":" + conversationId;
+      String key = typingKey(actor, conversationId);
       long now = System.currentTimeMillis();
       // Atomic across the node's instances: exactly one forwards per interval.
       boolean forward = lastTyping.compute(key, (k, last) ->
@@ -181,6 +183,10 @@ public class ChatVerticle extends VerticleBase {
       }
       return new JsonObject();
     });
+  }
+
+  private static String typingKey(Identity actor, long conversationId) {
+    return actor.userId() + ":" + conversationId;
   }
 
   /**

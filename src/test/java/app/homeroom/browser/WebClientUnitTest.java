@@ -12,14 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs the web client's unit tests ({@code src/test/js}: the bus client and the conversation store, with a fake
- * SockJS) under Node's built-in test runner, so {@code ./mvnw verify} covers them too. Needs {@code node} on the
- * PATH: skipped loudly without it, a failure where browser tests are required (CI).
+ * Runs the web client's unit tests ({@code src/test/js}: the bus client, the conversation store, the roster, typing,
+ * receipts and acknowledgements, with a fake SockJS and a fake clock) under Node's built-in test runner, so
+ * {@code ./mvnw verify} covers them too. Needs {@code node} on the PATH: skipped loudly without it, a failure where
+ * browser tests are required (CI).
  */
 class WebClientUnitTest {
 
   @Test
-  @DisplayName("Web client unit tests (bus client reconnection/replies, conversation store merge/dedupe) pass under node --test")
+  @DisplayName("Web client unit tests (bus client, conversation store, roster, typing tracker, receipts,"
+      + " acknowledgements) pass under node --test")
   void web_client_unit_tests_pass() throws Exception {
     Browsers.requireTool(nodeAvailable(), "node not found on the PATH (install it: apt-get install -y nodejs)");
     Process p = new ProcessBuilder("node", "--experimental-detect-module", "--test", "src/test/js/")
