@@ -40,44 +40,40 @@ public final class TestDb {
   }
 
   public long queryLong(String sql, Object... params) {
-    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
+    return queryOne(sql, params, rs -> rs.getLong(1));
+  }
+
+  public String queryString(String sql, Object... params) {
+    return queryOne(sql, params, rs -> rs.getString(1));
+  }
+
+  private interface Column<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> T queryOne(String sql, Object[] params, Column<T> column) {
+    try (Connection c = connect(); PreparedStatement ps = bind(c.prepareStatement(sql), params);
+         ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new IllegalStateException("no row for " + sql);
       }
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new IllegalStateException("no row for " + sql);
-        }
-        return rs.getLong(1);
-      }
+      return column.read(rs);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  public String queryString(String sql, Object... params) {
-    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new IllegalStateException("no row for " + sql);
-        }
-        return rs.getString(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
+  private static PreparedStatement bind(PreparedStatement ps, Object[] params) throws SQLException {
+    for (int i = 0; i < params.length; i++) {
+      ps.setObject(i + 1, params[i]);
     }
+    return ps;
   }
 
   /** The lines of an EXPLAIN (or any one-column query). */
   public java.util.List<String> explain(String sql, Object... params) {
     java.util.List<String> out = new java.util.ArrayList<>();
-    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
+    try (Connection c = connect(); PreparedStatement ps = bind(c.prepareStatement(sql), params)) {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getString(1));
@@ -106,10 +102,7 @@ public final class TestDb {
   }
 
   public void exec(String sql, Object... params) {
-    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
+    try (Connection c = connect(); PreparedStatement ps = bind(c.prepareStatement(sql), params)) {
       ps.execute();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
