@@ -173,10 +173,17 @@ public class ChatVerticle extends VerticleBase {
     return studentOf(actor, conversationId).map(studentId -> {
       String key = typingKey(actor, conversationId);
       long now = System.currentTimeMillis();
-      // Atomic across the node's instances: exactly one forwards per interval.
-      boolean forward = lastTyping.compute(key, (k, last) ->
-          last == null || now - last >= TYPING_FORWARD_INTERVAL_MS ? now : last) == now;
-      if (forward) {
+      // Decided inside the atomic compute, so exactly one event per interval forwards across the node's
+      // instances (comparing timestamps afterwards let two through when both landed in the same millisecond).
+      boolean[] forward = {false};
+      lastTyping.compute(key, (k, last) -> {
+        if (last == null || now - last >= TYPING_FORWARD_INTERVAL_MS) {
+          forward[0] = true;
+          return now;
+        }
+        return last;
+      });
+      if (forward[0]) {
         publishToParticipants(studentId, new JsonObject().put("type", EventType.TYPING.type())
             .put("conversationId", conversationId).put("studentId", studentId).put("userId", actor.userId())
             .put("name", actor.name()).put("role", actor.role().wire()).put("expiresInMs", TYPING_EXPIRES_MS));
