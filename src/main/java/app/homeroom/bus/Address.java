@@ -32,6 +32,12 @@ public enum Address {
   /** Body {@code {conversationId}}; reply {@code {}}. "I am typing" (R4.1, R4.2): published, never stored. */
   TYPING("chat.typing", Kind.CLIENT_COMMAND),
 
+  /** Body {@code {}}; reply {@code {notifications}}: the student's pending notifications (R5.4). Students only. */
+  NOTIFICATIONS_LIST("chat.notifications.list", Kind.CLIENT_COMMAND),
+
+  /** Body {@code {conversationId, seq}}; reply {@code {notifications}} still pending. Students only (R5.4). */
+  NOTIFICATIONS_DISMISS("chat.notifications.dismiss", Kind.CLIENT_COMMAND),
+
   /** {@code user.<id>}: one user's personal inbox of events; only that user may register on it. */
   USER_INBOX("user.", Kind.CLIENT_INBOX_PREFIX),
 

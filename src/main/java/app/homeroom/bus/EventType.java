@@ -12,6 +12,8 @@ public enum EventType {
   TYPING("chat.typing"),
   /** {@code {type, conversationId, studentId, userId, name, role, deliveredSeq, readSeq}}: a participant's marks moved (R4.3, R4.4). */
   RECEIPT("chat.receipt"),
+  /** {@code {type, notifications}} on a student's own inbox: their pending notifications changed (R5.1-R5.4). */
+  NOTIFICATION_CHANGED("notification.changed"),
   /** {@code {type, userId, online}} on the admin inbox: a student came online or went offline anywhere (R2.2). */
   PRESENCE_CHANGED("presence.changed");
 

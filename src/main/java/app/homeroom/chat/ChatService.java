@@ -90,6 +90,35 @@ public final class ChatService {
         left join conversation_reads cr on cr.conversation_id = $1 and cr.user_id = $2
       """;
 
+  /**
+   * A student's pending notifications (R5.1-R5.4), from counters already kept: staff messages = last_seq -
+   * student_msg_count, of which the student has read read_seq - read_student_count.
+   */
+  private static final String NOTIFICATIONS = """
+      select c.id, c.last_seq, c.student_msg_count, cb.name as started_by,
+             coalesce(cr.read_seq, 0) as read_seq, coalesce(cr.read_student_count, 0) as read_student_count,
+             cr.dismissed_seq, m.seq as latest_seq, m.body as latest_body, m.created_at as latest_at,
+             su.name as latest_sender
+        from conversations c
+        join users cb on cb.id = c.created_by
+        left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = c.student_id
+        left join lateral (select seq, body, created_at, sender_id from messages
+                            where conversation_id = c.id and sender_id <> c.student_id
+                            order by seq desc limit 1) m on true
+        left join users su on su.id = m.sender_id
+       where c.student_id = $1
+      """;
+
+  private static final String DISMISS = """
+      insert into conversation_reads (conversation_id, user_id, read_seq, read_student_count, delivered_seq, dismissed_seq)
+      values ($1, $2, 0, 0, 0, $3)
+      on conflict (conversation_id, user_id) do update
+         set dismissed_seq = greatest(coalesce(conversation_reads.dismissed_seq, 0), excluded.dismissed_seq),
+             updated_at = now()
+      """;
+
+  public static final int EXCERPT_CHARS = 140;
+
   private static final String RECEIPTS = """
       select cr.user_id, u.name, u.role, cr.delivered_seq, cr.read_seq
         from conversation_reads cr join users u on u.id = cr.user_id
@@ -251,6 +280,61 @@ public final class ChatService {
       return new JsonObject().put("conversationId", conversationId).put("deliveredSeq", row.getLong("delivered_seq"))
           .put("readSeq", row.getLong("read_seq")).put("moved", row.getLong("moved") > 0);
     });
+  }
+
+  /** The student's pending notifications: {@code [Notification]} as docs/API.md describes. */
+  public Future<JsonArray> notificationsFor(long studentId) {
+    return pool.preparedQuery(NOTIFICATIONS).execute(Tuple.of(studentId)).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        long staffMessages = r.getLong("last_seq") - r.getLong("student_msg_count");
+        long staffRead = r.getLong("read_seq") - r.getLong("read_student_count");
+        long unread = Math.max(0, staffMessages - staffRead);
+        Long dismissed = r.getLong("dismissed_seq");
+        Long latestSeq = r.getLong("latest_seq");
+        boolean started = r.getLong("last_seq") == 0 && dismissed == null;
+        boolean pending = started || (unread > 0 && latestSeq != null && latestSeq > r.getLong("read_seq")
+            && latestSeq > (dismissed == null ? 0 : dismissed));
+        if (!pending) {
+          continue;
+        }
+        out.add(new JsonObject().put("conversationId", r.getLong("id")).put("count", unread)
+            .put("latestExcerpt", excerpt(r.getString("latest_body"))).put("latestSender", r.getString("latest_sender"))
+            .put("latestAt", iso(r.getOffsetDateTime("latest_at"))).put("latestSeq", latestSeq == null ? 0 : latestSeq)
+            .put("startedBy", r.getString("started_by")).put("started", started));
+      }
+      return out;
+    });
+  }
+
+  /**
+   * The student hides their notification up to {@code seq} (0 for a conversation with no message yet) until a
+   * newer staff message. Only their own conversation (else 404); {@code seq} within the conversation (else 400).
+   */
+  public Future<JsonObject> dismiss(Identity actor, long conversationId, long seq) {
+    if (actor.isAdmin()) {
+      return Future.failedFuture(ApiError.forbidden("Staff have no student notifications"));
+    }
+    if (seq < 0) {
+      return Future.failedFuture(ApiError.badRequest("'seq' must not be negative"));
+    }
+    return conversationFor(actor, conversationId).compose(conversation -> {
+      if (seq > conversation.getLong("lastSeq")) {
+        return Future.failedFuture(ApiError.badRequest("'seq' is beyond the last message of this conversation"));
+      }
+      return pool.preparedQuery(DISMISS).execute(Tuple.of(conversationId, actor.userId(), seq)).map(v -> conversation);
+    });
+  }
+
+  static String excerpt(String body) {
+    if (body == null) {
+      return null;
+    }
+    String flat = body.replaceAll("\\s+", " ").strip();
+    if (flat.codePointCount(0, flat.length()) <= EXCERPT_CHARS) {
+      return flat;
+    }
+    return flat.substring(0, flat.offsetByCodePoints(0, EXCERPT_CHARS - 1)) + "…";
   }
 
   /** Every participant's marks in the conversation (R4.3, R4.4), for a reload to show the right ticks. */

@@ -70,13 +70,15 @@ public class ChatVerticle extends VerticleBase {
     // The typing throttle's memory: forget typists idle for a minute.
     vertx.setPeriodic(60_000, id -> lastTyping.values().removeIf(t -> System.currentTimeMillis() - t > 60_000));
     EventBus eb = vertx.eventBus();
-    return Future.all(
+    return Future.all(java.util.List.of(
         consume(eb, Address.CONVERSATION_OPEN, this::open),
         consume(eb, Address.MESSAGE_SEND, this::send),
         consume(eb, Address.MESSAGES_FETCH, this::fetch),
         consume(eb, Address.CONVERSATION_READ, this::read),
         consume(eb, Address.CONVERSATION_DELIVERED, this::delivered),
-        consume(eb, Address.TYPING, this::typing));
+        consume(eb, Address.TYPING, this::typing),
+        consume(eb, Address.NOTIFICATIONS_LIST, this::notifications),
+        consume(eb, Address.NOTIFICATIONS_DISMISS, this::dismiss)));
   }
 
   private Future<JsonObject> open(Identity actor, JsonObject body) {
@@ -86,6 +88,7 @@ public class ChatVerticle extends VerticleBase {
         JsonObject event = new JsonObject().put("type", EventType.CONVERSATION_CREATED.type())
             .put("conversation", opened.conversation());
         publishToParticipants(studentId, event);
+        publishNotifications(studentId);
       }
       return new JsonObject().put("conversation", opened.conversation()).put("created", opened.created());
     });
@@ -101,6 +104,9 @@ public class ChatVerticle extends VerticleBase {
         lastTyping.remove(typingKey(actor, conversationId));
         publishToParticipants(sent.studentId(), new JsonObject().put("type", EventType.MESSAGE_CREATED.type())
             .put("studentId", sent.studentId()).put("message", sent.message()));
+        if (actor.isAdmin()) {
+          publishNotifications(sent.studentId());
+        }
       }
       return new JsonObject().put("message", sent.message()).put("duplicate", sent.duplicate());
     });
@@ -133,6 +139,9 @@ public class ChatVerticle extends VerticleBase {
           vertx.eventBus().publish(Address.userInbox(actor.userId()), new JsonObject()
               .put("type", EventType.CONVERSATION_READ.type()).put("conversationId", conversationId)
               .put("studentId", studentId).put("userId", actor.userId()).put("readSeq", marks.getLong("readSeq")));
+          if (!actor.isAdmin() && marks.getBoolean("moved", false)) {
+            publishNotifications(studentId);
+          }
           return reply(marks, studentId);
         }));
   }
@@ -213,6 +222,39 @@ public class ChatVerticle extends VerticleBase {
       conversationStudents.put(conversationId, id);
       return id;
     });
+  }
+
+  /** The student's pending notifications (R5.4); students only. */
+  private Future<JsonObject> notifications(Identity actor, JsonObject body) {
+    if (actor.isAdmin()) {
+      throw ApiError.forbidden("Staff have no student notifications");
+    }
+    return chat.notificationsFor(actor.userId()).map(list -> new JsonObject().put("notifications", list));
+  }
+
+  private Future<JsonObject> dismiss(Identity actor, JsonObject body) {
+    long conversationId = Params.requireId(body, "conversationId");
+    Long seq = Params.optionalLong(body, "seq");
+    if (seq == null) {
+      throw ApiError.badRequest("'seq' is required");
+    }
+    return chat.dismiss(actor, conversationId, seq)
+        .compose(conversation -> chat.notificationsFor(actor.userId()))
+        .map(list -> {
+          publishNotificationList(actor.userId(), list);
+          return new JsonObject().put("notifications", list);
+        });
+  }
+
+  /** Tells the student's tabs what is pending now (R5.1-R5.4); best effort, like every event. */
+  private void publishNotifications(long studentId) {
+    chat.notificationsFor(studentId).onSuccess(list -> publishNotificationList(studentId, list))
+        .onFailure(err -> LOG.warn("Could not compute notifications for student {}: {}", studentId, err.toString()));
+  }
+
+  private void publishNotificationList(long studentId, JsonArray list) {
+    vertx.eventBus().publish(Address.userInbox(studentId),
+        new JsonObject().put("type", EventType.NOTIFICATION_CHANGED.type()).put("notifications", list));
   }
 
   /** After a write that moved someone's marks: tell the conversation's participants (R4.3, R4.4). */

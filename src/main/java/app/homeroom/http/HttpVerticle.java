@@ -143,6 +143,12 @@ public class HttpVerticle extends VerticleBase {
         c -> command(c, Address.CONVERSATION_OPEN,
             new JsonObject().put("studentId", Params.parseId(c.pathParam("studentId"), "studentId")))));
     router.get("/api/me/conversation").handler(this::myConversation);
+    router.get("/api/me/notifications").handler(ctx -> Json.respond(ctx, 200,
+        c -> command(c, Address.NOTIFICATIONS_LIST, new JsonObject())));
+    router.post("/api/me/notifications/:conversationId/dismiss").handler(ctx -> Json.respond(ctx, 200, c -> command(c,
+        Address.NOTIFICATIONS_DISMISS, new JsonObject()
+            .put("conversationId", Params.parseId(c.pathParam("conversationId"), "conversationId"))
+            .put("seq", Json.body(c).getValue("seq")))));
     router.get("/api/conversations/:id").handler(this::conversation);
     router.get("/api/conversations/:id/messages").handler(this::messages);
     router.post("/api/conversations/:id/delivered").handler(ctx -> Json.respond(ctx, 200, c -> command(c,

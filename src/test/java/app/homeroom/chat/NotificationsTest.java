@@ -1,0 +1,136 @@
+package app.homeroom.chat;
+
+import app.homeroom.support.Api;
+import app.homeroom.support.School;
+import app.homeroom.support.SockJsClient;
+import app.homeroom.support.TestEnv;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** R5.1–R5.4 on the server: pending notification state, kept per student, and its authorization. */
+class NotificationsTest {
+
+  School school;
+
+  @BeforeEach
+  void setUp() {
+    school = School.fresh();
+  }
+
+  JsonArray pending(Api who) {
+    Api.Response r = who.get("/api/me/notifications");
+    assertEquals(200, r.status(), () -> r.raw().body());
+    return r.json().getJsonArray("notifications");
+  }
+
+  long say(Api who, long conversationId, String body) {
+    Api.Response r = who.post("/api/conversations/" + conversationId + "/messages",
+        new JsonObject().put("clientMsgId", UUID.randomUUID().toString()).put("body", body));
+    assertEquals(201, r.status(), () -> r.raw().body());
+    return r.json().getJsonObject("message").getLong("seq");
+  }
+
+  Api.Response dismiss(Api who, long conversationId, Object seq) {
+    return who.post("/api/me/notifications/" + conversationId + "/dismiss", new JsonObject().put("seq", seq));
+  }
+
+  @Test
+  @DisplayName("R5.1: a conversation staff started, with nothing in it yet, is a pending notification until dismissed")
+  void a_started_conversation_notifies() {
+    assertEquals(0, pending(school.pupil).size());
+    long conversation = school.openConversation(school.student);
+    JsonObject n = pending(school.pupil).getJsonObject(0);
+    assertTrue(n.getBoolean("started"));
+    assertEquals("Ada Admin", n.getString("startedBy"));
+    assertEquals(conversation, n.getLong("conversationId"));
+    assertEquals(0, n.getLong("count"));
+    assertEquals(200, dismiss(school.pupil, conversation, 0).status());
+    assertEquals(0, pending(school.pupil).size());
+  }
+
+  @Test
+  @DisplayName("R5.3, R5.4: messages to an offline student wait for them: at login one notification says who, how many and the latest")
+  void offline_messages_are_pending_at_login() {
+    long conversation = school.openConversation(school.student);
+    say(school.staff, conversation, "Hello Sam");
+    long last = say(school.staff, conversation, "Please bring your <b>permission slip</b> tomorrow");
+    JsonObject n = pending(school.pupil).getJsonObject(0);
+    assertEquals(2, n.getLong("count"));
+    assertEquals("Ada Admin", n.getString("latestSender"));
+    assertEquals("Please bring your <b>permission slip</b> tomorrow", n.getString("latestExcerpt"), "text, as written");
+    assertEquals(last, n.getLong("latestSeq"));
+
+    // Reading the chat clears it, everywhere (the state is on the server).
+    assertEquals(200, school.pupil.post("/api/conversations/" + conversation + "/read", new JsonObject().put("seq", last)).status());
+    assertEquals(0, pending(school.pupil).size());
+    say(school.pupil, conversation, "Will do!");
+    assertEquals(0, pending(school.pupil).size(), "the student's own message is no notification");
+  }
+
+  @Test
+  @DisplayName("R5.4: dismissing hides a notification until a newer staff message; the count stays what is unread")
+  void dismissing_holds_until_something_new() {
+    long conversation = school.openConversation(school.student);
+    long first = say(school.staff, conversation, "One");
+    assertEquals(200, dismiss(school.pupil, conversation, first).status());
+    assertEquals(0, pending(school.pupil).size());
+    say(school.staff, conversation, "Two");
+    JsonObject n = pending(school.pupil).getJsonObject(0);
+    assertEquals(2, n.getLong("count"), "both are still unread");
+    assertEquals("Two", n.getString("latestExcerpt"));
+    assertEquals(200, dismiss(school.pupil, conversation, first).status(), "an older dismissal changes nothing");
+    assertEquals(1, pending(school.pupil).size());
+  }
+
+  @Test
+  @DisplayName("Dismissing what is not yours or does not exist is refused and changes nothing")
+  void bad_dismissals_are_refused() {
+    long mine = school.openConversation(school.student);
+    long theirs = school.openConversation(school.otherStudent);
+    say(school.staff, theirs, "For Olga");
+    say(school.staff, mine, "For Sam");
+    assertEquals(404, dismiss(school.pupil, theirs, 1).status());
+    assertEquals(404, dismiss(school.pupil, 987_654, 1).status());
+    assertEquals(400, dismiss(school.pupil, mine, 5).status(), "beyond the last message");
+    assertEquals(400, dismiss(school.pupil, mine, -1).status());
+    assertEquals(400, dismiss(school.pupil, mine, "x").status());
+    assertEquals(403, dismiss(school.staff, mine, 1).status());
+    assertEquals(403, school.staff.get("/api/me/notifications").status());
+    assertEquals(1, pending(school.pupil).size());
+    Api olga = Api.signedIn("olga@test.school", School.PASSWORD);
+    assertEquals(1, pending(olga).size(), "Olga's notification untouched");
+  }
+
+  @Test
+  @DisplayName("R5.2, R5.4: every tab hears notification.changed when staff write and when the student reads")
+  void tabs_hear_changes() throws Exception {
+    long conversation = school.openConversation(school.student);
+    int port = TestEnv.node().httpPort();
+    try (SockJsClient tab = SockJsClient.connect(port, school.pupil.sessionCookie(), "http://localhost:" + port)) {
+      tab.register("user." + school.student);
+      // Prove the registration live before asserting on content.
+      String probe = "probe";
+      say(school.staff, conversation, probe);
+      tab.await(f -> f.getJsonObject("body") != null && "notification.changed".equals(f.getJsonObject("body").getString("type")), 5_000);
+      long seq = say(school.staff, conversation, "x".repeat(300));
+      JsonObject changed = tab.await(f -> f.getJsonObject("body") != null
+          && "notification.changed".equals(f.getJsonObject("body").getString("type"))
+          && f.getJsonObject("body").getJsonArray("notifications").getJsonObject(0).getLong("count") == 2, 5_000);
+      String excerpt = changed.getJsonObject("body").getJsonArray("notifications").getJsonObject(0).getString("latestExcerpt");
+      assertEquals(ChatService.EXCERPT_CHARS, excerpt.codePointCount(0, excerpt.length()), "a long message is cut");
+      assertTrue(excerpt.endsWith("…"));
+
+      school.pupil.post("/api/conversations/" + conversation + "/read", new JsonObject().put("seq", seq));
+      tab.await(f -> f.getJsonObject("body") != null && "notification.changed".equals(f.getJsonObject("body").getString("type"))
+          && f.getJsonObject("body").getJsonArray("notifications").isEmpty(), 5_000);
+    }
+  }
+}
