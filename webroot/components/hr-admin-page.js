@@ -1,4 +1,6 @@
 import { LitElement, html, css, nothing } from 'lit';
+import { NotificationCoalescer, excerptOf, describeNotification } from '../lib/notification-coalescer.js';
+import { showBrowserNotification } from '../lib/browser-notifications.js';
 import { baseStyles, buttonStyles } from './shared-styles.js';
 import './hr-student-list.js';
 import './hr-chat-view.js';
@@ -132,10 +134,57 @@ export class HrAdminPageElement extends LitElement {
     this.focusComposerOnOpen = true;
     /** Whether the phone layout should put the focus back in the list (after "All students"). */
     this.focusListOnShow = false;
+    this.boundEvents = null;
+    /** Browser notifications (once permitted) for students' messages in conversations not looked at (R5 admins). */
+    this.coalescer = new NotificationCoalescer({ emit: (n) => this.notify(n) });
+  }
+
+  bindEvents(session) {
+    if (this.boundEvents === session) return;
+    this.boundEvents?.events.removeEventListener('message-created', this.handleMessageCreated);
+    this.boundEvents?.attention?.removeEventListener('change', this.handleAttentionChange);
+    this.boundEvents = session;
+    session?.events.addEventListener('message-created', this.handleMessageCreated);
+    session?.attention?.addEventListener('change', this.handleAttentionChange);
+  }
+
+  /** Whether this admin is looking at that student's conversation. */
+  lookingAt(studentId) {
+    return studentId != null && studentId === this.studentId && Boolean(this.session?.attention?.looking);
+  }
+
+  handleMessageCreated = (event) => {
+    const message = event.detail;
+    if (message.senderRole !== 'student' || this.lookingAt(message.studentId)) return;
+    this.coalescer.add(message.conversationId, {
+      sender: message.senderName,
+      excerpt: excerptOf(message.body),
+      studentId: message.studentId,
+    });
+  };
+
+  handleAttentionChange = () => {
+    if (this.conversation && this.lookingAt(this.conversation.studentId)) this.coalescer.cancel(this.conversation.id);
+  };
+
+  notify(n) {
+    const studentId = n.latest.studentId;
+    if (this.lookingAt(studentId)) return;
+    const { title, body } = describeNotification(n);
+    showBrowserNotification({
+      title,
+      body,
+      tag: `homeroom-conversation-${n.conversationId}`,
+      onClick: () =>
+        this.dispatchEvent(
+          new CustomEvent('hr-navigate', { detail: { path: `/admin/students/${studentId}` }, bubbles: true, composed: true }),
+        ),
+    });
   }
 
   connectedCallback() {
     super.connectedCallback();
+    this.bindEvents(this.session);
     this.addEventListener('hr-student-select', this.handleStudentSelect);
     this.addEventListener('hr-conversation-read', this.handleConversationRead);
     this.addEventListener('hr-message-stored', this.handleMessageStored);
@@ -143,6 +192,8 @@ export class HrAdminPageElement extends LitElement {
 
   disconnectedCallback() {
     super.disconnectedCallback();
+    this.bindEvents(null);
+    this.coalescer.stop();
     this.removeEventListener('hr-student-select', this.handleStudentSelect);
     this.removeEventListener('hr-conversation-read', this.handleConversationRead);
     this.removeEventListener('hr-message-stored', this.handleMessageStored);
@@ -158,6 +209,7 @@ export class HrAdminPageElement extends LitElement {
   }
 
   willUpdate(changed) {
+    if (changed.has('session') && this.isConnected) this.bindEvents(this.session);
     if (changed.has('studentId')) {
       this.toggleAttribute('has-selection', this.studentId != null);
       if (this.studentId == null) {

@@ -7,6 +7,7 @@ import { Attention } from '../lib/attention.js';
 import { TypingTracker } from '../lib/typing-tracker.js';
 import { TypingSignal } from '../lib/typing-signal.js';
 import { Acknowledgements } from '../lib/acknowledgements.js';
+import { notificationPermission, requestNotificationPermission } from '../lib/browser-notifications.js';
 import { baseStyles, buttonStyles } from './shared-styles.js';
 import './hr-login.js';
 import './hr-admin-page.js';
@@ -31,6 +32,8 @@ export class HrAppElement extends LitElement {
     booting: { state: true },
     bootError: { state: true },
     loginNotice: { state: true },
+    /** The Notification API's permission ('default' shows the "Turn on notifications" button). */
+    notificationPermission: { state: true },
   };
 
   static styles = [
@@ -109,8 +112,17 @@ export class HrAppElement extends LitElement {
         text-align: center;
         padding: var(--hr-space-5);
       }
+      .icon {
+        flex: none;
+        vertical-align: -3px;
+        margin-inline-end: var(--hr-space-1, 4px);
+      }
       @media (max-width: 640px) {
-        .who {
+        .icon {
+          margin-inline-end: 0;
+        }
+        .who,
+        .wide-only {
           display: none;
         }
         .topbar {
@@ -127,6 +139,7 @@ export class HrAppElement extends LitElement {
     this.booting = true;
     this.bootError = '';
     this.loginNotice = '';
+    this.notificationPermission = notificationPermission();
     /** {user, bus, events, chat, attention, typing, typingSignal, acks} while signed in. */
     this.session = null;
     /** Where to go after signing in, when a signed-out visit asked for a deeper page. */
@@ -316,6 +329,16 @@ export class HrAppElement extends LitElement {
           <img src="/favicon.svg" alt="" />Homeroom
         </a>
         <span class="spacer"></span>
+        ${this.notificationPermission === 'default'
+          ? html`<button class="btn small" type="button" data-testid="enable-notifications"
+              aria-label="Turn on notifications" title="Turn on notifications" @click=${this.enableNotifications}>
+              <svg class="icon" aria-hidden="true" viewBox="0 0 24 24" width="16" height="16" fill="none"
+                stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"></path>
+                <path d="M13.73 21a2 2 0 0 1-3.46 0"></path>
+              </svg><span class="wide-only" aria-hidden="true">Turn on notifications</span>
+            </button>`
+          : ''}
         <hr-connection-status .bus=${this.session.bus}></hr-connection-status>
         <div class="who" data-testid="current-user">
           <span class="name">${this.user.name}</span>
@@ -332,6 +355,11 @@ export class HrAppElement extends LitElement {
       return html`<hr-admin-page .session=${this.session} .studentId=${this.route.studentId}></hr-admin-page>`;
     }
     return html`<hr-student-page .session=${this.session}></hr-student-page>`;
+  }
+
+  /** Asked from this click only, never on page load (R5.2). */
+  async enableNotifications() {
+    this.notificationPermission = await requestNotificationPermission();
   }
 
   goHome(event) {

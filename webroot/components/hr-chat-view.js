@@ -63,6 +63,8 @@ export class HrChatViewElement extends LitElement {
     conversationId: { type: Number, attribute: 'conversation-id' },
     /** Whether opening a conversation puts the focus in the composer (not when chosen from the keyboard). */
     focusComposerOnOpen: { type: Boolean, attribute: 'focus-composer-on-open' },
+    /** False while the view is mounted but not shown (the student's notifications are): it marks nothing read. */
+    active: { type: Boolean },
     conversation: { state: true },
     student: { state: true },
     announcement: { state: true },
@@ -385,6 +387,7 @@ export class HrChatViewElement extends LitElement {
     this.session = null;
     this.conversationId = null;
     this.focusComposerOnOpen = true;
+    this.active = true;
     this.conversation = null;
     this.student = null;
     this.announcement = '';
@@ -445,7 +448,10 @@ export class HrChatViewElement extends LitElement {
 
   updated(changed) {
     this.restoreScroll();
-    if (changed.has('conversationId') && this.conversationId != null && this.focusComposerOnOpen) this.focusComposer();
+    if (changed.has('conversationId') && this.conversationId != null && this.focusComposerOnOpen && this.active) {
+      this.focusComposer();
+    }
+    if (changed.has('active') && changed.get('active') === false && this.active) this.maybeMarkRead();
   }
 
   /** Starts showing `conversationId`: details, newest page, live messages. */
@@ -559,7 +565,7 @@ export class HrChatViewElement extends LitElement {
   maybeMarkRead() {
     const store = this.store;
     const acks = this.session?.acks;
-    if (!acks || !store?.loaded || !this.session.attention?.looking) return;
+    if (!acks || !store?.loaded || !this.active || !this.session.attention?.looking) return;
     const messages = store.messages;
     let lastFromOthers = 0;
     for (let i = messages.length - 1; i >= 0; i -= 1) {

@@ -178,3 +178,20 @@ export function sendMessage(conversationId, { clientMsgId, body }) {
     body: { clientMsgId, body },
   });
 }
+
+/** The signed-in student's pending notifications (R5.4). @returns {Promise<object[]>} */
+export async function myNotifications() {
+  const data = await call('GET', '/api/me/notifications');
+  return data.notifications ?? [];
+}
+
+/**
+ * Dismisses a pending notification up to `seq` (its `latestSeq`; 0 for a conversation with no messages yet).
+ * @returns {Promise<object[]>} what is still pending
+ */
+export async function dismissNotification(conversationId, seq) {
+  const data = await call('POST', `/api/me/notifications/${encodeURIComponent(conversationId)}/dismiss`, {
+    body: { seq },
+  });
+  return data.notifications ?? [];
+}

@@ -16,6 +16,8 @@
  *   in a conversation (this user's own typing included: the consumer ignores it)
  * @fires receipt - `detail: {conversationId, studentId, userId, name, role, deliveredSeq, readSeq}`: a
  *   participant's delivered/read marks moved
+ * @fires notification-changed - `detail: {notifications}`: the student's pending notifications, the whole list
+ *   (authoritative: the same in every tab; R5.4)
  * @fires resync - the bus reconnected (addresses registered again): fetch what may have been missed
  */
 
@@ -68,6 +70,8 @@ export class ChatEvents extends EventTarget {
     } else if (body.type === 'chat.typing' && body.conversationId != null && body.userId != null) {
       const { conversationId, studentId = null, userId, name = '', role = null, expiresInMs = null } = body;
       this.dispatchEvent(new CustomEvent('typing', { detail: { conversationId, studentId, userId, name, role, expiresInMs } }));
+    } else if (body.type === 'notification.changed' && Array.isArray(body.notifications)) {
+      this.dispatchEvent(new CustomEvent('notification-changed', { detail: { notifications: body.notifications } }));
     } else if (body.type === 'chat.receipt' && body.conversationId != null && body.userId != null) {
       const { conversationId, studentId = null, userId, name = '', role = null, deliveredSeq = 0, readSeq = 0 } = body;
       this.dispatchEvent(

@@ -72,3 +72,15 @@ test('typing and receipt events become typed events with their fields', () => {
   ]);
   bus.close();
 });
+
+test('notification.changed becomes notification-changed with the whole list; a malformed one is ignored', () => {
+  const { bus, events, sock } = liveAdmin();
+  const lists = [];
+  events.addEventListener('notification-changed', (e) => lists.push(e.detail.notifications));
+  const notifications = [{ conversationId: 3, count: 2, latestExcerpt: 'hi', latestSender: 'Ada', latestSeq: 2 }];
+  sock.receive({ type: 'rec', address: 'user.7', body: { type: 'notification.changed', notifications } });
+  sock.receive({ type: 'rec', address: 'user.7', body: { type: 'notification.changed', notifications: [] } });
+  sock.receive({ type: 'rec', address: 'user.7', body: { type: 'notification.changed' } });
+  assert.deepEqual(lists, [notifications, []]);
+  bus.close();
+});

@@ -70,7 +70,7 @@ class AccessibilityBrowserTest extends BrowserTestBase {
     assertNoSeriousViolations(admin, "admin chat " + size);
     Browsers.screenshot(admin, "a11y-admin-chat-" + size);
 
-    Page student = signIn(scanContext(width, height), STUDENT_EMAIL, "live");
+    Page student = studentChat(signIn(scanContext(width, height), STUDENT_EMAIL, "live"));
     assertThat(message(student, 2)).hasText("Nearly done, thanks!");
     assertNoSeriousViolations(student, "student chat " + size);
     Browsers.screenshot(student, "a11y-student-chat-" + size);

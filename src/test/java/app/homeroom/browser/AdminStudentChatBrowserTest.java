@@ -40,7 +40,7 @@ class AdminStudentChatBrowserTest extends BrowserTestBase {
       + " each other's messages live, bodies stay text, and a reload reopens the conversation with its history")
   void admin_opens_a_new_students_chat_and_both_sides_talk_live() {
     Page admin = signIn(ADMIN_EMAIL);
-    Page student = signIn(STUDENT_EMAIL);
+    Page student = studentChat(signIn(STUDENT_EMAIL));
 
     // The student has no conversation yet: a friendly empty page, which will update by itself.
     assertThat(student.getByTestId("no-conversation")).isVisible();
@@ -124,7 +124,7 @@ class AdminStudentChatBrowserTest extends BrowserTestBase {
     // Every SockJS transport lives under /eventbus: refusing it leaves only the REST API.
     adminContext.route("**/eventbus/**", route -> route.abort());
     Page admin = signIn(adminContext, ADMIN_EMAIL, null);
-    Page student = signIn(STUDENT_EMAIL);
+    Page student = studentChat(signIn(STUDENT_EMAIL));
 
     assertThat(admin.getByTestId("connection-status")).not().hasAttribute("data-state", "live");
     assertThat(admin.getByTestId("retry-now")).isVisible();

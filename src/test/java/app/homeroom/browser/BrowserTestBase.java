@@ -139,6 +139,16 @@ abstract class BrowserTestBase {
     return page;
   }
 
+  /**
+   * The student's chat: pending notifications show first at sign-in (R5.4); the "Chat" tab opens the chat (a
+   * no-op when it already shows).
+   */
+  static Page studentChat(Page student) {
+    student.getByTestId("chat-tab").click();
+    assertThat(student.getByTestId("chat-tab")).hasAttribute("aria-pressed", "true");
+    return student;
+  }
+
   /** A student's row in the admin's list. */
   static Locator row(Page admin, long studentId) {
     return admin.locator("[data-testid=student-row][data-student-id='" + studentId + "']");

@@ -56,7 +56,7 @@ class ReceiptsAndTypingBrowserTest extends BrowserTestBase {
     row(admin, sam).click();
     assertThat(admin.getByTestId("chat-title")).hasText("Sam Student");
     BrowserContext studentContext = newContext();
-    Page student = signIn(studentContext, STUDENT_EMAIL, "live");
+    Page student = studentChat(signIn(studentContext, STUDENT_EMAIL, "live"));
     assertThat(student.getByTestId("chat-empty")).isVisible();
     Locator indicator = admin.getByTestId("typing-indicator");
     Locator hint = row(admin, sam).getByTestId("typing-hint");
@@ -90,7 +90,7 @@ class ReceiptsAndTypingBrowserTest extends BrowserTestBase {
       + " typing read \"Ada Admin and Grace Admin are typing…\"; a sent message ends its sender's at once, a closed"
       + " page ends the other's within 6 s")
   void admins_typing_shows_to_the_student_and_to_each_other() {
-    Page student = signIn(STUDENT_EMAIL);
+    Page student = studentChat(signIn(STUDENT_EMAIL));
     BrowserContext adaContext = newContext();
     Page ada = signIn(adaContext, ADMIN_EMAIL, "live");
     row(ada, sam).click();
@@ -142,7 +142,7 @@ class ReceiptsAndTypingBrowserTest extends BrowserTestBase {
 
     // The student signs in with another window in front: their client has it, nobody has looked yet.
     BrowserContext studentContext = lookingAway();
-    Page student = signIn(studentContext, STUDENT_EMAIL, "live");
+    Page student = studentChat(signIn(studentContext, STUDENT_EMAIL, "live"));
     assertThat(message(student, 1)).hasText("Your report is ready");
     assertThat(status(admin, 1)).hasAttribute("data-status", "delivered");
     assertThat(status(admin, 1)).hasText("Delivered");
@@ -181,7 +181,7 @@ class ReceiptsAndTypingBrowserTest extends BrowserTestBase {
     Page ada = signIn(adaContext, ADMIN_EMAIL, "live");
     row(ada, sam).click();
     assertThat(ada.getByTestId("chat-title")).hasText("Sam Student");
-    Page student = signIn(STUDENT_EMAIL);
+    Page student = studentChat(signIn(STUDENT_EMAIL));
     assertThat(student.getByTestId("chat-empty")).isVisible();
 
     student.getByTestId("composer").fill("When is the exam?");
@@ -222,7 +222,7 @@ class ReceiptsAndTypingBrowserTest extends BrowserTestBase {
     Page admin = signIn(ADMIN_EMAIL);
     row(admin, sam).click();
     assertThat(admin.getByTestId("chat-title")).hasText("Sam Student");
-    Page student = signIn(STUDENT_EMAIL);
+    Page student = studentChat(signIn(STUDENT_EMAIL));
     Locator indicator = admin.getByTestId("typing-indicator");
 
     student.getByTestId("composer").pressSequentially("Hello");
