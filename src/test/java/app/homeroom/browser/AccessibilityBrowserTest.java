@@ -39,8 +39,8 @@ class AccessibilityBrowserTest extends BrowserTestBase {
 
   @ParameterizedTest(name = "{0}×{1}")
   @CsvSource({"1280, 800", "375, 740"})
-  @DisplayName("R2.1 R2.2 R2.3 R2.4 R1.3: the admin's list and open chat, the student's chat and empty state, and the"
-      + " sign-in form have no serious or critical axe violations")
+  @DisplayName("R2.1 R2.2 R2.3 R2.4 R1.3 R5.4: the admin's list and open chat, the student's chat, notifications and"
+      + " empty state, and the sign-in form have no serious or critical axe violations")
   void pages_have_no_serious_accessibility_violations(int width, int height) {
     long sam = school.student;
     long samConversation = school.openConversation(sam);
@@ -74,6 +74,13 @@ class AccessibilityBrowserTest extends BrowserTestBase {
     assertThat(message(student, 2)).hasText("Nearly done, thanks!");
     assertNoSeriousViolations(student, "student chat " + size);
     Browsers.screenshot(student, "a11y-student-chat-" + size);
+
+    long pia = TestEnv.db().createStudent("Pia Pending", "pia@test.school", "R-004", "7B", PASSWORD);
+    say(school.staff, school.openConversation(pia), "Pia, your <b>form</b> is missing a signature.");
+    Page pending = signIn(scanContext(width, height), "pia@test.school", "live");
+    assertThat(pending.getByTestId("notification")).hasCount(1);
+    assertNoSeriousViolations(pending, "student notifications (R5.4) " + size);
+    Browsers.screenshot(pending, "a11y-student-notifications-" + size);
 
     Page newcomer = signIn(scanContext(width, height), "noor@test.school", "live");
     assertThat(newcomer.getByTestId("no-conversation")).isVisible();
