@@ -177,4 +177,24 @@ class StudentNotificationsBrowserTest extends BrowserTestBase {
     assertThat(first).hasTitle(Pattern.compile("^Homeroom$"));
     assertTrue(pageErrors.isEmpty(), () -> "page errors: " + pageErrors);
   }
+
+  @Test
+  @DisplayName("R5.2 for admins: a burst of student messages in a conversation the admin is not viewing gives one"
+      + " coalesced browser notification; the row's unread badge counts them")
+  void admin_gets_one_browser_notification_for_a_burst_elsewhere() {
+    long samConversation = school.openConversation(school.student);
+    school.openConversation(school.otherStudent);
+    Page admin = signIn(studentContext(), ADMIN_EMAIL, "live");
+    admin.locator("[data-testid=student-row][data-student-id='" + school.otherStudent + "']").click();
+    assertThat(admin).hasURL(base + "/admin/students/" + school.otherStudent);
+
+    say(school.pupil, samConversation, "Are we still meeting today?");
+    say(school.pupil, samConversation, "I can come at <b>3 pm</b>");
+    assertThat(admin.locator("[data-testid=student-row][data-student-id='" + school.student + "']")
+        .getByTestId("unread-count")).hasText("2");
+    admin.waitForFunction("() => window.__notifications.length >= 1");
+    assertEquals(1, notificationsShown(admin), "one notification for the burst");
+    assertEquals("Sam Student: 2 new messages", admin.evaluate("() => window.__notifications[0].title"));
+    assertEquals("I can come at <b>3 pm</b>", admin.evaluate("() => window.__notifications[0].body"));
+  }
 }
