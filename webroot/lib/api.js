@@ -6,16 +6,8 @@
  * from its `{"error": {code, message}}` body.
  */
 
-const STATUS_CODES = Object.freeze({
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'too_many_requests',
-});
+
+import { codeForStatus } from './error-codes.js';
 
 export class ApiError extends Error {
   /**
@@ -83,7 +75,7 @@ export async function call(method, path, { body, query, signal, expectUnauthoriz
     const detail = data && typeof data.error === 'object' ? data.error : {};
     const error = new ApiError(detail.message || `The server answered ${response.status}`, {
       status: response.status,
-      code: detail.code || STATUS_CODES[response.status] || (response.status >= 500 ? 'internal' : 'error'),
+      code: detail.code || codeForStatus(response.status) || 'error',
       retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
     });
     if (response.status === 401 && !expectUnauthorized && unauthorizedListener) unauthorizedListener(error);

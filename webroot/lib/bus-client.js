@@ -24,6 +24,8 @@
  *   (for example a refused `register`).
  */
 
+import { codeForStatus } from './error-codes.js';
+
 /** Connection states, as shown to the user. */
 export const ConnectionState = Object.freeze({
   CONNECTING: 'connecting',
@@ -57,17 +59,6 @@ const DEFAULTS = Object.freeze({
   newReplyAddress: undefined,
 });
 
-/** Bridge failure codes translated to the same `code` vocabulary as the REST API's errors. */
-const FAILURE_CODES = Object.freeze({
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'payload_too_large',
-  429: 'too_many_requests',
-  500: 'internal',
-});
 
 /** Codes that mean "the transport failed", not "the server said no": safe to retry over HTTP. */
 export const TRANSPORT_FAILURES = Object.freeze(['not_connected', 'disconnected', 'timeout', 'unavailable', 'closed']);
@@ -416,7 +407,7 @@ export class BusClient extends EventTarget {
 
 function errorFromFrame(frame, address) {
   const failureCode = typeof frame.failureCode === 'number' ? frame.failureCode : undefined;
-  let code = FAILURE_CODES[failureCode];
+  let code = codeForStatus(failureCode);
   if (frame.failureType === 'NO_HANDLERS') code = 'unavailable';
   else if (frame.failureType === 'TIMEOUT') code = 'timeout';
   const message = frame.message || (typeof frame.body === 'string' ? frame.body : '') || 'The request failed';
