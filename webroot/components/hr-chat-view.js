@@ -1,6 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import * as api from '../lib/api.js';
+import { listenAll } from '../lib/listeners.js';
 import { ConversationStore } from '../lib/conversation-store.js';
 import { Receipts, messageStatus } from '../lib/receipts.js';
 import { describeTypists } from '../lib/typing-tracker.js';
@@ -413,26 +414,20 @@ export class HrChatViewElement extends LitElement {
   /** Listens to a session's live events and connection state (and stops listening to the last one). */
   bindTo(session) {
     if (this.bound === session) return;
-    if (this.bound) {
-      this.bound.events.removeEventListener('message-created', this.handleMessageCreated);
-      this.bound.events.removeEventListener('presence-changed', this.handlePresenceChanged);
-      this.bound.events.removeEventListener('resync', this.handleResync);
-      this.bound.events.removeEventListener('receipt', this.handleReceipt);
-      this.bound.typing?.removeEventListener('change', this.handleTypingChange);
-      this.bound.bus.removeEventListener('statechange', this.handleBusState);
-      this.bound.bus.removeEventListener('attemptfailed', this.handleBusState);
-      this.bound.attention?.removeEventListener('change', this.handleAttentionChange);
-    }
+    this.unlisten?.();
+    this.unlisten = null;
     this.bound = session;
     if (session) {
-      session.events.addEventListener('message-created', this.handleMessageCreated);
-      session.events.addEventListener('presence-changed', this.handlePresenceChanged);
-      session.events.addEventListener('resync', this.handleResync);
-      session.events.addEventListener('receipt', this.handleReceipt);
-      session.typing?.addEventListener('change', this.handleTypingChange);
-      session.bus.addEventListener('statechange', this.handleBusState);
-      session.bus.addEventListener('attemptfailed', this.handleBusState);
-      session.attention?.addEventListener('change', this.handleAttentionChange);
+      this.unlisten = listenAll([
+        [session.events, 'message-created', this.handleMessageCreated],
+        [session.events, 'presence-changed', this.handlePresenceChanged],
+        [session.events, 'resync', this.handleResync],
+        [session.events, 'receipt', this.handleReceipt],
+        [session.typing, 'change', this.handleTypingChange],
+        [session.bus, 'statechange', this.handleBusState],
+        [session.bus, 'attemptfailed', this.handleBusState],
+        [session.attention, 'change', this.handleAttentionChange],
+      ]);
     }
   }
 

@@ -1,6 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import * as api from '../lib/api.js';
+import { listenAll } from '../lib/listeners.js';
 import { StudentRoster } from '../lib/student-roster.js';
 import { formatRelativeShort, formatFull, initials } from '../lib/format.js';
 import { describeTypists } from '../lib/typing-tracker.js';
@@ -214,21 +215,13 @@ export class HrStudentListElement extends LitElement {
   bindTo(session) {
     const events = session?.events ?? null;
     if (this.events === events && this.roster) return;
-    if (this.events) {
-      this.events.removeEventListener('message-created', this.handleMessageCreated);
-      this.events.removeEventListener('conversation-created', this.handleConversationCreated);
-      this.events.removeEventListener('conversation-read', this.handleConversationRead);
-      this.events.removeEventListener('presence-changed', this.handlePresenceChanged);
-      this.events.removeEventListener('resync', this.handleResync);
-    }
-    this.roster?.removeEventListener('change', this.handleRosterChange);
-    this.typing?.removeEventListener('change', this.handleTypingChange);
+    this.unlisten?.();
+    this.unlisten = null;
     this.events = events;
     this.roster = null;
     this.typing = null;
     if (!session) return;
     this.typing = session.typing ?? null;
-    this.typing?.addEventListener('change', this.handleTypingChange);
     this.roster = new StudentRoster({
       api,
       myId: session.user.id,
@@ -237,12 +230,15 @@ export class HrStudentListElement extends LitElement {
     });
     this.roster.filters = { q: this.query.trim(), className: this.className };
     this.roster.selectedId = this.selectedStudentId ?? null;
-    this.roster.addEventListener('change', this.handleRosterChange);
-    events.addEventListener('message-created', this.handleMessageCreated);
-    events.addEventListener('conversation-created', this.handleConversationCreated);
-    events.addEventListener('conversation-read', this.handleConversationRead);
-    events.addEventListener('presence-changed', this.handlePresenceChanged);
-    events.addEventListener('resync', this.handleResync);
+    this.unlisten = listenAll([
+      [this.typing, 'change', this.handleTypingChange],
+      [this.roster, 'change', this.handleRosterChange],
+      [events, 'message-created', this.handleMessageCreated],
+      [events, 'conversation-created', this.handleConversationCreated],
+      [events, 'conversation-read', this.handleConversationRead],
+      [events, 'presence-changed', this.handlePresenceChanged],
+      [events, 'resync', this.handleResync],
+    ]);
     this.roster.reload();
   }
 

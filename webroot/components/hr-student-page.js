@@ -1,5 +1,6 @@
 import { LitElement, html, css, nothing } from 'lit';
 import * as api from '../lib/api.js';
+import { listenAll } from '../lib/listeners.js';
 import { NotificationCoalescer, excerptOf, describeNotification } from '../lib/notification-coalescer.js';
 import { showBrowserNotification } from '../lib/browser-notifications.js';
 import { baseStyles, buttonStyles, badgeStyles } from './shared-styles.js';
@@ -227,20 +228,17 @@ export class HrStudentPageElement extends LitElement {
 
   bindTo(session) {
     if (this.bound === session) return;
-    if (this.bound) {
-      this.bound.events.removeEventListener('conversation-created', this.handleConversationCreated);
-      this.bound.events.removeEventListener('message-created', this.handleMessageCreated);
-      this.bound.events.removeEventListener('resync', this.handleResync);
-      this.bound.events.removeEventListener('notification-changed', this.handleNotificationChanged);
-      this.bound.attention?.removeEventListener('change', this.handleAttentionChange);
-    }
+    this.unlisten?.();
+    this.unlisten = null;
     this.bound = session;
     if (session) {
-      session.events.addEventListener('conversation-created', this.handleConversationCreated);
-      session.events.addEventListener('message-created', this.handleMessageCreated);
-      session.events.addEventListener('resync', this.handleResync);
-      session.events.addEventListener('notification-changed', this.handleNotificationChanged);
-      session.attention?.addEventListener('change', this.handleAttentionChange);
+      this.unlisten = listenAll([
+        [session.events, 'conversation-created', this.handleConversationCreated],
+        [session.events, 'message-created', this.handleMessageCreated],
+        [session.events, 'resync', this.handleResync],
+        [session.events, 'notification-changed', this.handleNotificationChanged],
+        [session.attention, 'change', this.handleAttentionChange],
+      ]);
     }
   }
 
