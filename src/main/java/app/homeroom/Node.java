@@ -105,10 +105,6 @@ public final class Node implements AutoCloseable {
     return httpPort;
   }
 
-  public Vertx vertx() {
-    return vertx;
-  }
-
   public NodeContext context() {
     return context;
   }

@@ -4,7 +4,6 @@ import app.homeroom.ApiError;
 import app.homeroom.account.Sessions;
 import app.homeroom.bus.Identity;
 import io.vertx.core.http.Cookie;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 
@@ -99,9 +98,5 @@ final class Guard {
         ctx.next();
       }
     });
-  }
-
-  static boolean changesState(HttpMethod m) {
-    return m != HttpMethod.GET && m != HttpMethod.HEAD && m != HttpMethod.OPTIONS;
   }
 }
