@@ -58,6 +58,7 @@ class AdminStudentChatBrowserTest extends BrowserTestBase {
     row.click();
     assertThat(admin).hasURL(base + "/admin/students/" + studentId);
     assertThat(admin.getByTestId("chat-title")).hasText("Sam Student");
+    // R6.2: an open conversation shows the status "active", in the chat and in the list.
     assertThat(admin.getByTestId("conversation-status")).hasText("active");
     assertThat(row.getByTestId("student-status")).hasText("active");
     assertEquals(1, db.queryLong("select count(*) from conversations where student_id = ?", studentId),
@@ -73,6 +74,11 @@ class AdminStudentChatBrowserTest extends BrowserTestBase {
     admin.getByTestId("composer").fill(hello);
     admin.getByTestId("send-button").click();
     assertThat(message(admin, 1)).hasText(hello);
+    // R6.1: each message carries its timestamp: the stored instant, and the full date on hover.
+    Locator time = admin.locator("[data-testid=message][data-seq='1'][data-pending=false] time");
+    assertThat(time).hasAttribute("datetime", Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T.*Z$"));
+    assertThat(time).hasAttribute("title", Pattern.compile("\\d{4}"));
+    assertThat(time).hasText(Pattern.compile("\\d{1,2}:\\d{2}"));
     assertThat(admin.locator("[data-testid=message][data-seq='1']")).hasClass(Pattern.compile("\\bown\\b"));
 
     // R3.1: the student sees the conversation appear and the message arrive without reloading.
