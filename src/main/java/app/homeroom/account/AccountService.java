@@ -194,27 +194,39 @@ public final class AccountService {
   /** Ranking on narrow columns first and joining the wide ones for the page only keeps a 10,000-row sort cheap. */
   private static final String ROSTER_FILTER =
       " and ($2::text is null or u.class_name = $2)"
-      + " and ($3::text is null or u.name_key like $3 or lower(u.email) like $3 or lower(u.roll_id) like $3)";
-  /** The page query as it runs ($1 admin, $2 class, $3 pattern, $4 limit, $5 offset): the benchmark explains it. */
+      + " and ($3::text is null or u.name_key like $3 or lower(u.email) like $3 or lower(u.roll_id) like $3)"
+      + " and ($6::text is null or (case when $6 = 'none' then c.id is null else c.status = $6 end))";
+  /**
+   * The page query as it runs ($1 admin, $2 class, $3 pattern, $4 limit, $5 offset, $6 status): the benchmark
+   * explains it.
+   */
   public static final String ROSTER_PAGE_SQL = ROSTER.formatted(ROSTER_FILTER, "limit $4 offset $5");
-  private static final String ROSTER_COUNT = "select count(*) from users u where u.role = 'student'"
-      + ROSTER_FILTER.replace("$2", "$1").replace("$3", "$2");
+  private static final String ROSTER_COUNT = "select count(*) from users u left join conversations c on c.student_id = u.id"
+      + " where u.role = 'student'" + ROSTER_FILTER.replace("$2", "$1").replace("$3", "$2").replace("$6", "$3");
 
-  /** The roster page; {@code q} matches name, email or roll ID (as typed: LIKE wildcards are literal). */
-  public Future<JsonObject> listStudents(Identity actor, String q, String className, int limit, int offset) {
+  /**
+   * The roster page; {@code q} matches name, email or roll ID (as typed: LIKE wildcards are literal); {@code status}
+   * is {@code active}, {@code closed} or {@code none} (no conversation yet).
+   */
+  public Future<JsonObject> listStudents(Identity actor, String q, String className, String status, int limit,
+                                         int offset) {
     if (!actor.isAdmin()) {
       return Future.failedFuture(ApiError.forbidden("Only staff can list students"));
+    }
+    String wanted = status == null || status.isBlank() ? null : status.trim();
+    if (wanted != null && !wanted.equals("active") && !wanted.equals("closed") && !wanted.equals("none")) {
+      return Future.failedFuture(ApiError.badRequest("'status' must be one of active, closed, none"));
     }
     String pattern = q == null || q.isBlank() ? null : "%" + likeEscape(q.trim().toLowerCase(Locale.ROOT)) + "%";
     String cls = className == null || className.isBlank() ? null : className.trim();
     Future<JsonArray> page = pool.preparedQuery(ROSTER_PAGE_SQL)
-        .execute(Tuple.of(actor.userId(), cls, pattern, limit, offset))
+        .execute(Tuple.of(actor.userId(), cls, pattern, limit, offset, wanted))
         .map(rows -> {
           JsonArray students = new JsonArray();
           rows.forEach(r -> students.add(rosterJson(r)));
           return students;
         });
-    Future<Long> total = pool.preparedQuery(ROSTER_COUNT).execute(Tuple.of(cls, pattern))
+    Future<Long> total = pool.preparedQuery(ROSTER_COUNT).execute(Tuple.of(cls, pattern, wanted))
         .map(rows -> rows.iterator().next().getLong(0));
     return Future.all(page, total)
         .map(v -> new JsonObject().put("students", page.result()).put("total", total.result()));

@@ -20,7 +20,10 @@ public enum Address {
   /** Body {@code {conversationId, clientMsgId, body}}; reply {@code {message, duplicate}} only after commit (R3.3). */
   MESSAGE_SEND("chat.message.send", Kind.CLIENT_COMMAND),
 
-  /** Body {@code {conversationId, before?, after?, limit?}}; reply {@code {messages, hasMore}} (R3.4, catch-up). */
+  /**
+   * Body {@code {conversationId, before?, after?, around?, limit?}}; reply {@code {messages, hasMore}} (R3.4,
+   * catch-up), or {@code {messages, hasOlder, hasNewer}} around a search hit (R6.4).
+   */
   MESSAGES_FETCH("chat.messages.fetch", Kind.CLIENT_COMMAND),
 
   /** Body {@code {conversationId, seq}}; reply {@code {conversationId, readSeq, unread}}. Moves the caller's read mark (R2.3). */
@@ -28,6 +31,12 @@ public enum Address {
 
   /** Body {@code {conversationId, seq}}; reply {@code {conversationId, deliveredSeq, readSeq}}: the caller's clients have it (R4.3). */
   CONVERSATION_DELIVERED("chat.conversation.delivered", Kind.CLIENT_COMMAND),
+
+  /** Body {@code {conversationId, note?}}; reply {@code {conversation, event}}. Staff close a conversation (R6.3). */
+  CONVERSATION_CLOSE("chat.conversation.close", Kind.CLIENT_COMMAND),
+
+  /** Body {@code {conversationId}}; reply {@code {conversation, event}}. Staff reopen it with its whole history (R6.3). */
+  CONVERSATION_REOPEN("chat.conversation.reopen", Kind.CLIENT_COMMAND),
 
   /** Body {@code {conversationId}}; reply {@code {}}. "I am typing" (R4.1, R4.2): published, never stored. */
   TYPING("chat.typing", Kind.CLIENT_COMMAND),

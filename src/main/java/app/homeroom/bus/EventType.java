@@ -2,7 +2,10 @@ package app.homeroom.bus;
 
 /** The {@code type} of an event body delivered on an inbox address ({@link Address#USER_INBOX}, {@link Address#ADMIN_INBOX}). */
 public enum EventType {
-  /** {@code {type, studentId, message}}: a message was stored (R3.1, R3.2); studentId names the roster row. */
+  /**
+   * {@code {type, studentId, message, conversationStatus}}: a message or a status entry was stored (R3.1, R3.2,
+   * R6.3); studentId names the roster row, conversationStatus is the status after it.
+   */
   MESSAGE_CREATED("chat.message.created"),
   /** {@code {type, conversation}}: a conversation was created (R1.1). */
   CONVERSATION_CREATED("chat.conversation.created"),

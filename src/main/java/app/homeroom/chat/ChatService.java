@@ -32,22 +32,45 @@ public final class ChatService {
 
   private static final String UNIQUE_VIOLATION = "23505";
 
+  /** {@code messages.kind}: something someone wrote; the other kinds are status entries (R6.3). */
+  public static final String KIND_MESSAGE = "message";
+  public static final String STATUS_ACTIVE = "active";
+  public static final String STATUS_CLOSED = "closed";
+
   private static final String CONVERSATION_COLUMNS = "id, student_id, status, created_at, last_seq, last_message_at";
-  private static final String MESSAGE_COLUMNS =
-      "m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.body, m.created_at, u.name as sender_name, u.role as sender_role";
+  static final String MESSAGE_COLUMNS = "m.id, m.conversation_id, m.seq, m.kind, m.sender_id, m.client_msg_id, m.body,"
+      + " m.note, m.created_at, u.name as sender_name, u.role as sender_role";
+
+  public static final int MAX_NOTE_CHARS = 500;
 
   /**
    * One statement: take the next sequence from the conversation row (its row lock orders concurrent senders)
    * and insert, unless this sender already stored this client message id. A racing duplicate fails on the
    * unique (sender_id, client_msg_id) index and the whole statement, sequence bump included, rolls back.
    * The sender has read everything up to their own message, so their read mark moves there too (R2.3).
+   *
+   * <p>Writing to a closed conversation reopens it (R6.3): the row lock taken in {@code old} gives the status as
+   * it is now, and a "reopened" entry by the writer takes the sequence just before the message.
    */
   private static final String INSERT_MESSAGE = """
-      with c as (
-        update conversations set last_seq = last_seq + 1, last_message_at = now(),
-               student_msg_count = student_msg_count + (case when student_id = $2 then 1 else 0 end)
-         where id = $1 and not exists (select 1 from messages where sender_id = $2 and client_msg_id = $3)
-        returning id, last_seq, last_message_at, student_msg_count
+      with old as (
+        select id, status from conversations where id = $1 for update
+      ), c as (
+        update conversations
+           set last_seq = conversations.last_seq + (case when old.status = 'closed' then 2 else 1 end),
+               status = 'active', last_message_at = now(),
+               student_msg_count = conversations.student_msg_count + (case when conversations.student_id = $2 then 1 else 0 end)
+          from old
+         where conversations.id = old.id
+           and not exists (select 1 from messages where sender_id = $2 and client_msg_id = $3)
+        returning conversations.id, conversations.last_seq, conversations.last_message_at,
+                  conversations.student_msg_count, conversations.student_id, old.status as old_status
+      ), e as (
+        insert into messages (conversation_id, seq, kind, sender_id, client_msg_id, created_at, student_count)
+        select c.id, c.last_seq - 1, 'reopened', $2, gen_random_uuid(), c.last_message_at,
+               c.student_msg_count - (case when c.student_id = $2 then 1 else 0 end)
+          from c where c.old_status = 'closed'
+        returning *
       ), m as (
         insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count)
         select c.id, c.last_seq, $2, $3, $4, c.last_message_at, c.student_msg_count from c
@@ -56,7 +79,32 @@ public final class ChatService {
         %s
       )
       select %s from m join users u on u.id = m.sender_id
-      """.formatted(upsertReadMark("select m.conversation_id, m.sender_id, m.seq, m.student_count from m"), MESSAGE_COLUMNS);
+      union all
+      select %s from e m join users u on u.id = m.sender_id
+      """.formatted(upsertReadMark("select m.conversation_id, m.sender_id, m.seq, m.student_count from m"),
+          MESSAGE_COLUMNS, MESSAGE_COLUMNS);
+
+  /**
+   * A status change by staff (R6.3): one statement that flips the status, takes the next sequence and stores the
+   * entry, or does nothing when the conversation already has that status (re-checked under the row lock, so two
+   * admins closing at once store one entry). The conversation's last activity does not move.
+   */
+  private static final String CHANGE_STATUS = """
+      with c as (
+        update conversations set status = $3, last_seq = last_seq + 1
+         where id = $1 and status <> $3
+        returning id, last_seq, student_msg_count
+      ), m as (
+        insert into messages (conversation_id, seq, kind, sender_id, client_msg_id, note, created_at, student_count)
+        select c.id, c.last_seq, $4, $2, gen_random_uuid(), $5, now(), c.student_msg_count from c
+        returning *
+      )
+      select %s from m join users u on u.id = m.sender_id
+      """.formatted(MESSAGE_COLUMNS);
+
+  private static final String LATEST_STATUS_ENTRY = "select " + MESSAGE_COLUMNS
+      + " from messages m join users u on u.id = m.sender_id"
+      + " where m.conversation_id = $1 and m.kind <> 'message' order by m.seq desc limit 1";
 
   /**
    * Moves a reader's read mark forward (never back) to the rows of {@code source}: (conversation, user, seq,
@@ -91,19 +139,22 @@ public final class ChatService {
       """;
 
   /**
-   * A student's pending notifications (R5.1-R5.4), from counters already kept: staff messages = last_seq -
-   * student_msg_count, of which the student has read read_seq - read_student_count.
+   * A student's pending notifications (R5.1-R5.4): the staff messages past the student's read mark (status entries
+   * are not messages), counted over that range only, and the latest staff message for the excerpt.
    */
   private static final String NOTIFICATIONS = """
-      select c.id, c.last_seq, c.student_msg_count, cb.name as started_by,
-             coalesce(cr.read_seq, 0) as read_seq, coalesce(cr.read_student_count, 0) as read_student_count,
+      select c.id, c.last_seq, cb.name as started_by, coalesce(cr.read_seq, 0) as read_seq,
              cr.dismissed_seq, m.seq as latest_seq, m.body as latest_body, m.created_at as latest_at,
-             su.name as latest_sender
+             su.name as latest_sender,
+             (select count(*) from messages x
+               where x.conversation_id = c.id and x.seq > coalesce(cr.read_seq, 0)
+                 and x.kind = 'message' and x.sender_id <> c.student_id) as unread,
+             exists (select 1 from messages x where x.conversation_id = c.id and x.kind = 'message') as has_messages
         from conversations c
         join users cb on cb.id = c.created_by
         left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = c.student_id
         left join lateral (select seq, body, created_at, sender_id from messages
-                            where conversation_id = c.id and sender_id <> c.student_id
+                            where conversation_id = c.id and sender_id <> c.student_id and kind = 'message'
                             order by seq desc limit 1) m on true
         left join users su on su.id = m.sender_id
        where c.student_id = $1
@@ -149,8 +200,14 @@ public final class ChatService {
     this.pool = pool;
   }
 
-  /** The result of a send: the stored message, whether it was already stored, and whose conversation it is. */
-  public record Sent(JsonObject message, boolean duplicate, long studentId) {}
+  /**
+   * The result of a send: the stored message, whether it was already stored, whose conversation it is, and the
+   * "reopened" entry stored just before it when the conversation was closed (else null).
+   */
+  public record Sent(JsonObject message, boolean duplicate, long studentId, JsonObject reopened) {}
+
+  /** The result of a status change: the conversation as it is now, and the new entry (null when nothing changed). */
+  public record StatusChange(JsonObject conversation, JsonObject event) {}
 
   /** The result of opening a conversation. */
   public record Opened(JsonObject conversation, boolean created) {}
@@ -192,9 +249,21 @@ public final class ChatService {
       long studentId = conversation.getLong("studentId");
       return pool.preparedQuery(INSERT_MESSAGE)
           .execute(Tuple.of(conversationId, actor.userId(), clientMsgId, body))
-          .compose(rows -> rows.size() == 1
-              ? Future.succeededFuture(new Sent(messageJson(rows.iterator().next()), false, studentId))
-              : existing(actor, conversationId, clientMsgId, studentId))
+          .compose(rows -> {
+            JsonObject message = null;
+            JsonObject reopened = null;
+            for (Row row : rows) {
+              JsonObject json = messageJson(row);
+              if (KIND_MESSAGE.equals(json.getString("kind"))) {
+                message = json;
+              } else {
+                reopened = json;
+              }
+            }
+            return message != null
+                ? Future.succeededFuture(new Sent(message, false, studentId, reopened))
+                : existing(actor, conversationId, clientMsgId, studentId);
+          })
           .recover(err -> err instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
               ? existing(actor, conversationId, clientMsgId, studentId)
               : Future.failedFuture(err));
@@ -211,7 +280,7 @@ public final class ChatService {
       if (message.getLong("conversationId") != conversationId) {
         throw ApiError.conflict("This clientMsgId was already used for another conversation");
       }
-      return new Sent(message, true, studentId);
+      return new Sent(message, true, studentId, null);
     });
   }
 
@@ -241,6 +310,85 @@ public final class ChatService {
       return pool.preparedQuery(sql).execute(args)
           .map(rows -> page(rows, limit, after == null).put("studentId", conversation.getLong("studentId")));
     });
+  }
+
+  /**
+   * Closes ({@code close}) or reopens the conversation (R6.2, R6.3); staff only. Idempotent: a conversation that
+   * already has the wanted status is answered as it is, with no entry written. The note (closing only) is trimmed,
+   * at most {@value #MAX_NOTE_CHARS} characters; blank means none.
+   */
+  public Future<StatusChange> changeStatus(Identity actor, long conversationId, boolean close, String note) {
+    if (!actor.isAdmin()) {
+      return Future.failedFuture(ApiError.forbidden("Only staff can close or reopen conversations"));
+    }
+    String cleanNote;
+    try {
+      cleanNote = close ? cleanNote(note) : null;
+      if (!close && note != null) {
+        throw ApiError.badRequest("A note is given when closing, not when reopening");
+      }
+    } catch (ApiError e) {
+      return Future.failedFuture(e);
+    }
+    String status = close ? STATUS_CLOSED : STATUS_ACTIVE;
+    return conversationFor(actor, conversationId).compose(before -> pool.preparedQuery(CHANGE_STATUS)
+        .execute(Tuple.of(conversationId, actor.userId(), status, close ? "closed" : "reopened", cleanNote))
+        .compose(rows -> {
+          JsonObject event = rows.size() == 1 ? messageJson(rows.iterator().next()) : null;
+          return conversationFor(actor, conversationId).map(now -> new StatusChange(now, event));
+        }));
+  }
+
+  static String cleanNote(String note) {
+    if (note == null || note.isBlank()) {
+      return null;
+    }
+    String trimmed = note.strip();
+    if (trimmed.codePointCount(0, trimmed.length()) > MAX_NOTE_CHARS) {
+      throw ApiError.badRequest("A note can be at most " + MAX_NOTE_CHARS + " characters");
+    }
+    rejectControlCharacters(trimmed, "A note");
+    return trimmed;
+  }
+
+  /** The conversation's latest "closed"/"reopened" entry, or null when its status never changed. */
+  public Future<JsonObject> latestStatusEntry(long conversationId) {
+    return pool.preparedQuery(LATEST_STATUS_ENTRY).execute(Tuple.of(conversationId))
+        .map(rows -> rows.size() == 0 ? null : messageJson(rows.iterator().next()));
+  }
+
+  /**
+   * The entry at {@code seq} with about {@code limit / 2} on each side, ascending (opening a search hit, R6.4):
+   * {@code {messages, hasOlder, hasNewer, studentId}}. A {@code seq} beyond the conversation's end gives its end.
+   */
+  public Future<JsonObject> fetchAround(Identity actor, long conversationId, long seq, int limit) {
+    if (seq < 1) {
+      return Future.failedFuture(ApiError.badRequest("'around' must be at least 1"));
+    }
+    int newer = Math.max(1, limit / 2);
+    int older = Math.max(1, limit - newer);
+    return conversationFor(actor, conversationId).compose(conversation -> pool.preparedQuery("""
+            (select %1$s from messages m join users u on u.id = m.sender_id
+              where m.conversation_id = $1 and m.seq <= $2 order by m.seq desc limit $3)
+            union all
+            (select %1$s from messages m join users u on u.id = m.sender_id
+              where m.conversation_id = $1 and m.seq > $2 order by m.seq asc limit $4)""".formatted(MESSAGE_COLUMNS))
+        .execute(Tuple.of(conversationId, seq, older + 1, newer + 1))
+        .map(rows -> {
+          List<JsonObject> before = new ArrayList<>();
+          List<JsonObject> after = new ArrayList<>();
+          for (Row row : rows) {
+            JsonObject m = messageJson(row);
+            (m.getLong("seq") <= seq ? before : after).add(m);
+          }
+          boolean hasOlder = before.size() > older;
+          boolean hasNewer = after.size() > newer;
+          List<JsonObject> list = new ArrayList<>(before.subList(0, Math.min(before.size(), older)));
+          Collections.reverse(list);
+          list.addAll(after.subList(0, Math.min(after.size(), newer)));
+          return new JsonObject().put("messages", new JsonArray(new ArrayList<>(list))).put("hasOlder", hasOlder)
+              .put("hasNewer", hasNewer).put("studentId", conversation.getLong("studentId"));
+        }));
   }
 
   /**
@@ -287,12 +435,10 @@ public final class ChatService {
     return pool.preparedQuery(NOTIFICATIONS).execute(Tuple.of(studentId)).map(rows -> {
       JsonArray out = new JsonArray();
       for (Row r : rows) {
-        long staffMessages = r.getLong("last_seq") - r.getLong("student_msg_count");
-        long staffRead = r.getLong("read_seq") - r.getLong("read_student_count");
-        long unread = Math.max(0, staffMessages - staffRead);
+        long unread = r.getLong("unread");
         Long dismissed = r.getLong("dismissed_seq");
         Long latestSeq = r.getLong("latest_seq");
-        boolean started = r.getLong("last_seq") == 0 && dismissed == null;
+        boolean started = !r.getBoolean("has_messages") && dismissed == null;
         boolean pending = started || (unread > 0 && latestSeq != null && latestSeq > r.getLong("read_seq")
             && latestSeq > (dismissed == null ? 0 : dismissed));
         if (!pending) {
@@ -380,8 +526,19 @@ public final class ChatService {
     if (body.codePointCount(0, body.length()) > MAX_BODY_CHARS) {
       throw ApiError.badRequest("A message can be at most " + MAX_BODY_CHARS + " characters");
     }
-    if (body.indexOf('\u0000') >= 0) {
-      throw ApiError.badRequest("A message cannot contain NUL characters");
+    rejectControlCharacters(body, "A message");
+  }
+
+  /**
+   * Text may hold tabs and line breaks but no other control characters: NUL is refused by PostgreSQL, and search
+   * snippets use two of the others as match markers ({@link MessageSearch}).
+   */
+  static void rejectControlCharacters(String text, String what) {
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
+        throw ApiError.badRequest(what + " cannot contain control characters");
+      }
     }
   }
 
@@ -416,11 +573,13 @@ public final class ChatService {
         .put("id", row.getLong("id"))
         .put("conversationId", row.getLong("conversation_id"))
         .put("seq", row.getLong("seq"))
+        .put("kind", row.getString("kind"))
         .put("senderId", row.getLong("sender_id"))
         .put("senderRole", row.getString("sender_role"))
         .put("senderName", row.getString("sender_name"))
         .put("clientMsgId", row.getUUID("client_msg_id").toString())
         .put("body", row.getString("body"))
+        .put("note", row.getString("note"))
         .put("createdAt", iso(row.getOffsetDateTime("created_at")));
   }
 

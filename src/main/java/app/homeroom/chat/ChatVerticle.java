@@ -27,7 +27,7 @@ import java.util.function.BiFunction;
  * holds their socket.
  *
  * <p>Consumes {@link Address#CONVERSATION_OPEN}, {@link Address#MESSAGE_SEND}, {@link Address#MESSAGES_FETCH},
- * {@link Address#CONVERSATION_READ}. Publishes {@link EventType#CONVERSATION_CREATED} and
+ * {@link Address#CONVERSATION_READ}, {@link Address#CONVERSATION_CLOSE}, {@link Address#CONVERSATION_REOPEN}. Publishes {@link EventType#CONVERSATION_CREATED} and
  * {@link EventType#MESSAGE_CREATED} on {@code user.<studentId>} and {@link Address#ADMIN_INBOX}, and
  * {@link EventType#CONVERSATION_READ} on the reader's own {@code user.<id>}.
  */
@@ -77,6 +77,8 @@ public class ChatVerticle extends VerticleBase {
         consume(eb, Address.CONVERSATION_READ, this::read),
         consume(eb, Address.CONVERSATION_DELIVERED, this::delivered),
         consume(eb, Address.TYPING, this::typing),
+        consume(eb, Address.CONVERSATION_CLOSE, (actor, body) -> changeStatus(actor, body, true)),
+        consume(eb, Address.CONVERSATION_REOPEN, (actor, body) -> changeStatus(actor, body, false)),
         consume(eb, Address.NOTIFICATIONS_LIST, this::notifications),
         consume(eb, Address.NOTIFICATIONS_DISMISS, this::dismiss)));
   }
@@ -102,14 +104,35 @@ public class ChatVerticle extends VerticleBase {
       if (!sent.duplicate()) {
         // Receivers drop this typist's indicator when the message lands; typing again must show at once.
         lastTyping.remove(typingKey(actor, conversationId));
-        publishToParticipants(sent.studentId(), new JsonObject().put("type", EventType.MESSAGE_CREATED.type())
-            .put("studentId", sent.studentId()).put("message", sent.message()));
+        if (sent.reopened() != null) {
+          publishEntry(sent.studentId(), sent.reopened(), ChatService.STATUS_ACTIVE);
+        }
+        publishEntry(sent.studentId(), sent.message(), ChatService.STATUS_ACTIVE);
         if (actor.isAdmin()) {
           publishNotifications(sent.studentId());
         }
       }
-      return new JsonObject().put("message", sent.message()).put("duplicate", sent.duplicate());
+      return new JsonObject().put("message", sent.message()).put("duplicate", sent.duplicate())
+          .put("reopened", sent.reopened());
     });
+  }
+
+  /** Close or reopen (R6.2, R6.3): the entry goes to everyone viewing, like a message; nothing when unchanged. */
+  private Future<JsonObject> changeStatus(Identity actor, JsonObject body, boolean close) {
+    long conversationId = Params.requireId(body, "conversationId");
+    String note = Params.optionalString(body, "note");
+    return chat.changeStatus(actor, conversationId, close, note).map(change -> {
+      JsonObject conversation = change.conversation();
+      if (change.event() != null) {
+        publishEntry(conversation.getLong("studentId"), change.event(), conversation.getString("status"));
+      }
+      return new JsonObject().put("conversation", conversation).put("event", change.event());
+    });
+  }
+
+  private void publishEntry(long studentId, JsonObject message, String conversationStatus) {
+    publishToParticipants(studentId, new JsonObject().put("type", EventType.MESSAGE_CREATED.type())
+        .put("studentId", studentId).put("message", message).put("conversationStatus", conversationStatus));
   }
 
   private Future<JsonObject> fetch(Identity actor, JsonObject body) {
@@ -117,6 +140,13 @@ public class ChatVerticle extends VerticleBase {
     int limit = Params.limit(Params.optionalLong(body, "limit"), ChatService.DEFAULT_PAGE, ChatService.MAX_PAGE);
     Long before = Params.optionalLong(body, "before");
     Long after = Params.optionalLong(body, "after");
+    Long around = Params.optionalLong(body, "around");
+    if (around != null) {
+      if (before != null || after != null) {
+        throw ApiError.badRequest("Give one of 'before', 'after' or 'around'");
+      }
+      return chat.fetchAround(actor, conversationId, around, limit);
+    }
     return chat.fetchMessages(actor, conversationId, before, after, limit).compose(page -> {
       // Fetching the newest messages (a first load or a catch-up) delivers them (R4.3, R5.3).
       JsonArray messages = page.getJsonArray("messages");

@@ -8,6 +8,7 @@ import app.homeroom.account.Sessions;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.Identity;
 import app.homeroom.chat.ChatService;
+import app.homeroom.chat.MessageSearch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -54,6 +55,8 @@ public class HttpVerticle extends VerticleBase {
 
   /** Largest REST or xhr_send body. */
   static final int MAX_BODY_BYTES = 64 * 1024;
+  /** Students listed beside the message hits of a search. */
+  static final int STUDENT_MATCHES = 5;
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   private static final Pattern IMPORT_MAP = Pattern.compile("<script type=\"importmap\">(.*?)</script>", Pattern.DOTALL);
@@ -61,6 +64,7 @@ public class HttpVerticle extends VerticleBase {
   private final NodeContext node;
   private AccountService accounts;
   private ChatService chat;
+  private MessageSearch search;
   private Sessions sessions;
   private Guard guard;
   private HttpServer server;
@@ -75,6 +79,7 @@ public class HttpVerticle extends VerticleBase {
     Pool pool = node.pool(vertx);
     accounts = new AccountService(vertx, pool);
     chat = new ChatService(pool);
+    search = new MessageSearch(pool);
     sessions = new Sessions(vertx, node.sessionKey(), node.config().auth().sessionHours());
     guard = new Guard(sessions, node.config().http().allowedOrigins());
     return readIndexPage()
@@ -158,6 +163,13 @@ public class HttpVerticle extends VerticleBase {
         Address.CONVERSATION_READ, new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"))
             .put("seq", Json.body(c).getValue("seq")))));
     router.post("/api/conversations/:id/messages").handler(this::sendMessage);
+    router.post("/api/conversations/:id/close").handler(ctx -> Json.respond(ctx, 200, c -> command(c,
+        Address.CONVERSATION_CLOSE, new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"))
+            .put("note", Json.body(c).getValue("note")))));
+    router.post("/api/conversations/:id/reopen").handler(ctx -> Json.respond(ctx, 200, c -> command(c,
+        Address.CONVERSATION_REOPEN, new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"))
+            .put("note", Json.body(c).getValue("note")))));
+    router.get("/api/search").handler(this::search);
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));
 
     // Browser libraries (versioned paths: cache for long) and the client itself.
@@ -229,9 +241,26 @@ public class HttpVerticle extends VerticleBase {
       if (q != null && q.length() > 200) {
         throw ApiError.badRequest("'q' can be at most 200 characters");
       }
-      return accounts.listStudents(Guard.identity(c), q, c.request().getParam("className"), limit,
-          offset == null ? 0 : offset.intValue())
+      return accounts.listStudents(Guard.identity(c), q, c.request().getParam("className"),
+          c.request().getParam("status"), limit, offset == null ? 0 : offset.intValue())
           .compose(page -> withPresence(page.getJsonArray("students")).map(v -> page));
+    });
+  }
+
+  /**
+   * GET /api/search (R6.4): a page of message hits and, for staff on the first page, the students whose name or
+   * roll ID matches, so "Sam" finds Sam's conversation as well as messages that mention Sam.
+   */
+  private void search(RoutingContext ctx) {
+    Json.respond(ctx, 200, c -> {
+      Identity who = Guard.identity(c);
+      MessageSearch.Query query = MessageSearch.parse(c.request()::getParam);
+      Future<JsonObject> hits = search.search(who, query);
+      Future<JsonArray> students = !who.isAdmin() || query.cursor() != null
+          ? Future.succeededFuture(new JsonArray())
+          : accounts.listStudents(who, query.text(), null, null, STUDENT_MATCHES, 0)
+              .compose(page -> withPresence(page.getJsonArray("students")));
+      return Future.all(hits, students).map(v -> hits.result().put("students", students.result()));
     });
   }
 
@@ -249,16 +278,20 @@ public class HttpVerticle extends VerticleBase {
     Json.respond(ctx, 200, c -> {
       Identity who = Guard.identity(c);
       long id = Params.parseId(c.pathParam("id"), "id");
-      return chat.conversationFor(who, id).compose(conv -> accounts.student(who, conv.getLong("studentId"))
-          .compose(student -> chat.receipts(id).map(receipts ->
-              new JsonObject().put("conversation", conv).put("student", student).put("receipts", receipts))));
+      return chat.conversationFor(who, id).compose(conv -> {
+        Future<JsonObject> student = accounts.student(who, conv.getLong("studentId"));
+        Future<JsonArray> receipts = chat.receipts(id);
+        Future<JsonObject> statusEvent = chat.latestStatusEntry(id);
+        return Future.all(student, receipts, statusEvent).map(v -> new JsonObject().put("conversation", conv)
+            .put("student", student.result()).put("receipts", receipts.result()).put("statusEvent", statusEvent.result()));
+      });
     });
   }
 
   private void messages(RoutingContext ctx) {
     Json.respond(ctx, 200, c -> {
       JsonObject req = new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"));
-      for (String p : List.of("before", "after", "limit")) {
+      for (String p : List.of("before", "after", "around", "limit")) {
         Long v = optionalQueryLong(c, p);
         if (v != null) {
           req.put(p, v);
