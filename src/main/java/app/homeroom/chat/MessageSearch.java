@@ -57,34 +57,39 @@ public final class MessageSearch {
   public record Query(String text, Long studentId, String className, String senderRole, String status,
                       OffsetDateTime from, OffsetDateTime to, Sort sort, int limit, Cursor cursor) {}
 
-  /** Where the previous page ended: its last hit's sort key and id. */
-  record Cursor(Sort sort, float rank, long createdAtMicros, long id) {
+  /**
+   * Where the previous page ended, as a (created_at, id) position: by date, the last hit shown; by relevance, the
+   * tier's exclusive upper bound, with the last hit's rank and id in it (both null: the tier's start).
+   */
+  record Cursor(Sort sort, long tierMicros, long tierId, Float rank, Long id) {
 
     String encode() {
-      String raw = sort == Sort.RELEVANCE
-          ? "r:" + Float.floatToIntBits(rank) + ":" + id
-          : "d:" + createdAtMicros + ":" + id;
+      String raw = sort == Sort.DATE ? "d:" + tierMicros + ":" + tierId
+          : "r:" + tierMicros + ":" + tierId + ":" + (rank == null ? "" : Float.floatToIntBits(rank)) + ":"
+            + (id == null ? "" : id);
       return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
     }
 
     static Cursor decode(String value, Sort expected) {
       try {
         String raw = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.US_ASCII);
-        String[] parts = raw.split(":");
-        if (parts.length != 3) {
-          throw new IllegalArgumentException(raw);
-        }
-        Sort sort = parts[0].equals("r") ? Sort.RELEVANCE : parts[0].equals("d") ? Sort.DATE : null;
+        String[] parts = raw.split(":", -1);
+        Sort sort = parts[0].equals("r") && parts.length == 5 ? Sort.RELEVANCE
+            : parts[0].equals("d") && parts.length == 3 ? Sort.DATE : null;
         if (sort == null) {
           throw new IllegalArgumentException(raw);
         }
         if (sort != expected) {
           throw ApiError.badRequest("This 'cursor' belongs to a search with another 'sort'");
         }
+        long micros = Long.parseLong(parts[1]);
         long id = Long.parseLong(parts[2]);
-        return sort == Sort.RELEVANCE
-            ? new Cursor(sort, Float.intBitsToFloat(Integer.parseInt(parts[1])), 0, id)
-            : new Cursor(sort, 0, Long.parseLong(parts[1]), id);
+        if (sort == Sort.DATE) {
+          return new Cursor(sort, micros, id, null, null);
+        }
+        boolean tierStart = parts[3].isEmpty() && parts[4].isEmpty();
+        return new Cursor(sort, micros, id, tierStart ? null : Float.intBitsToFloat(Integer.parseInt(parts[3])),
+            tierStart ? null : Long.parseLong(parts[4]));
       } catch (IllegalArgumentException e) {
         throw ApiError.badRequest("'cursor' is not one this server gave out");
       }
@@ -132,44 +137,108 @@ public final class MessageSearch {
     return new Query(text, studentId, className, senderRole, status, from, to, sort, limit, cursor);
   }
 
-  private static final String SELECT = """
-      select p.*, ts_headline('%1$s', p.body, q.query, $12) as headline
-        from (
-          select m.id, m.conversation_id, m.seq, m.kind, m.sender_id, m.client_msg_id, m.body, m.note, m.created_at,
-                 u.name as sender_name, u.role as sender_role, c.student_id, c.status as conversation_status,
-                 s.name as student_name, s.roll_id, s.class_name,
-                 ts_rank_cd(m.search_tsv, q.query) as rank
-            from messages m
-            join conversations c on c.id = m.conversation_id
-            join users s on s.id = c.student_id
-            join users u on u.id = m.sender_id
-            cross join websearch_to_tsquery('%1$s', $1) q (query)
-           where m.search_tsv @@ q.query
-             and ($2::bigint is null or c.student_id = $2)
-             and ($3::bigint is null or c.student_id = $3)
-             and ($4::text is null or s.class_name = $4)
-             and ($5::text is null or u.role = $5)
-             and ($6::text is null or c.status = $6)
-             and ($7::timestamptz is null or m.created_at >= $7)
-             and ($8::timestamptz is null or m.created_at < $8)
-             and %2$s
-           order by %3$s
-           limit $11
-        ) p
-        cross join websearch_to_tsquery('%1$s', $1) q (query)
-       order by %3$s
+  /**
+   * Relevance is exact within tiers of {@value #RANK_TIER} matches, newest tier first. Ranking every match of a
+   * common word means reading and scoring hundreds of thousands of rows (0.4 s for one in a quarter of a million
+   * messages, measured), and no index can rank; a tier is found by walking the time index backwards (or, for a
+   * rarer word, from the GIN index) and ranked in memory. A word with fewer matches than a tier is ranked
+   * exactly; beyond that, results come tier by tier, so paging still reaches every match. The tier size trades
+   * ranking reach for the cost of finding a tier under a selective filter (docs/PERFORMANCE.md).
+   */
+  public static final int RANK_TIER = 300;
+
+  /**
+   * The conversations that the student, class and status filters (and a student's own scope) leave: resolved
+   * first, so the message query gets them as an array it can intersect with the text index.
+   */
+  private static final String CONVERSATIONS = """
+      select coalesce(array_agg(c.id), '{}') from conversations c join users s on s.id = c.student_id
+       where ($1::bigint is null or c.student_id = $1) and ($2::bigint is null or c.student_id = $2)
+         and ($3::text is null or s.class_name = $3) and ($4::text is null or c.status = $4)""";
+
+  /**
+   * The matching messages, from the messages table alone: $1 query, $2 conversation ids (null: all), $3 sender
+   * role, $4/$5 time range. Shared by both sorts and the probe; names and statuses are joined for the page's rows
+   * only.
+   */
+  private static final String MATCH_CONDITIONS = """
+          m.search_tsv @@ websearch_to_tsquery('%1$s', $1)
+             and ($2::bigint[] is null or m.conversation_id = any($2))
+             and ($3::text is null or exists (select 1 from users u where u.id = m.sender_id and u.role = $3))
+             and ($4::timestamptz is null or m.created_at >= $4)
+             and ($5::timestamptz is null or m.created_at < $5)""".formatted(CONFIG);
+  private static final String MATCHES = "from messages m where " + MATCH_CONDITIONS;
+
+  /** Messages the probe looks at: the newest, by the time index. */
+  static final int PROBE_ROWS = 5000;
+
+  /**
+   * How common the search is among the newest {@value #PROBE_ROWS} messages, with and without the filters, and how
+   * many messages there are. PostgreSQL's estimate for a word it has no statistics on is 0.5% of the table, so for
+   * a rare name or code it walks the time index expecting a page soon, and reads the whole table (1.4 s for 21
+   * matches in a million, measured); the probe tells the cases apart for a few milliseconds.
+   */
+  private static final String PROBE = """
+      select count(*) filter (where m.search_tsv @@ websearch_to_tsquery('%s', $1)) as text_matches,
+             count(*) filter (where %s) as matches,
+             (select greatest(reltuples, 1) from pg_class where oid = 'messages'::regclass)::bigint as total
+        from (select * from messages order by created_at desc, id desc limit %d) m""".formatted(CONFIG,
+      MATCH_CONDITIONS, PROBE_ROWS);
+
+  private static final String WALK_ORDER = "m.created_at desc, m.id desc";
+  private static final String SORT_ORDER = "(m.created_at + interval '0 s') desc, m.id desc";
+
+  /** The page's rows ({@code p}) with who sent them and whose conversation they are in. */
+  private static final String PAGE = """
+      select p.id, p.conversation_id, p.seq, p.kind, p.sender_id, p.client_msg_id, p.body, p.note, p.created_at,
+             p.rank, p.headline, %s
+             u.name as sender_name, u.role as sender_role, c.student_id, c.status as conversation_status,
+             s.name as student_name, s.roll_id, s.class_name
+        from (%s) p
+        join conversations c on c.id = p.conversation_id
+        join users s on s.id = c.student_id
+        join users u on u.id = p.sender_id
+       order by %s
       """;
 
-  private static final String RELEVANCE_ORDER = "rank desc, id desc";
-  private static final String DATE_ORDER = "created_at desc, id desc";
-  /** The statements as they run (one per sort, with and without a cursor); the benchmark explains them. */
-  public static final String BY_RELEVANCE = SELECT.formatted(CONFIG, "($9::real is null and $10::bigint is null)", RELEVANCE_ORDER);
-  public static final String BY_RELEVANCE_AFTER = SELECT.formatted(CONFIG,
-      "(ts_rank_cd(m.search_tsv, q.query) < $9::real or (ts_rank_cd(m.search_tsv, q.query) = $9::real and m.id < $10))",
-      RELEVANCE_ORDER);
-  public static final String BY_DATE = SELECT.formatted(CONFIG, "($9::timestamptz is null and $10::bigint is null)", DATE_ORDER);
-  public static final String BY_DATE_AFTER = SELECT.formatted(CONFIG,
-      "(m.created_at, m.id) < ($9::timestamptz, $10::bigint)", DATE_ORDER);
+  /**
+   * One tier, ranked: $6/$7 the tier's upper bound, exclusive (created_at, id; null for the newest), $8/$9 the
+   * last hit shown (rank, id; null at the start of a tier), $10 headline options, $11 the tier size, $12 rows
+   * wanted. Each row also says where its tier begins and ends, for the next cursor.
+   */
+  private static final String RELEVANCE_TEMPLATE = PAGE.formatted(
+      "p.tier_size, p.floor_at, p.floor_id, p.top_at, p.top_id,", """
+      select r.*, ts_headline('%1$s', r.body, q.query, $10) as headline
+        from (
+          select t.*, ts_rank_cd(t.search_tsv, q.query) as rank, count(*) over () as tier_size,
+                 first_value(t.created_at) over oldest as floor_at, first_value(t.id) over oldest as floor_id,
+                 first_value(t.created_at) over newest as top_at, first_value(t.id) over newest as top_id
+            from (select m.* %2$s
+                     and ($6::timestamptz is null or (m.created_at, m.id) < ($6, $7::bigint))
+                   order by %3$s
+                   limit $11) t
+           cross join websearch_to_tsquery('%1$s', $1) q (query)
+          window oldest as (order by t.created_at, t.id), newest as (order by t.created_at desc, t.id desc)
+        ) r
+       cross join websearch_to_tsquery('%1$s', $1) q (query)
+       where ($8::real is null or r.rank < $8 or (r.rank = $8 and r.id < $9::bigint))
+       order by r.rank desc, r.id desc
+       limit $12""", "p.rank desc, p.id desc");
+  /** A tier by walking the time index backwards: for searches common among recent messages. */
+  public static final String BY_RELEVANCE = RELEVANCE_TEMPLATE.formatted(CONFIG, MATCHES, WALK_ORDER);
+  /** A tier from the text index, sorted: for rare searches (the order expression keeps the planner off the walk). */
+  public static final String BY_RELEVANCE_RARE = RELEVANCE_TEMPLATE.formatted(CONFIG, MATCHES, SORT_ORDER);
+
+  /** Newest first: $6/$7 the last hit shown (created_at, id), $8 rows wanted, $9 headline options. */
+  private static final String DATE_TEMPLATE = PAGE.formatted("", """
+      select d.*, ts_headline('%1$s', d.body, q.query, $9) as headline, ts_rank_cd(d.search_tsv, q.query) as rank
+        from (select m.* %2$s
+                 and ($6::timestamptz is null or (m.created_at, m.id) < ($6, $7::bigint))
+               order by %3$s
+               limit $8) d
+       cross join websearch_to_tsquery('%1$s', $1) q (query)""", "p.created_at desc, p.id desc");
+  public static final String BY_DATE = DATE_TEMPLATE.formatted(CONFIG, MATCHES, WALK_ORDER);
+  public static final String BY_DATE_RARE = DATE_TEMPLATE.formatted(CONFIG, MATCHES, SORT_ORDER);
 
   private final Pool pool;
 
@@ -180,39 +249,114 @@ public final class MessageSearch {
   /** One page of hits: {@code {results: [SearchHit], nextCursor}} (docs/API.md). */
   public Future<JsonObject> search(Identity actor, Query query) {
     Long scope = actor.isAdmin() ? null : actor.userId();
-    Cursor cursor = query.cursor();
-    String sql = query.sort() == Sort.RELEVANCE
-        ? (cursor == null ? BY_RELEVANCE : BY_RELEVANCE_AFTER)
-        : (cursor == null ? BY_DATE : BY_DATE_AFTER);
-    Object cursorKey = cursor == null ? null
-        : query.sort() == Sort.RELEVANCE ? (Object) cursor.rank()
-        : OffsetDateTime.ofInstant(Instant.EPOCH.plus(cursor.createdAtMicros(), ChronoUnit.MICROS), ZoneOffset.UTC);
-    Tuple args = Tuple.tuple()
-        .addValue(query.text()).addValue(scope).addValue(query.studentId()).addValue(query.className())
-        .addValue(query.senderRole()).addValue(query.status()).addValue(query.from()).addValue(query.to())
-        .addValue(cursorKey).addValue(cursor == null ? null : cursor.id()).addValue(query.limit() + 1)
-        .addValue(HEADLINE_OPTIONS);
-    return pool.preparedQuery(sql).execute(args).map(rows -> {
+    boolean byConversation = scope != null || query.studentId() != null || query.className() != null
+        || query.status() != null;
+    Future<Long[]> conversations = !byConversation ? Future.succeededFuture(null)
+        : pool.preparedQuery(CONVERSATIONS)
+            .execute(Tuple.of(scope, query.studentId(), query.className(), query.status()))
+            .map(rows -> rows.iterator().next().getArrayOfLongs(0));
+    return conversations.compose(ids -> {
       JsonArray results = new JsonArray();
+      if (ids != null && ids.length == 0) {
+        return Future.succeededFuture(page(results, null));
+      }
+      int wanted = query.sort() == Sort.DATE ? query.limit() + 1 : RANK_TIER;
+      return pool.preparedQuery(PROBE).execute(filters(ids, query)).compose(rows -> {
+        Row probe = rows.iterator().next();
+        boolean walk = walkTheTimeIndex(probe.getLong("text_matches"), probe.getLong("matches"), probe.getLong("total"),
+            wanted);
+        return query.sort() == Sort.DATE
+            ? byDate(ids, query, walk, results)
+            : byRelevance(ids, query, walk, query.cursor(), results);
+      });
+    });
+  }
+
+  /**
+   * Walking the time index finds {@code wanted} matches after about {@code wanted / s} messages, s being the share
+   * that matches the text and the filters; the text index's way reads every message matching the text, about
+   * {@code t * total} (t: the share matching the text alone), and sorts them. Both shares come from the probe.
+   */
+  static boolean walkTheTimeIndex(long textMatches, long matches, long total, int wanted) {
+    double s = (double) matches / PROBE_ROWS;
+    double t = (double) textMatches / PROBE_ROWS;
+    return matches > 0 && s * t * total >= wanted;
+  }
+
+  private static Tuple filters(Long[] conversations, Query query) {
+    return Tuple.tuple().addValue(query.text()).addValue(conversations).addValue(query.senderRole())
+        .addValue(query.from()).addValue(query.to());
+  }
+
+  private Future<JsonObject> byDate(Long[] conversations, Query query, boolean walk, JsonArray results) {
+    Cursor cursor = query.cursor();
+    Tuple args = filters(conversations, query)
+        .addValue(cursor == null ? null : at(cursor.tierMicros()))
+        .addValue(cursor == null ? null : cursor.tierId())
+        .addValue(query.limit() + 1).addValue(HEADLINE_OPTIONS);
+    return pool.preparedQuery(walk ? BY_DATE : BY_DATE_RARE).execute(args).map(rows -> {
       Row last = null;
-      int n = 0;
       for (Row row : rows) {
-        if (n++ == query.limit()) {
-          break;
+        if (results.size() == query.limit()) {
+          return page(results, new Cursor(Sort.DATE, micros(last.getOffsetDateTime("created_at")), last.getLong("id"),
+              null, null));
         }
         results.add(hitJson(row));
         last = row;
       }
-      String next = rows.size() > query.limit() && last != null ? cursorAfter(query.sort(), last).encode() : null;
-      return new JsonObject().put("results", results).put("nextCursor", next);
+      return page(results, null);
     });
   }
 
-  private static Cursor cursorAfter(Sort sort, Row row) {
-    return sort == Sort.RELEVANCE
-        ? new Cursor(sort, row.getFloat("rank"), 0, row.getLong("id"))
-        : new Cursor(sort, 0, ChronoUnit.MICROS.between(Instant.EPOCH, row.getOffsetDateTime("created_at").toInstant()),
-            row.getLong("id"));
+  /**
+   * Fills the page from the cursor's tier, going on to older tiers while the page is not full; stops when a tier
+   * comes back smaller than {@link #RANK_TIER} (there is nothing older).
+   */
+  private Future<JsonObject> byRelevance(Long[] conversations, Query query, boolean walk, Cursor cursor,
+                                         JsonArray results) {
+    int wanted = query.limit() - results.size();
+    Tuple args = filters(conversations, query)
+        .addValue(cursor == null ? null : at(cursor.tierMicros()))
+        .addValue(cursor == null ? null : cursor.tierId())
+        .addValue(cursor == null ? null : cursor.rank())
+        .addValue(cursor == null ? null : cursor.id())
+        .addValue(HEADLINE_OPTIONS).addValue(RANK_TIER).addValue(wanted + 1);
+    return pool.preparedQuery(walk ? BY_RELEVANCE : BY_RELEVANCE_RARE).execute(args).compose(rows -> {
+      Row last = null;
+      Cursor tier = cursor;
+      for (Row row : rows) {
+        if (tier == null) {
+          // Pins the newest tier just above its newest row, so messages arriving meanwhile do not shift it.
+          tier = new Cursor(Sort.RELEVANCE, micros(row.getOffsetDateTime("top_at")), row.getLong("top_id") + 1, null, null);
+        }
+        if (results.size() == query.limit()) {
+          return Future.succeededFuture(page(results, new Cursor(Sort.RELEVANCE, tier.tierMicros(), tier.tierId(),
+              last.getFloat("rank"), last.getLong("id"))));
+        }
+        results.add(hitJson(row));
+        last = row;
+      }
+      if (last == null || last.getLong("tier_size") < RANK_TIER) {
+        return Future.succeededFuture(page(results, null)); // this tier was the last one
+      }
+      Cursor olderTier = new Cursor(Sort.RELEVANCE, micros(last.getOffsetDateTime("floor_at")), last.getLong("floor_id"),
+          null, null);
+      return results.size() == query.limit()
+          ? Future.succeededFuture(page(results, olderTier))
+          : byRelevance(conversations, query, walk, olderTier, results);
+    });
+  }
+
+  private static JsonObject page(JsonArray results, Cursor next) {
+    return new JsonObject().put("results", results).put("nextCursor", next == null ? null : next.encode());
+  }
+
+  private static long micros(OffsetDateTime t) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, t.toInstant());
+  }
+
+  private static OffsetDateTime at(long micros) {
+    return OffsetDateTime.ofInstant(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), ZoneOffset.UTC);
   }
 
   private static JsonObject hitJson(Row row) {

@@ -156,19 +156,11 @@ public class HttpVerticle extends VerticleBase {
             .put("seq", Json.body(c).getValue("seq")))));
     router.get("/api/conversations/:id").handler(this::conversation);
     router.get("/api/conversations/:id/messages").handler(this::messages);
-    router.post("/api/conversations/:id/delivered").handler(ctx -> Json.respond(ctx, 200, c -> command(c,
-        Address.CONVERSATION_DELIVERED, new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"))
-            .put("seq", Json.body(c).getValue("seq")))));
-    router.post("/api/conversations/:id/read").handler(ctx -> Json.respond(ctx, 200, c -> command(c,
-        Address.CONVERSATION_READ, new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"))
-            .put("seq", Json.body(c).getValue("seq")))));
+    router.post("/api/conversations/:id/delivered").handler(conversationCommand(Address.CONVERSATION_DELIVERED, "seq"));
+    router.post("/api/conversations/:id/read").handler(conversationCommand(Address.CONVERSATION_READ, "seq"));
     router.post("/api/conversations/:id/messages").handler(this::sendMessage);
-    router.post("/api/conversations/:id/close").handler(ctx -> Json.respond(ctx, 200, c -> command(c,
-        Address.CONVERSATION_CLOSE, new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"))
-            .put("note", Json.body(c).getValue("note")))));
-    router.post("/api/conversations/:id/reopen").handler(ctx -> Json.respond(ctx, 200, c -> command(c,
-        Address.CONVERSATION_REOPEN, new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"))
-            .put("note", Json.body(c).getValue("note")))));
+    router.post("/api/conversations/:id/close").handler(conversationCommand(Address.CONVERSATION_CLOSE, "note"));
+    router.post("/api/conversations/:id/reopen").handler(conversationCommand(Address.CONVERSATION_REOPEN, "note"));
     router.get("/api/search").handler(this::search);
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));
 
@@ -330,6 +322,21 @@ public class HttpVerticle extends VerticleBase {
           students.forEach(s -> ((JsonObject) s).put("online", online.contains(((JsonObject) s).getLong("id"))));
           return students;
         });
+  }
+
+  /**
+   * POST /api/conversations/:id/… as the bus command {@code address} with body {@code {conversationId, <fields>}},
+   * the fields taken from the JSON body as given (the command checks them, as it does for the bridge).
+   */
+  private io.vertx.core.Handler<RoutingContext> conversationCommand(Address address, String... fields) {
+    return ctx -> Json.respond(ctx, 200, c -> {
+      JsonObject body = Json.body(c);
+      JsonObject command = new JsonObject().put("conversationId", Params.parseId(c.pathParam("id"), "id"));
+      for (String field : fields) {
+        command.put(field, body.getValue(field));
+      }
+      return command(c, address, command);
+    });
   }
 
   /** Sends a chat command on the event bus with the caller's identity: the bridge's path, from REST. */

@@ -117,12 +117,20 @@ public final class DemoSchool {
           last = at;
           at = at.plus(Duration.ofMinutes(1 + random.nextInt(25)));
         }
+        long lastSeq = lines.length;
+        // Every sixth conversation was closed by its admin once sorted (R6.3): an entry in the timeline.
+        boolean closed = i % 6 == 5;
+        if (closed) {
+          lastSeq++;
+          insertClosed(c, conversation, lastSeq, admin, at, studentMessages);
+        }
         try (PreparedStatement ps = c.prepareStatement(
-            "update conversations set last_seq = ?, last_message_at = ?, student_msg_count = ? where id = ?")) {
-          ps.setLong(1, lines.length);
+            "update conversations set last_seq = ?, last_message_at = ?, student_msg_count = ?, status = ? where id = ?")) {
+          ps.setLong(1, lastSeq);
           ps.setTimestamp(2, Timestamp.from(last));
           ps.setLong(3, studentMessages);
-          ps.setLong(4, conversation);
+          ps.setString(4, closed ? "closed" : "active");
+          ps.setLong(5, conversation);
           ps.executeUpdate();
         }
         conversations++;
@@ -193,6 +201,21 @@ public final class DemoSchool {
       ps.setString(5, body);
       ps.setTimestamp(6, Timestamp.from(at));
       ps.setLong(7, studentCount);
+      ps.executeUpdate();
+    }
+  }
+
+  private static void insertClosed(Connection c, long conversation, long seq, long admin, Instant at, long studentCount)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        insert into messages (conversation_id, seq, kind, sender_id, client_msg_id, note, created_at, student_count)
+        values (?, ?, 'closed', ?, ?, 'Sorted, thanks!', ?, ?)""")) {
+      ps.setLong(1, conversation);
+      ps.setLong(2, seq);
+      ps.setLong(3, admin);
+      ps.setObject(4, UUID.randomUUID());
+      ps.setTimestamp(5, Timestamp.from(at));
+      ps.setLong(6, studentCount);
       ps.executeUpdate();
     }
   }
