@@ -1,5 +1,5 @@
 import { LitElement, html, css, nothing } from 'lit';
-import { NotificationCoalescer, excerptOf, describeNotification } from '../lib/notification-coalescer.js';
+import { NotificationCoalescer, excerptOf, describeNotification, isNotifiable } from '../lib/notification-coalescer.js';
 import { showBrowserNotification } from '../lib/browser-notifications.js';
 import { baseStyles, buttonStyles } from './shared-styles.js';
 import './hr-student-list.js';
@@ -20,6 +20,8 @@ const NARROW_QUERY = '(max-width: 760px)';
  * student is selected, with a back button. The page passes the chat's read marks and stored messages to
  * the list, which also follows them from live events (the same change applied twice is harmless).
  *
+ * A search hit (R6.4) comes as `openAt` (`{seq}`, from `?seq=N` in the URL): the chat opens at it.
+ *
  * @fires hr-navigate - `detail: {path}` (bubbles, composed)
  */
 export class HrAdminPageElement extends LitElement {
@@ -28,6 +30,8 @@ export class HrAdminPageElement extends LitElement {
     session: { attribute: false },
     /** The student whose conversation is open, from the URL; null for none. */
     studentId: { type: Number, attribute: 'student-id' },
+    /** A search hit to open the conversation at (`{seq}`), or null: the newest messages. */
+    openAt: { attribute: false },
     conversation: { state: true },
     opening: { state: true },
     openError: { state: true },
@@ -126,6 +130,7 @@ export class HrAdminPageElement extends LitElement {
     super();
     this.session = null;
     this.studentId = null;
+    this.openAt = null;
     this.conversation = null;
     this.opening = false;
     this.openError = '';
@@ -155,7 +160,8 @@ export class HrAdminPageElement extends LitElement {
 
   handleMessageCreated = (event) => {
     const message = event.detail;
-    if (message.senderRole !== 'student' || this.lookingAt(message.studentId)) return;
+    // A student's message only: never a status entry (R6.2), never staff's.
+    if (!isNotifiable(message, this.session?.user) || this.lookingAt(message.studentId)) return;
     this.coalescer.add(message.conversationId, {
       sender: message.senderName,
       excerpt: excerptOf(message.body),
@@ -188,6 +194,7 @@ export class HrAdminPageElement extends LitElement {
     this.addEventListener('hr-student-select', this.handleStudentSelect);
     this.addEventListener('hr-conversation-read', this.handleConversationRead);
     this.addEventListener('hr-message-stored', this.handleMessageStored);
+    this.addEventListener('hr-conversation-status', this.handleConversationStatus);
   }
 
   disconnectedCallback() {
@@ -197,6 +204,7 @@ export class HrAdminPageElement extends LitElement {
     this.removeEventListener('hr-student-select', this.handleStudentSelect);
     this.removeEventListener('hr-conversation-read', this.handleConversationRead);
     this.removeEventListener('hr-message-stored', this.handleMessageStored);
+    this.removeEventListener('hr-conversation-status', this.handleConversationStatus);
   }
 
   get list() {
@@ -235,7 +243,17 @@ export class HrAdminPageElement extends LitElement {
 
   handleMessageStored = (event) => {
     event.stopPropagation();
-    this.list?.applyMessage(event.detail.message);
+    const { message, reopened } = event.detail;
+    if (reopened) this.list?.applyMessage({ ...reopened, conversationStatus: 'active' });
+    this.list?.applyMessage(message);
+  };
+
+  /** This admin closed or reopened the open conversation (R6.3): the row follows, even over HTTP. */
+  handleConversationStatus = (event) => {
+    event.stopPropagation();
+    const { conversation, event: entry } = event.detail;
+    if (entry) this.list?.applyMessage({ ...entry, studentId: conversation?.studentId, conversationStatus: conversation?.status });
+    if (conversation) this.list?.applyConversation(conversation);
   };
 
   handleStudentSelect = (event) => {
@@ -311,6 +329,7 @@ export class HrAdminPageElement extends LitElement {
     return html`<hr-chat-view
       .session=${this.session}
       .conversationId=${this.conversation.id}
+      .openAt=${this.openAt}
       .focusComposerOnOpen=${this.focusComposerOnOpen}
       >${this.renderBack('start')}</hr-chat-view
     >`;

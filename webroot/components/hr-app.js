@@ -13,6 +13,7 @@ import './hr-login.js';
 import './hr-admin-page.js';
 import './hr-student-page.js';
 import './hr-connection-status.js';
+import './hr-search-panel.js';
 
 /**
  * The application root: finds out who is signed in (`GET /api/me`), opens the live connection,
@@ -22,6 +23,13 @@ import './hr-connection-status.js';
  *   /admin                        student list and chat (admins)
  *   /admin/students/:studentId    the same, with that student's conversation open (survives reload)
  *   /student                      the student's own conversation
+ *
+ * `?seq=N` on a conversation's path (`/admin/students/:studentId?seq=N`, `/student?seq=N`) opens it at that
+ * entry, a search hit (R6.4), so a reload keeps it; the route's `openAt` is `{seq}`, a new object each time the
+ * route is resolved, so opening the same hit again shows it again. The chat's `hr-at-latest` drops it.
+ *
+ * The top bar holds the message search (R6.4, both roles): a button that looks like a search box, and "/" from
+ * anywhere outside a text field, open the search panel (`hr-search-panel`).
  *
  * Children ask for navigation with `hr-navigate` (`detail: {path, replace?}`) events.
  */
@@ -73,6 +81,43 @@ export class HrAppElement extends LitElement {
       .spacer {
         flex: 1;
       }
+      .search-trigger {
+        flex: 0 1 320px;
+        min-width: 0;
+        display: flex;
+        align-items: center;
+        gap: var(--hr-space-2);
+        min-height: 36px;
+        padding: 0 var(--hr-space-3);
+        border: 1px solid var(--hr-color-border-strong);
+        border-radius: var(--hr-radius);
+        background: var(--hr-color-surface-muted);
+        color: var(--hr-color-text-muted);
+        font: inherit;
+        font-size: var(--hr-font-size-sm);
+        cursor: text;
+        text-align: left;
+      }
+      .search-trigger:hover {
+        border-color: var(--hr-color-primary);
+      }
+      .search-trigger .label {
+        flex: 1;
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .search-trigger kbd {
+        flex: none;
+        padding: 0 6px;
+        border: 1px solid var(--hr-color-border-strong);
+        border-radius: 4px;
+        background: var(--hr-color-surface);
+        font: inherit;
+        font-size: var(--hr-font-size-xs);
+        line-height: 18px;
+      }
       .who {
         display: flex;
         flex-direction: column;
@@ -121,12 +166,35 @@ export class HrAppElement extends LitElement {
         .icon {
           margin-inline-end: 0;
         }
+        .search-trigger {
+          flex: none;
+          justify-content: center;
+          width: 44px;
+          padding: 0;
+          cursor: pointer;
+          background: var(--hr-color-surface);
+        }
+        .search-trigger .label,
+        .search-trigger kbd {
+          display: none;
+        }
         .who,
         .wide-only {
           display: none;
         }
         .topbar {
           gap: var(--hr-space-2);
+        }
+      }
+      @media (max-width: 480px) {
+        /* The logo stays; the name is still the link's text for screen readers. */
+        .brand-name {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip: rect(0 0 0 0);
+          white-space: nowrap;
         }
       }
     `,
@@ -149,7 +217,9 @@ export class HrAppElement extends LitElement {
   connectedCallback() {
     super.connectedCallback();
     window.addEventListener('popstate', this.handlePopState);
+    window.addEventListener('keydown', this.handleGlobalKeydown);
     this.addEventListener('hr-navigate', this.handleNavigate);
+    this.addEventListener('hr-at-latest', this.handleAtLatest);
     this.addEventListener('hr-signed-in', this.handleSignedIn);
     api.onUnauthorized(() => this.endSession('Your session has ended. Please sign in again.'));
     this.boot();
@@ -158,7 +228,9 @@ export class HrAppElement extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.handlePopState);
+    window.removeEventListener('keydown', this.handleGlobalKeydown);
     this.removeEventListener('hr-navigate', this.handleNavigate);
+    this.removeEventListener('hr-at-latest', this.handleAtLatest);
     this.removeEventListener('hr-signed-in', this.handleSignedIn);
     this.closeSession();
   }
@@ -230,7 +302,7 @@ export class HrAppElement extends LitElement {
     this.closeSession();
     this.user = null;
     this.loginNotice = notice;
-    this.afterLogin = location.pathname;
+    this.afterLogin = location.pathname + location.search;
     this.navigate('/login', { replace: true });
   }
 
@@ -264,7 +336,7 @@ export class HrAppElement extends LitElement {
   };
 
   navigate(path, { replace = false } = {}) {
-    if (path !== location.pathname) {
+    if (path !== location.pathname + location.search) {
       if (replace) history.replaceState(null, '', path);
       else history.pushState(null, '', path);
     }
@@ -275,13 +347,16 @@ export class HrAppElement extends LitElement {
     return user?.role === 'admin' ? '/admin' : '/student';
   }
 
-  /** Parses a path into a route, or null when it is not one of ours. */
-  parse(path) {
+  /** Parses a path (with its query, if any) into a route, or null when it is not one of ours. */
+  parse(pathWithQuery) {
+    const [path, query = ''] = pathWithQuery.split('?');
+    const seq = Number(new URLSearchParams(query).get('seq'));
+    const openAt = Number.isInteger(seq) && seq > 0 ? { seq } : null; // a search hit to open at (R6.4)
     if (path === '/login') return { name: 'login' };
     if (path === '/admin' || path === '/admin/') return { name: 'admin', studentId: null };
     const match = /^\/admin\/students\/(\d+)\/?$/.exec(path);
-    if (match) return { name: 'admin', studentId: Number(match[1]) };
-    if (path === '/student' || path === '/student/') return { name: 'student' };
+    if (match) return { name: 'admin', studentId: Number(match[1]), openAt };
+    if (path === '/student' || path === '/student/') return { name: 'student', openAt };
     return null;
   }
 
@@ -293,7 +368,7 @@ export class HrAppElement extends LitElement {
 
   /** Maps `location` to a route, redirecting (replace) where the user may not be. */
   resolveRoute() {
-    const path = location.pathname;
+    const path = location.pathname + location.search;
     const route = this.parse(path);
     if (!this.user) {
       if (route && route.name !== 'login') this.afterLogin = path;
@@ -326,8 +401,15 @@ export class HrAppElement extends LitElement {
     return html`
       <header class="topbar">
         <a class="brand" href=${this.homeFor(this.user)} @click=${this.goHome}>
-          <img src="/favicon.svg" alt="" />Homeroom
+          <img src="/favicon.svg" alt="" /><span class="brand-name">Homeroom</span>
         </a>
+        <button class="search-trigger" type="button" data-testid="search-open" aria-keyshortcuts="/"
+          aria-haspopup="dialog" aria-label="Search messages" title="Search messages (/)" @click=${this.openSearch}>
+          <svg aria-hidden="true" viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor"
+            stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><circle cx="11" cy="11" r="7"></circle>
+            <path d="m20 20-3.5-3.5"></path></svg>
+          <span class="label" aria-hidden="true">Search messages</span><kbd aria-hidden="true">/</kbd>
+        </button>
         <span class="spacer"></span>
         ${this.notificationPermission === 'default'
           ? html`<button class="btn small" type="button" data-testid="enable-notifications"
@@ -347,15 +429,42 @@ export class HrAppElement extends LitElement {
         <button class="btn small" type="button" data-testid="logout" @click=${this.logout}>Sign out</button>
       </header>
       <main>${this.renderPage()}</main>
+      <hr-search-panel .session=${this.session} .viewerRole=${this.user.role}></hr-search-panel>
     `;
   }
 
   renderPage() {
     if (this.route.name === 'admin') {
-      return html`<hr-admin-page .session=${this.session} .studentId=${this.route.studentId}></hr-admin-page>`;
+      return html`<hr-admin-page .session=${this.session} .studentId=${this.route.studentId} .openAt=${this.route.openAt ?? null}
+        ></hr-admin-page>`;
     }
-    return html`<hr-student-page .session=${this.session}></hr-student-page>`;
+    return html`<hr-student-page .session=${this.session} .openAt=${this.route.openAt ?? null}></hr-student-page>`;
   }
+
+  get searchPanel() {
+    return this.renderRoot.querySelector('hr-search-panel');
+  }
+
+  /** Opens the message search (R6.4); the focus returns to the trigger when it closes without opening a hit. */
+  openSearch() {
+    this.searchPanel?.open({ returnFocusTo: this.renderRoot.querySelector('[data-testid=search-open]') });
+  }
+
+  /** "/" opens the search from anywhere but a text field (where it is a character). */
+  handleGlobalKeydown = (event) => {
+    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    if (!this.session || this.route.name === 'login') return;
+    const target = event.composedPath()[0];
+    if (target instanceof Element && target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]')) return;
+    if (this.searchPanel?.isOpen) return;
+    event.preventDefault();
+    this.openSearch();
+  };
+
+  /** The chat left the search hit for the newest messages: the URL no longer names it (a reload opens the newest). */
+  handleAtLatest = () => {
+    if (location.search) history.replaceState(null, '', location.pathname);
+  };
 
   /** Asked from this click only, never on page load (R5.2). */
   async enableNotifications() {

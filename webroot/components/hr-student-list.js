@@ -5,6 +5,7 @@ import { listenAll } from '../lib/listeners.js';
 import { StudentRoster } from '../lib/student-roster.js';
 import { formatRelativeShort, formatFull, initials } from '../lib/format.js';
 import { describeTypists } from '../lib/typing-tracker.js';
+import { statusLabel } from '../lib/conversation-status.js';
 import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presenceStyles } from './shared-styles.js';
 
 const FILTER_DELAY_MS = 250; // wait for a pause in typing before asking the server
@@ -13,7 +14,8 @@ const count = new Intl.NumberFormat();
 
 /**
  * The admin's list of students (R2.1–R2.4): name, email, roll ID, class, online status, unread count,
- * and the chat status ("New" when there is no conversation yet). Students with unread messages come
+ * and the chat status ("New" when there is no conversation yet, "Active", "Closed": R6.2, live from events; a
+ * status filter asks the server with `?status=`). Students with unread messages come
  * first, then latest activity, then name: the server's order, kept live by {@link StudentRoster} from
  * the session's events (a row moves in place; the list is never reloaded per event). Filtered and paged
  * on the server; more rows load as the list scrolls.
@@ -35,6 +37,8 @@ export class HrStudentListElement extends LitElement {
     classes: { state: true },
     query: { state: true },
     className: { state: true },
+    /** The conversation status filter: '', 'active', 'closed' or 'none' (not started). */
+    status: { state: true },
     /** The row that takes the focus when Tab enters the list. */
     activeId: { state: true },
   };
@@ -56,14 +60,25 @@ export class HrStudentListElement extends LitElement {
       .filters {
         flex: none;
         display: grid;
-        grid-template-columns: 1fr auto;
+        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
         gap: var(--hr-space-2);
         padding: var(--hr-space-3) var(--hr-space-4);
         border-bottom: 1px solid var(--hr-color-border);
       }
-      .select {
-        width: auto;
-        max-width: 140px;
+      .filters .input {
+        grid-column: 1 / -1;
+      }
+      .badge.closed {
+        background: var(--hr-color-warning-soft);
+        color: var(--hr-color-warning);
+        border-color: transparent;
+      }
+      .badge.closed::before {
+        content: '';
+        width: 6px;
+        height: 6px;
+        border-radius: 1px;
+        background: currentColor;
       }
       .summary {
         flex: none;
@@ -186,6 +201,7 @@ export class HrStudentListElement extends LitElement {
     this.classes = [];
     this.query = '';
     this.className = '';
+    this.status = '';
     this.activeId = null;
     this.roster = null;
     this.events = null;
@@ -228,7 +244,7 @@ export class HrStudentListElement extends LitElement {
       isLookingAt: (studentId) =>
         studentId === this.selectedStudentId && Boolean(this.session?.attention?.looking),
     });
-    this.roster.filters = { q: this.query.trim(), className: this.className };
+    this.roster.filters = { q: this.query.trim(), className: this.className, status: this.status };
     this.roster.selectedId = this.selectedStudentId ?? null;
     this.unlisten = listenAll([
       [this.typing, 'change', this.handleTypingChange],
@@ -340,9 +356,15 @@ export class HrStudentListElement extends LitElement {
     this.applyFilters();
   }
 
+  handleStatusChange(event) {
+    this.status = event.target.value;
+    clearTimeout(this.filterTimer);
+    this.applyFilters();
+  }
+
   applyFilters() {
     this.activeId = null;
-    this.roster?.setFilters({ q: this.query.trim(), className: this.className });
+    this.roster?.setFilters({ q: this.query.trim(), className: this.className, status: this.status });
     this.renderRoot.querySelector('.scroller')?.scrollTo({ top: 0 });
   }
 
@@ -487,6 +509,13 @@ export class HrStudentListElement extends LitElement {
           <option value="" ?selected=${this.className === ''}>All classes</option>
           ${this.classes.map((c) => html`<option value=${c} ?selected=${this.className === c}>Class ${c}</option>`)}
         </select>
+        <label class="visually-hidden" for="status">Conversation status</label>
+        <select id="status" class="select" @change=${this.handleStatusChange} data-testid="status-filter">
+          <option value="" ?selected=${this.status === ''}>Any status</option>
+          <option value="active" ?selected=${this.status === 'active'}>Active</option>
+          <option value="closed" ?selected=${this.status === 'closed'}>Closed</option>
+          <option value="none" ?selected=${this.status === 'none'}>Not started</option>
+        </select>
       </div>
       <div class="summary">
         <span data-testid="student-count" role="status">
@@ -510,7 +539,7 @@ export class HrStudentListElement extends LitElement {
             </div>`
           : nothing}
         ${!loading && !error && students.length === 0
-          ? html`<div class="state">${this.query || this.className ? 'No students match these filters.' : 'No students yet.'}</div>`
+          ? html`<div class="state">${this.query || this.className || this.status ? 'No students match these filters.' : 'No students yet.'}</div>`
           : nothing}
         ${students.length > 0
           ? html`<ul
@@ -588,9 +617,8 @@ export class HrStudentListElement extends LitElement {
               : nothing}
             ${isNew
               ? html`<span class="badge new" data-testid="student-status" title="No conversation yet">New</span>`
-              : html`<span class="badge ${student.conversationStatus ?? ''}" data-testid="student-status">
-                  ${student.conversationStatus ?? 'active'}
-                </span>`}
+              : html`<span class="badge ${student.conversationStatus ?? 'active'}" data-testid="student-status"
+                  data-status=${student.conversationStatus ?? 'active'}>${statusLabel(student.conversationStatus)}</span>`}
           </span>
         </span>
       </li>

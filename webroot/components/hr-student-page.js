@@ -1,7 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import * as api from '../lib/api.js';
 import { listenAll } from '../lib/listeners.js';
-import { NotificationCoalescer, excerptOf, describeNotification } from '../lib/notification-coalescer.js';
+import { NotificationCoalescer, excerptOf, describeNotification, isNotifiable } from '../lib/notification-coalescer.js';
 import { showBrowserNotification } from '../lib/browser-notifications.js';
 import { baseStyles, buttonStyles, badgeStyles } from './shared-styles.js';
 import './hr-chat-view.js';
@@ -37,6 +37,8 @@ export class HrStudentPageElement extends LitElement {
   static properties = {
     /** {user, bus, events, chat, attention, typing, typingSignal, acks} (see hr-app) */
     session: { attribute: false },
+    /** A search hit to open the chat at (`{seq}`, R6.4), or null. */
+    openAt: { attribute: false },
     conversation: { state: true },
     /** The pending notifications, as the server has them. */
     notifications: { state: true },
@@ -198,6 +200,7 @@ export class HrStudentPageElement extends LitElement {
   constructor() {
     super();
     this.session = null;
+    this.openAt = null;
     this.conversation = null;
     this.notifications = [];
     this.view = null; // decided once loaded: the chat, or what is pending first
@@ -224,6 +227,8 @@ export class HrStudentPageElement extends LitElement {
 
   willUpdate(changed) {
     if (changed.has('session') && this.isConnected) this.bindTo(this.session);
+    // Opening a search hit (R6.4) shows the chat, whatever was pending.
+    if (changed.has('openAt') && this.openAt?.seq != null && this.view !== null) this.view = 'chat';
   }
 
   bindTo(session) {
@@ -253,7 +258,7 @@ export class HrStudentPageElement extends LitElement {
     }
     await pending;
     // R5.4: at login (or a reload) what is pending shows first, until opened or dismissed.
-    if (this.view === null) this.view = this.notifications.length > 0 ? 'notifications' : 'chat';
+    if (this.view === null) this.view = this.notifications.length > 0 && this.openAt?.seq == null ? 'notifications' : 'chat';
     this.loading = false;
   }
 
@@ -371,8 +376,8 @@ export class HrStudentPageElement extends LitElement {
     const message = event.detail;
     if (!this.conversation && !this.loading) this.load();
     else if (this.conversation && message.conversationId !== this.conversation.id) this.load();
-    // R5.2: staff wrote and the student is not looking at this chat.
-    if (message.senderRole === 'student' || message.senderId === this.session?.user.id) return;
+    // R5.2: staff wrote (a message, not a status entry: R6.2) and the student is not looking at this chat.
+    if (!isNotifiable(message, this.session?.user)) return;
     if (this.lookingAtChat && message.conversationId === this.conversation?.id) return;
     this.coalescer.add(message.conversationId, {
       sender: message.senderName,
@@ -472,7 +477,7 @@ export class HrStudentPageElement extends LitElement {
       </div>`;
     }
     return html`<hr-chat-view .session=${this.session} .conversationId=${this.conversation.id} .active=${!hidden}
-      ?hidden=${hidden}></hr-chat-view>`;
+      .openAt=${this.openAt} ?hidden=${hidden}></hr-chat-view>`;
   }
 }
 

@@ -13,7 +13,11 @@
  * meanwhile (a message arriving in, or a page loaded into, the open and looked-at conversation costs one
  * request, not two). Failed marks are
  * sent again with the next mark, or after a reconnection.
+ *
+ * Status entries ("closed"/"reopened", R6.2) are not messages: they get no ticks, so nothing acknowledges them
+ * by themselves (the next message's mark covers their seq).
  */
+import { isChatMessage } from './conversation-status.js';
 
 /**
  * A forward-only watermark per key, sent one request at a time, newest wins.
@@ -142,7 +146,7 @@ export class Acknowledgements {
   received(messages = []) {
     const highest = new Map();
     for (const m of messages) {
-      if (!m || m.pending || m.senderId === this.#selfId || m.conversationId == null || !(m.seq > 0)) continue;
+      if (!m || m.pending || !isChatMessage(m) || m.senderId === this.#selfId || m.conversationId == null || !(m.seq > 0)) continue;
       highest.set(m.conversationId, Math.max(m.seq, highest.get(m.conversationId) ?? 0));
     }
     for (const [conversationId, seq] of highest) this.delivered(conversationId, seq);
@@ -178,7 +182,7 @@ export class Acknowledgements {
 
   #handleMessageCreated = (event) => {
     const message = event.detail;
-    if (message && message.senderId !== this.#selfId) this.delivered(message.conversationId, message.seq);
+    if (isChatMessage(message) && message.senderId !== this.#selfId) this.delivered(message.conversationId, message.seq);
   };
 
   #handleResync = () => {

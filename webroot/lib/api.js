@@ -111,9 +111,12 @@ export async function me() {
   return data.user ?? null;
 }
 
-/** @returns {Promise<{students: object[], total: number}>} */
-export function listStudents({ q, className, limit, offset } = {}, { signal } = {}) {
-  return call('GET', '/api/students', { query: { q, className, limit, offset }, signal });
+/**
+ * `status`: `active`, `closed` or `none` (no conversation yet), or empty for any (R6.2).
+ * @returns {Promise<{students: object[], total: number}>}
+ */
+export function listStudents({ q, className, status, limit, offset } = {}, { signal } = {}) {
+  return call('GET', '/api/students', { query: { q, className, status, limit, offset }, signal });
 }
 
 /** One row of the student list, as this admin sees it. @returns {Promise<object>} the Student */
@@ -139,16 +142,42 @@ export async function myConversation() {
   return data.conversation ?? null;
 }
 
-/** @returns {Promise<{conversation, student, receipts}>} (`receipts`: every participant's marks) */
+/**
+ * @returns {Promise<{conversation, student, receipts, statusEvent}>} (`receipts`: every participant's marks;
+ *   `statusEvent`: the latest "closed"/"reopened" entry or null, R6.2)
+ */
 export function getConversation(conversationId) {
   return call('GET', `/api/conversations/${encodeURIComponent(conversationId)}`);
 }
 
-/** @returns {Promise<{messages: object[], hasMore: boolean}>} */
-export function listMessages(conversationId, { before, after, limit } = {}) {
+/**
+ * A page of messages: `before`/`after` give `{messages, hasMore}`; `around` (R6.4) gives the entry at that seq
+ * with its neighbours, `{messages, hasOlder, hasNewer}`.
+ */
+export function listMessages(conversationId, { before, after, around, limit } = {}) {
   return call('GET', `/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
-    query: { before, after, limit },
+    query: { before, after, around, limit },
   });
+}
+
+/** Closes a conversation, with an optional note (R6.3). @returns {Promise<{conversation, event}>} */
+export function closeConversation(conversationId, note) {
+  return call('POST', `/api/conversations/${encodeURIComponent(conversationId)}/close`, {
+    body: note ? { note } : {},
+  });
+}
+
+/** Reopens a closed conversation (R6.3). @returns {Promise<{conversation, event}>} */
+export function reopenConversation(conversationId) {
+  return call('POST', `/api/conversations/${encodeURIComponent(conversationId)}/reopen`, { body: {} });
+}
+
+/**
+ * Searches messages (R6.4): `query` as built by lib/search.js (`q`, filters, `sort`, `limit`, `cursor`).
+ * @returns {Promise<{results: object[], nextCursor: string|null, students: object[]}>}
+ */
+export function searchMessages(query, { signal } = {}) {
+  return call('GET', '/api/search', { query, signal });
 }
 
 /** Marks the caller's messages up to `seq` read. @returns {Promise<{conversationId, readSeq, unread}>} */
@@ -164,7 +193,10 @@ export function markDelivered(conversationId, seq) {
   return call('POST', `/api/conversations/${encodeURIComponent(conversationId)}/delivered`, { body: { seq } });
 }
 
-/** Idempotent on `clientMsgId`. @returns {Promise<{message}>} */
+/**
+ * Idempotent on `clientMsgId`. @returns {Promise<{message, duplicate, reopened}>} (`reopened`: the "reopened"
+ * entry stored just before the message when it reopened a closed conversation, R6.3; else null)
+ */
 export function sendMessage(conversationId, { clientMsgId, body }) {
   return call('POST', `/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
     body: { clientMsgId, body },

@@ -7,7 +7,9 @@
  * `{type: "chat.typing", ...}` and `{type: "chat.receipt", ...}` as typed events. A message or
  * conversation delivered on both addresses is emitted once (typing and receipts are idempotent).
  *
- * @fires message-created - `detail`: Message
+ * @fires message-created - `detail`: Message, with the event's `studentId` and `conversationStatus` (the
+ *   conversation's status after it, R6.2) when it carries them. Status entries (`kind` "closed"/"reopened") come
+ *   this way too: consumers that count, notify or acknowledge messages skip them (`isChatMessage`).
  * @fires conversation-created - `detail`: Conversation
  * @fires conversation-read - `detail: {conversationId, studentId, userId, readSeq}`: this user read a
  *   conversation (in this tab or another)
@@ -54,8 +56,10 @@ export class ChatEvents extends EventTarget {
     if (!body || typeof body !== 'object') return;
     if (body.type === 'chat.message.created' && body.message) {
       if (this.#firstTime(`m${body.message.id}`)) {
-        // The event names the conversation's student: the roster row to update, with no lookup.
-        const detail = body.studentId != null ? { ...body.message, studentId: body.studentId } : body.message;
+        // The event names the conversation's student (the roster row to update, with no lookup) and its status.
+        const detail = { ...body.message };
+        if (body.studentId != null) detail.studentId = body.studentId;
+        if (body.conversationStatus != null) detail.conversationStatus = body.conversationStatus;
         this.dispatchEvent(new CustomEvent('message-created', { detail }));
       }
     } else if (body.type === 'chat.conversation.created' && body.conversation) {

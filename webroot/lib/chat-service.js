@@ -25,8 +25,13 @@ export class ChatService {
     );
   }
 
-  /** @returns {Promise<{messages: object[], hasMore: boolean}>} */
-  fetchMessages(conversationId, { before, after, limit } = {}) {
+  /**
+   * A page of messages. `around` (R6.4: the entry at that seq with its neighbours, `{messages, hasOlder,
+   * hasNewer}`) has no bus command: it always goes over HTTP.
+   * @returns {Promise<{messages: object[], hasMore?: boolean, hasOlder?: boolean, hasNewer?: boolean}>}
+   */
+  fetchMessages(conversationId, { before, after, around, limit } = {}) {
+    if (around != null) return api.listMessages(conversationId, { around, limit });
     const body = { conversationId };
     if (before != null) body.before = before;
     if (after != null) body.after = after;
@@ -37,11 +42,32 @@ export class ChatService {
     );
   }
 
-  /** @returns {Promise<{message: object}>} the stored message */
+  /**
+   * @returns {Promise<{message: object, reopened: object|null}>} the stored message, and the "reopened" entry
+   *   stored just before it when it reopened a closed conversation (R6.3)
+   */
   sendMessage(conversationId, { clientMsgId, body }) {
     return this.#either(
       () => this.#bus.request('chat.message.send', { conversationId, clientMsgId, body }),
       () => api.sendMessage(conversationId, { clientMsgId, body }),
+    );
+  }
+
+  /** Closes a conversation (admins), with an optional note (R6.3). @returns {Promise<{conversation, event}>} */
+  closeConversation(conversationId, note) {
+    const body = { conversationId };
+    if (note) body.note = note;
+    return this.#either(
+      () => this.#bus.request('chat.conversation.close', body),
+      () => api.closeConversation(conversationId, note),
+    );
+  }
+
+  /** Reopens a closed conversation (admins, R6.3). @returns {Promise<{conversation, event}>} */
+  reopenConversation(conversationId) {
+    return this.#either(
+      () => this.#bus.request('chat.conversation.reopen', { conversationId }),
+      () => api.reopenConversation(conversationId),
     );
   }
 

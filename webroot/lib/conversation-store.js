@@ -1,37 +1,51 @@
 /**
- * The messages of one conversation as the client knows them.
+ * The messages of one conversation as the client knows them: a window of its history, usually the newest part.
  *
  * Stored messages (they have a server `id` and `seq`) are merged by `id`, so a message that arrives
  * both as a live event and in a fetched page is kept once, and are kept in `seq` order whatever the
  * order they arrived in. Messages this client is still sending are kept apart, keyed by their
  * `clientMsgId`, until the server's stored copy with the same `clientMsgId` arrives and replaces them.
+ * Status entries ("closed" / "reopened", R6.2) take a `seq` and are held like messages.
  *
  * Nothing shown depends on receiving every push (the event bus is best effort): `catchUp()` fetches
  * everything after `lastSeq`, and a live message that skips a sequence number triggers it.
  *
+ * The window need not reach the newest message (R6.4: opening a search hit). `loadAround(seq)` loads the
+ * entry at `seq` with its neighbours (`GET …/messages?around=`): `hasMoreBefore` and `hasMoreAfter` say whether
+ * the server holds more on either side, `loadOlder()` (`before=` the first seq) and `loadNewer()` (`after=` the
+ * last) extend it. While `hasMoreAfter`, nothing is appended out of order: a live message (or a stored copy)
+ * beyond the window's end is held aside, not shown (`newerWaiting` counts them); it goes in once the window
+ * reaches the end, by paging down or by `jumpToLatest()`, which replaces the window with the newest page.
+ *
  * Independent of the DOM and of how pages are fetched: the caller passes `fetchPage`.
  *
- * @fires change - whenever `messages`, `hasMoreBefore` or a loading flag changes.
+ * @fires change - whenever `messages`, `hasMoreBefore`, `hasMoreAfter`, `newerWaiting` or a loading flag changes.
  */
 
 export const PAGE_SIZE = 50;
 const CATCH_UP_PAGE_SIZE = 200;
+/** Live messages held aside while the window does not reach the end; beyond this, a catch-up fetches them. */
+const MAX_HELD = 500;
 
 export class ConversationStore extends EventTarget {
   /** @type {Map<number, object>} id -> stored message */
   #stored = new Map();
   /** @type {Map<string, object>} clientMsgId -> pending message (insertion order = send order) */
   #pending = new Map();
+  /** @type {Map<number, object>} id -> stored message past the window's end, waiting for the window to reach it */
+  #held = new Map();
   #sorted = null;
   #fetchPage;
   #pageSize;
   #catchUpRunning = null;
   #catchUpAgain = false;
+  /** Grows whenever the window is replaced: pages asked for before then are dropped. */
+  #generation = 0;
 
   /**
    * @param {object} options
    * @param {number} options.conversationId
-   * @param {(params: {before?: number, after?: number, limit: number}) => Promise<{messages: object[], hasMore: boolean}>} options.fetchPage
+   * @param {(params: {before?: number, after?: number, around?: number, limit: number}) => Promise<{messages: object[], hasMore?: boolean, hasOlder?: boolean, hasNewer?: boolean}>} options.fetchPage
    * @param {number} [options.pageSize]
    */
   constructor({ conversationId, fetchPage, pageSize = PAGE_SIZE }) {
@@ -39,31 +53,54 @@ export class ConversationStore extends EventTarget {
     this.conversationId = conversationId;
     this.#fetchPage = fetchPage;
     this.#pageSize = pageSize;
-    /** True once the newest page has been loaded. */
+    /** True once a window (the newest page, or one around a seq) has been loaded. */
     this.loaded = false;
     /** Whether the server holds messages older than the oldest one here. */
     this.hasMoreBefore = false;
+    /** Whether the server holds messages newer than the newest one here (the window does not reach the end). */
+    this.hasMoreAfter = false;
     this.loadingLatest = false;
     this.loadingOlder = false;
+    this.loadingNewer = false;
+    this.loadingAround = false;
   }
 
   /** Stored messages in `seq` order, then pending ones in the order they were sent. */
   get messages() {
-    if (!this.#sorted) this.#sorted = [...this.#stored.values()].sort((a, b) => a.seq - b.seq);
-    return this.#pending.size === 0 ? this.#sorted : [...this.#sorted, ...this.#pending.values()];
+    const sorted = this.#sortedStored();
+    return this.#pending.size === 0 ? sorted : [...sorted, ...this.#pending.values()];
   }
 
-  /** The highest `seq` held, 0 when none. */
+  #sortedStored() {
+    if (!this.#sorted) this.#sorted = [...this.#stored.values()].sort((a, b) => a.seq - b.seq);
+    return this.#sorted;
+  }
+
+  /** The highest `seq` held (in the window), 0 when none. */
   get lastSeq() {
-    const sorted = this.messages;
-    for (let i = sorted.length - 1; i >= 0; i -= 1) if (!sorted[i].pending) return sorted[i].seq;
-    return 0;
+    const sorted = this.#sortedStored();
+    return sorted.length === 0 ? 0 : sorted[sorted.length - 1].seq;
   }
 
   /** The lowest `seq` held, or null when none. */
   get firstSeq() {
-    const first = this.messages[0];
-    return first && !first.pending ? first.seq : null;
+    const sorted = this.#sortedStored();
+    return sorted.length === 0 ? null : sorted[0].seq;
+  }
+
+  /** Whether the window reaches the newest message (live messages are appended). */
+  get atLatest() {
+    return !this.hasMoreAfter;
+  }
+
+  /** How many newer messages arrived live while the window did not reach the end (shown after a jump). */
+  get newerWaiting() {
+    return this.#held.size;
+  }
+
+  /** Whether a stored message with this `seq` is in the window. */
+  hasSeq(seq) {
+    return this.#sortedStored().some((m) => m.seq === seq);
   }
 
   /**
@@ -71,8 +108,7 @@ export class ConversationStore extends EventTarget {
    * there, so a push lost in the middle is fetched even when later pushes arrived.
    */
   #contiguousSeq() {
-    if (!this.#sorted) this.#sorted = [...this.#stored.values()].sort((a, b) => a.seq - b.seq);
-    const sorted = this.#sorted;
+    const sorted = this.#sortedStored();
     if (sorted.length === 0) return 0;
     let seq = sorted[0].seq;
     for (let i = 1; i < sorted.length && sorted[i].seq === seq + 1; i += 1) seq = sorted[i].seq;
@@ -83,18 +119,102 @@ export class ConversationStore extends EventTarget {
     return [...this.#pending.values()];
   }
 
-  /** Loads the newest page (replacing nothing: it merges). */
+  /**
+   * Loads the newest page. When the window does not reach the end (a search hit is shown), this replaces it
+   * with the newest page: see {@link jumpToLatest}.
+   */
   async loadLatest() {
+    if (this.loaded && this.hasMoreAfter) return this.jumpToLatest();
+    const generation = this.#generation;
     this.loadingLatest = true;
     this.#changed();
     try {
       const page = await this.#fetchPage({ limit: this.#pageSize });
+      if (generation !== this.#generation) return;
       this.merge(page.messages);
       this.hasMoreBefore = Boolean(page.hasMore);
       this.loaded = true;
     } finally {
-      this.loadingLatest = false;
+      if (generation === this.#generation) this.loadingLatest = false;
       this.#changed();
+    }
+  }
+
+  /**
+   * Replaces the window with the newest page ("Jump to latest"), then adds what arrived live meanwhile and
+   * catches up if that left a hole. Pending messages stay.
+   */
+  async jumpToLatest() {
+    const generation = this.#newGeneration();
+    this.loadingLatest = true;
+    this.#changed();
+    try {
+      const page = await this.#fetchPage({ limit: this.#pageSize });
+      if (generation !== this.#generation) return;
+      this.#replaceWindow(page.messages, { hasMoreBefore: Boolean(page.hasMore), hasMoreAfter: false });
+      this.#releaseHeld();
+    } finally {
+      if (generation === this.#generation) {
+        this.loadingLatest = false;
+        this.#changed();
+      }
+    }
+  }
+
+  /**
+   * Shows the entry at `seq` with its neighbours (R6.4). When the window already holds it with no hole around
+   * it, nothing is fetched; otherwise the window is replaced by `GET …/messages?around=seq`.
+   * @returns {Promise<boolean>} whether the window holds `seq` afterwards
+   */
+  async loadAround(seq) {
+    if (this.loaded && this.hasSeq(seq)) return true;
+    const generation = this.#newGeneration();
+    this.loadingAround = true;
+    this.#changed();
+    try {
+      const page = await this.#fetchPage({ around: seq, limit: this.#pageSize });
+      if (generation !== this.#generation) return this.hasSeq(seq);
+      this.#replaceWindow(page.messages, { hasMoreBefore: Boolean(page.hasOlder), hasMoreAfter: Boolean(page.hasNewer) });
+      if (!this.hasMoreAfter) this.#releaseHeld();
+      return this.hasSeq(seq);
+    } finally {
+      if (generation === this.#generation) {
+        this.loadingAround = false;
+        this.#changed();
+      }
+    }
+  }
+
+  /** A new window is on its way: loads asked for before are dropped when they answer, and load no more. */
+  #newGeneration() {
+    this.loadingLatest = false;
+    this.loadingAround = false;
+    this.loadingOlder = false;
+    this.loadingNewer = false;
+    return ++this.#generation;
+  }
+
+  #replaceWindow(messages, { hasMoreBefore, hasMoreAfter }) {
+    this.#stored.clear();
+    this.#sorted = null;
+    this.#mergeWindow(messages);
+    this.hasMoreBefore = hasMoreBefore;
+    this.hasMoreAfter = hasMoreAfter;
+    this.loaded = true;
+    // What was held aside and is now in the window (or before its end) is no longer waiting.
+    const last = this.lastSeq;
+    for (const [id, m] of this.#held) if (this.#stored.has(id) || m.seq <= last) this.#held.delete(id);
+  }
+
+  /** The window reached the end: what arrived live meanwhile goes in; a hole left is caught up. */
+  #releaseHeld() {
+    if (this.#held.size === 0) return;
+    const held = [...this.#held.values()];
+    const overflowed = this.#held.size >= MAX_HELD;
+    this.#held.clear();
+    this.merge(held);
+    if (overflowed || this.#contiguousSeq() < this.lastSeq) {
+      this.catchUp().catch((error) => console.warn('[chat] catch-up after reaching the end failed', error));
     }
   }
 
@@ -105,26 +225,58 @@ export class ConversationStore extends EventTarget {
   async loadOlder() {
     const before = this.firstSeq;
     if (!this.loaded || !this.hasMoreBefore || this.loadingOlder || before === null) return 0;
+    const generation = this.#generation;
     this.loadingOlder = true;
     this.#changed();
     try {
       const page = await this.#fetchPage({ before, limit: this.#pageSize });
+      if (generation !== this.#generation) return 0;
       const added = this.merge(page.messages);
       this.hasMoreBefore = Boolean(page.hasMore);
       return added;
     } finally {
-      this.loadingOlder = false;
+      if (generation === this.#generation) this.loadingOlder = false;
+      this.#changed();
+    }
+  }
+
+  /**
+   * Loads the page just after the newest message held, when the window does not reach the end (R6.4: paging
+   * down from a search hit). Once it does, what arrived live meanwhile goes in.
+   * @returns {Promise<number>} how many messages it added
+   */
+  async loadNewer() {
+    const after = this.lastSeq;
+    if (!this.loaded || !this.hasMoreAfter || this.loadingNewer) return 0;
+    const generation = this.#generation;
+    this.loadingNewer = true;
+    this.#changed();
+    try {
+      const page = await this.#fetchPage({ after, limit: this.#pageSize });
+      if (generation !== this.#generation) return 0;
+      // The page is what follows the window's end, by the server's word: it all goes in.
+      const added = this.#mergeWindow(page.messages);
+      if (!page.hasMore) {
+        this.hasMoreAfter = false;
+        this.#releaseHeld();
+      } else if (page.messages.length === 0) {
+        this.hasMoreAfter = false; // a server that says "more" and sends nothing: stop asking
+      }
+      return added;
+    } finally {
+      if (generation === this.#generation) this.loadingNewer = false;
       this.#changed();
     }
   }
 
   /**
    * Fetches everything after the last message held without a hole (after a reconnection, or when
-   * a gap shows up). Calls made
-   * while one runs are folded into one more round, never run side by side.
+   * a gap shows up). Calls made while one runs are folded into one more round, never run side by side.
+   * When the window does not reach the end there is nothing to catch up: paging down fetches what is newer.
    */
   catchUp() {
     if (!this.loaded) return this.loadLatest();
+    if (this.hasMoreAfter) return Promise.resolve();
     if (this.#catchUpRunning) {
       this.#catchUpAgain = true;
       return this.#catchUpRunning;
@@ -136,8 +288,10 @@ export class ConversationStore extends EventTarget {
           let page;
           let after;
           do {
+            const generation = this.#generation;
             after = this.#contiguousSeq();
             page = await this.#fetchPage({ after, limit: CATCH_UP_PAGE_SIZE });
+            if (generation !== this.#generation || this.hasMoreAfter) return;
             this.merge(page.messages);
           } while (page.hasMore && page.messages.length > 0 && this.#contiguousSeq() > after);
         } while (this.#catchUpAgain);
@@ -149,28 +303,51 @@ export class ConversationStore extends EventTarget {
   }
 
   /**
-   * A message pushed live. Merges it, and catches up when it reveals a gap (a push was lost).
-   * @returns {boolean} whether it was new
+   * A message pushed live. Merges it (or holds it aside while the window does not reach the end), and
+   * catches up when it reveals a gap (a push was lost).
+   * @returns {boolean} whether it was new to this store
    */
   receiveLive(message) {
+    if (!message || message.conversationId !== this.conversationId || message.id == null) return false;
+    const known = this.#stored.has(message.id) || this.#held.has(message.id);
     const lastSeqBefore = this.lastSeq;
-    const added = this.merge([message]) > 0;
-    if (added && this.loaded && message.seq > lastSeqBefore + 1) {
+    this.merge([message]);
+    if (!known && this.loaded && !this.hasMoreAfter && message.seq > lastSeqBefore + 1) {
       this.catchUp().catch((error) => console.warn('[chat] catch-up after a gap failed', error));
     }
-    return added;
+    return !known;
   }
 
   /**
    * Merges stored messages: dedupes by `id`, replaces a pending message with the same sender and
-   * `clientMsgId`, ignores messages of other conversations.
-   * @returns {number} how many were new
+   * `clientMsgId`, ignores messages of other conversations. While the window does not reach the end, a
+   * message past it (more than one `seq` after the window's last) is held aside instead, and its pending
+   * copy stays until it goes in.
+   * @returns {number} how many went into the window
    */
   merge(messages = []) {
+    return this.#merge(messages, this.hasMoreAfter && this.loaded);
+  }
+
+  /** Merges a page the server gave as part of the window (nothing is held aside). */
+  #mergeWindow(messages = []) {
+    return this.#merge(messages, false);
+  }
+
+  #merge(messages, holdBeyondEnd) {
     let added = 0;
     let changed = false;
-    for (const message of messages) {
-      if (!message || message.conversationId !== this.conversationId || message.id == null) continue;
+    const valid = messages.filter((m) => m && m.conversationId === this.conversationId && m.id != null);
+    if (holdBeyondEnd && valid.length > 1) valid.sort((a, b) => a.seq - b.seq);
+    let end = this.lastSeq;
+    for (const message of valid) {
+      if (holdBeyondEnd && !this.#stored.has(message.id) && message.seq > end + 1) {
+        if (!this.#held.has(message.id) && this.#held.size < MAX_HELD) {
+          this.#held.set(message.id, message);
+          changed = true;
+        }
+        continue;
+      }
       const pending = message.clientMsgId ? this.#pending.get(message.clientMsgId) : undefined;
       if (pending && pending.senderId === message.senderId) {
         this.#pending.delete(message.clientMsgId);
@@ -178,6 +355,8 @@ export class ConversationStore extends EventTarget {
       }
       if (!this.#stored.has(message.id)) {
         this.#stored.set(message.id, message);
+        this.#held.delete(message.id);
+        if (message.seq > end) end = message.seq;
         added += 1;
         changed = true;
       }

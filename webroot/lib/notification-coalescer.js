@@ -11,6 +11,8 @@
  * the latest item); `emit` receives `{conversationId, count, latest}`: `count` the messages since the last
  * notification for that conversation (`started` items do not count as messages), `latest` the newest item.
  */
+import { isChatMessage } from './conversation-status.js';
+
 export const GATHER_MS = 1500;
 export const WINDOW_MS = 5000;
 
@@ -87,6 +89,17 @@ export class NotificationCoalescer {
     entry.lastEmitAt = this.#now();
     this.#emit(notification);
   }
+}
+
+/**
+ * Whether a live `message-created` is worth telling this person about when they are not looking at it (R5.2):
+ * something the other side wrote (a student's message for an admin; a staff message for a student), never
+ * their own, never a status entry ("closed"/"reopened" are audit entries, R6.2: no toast, no browser
+ * notification).
+ */
+export function isNotifiable(message, viewer) {
+  if (!isChatMessage(message) || !viewer || message.senderId === viewer.id) return false;
+  return viewer.role === 'admin' ? message.senderRole === 'student' : message.senderRole !== 'student';
 }
 
 /** The plain-text excerpt a notification shows: whitespace folded, at most `max` characters. */

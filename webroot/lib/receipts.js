@@ -9,9 +9,10 @@
  * nothing it should not.
  *
  * Whose marks count: for a staff member's message, the student's; for the student's message, any
- * admin's (and admins see which admins read it). No DOM: the chat view renders what {@link messageStatus}
- * returns.
+ * admin's (and admins see which admins read it). Status entries ("closed"/"reopened", R6.2) get no ticks.
+ * No DOM: the chat view renders what {@link messageStatus} returns.
  */
+import { isStatusEntry } from './conversation-status.js';
 
 export class Receipts {
   /** @type {Map<number, {userId: number, name: string, role: string, deliveredSeq: number, readSeq: number}>} */
@@ -57,7 +58,7 @@ export class Receipts {
  * - a message from the viewer's side (their own; for an admin, any staff message): `sent` (stored),
  *   `delivered`, or `read`, by the other side's marks;
  * - for an admin, a student's message that admins have read: `read`, with the readers' names;
- * - otherwise null (nothing to show).
+ * - otherwise null (nothing to show), and always for a status entry ("closed"/"reopened": not a message).
  *
  * @param {object} message a Message (or a pending one, with `pending` and `failed`)
  * @param {Receipts|object[]} receipts
@@ -65,7 +66,7 @@ export class Receipts {
  * @returns {{state: 'sending'|'failed'|'sent'|'delivered'|'read', readers: string[], text: string}|null}
  */
 export function messageStatus(message, receipts, viewer) {
-  if (!message || !viewer) return null;
+  if (!message || !viewer || isStatusEntry(message)) return null;
   if (message.pending) {
     return message.failed
       ? { state: 'failed', readers: [], text: 'Not sent' }

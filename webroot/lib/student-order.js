@@ -94,12 +94,24 @@ export function appendPage(list, page) {
   return out;
 }
 
+/** The conversation status filters of `GET /api/students?status=` (R6.2): `none` is "not started yet". */
+export const STATUS_FILTERS = Object.freeze(['active', 'closed', 'none']);
+
+/** Whether a row matches a `status` filter ('' for any). */
+export function matchesStatus(student, status = '') {
+  if (!status) return true;
+  if (status === 'none') return student.conversationId == null;
+  if (student.conversationId == null) return false;
+  return (student.conversationStatus ?? 'active') === status;
+}
+
 /**
  * Whether the server would list `student` for these filters: `className` equal, `q` (trimmed, any case)
- * found in the name, email or roll ID.
+ * found in the name, email or roll ID, and the conversation's `status` (`active`, `closed`, `none`).
  */
-export function matchesFilters(student, { q = '', className = '' } = {}) {
+export function matchesFilters(student, { q = '', className = '', status = '' } = {}) {
   if (className && student.className !== className) return false;
+  if (!matchesStatus(student, status)) return false;
   const needle = q.trim().toLowerCase();
   if (!needle) return true;
   return [student.name, student.email, student.rollId].some((field) => (field ?? '').toLowerCase().includes(needle));

@@ -11,6 +11,10 @@
  * - `chat.conversation.read` (this admin read it, in this tab or another): `unread` is 0 when the mark
  *   covers the row's last message; otherwise the row is fetched again (the count is the server's).
  * - `presence.changed`: the row's `online`.
+ * - Status entries (R6.2, R6.3: `kind` "closed" / "reopened") are not messages: they move `lastSeq` (they take a
+ *   seq) and set `conversationStatus` (the event's, else the entry's), but neither move `lastMessageAt` (the
+ *   order, as the server's) nor raise `unread` or clear it. A
+ *   row whose status no longer matches the status filter leaves the list; one that now matches is fetched.
  * - After a reconnection, {@link refresh} fetches every held row again (events may have been missed).
  *
  * The open student's row (see {@link select}) holds its place while it is open: reading it does not move
@@ -23,6 +27,7 @@
  * @fires change - whenever `students`, `total`, `loading` or `error` changes
  */
 import { placeStudent, appendPage, matchesFilters } from './student-order.js';
+import { isStatusEntry } from './conversation-status.js';
 
 export const PAGE_SIZE = 30;
 /** The server's largest `limit` for `GET /api/students`. */
@@ -61,7 +66,7 @@ export class StudentRoster extends EventTarget {
     this.total = 0;
     this.loading = false;
     this.error = '';
-    this.filters = { q: '', className: '' };
+    this.filters = { q: '', className: '', status: '' };
     /** The student whose conversation is open (their row holds its place), or null. */
     this.selectedId = null;
   }
@@ -86,8 +91,8 @@ export class StudentRoster extends EventTarget {
   }
 
   /** Changes the filters and loads their first page. */
-  setFilters({ q = this.filters.q, className = this.filters.className } = {}) {
-    this.filters = { q, className };
+  setFilters({ q = this.filters.q, className = this.filters.className, status = this.filters.status ?? '' } = {}) {
+    this.filters = { q, className, status };
     return this.reload();
   }
 
@@ -156,8 +161,8 @@ export class StudentRoster extends EventTarget {
   }
 
   #list(offset, limit) {
-    const { q, className } = this.filters;
-    return this.#api.listStudents({ q: q.trim(), className, limit, offset });
+    const { q, className, status } = this.filters;
+    return this.#api.listStudents({ q: q.trim(), className, status, limit, offset });
   }
 
   #setLoading(loading) {
@@ -174,7 +179,10 @@ export class StudentRoster extends EventTarget {
 
   // ---- live events ------------------------------------------------------------------------------
 
-  /** A stored message (`chat.message.created`, or the reply to this admin's own send). */
+  /**
+   * A stored message or status entry (`chat.message.created`, or the reply to this admin's own send, close or
+   * reopen). `conversationStatus`, when the event carries it, is the conversation's status after it.
+   */
   applyMessage(message) {
     if (!message || message.conversationId == null) return;
     this.#apply(() => this.#applyMessage(message));
@@ -192,16 +200,26 @@ export class StudentRoster extends EventTarget {
       return;
     }
     if (message.seq <= (row.lastSeq ?? 0)) return; // already counted
+    const statusEntry = isStatusEntry(message);
     let unread = row.unread ?? 0;
     const readUpTo = this.#readMarks.get(message.conversationId) ?? 0; // a read event may overtake the message
-    if (message.senderId === this.#myId) unread = 0; // sending moves the sender's read mark
+    if (statusEntry) {
+      // An audit entry, not something to read: unread stays as it is.
+    } else if (message.senderId === this.#myId) unread = 0; // sending moves the sender's read mark
     else if (message.senderRole === 'student' && message.seq > readUpTo && !this.#isLookingAt(row.id)) unread += 1;
-    this.#place({
+    const updated = {
       ...row,
       lastSeq: message.seq,
-      lastMessageAt: laterOf(row.lastMessageAt, message.createdAt),
+      // As the server: closing and reopening move `last_seq` but not `last_message_at` (the list's order).
+      lastMessageAt: statusEntry ? row.lastMessageAt : laterOf(row.lastMessageAt, message.createdAt),
       unread,
-    });
+      conversationStatus: statusAfter(message, row.conversationStatus),
+    };
+    if (!matchesFilters(updated, this.filters)) {
+      this.#remove(row.id);
+      return;
+    }
+    this.#place(updated);
   }
 
   #studentOf(message) {
@@ -212,10 +230,13 @@ export class StudentRoster extends EventTarget {
 
   /** A message of a row not held: fetch that row; it may now belong in the loaded part of the list. */
   async #fetchMissing(message, studentId) {
-    if (this.complete && !this.loading) return; // every matching row is held: this one does not match
+    // A status change can make a row match the status filter: only then may a complete list miss it.
+    const statusMayMatchNow = Boolean(this.filters.status) && isStatusEntry(message);
+    if (this.complete && !this.loading && !statusMayMatchNow) return; // every matching row is held: this one does not match
     // A staff message leaves the row read: its place is just after the unread rows, past the loaded ones
     // when every loaded row is unread.
-    if (message.senderRole !== 'student' && this.students.every((s) => (s.unread ?? 0) > 0)) return;
+    if ((message.senderRole !== 'student' || isStatusEntry(message)) && this.students.length > 0 && !statusMayMatchNow
+      && this.students.every((s) => (s.unread ?? 0) > 0)) return;
     let id = studentId;
     if (id == null) {
       try {
@@ -274,13 +295,19 @@ export class StudentRoster extends EventTarget {
       const row = this.find(conversation.studentId);
       if (!row) return; // a new conversation has no messages: the row's place does not change
       const lastSeq = Math.max(row.lastSeq ?? 0, conversation.lastSeq ?? 0);
-      this.#replaceInPlace({
+      const updated = {
         ...row,
         conversationId: conversation.id,
-        conversationStatus: conversation.status,
+        // An older copy of the conversation (it has seen fewer entries than the row) does not undo a newer status.
+        conversationStatus:
+          (conversation.lastSeq ?? 0) >= (row.lastSeq ?? 0)
+            ? conversation.status ?? row.conversationStatus ?? 'active'
+            : row.conversationStatus ?? conversation.status ?? 'active',
         lastSeq,
         lastMessageAt: laterOf(row.lastMessageAt, conversation.lastMessageAt),
-      });
+      };
+      if (!matchesFilters(updated, this.filters)) this.#remove(row.id);
+      else this.#replaceInPlace(updated);
     });
   }
 
@@ -337,6 +364,14 @@ export class StudentRoster extends EventTarget {
   #changed() {
     this.dispatchEvent(new Event('change'));
   }
+}
+
+/** A conversation's status after a message: the event's word, else what the entry says (writing reopens). */
+function statusAfter(message, before) {
+  if (message.conversationStatus === 'active' || message.conversationStatus === 'closed') return message.conversationStatus;
+  if (message.kind === 'closed') return 'closed';
+  if (message.kind === 'reopened' || message.kind === 'message' || message.kind == null) return 'active';
+  return before ?? 'active';
 }
 
 function laterOf(a, b) {

@@ -11,6 +11,7 @@
  *
  * @fires change - `detail: {conversationId, studentId}` when a conversation's typists change
  */
+import { isChatMessage } from './conversation-status.js';
 
 /** How long a typing event counts when it does not say (the server's `expiresInMs`). */
 export const DEFAULT_EXPIRES_IN_MS = 6 * 1000; // 6 seconds
@@ -59,6 +60,7 @@ export class TypingTracker extends EventTarget {
   };
 
   #handleMessageCreated = (event) => {
+    if (!isChatMessage(event.detail)) return; // closing or reopening is not the end of typing a message
     const { conversationId, senderId } = event.detail ?? {};
     this.clear(conversationId, senderId);
   };

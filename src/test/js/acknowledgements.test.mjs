@@ -170,3 +170,18 @@ test('WatermarkQueue: marks below what was sent are not sent; callers share the 
   assert.equal(queue.done('a'), 9);
   assert.equal(calls.length, 2);
 });
+
+test('R6.2: status entries get no delivered mark of their own, live or fetched', async () => {
+  const { chat, push, acks, restore } = setUp();
+  try {
+    push({ ...fromSam(1), kind: 'reopened', body: null });
+    acks.received([{ ...fromSam(1), kind: 'reopened' }, { id: 2, seq: 2, conversationId: 5, senderId: 99, senderRole: 'admin', kind: 'closed' }]);
+    await settle();
+    assert.deepEqual(sent(chat), []);
+    push({ ...fromSam(3), kind: 'message' }); // the next message covers their seq
+    await settle();
+    assert.deepEqual(sent(chat), ['delivered 5:3']);
+  } finally {
+    restore();
+  }
+});

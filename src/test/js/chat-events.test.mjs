@@ -84,3 +84,15 @@ test('notification.changed becomes notification-changed with the whole list; a m
   assert.deepEqual(lists, [notifications, []]);
   bus.close();
 });
+
+test('R6.2: a status entry comes as message-created with the conversation status after it', () => {
+  const { bus, sock, seen } = liveAdmin();
+  const message = { id: 9, conversationId: 1, seq: 4, kind: 'closed', senderId: 7, body: null, note: 'done' };
+  sock.receive({
+    type: 'rec',
+    address: 'role.admin',
+    body: { type: 'chat.message.created', studentId: 11, message, conversationStatus: 'closed' },
+  });
+  assert.deepEqual(seen, [['message-created', { ...message, studentId: 11, conversationStatus: 'closed' }]]);
+  bus.close();
+});

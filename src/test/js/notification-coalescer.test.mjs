@@ -117,3 +117,22 @@ test('excerpts are plain text, folded and cut', () => {
   assert.equal(long.length, 140);
   assert.ok(long.endsWith('…'));
 });
+
+test('R6.2 R5.2: only what the other side wrote notifies; status entries and own messages never do', async () => {
+  const { isNotifiable } = await import('../../../webroot/lib/notification-coalescer.js');
+  const ada = { id: 1, role: 'admin' };
+  const sam = { id: 11, role: 'student' };
+  const fromSam = { id: 1, senderId: 11, senderRole: 'student', kind: 'message', body: 'hi' };
+  const fromAda = { id: 2, senderId: 1, senderRole: 'admin', kind: 'message', body: 'hello' };
+  const samReopened = { id: 3, senderId: 11, senderRole: 'student', kind: 'reopened', body: null };
+  const adaClosed = { id: 4, senderId: 1, senderRole: 'admin', kind: 'closed', body: null, note: 'done' };
+  const grace = { id: 2, role: 'admin' };
+  assert.equal(isNotifiable(fromSam, ada), true);
+  assert.equal(isNotifiable(fromAda, sam), true);
+  assert.equal(isNotifiable(fromAda, ada), false, 'own message');
+  assert.equal(isNotifiable(fromAda, grace), false, 'staff messages do not notify other admins');
+  assert.equal(isNotifiable(fromSam, sam), false);
+  assert.equal(isNotifiable(samReopened, ada), false, 'a reopened entry is not a message');
+  assert.equal(isNotifiable(adaClosed, sam), false, 'a closed entry is not a message');
+  assert.equal(isNotifiable({ ...fromSam, kind: undefined }, ada), true, 'no kind: a message');
+});

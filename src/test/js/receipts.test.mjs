@@ -63,3 +63,14 @@ test('names are joined in words', () => {
   assert.equal(joinNames(['Ada', 'Grace']), 'Ada and Grace');
   assert.equal(joinNames(['Ada', 'Grace', 'Hedy']), 'Ada, Grace and Hedy');
 });
+
+test('R6.2: status entries get no ticks, whoever looks', () => {
+  const receipts = new Receipts([receipt(SAM, 'Sam Student', 9, 9), receipt(ADA, 'Ada Admin', 9, 9)]);
+  const closed = { ...adminMessage(3), kind: 'closed', body: null, note: 'done' };
+  const reopened = { ...studentMessage(4), kind: 'reopened', body: null };
+  for (const viewer of [ADA, GRACE, SAM]) {
+    assert.equal(messageStatus(closed, receipts, viewer), null);
+    assert.equal(messageStatus(reopened, receipts, viewer), null);
+  }
+  assert.equal(state({ ...adminMessage(3), kind: 'message' }, receipts, ADA), 'read', 'a message of the same seq has them');
+});

@@ -25,10 +25,10 @@ function fakeServer(count = 5) {
     if (gate) await gate.promise;
   };
   const api = {
-    async listStudents({ q = '', className = '', limit, offset }) {
-      calls.push({ call: 'list', limit, offset });
+    async listStudents({ q = '', className = '', status = '', limit, offset }) {
+      calls.push({ call: 'list', limit, offset, ...(status ? { status } : {}) });
       await wait();
-      const all = [...rows.values()].filter((s) => matchesFilters(s, { q, className })).sort(compareStudents);
+      const all = [...rows.values()].filter((s) => matchesFilters(s, { q, className, status })).sort(compareStudents);
       return { students: all.slice(offset, offset + limit).map((s) => ({ ...s })), total: all.length };
     },
     async getStudent(id) {
@@ -59,8 +59,21 @@ function fakeServer(count = 5) {
     else if (sender === ME) row.unread = 0;
     return { id: row.conversationId * 1000 + seq, conversationId: row.conversationId, seq, senderId: sender, senderRole: from, createdAt };
   };
+  /** A status entry (R6.2): closing or reopening, by an admin or (reopening by writing) the student. */
+  const changeStatus = (studentId, kind, { by = OTHER_ADMIN, role = 'admin' } = {}) => {
+    const row = rows.get(studentId);
+    clock += 1000;
+    const seq = row.lastSeq + 1;
+    const createdAt = new Date(clock).toISOString();
+    row.lastSeq = seq; // a status entry takes a seq, but is not activity: last_message_at stays (the server's)
+    row.conversationStatus = kind === 'closed' ? 'closed' : 'active';
+    return {
+      id: row.conversationId * 1000 + seq, conversationId: row.conversationId, seq, kind, senderId: by, senderRole: role,
+      body: null, note: null, createdAt, studentId, conversationStatus: row.conversationStatus,
+    };
+  };
   return {
-    rows, api, calls, write,
+    rows, api, calls, write, changeStatus,
     hold() {
       let release;
       const promise = new Promise((r) => {
@@ -368,4 +381,115 @@ test('a staff message for a row not held asks nothing while every loaded row is 
   await settle();
   assert.equal(server.calls.length, 1);
   assert.equal(roster.find(30), undefined);
+});
+
+// ---- R6.2, R6.3: status entries and the status filter -------------------------------------------------------
+
+test('R6.2 R6.3: a status entry from the student (reopening by writing) never raises unread, but sets the status', async () => {
+  const server = fakeServer(3);
+  const roster = new StudentRoster({ api: server.api, myId: ME });
+  await roster.reload();
+  roster.applyMessage(server.changeStatus(2, 'closed'));
+  assert.equal(roster.find(2).conversationStatus, 'closed');
+  assert.equal(roster.find(2).unread, 0);
+  const reopened = server.changeStatus(2, 'reopened', { by: 2, role: 'student' });
+  roster.applyMessage(reopened);
+  assert.equal(roster.find(2).unread, 0, 'the entry is not a message to read');
+  assert.equal(roster.find(2).conversationStatus, 'active');
+  assert.equal(roster.find(2).lastSeq, reopened.seq);
+  roster.applyMessage(server.write(2)); // the message that reopened it
+  assert.equal(roster.find(2).unread, 1, 'the message itself counts');
+  roster.applyMessage(reopened); // a repeated push
+  assert.equal(roster.find(2).unread, 1);
+  assert.equal(server.calls.length, 1, 'no request per event');
+});
+
+test('R6.2: a status entry does not move the row (the order is by messages, as the server\'s)', async () => {
+  const server = fakeServer(3);
+  const roster = new StudentRoster({ api: server.api, myId: ME });
+  await roster.reload();
+  roster.applyMessage(server.write(1, { from: 'admin' }));
+  roster.applyMessage(server.write(2, { from: 'admin' }));
+  assert.deepEqual(ids(roster), [2, 1, 3]);
+  roster.applyMessage(server.changeStatus(1, 'closed'));
+  assert.deepEqual(ids(roster), [2, 1, 3]);
+  await roster.refresh();
+  assert.deepEqual(ids(roster), [2, 1, 3], 'where a reload puts it');
+});
+
+test("R6.3: this admin's own close does not clear the row's unread (only sending a message moves the read mark)", async () => {
+  const server = fakeServer(3);
+  const roster = new StudentRoster({ api: server.api, myId: ME });
+  await roster.reload();
+  roster.applyMessage(server.write(3));
+  roster.applyMessage(server.changeStatus(3, 'closed', { by: ME }));
+  assert.equal(roster.find(3).unread, 1);
+  assert.equal(roster.find(3).conversationStatus, 'closed');
+});
+
+test('R6.2: the status filter asks the server with ?status= and keeps rows that still match', async () => {
+  const server = fakeServer(6);
+  server.rows.get(2).conversationStatus = 'closed';
+  server.rows.get(4).conversationStatus = 'closed';
+  server.rows.get(6).conversationId = null;
+  server.rows.get(6).conversationStatus = null;
+  const roster = new StudentRoster({ api: server.api, myId: ME });
+  await roster.setFilters({ status: 'closed' });
+  assert.deepEqual(server.calls.at(-1), { call: 'list', limit: 30, offset: 0, status: 'closed' });
+  assert.deepEqual(ids(roster), [2, 4]);
+  await roster.setFilters({ status: 'none' });
+  assert.deepEqual(ids(roster), [6]);
+  await roster.setFilters({ status: 'active' });
+  assert.deepEqual(ids(roster), [1, 3, 5]);
+  await roster.setFilters({ status: '' });
+  assert.equal(roster.students.length, 6);
+});
+
+test('R6.2: under "Closed", a reopened row leaves the list and a newly closed one is fetched into it', async () => {
+  const server = fakeServer(4);
+  server.rows.get(2).conversationStatus = 'closed';
+  const roster = new StudentRoster({ api: server.api, myId: ME });
+  await roster.setFilters({ status: 'closed' });
+  assert.deepEqual(ids(roster), [2]);
+  assert.equal(roster.complete, true);
+  roster.applyMessage(server.changeStatus(3, 'closed'));
+  await settle();
+  assert.deepEqual(ids(roster), [2, 3], 'fetched although the list was complete: its status changed');
+  roster.applyMessage(server.changeStatus(2, 'reopened'));
+  assert.deepEqual(ids(roster), [3]);
+  assert.equal(roster.total, 1);
+});
+
+test('R6.2: under "Not started", opening a conversation takes the row out', async () => {
+  const server = fakeServer(3);
+  server.rows.get(3).conversationId = null;
+  server.rows.get(3).conversationStatus = null;
+  const roster = new StudentRoster({ api: server.api, myId: ME });
+  await roster.setFilters({ status: 'none' });
+  assert.deepEqual(ids(roster), [3]);
+  roster.applyConversation({ id: 103, studentId: 3, status: 'active', lastSeq: 0, lastMessageAt: null });
+  assert.deepEqual(ids(roster), []);
+});
+
+test('R6.2: an older copy of the conversation does not undo a newer status from an event', async () => {
+  const server = fakeServer(2);
+  const roster = new StudentRoster({ api: server.api, myId: ME });
+  await roster.reload();
+  roster.applyMessage(server.write(1, { from: 'admin' }));
+  roster.applyMessage(server.changeStatus(1, 'closed'));
+  roster.applyConversation({ id: 101, studentId: 1, status: 'active', lastSeq: 1, lastMessageAt: null });
+  assert.equal(roster.find(1).conversationStatus, 'closed');
+  roster.applyConversation({ id: 101, studentId: 1, status: 'active', lastSeq: 3, lastMessageAt: null });
+  assert.equal(roster.find(1).conversationStatus, 'active');
+});
+
+test('R6.2: matchesFilters follows the server\'s status filter', () => {
+  const active = { conversationId: 1, conversationStatus: 'active', name: 'A', email: '', rollId: '' };
+  const closed = { conversationId: 2, conversationStatus: 'closed', name: 'B', email: '', rollId: '' };
+  const none = { conversationId: null, conversationStatus: null, name: 'C', email: '', rollId: '' };
+  const match = (status) => [active, closed, none].filter((s) => matchesFilters(s, { status })).map((s) => s.name);
+  assert.deepEqual(match(''), ['A', 'B', 'C']);
+  assert.deepEqual(match('active'), ['A']);
+  assert.deepEqual(match('closed'), ['B']);
+  assert.deepEqual(match('none'), ['C']);
 });

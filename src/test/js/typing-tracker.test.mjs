@@ -116,3 +116,16 @@ test('describeTypists says who, in words', () => {
   assert.equal(describeTypists(t('Ada', 'Grace', 'Sam')), 'Ada, Grace and Sam are typing…');
   assert.equal(describeTypists(t('Ada', 'Grace', 'Sam', 'Olga')), 'Ada, Grace and 2 others are typing…');
 });
+
+test('R6.2: a status entry from the typist does not end their typing (only a message does)', () => {
+  const clock = createFakeClock();
+  const events = new EventTarget();
+  const typing = new TypingTracker({ selfId: ME, clock }).follow(events);
+  typing.add(typingEvent(GRACE, 'Grace Admin'));
+  const push = (detail) => events.dispatchEvent(new CustomEvent('message-created', { detail }));
+  push({ id: 1, seq: 1, conversationId: CONVERSATION, senderId: GRACE, senderRole: 'admin', kind: 'closed', body: null });
+  assert.deepEqual(names(typing), ['Grace Admin']);
+  push({ id: 2, seq: 2, conversationId: CONVERSATION, senderId: GRACE, senderRole: 'admin', kind: 'message', body: 'x' });
+  assert.deepEqual(names(typing), []);
+  typing.close();
+});

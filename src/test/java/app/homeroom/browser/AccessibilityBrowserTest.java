@@ -89,6 +89,70 @@ class AccessibilityBrowserTest extends BrowserTestBase {
     assertEquals(List.of(), consoleErrors);
   }
 
+  @ParameterizedTest(name = "{0}×{1}")
+  @CsvSource({"1280, 800", "375, 740"})
+  @DisplayName("R6.2 R6.3 R6.4 R6.1: a closed conversation (admin and student), the close dialog, and the search panel"
+      + " with results, student matches and open filters (admin and student) have no serious or critical axe"
+      + " violations")
+  void status_and_search_have_no_serious_accessibility_violations(int width, int height) {
+    long sam = school.student;
+    long samConversation = school.openConversation(sam);
+    say(school.staff, samConversation, "Did the field trip form reach the office?");
+    say(school.pupil, samConversation, "Yes, I handed the trip form in this morning.");
+    long olgaConversation = school.openConversation(school.otherStudent);
+    say(school.staff, olgaConversation, "Olga, your trip form is still missing.");
+    assertEquals(200, school.staff.post("/api/conversations/" + samConversation + "/close",
+        new io.vertx.core.json.JsonObject().put("note", "Form received, thanks")).status());
+    String size = width + "x" + height;
+
+    Page admin = signIn(scanContext(width, height), ADMIN_EMAIL, "live");
+    admin.navigate(base + "/admin/students/" + sam);
+    assertThat(admin.getByTestId("closed-banner")).containsText("Closed by Ada Admin");
+    assertThat(admin.locator("[data-testid=status-entry][data-seq='3']")).isVisible();
+    admin.locator("[data-testid=status-entry][data-seq='3'] time").focus(); // its tooltip shows (R6.1)
+    assertNoSeriousViolations(admin, "admin's closed conversation " + size);
+    Browsers.screenshot(admin, "a11y-admin-closed-" + size);
+
+    admin.getByTestId("reopen-conversation").click();
+    assertThat(admin.getByTestId("close-conversation")).isVisible();
+    admin.getByTestId("close-conversation").click();
+    assertThat(admin.getByTestId("close-dialog")).isVisible();
+    assertNoSeriousViolations(admin, "close dialog " + size);
+    Browsers.screenshot(admin, "a11y-admin-close-dialog-" + size);
+    admin.keyboard().press("Escape");
+
+    admin.getByTestId("search-open").click();
+    admin.getByTestId("search-input").fill("trip");
+    admin.getByTestId("search-input").press("Enter");
+    assertThat(admin.getByTestId("search-result")).hasCount(3);
+    admin.getByTestId("search-input").fill("sam");
+    admin.getByTestId("search-input").press("Enter");
+    assertThat(admin.getByTestId("search-student")).hasCount(1);
+    admin.getByTestId("search-only-student").click();
+    admin.getByTestId("search-input").fill("trip");
+    admin.getByTestId("search-input").press("Enter");
+    assertThat(admin.getByTestId("search-result")).hasCount(2);
+    assertNoSeriousViolations(admin, "admin's search panel " + size);
+    Browsers.screenshot(admin, "a11y-admin-search-" + size);
+
+    assertEquals(200, school.staff.post("/api/conversations/" + samConversation + "/close",
+        new io.vertx.core.json.JsonObject()).status());
+    Page student = studentChat(signIn(scanContext(width, height), STUDENT_EMAIL, "live"));
+    assertThat(student.getByTestId("closed-banner")).hasText(
+        "This conversation was closed by Ada Admin. Writing a message reopens it.");
+    assertNoSeriousViolations(student, "student's closed conversation " + size);
+    Browsers.screenshot(student, "a11y-student-closed-" + size);
+    student.getByTestId("search-open").click();
+    student.getByTestId("search-input").fill("trip");
+    student.getByTestId("search-input").press("Enter");
+    assertThat(student.getByTestId("search-result")).hasCount(2);
+    student.getByTestId("search-filters-toggle").click();
+    assertNoSeriousViolations(student, "student's search panel " + size);
+    Browsers.screenshot(student, "a11y-student-search-" + size);
+    assertEquals(List.of(), pageErrors);
+    assertEquals(List.of(), consoleErrors);
+  }
+
   BrowserContext scanContext(int width, int height) {
     return newContext(new Browser.NewContextOptions().setViewportSize(width, height).setBypassCSP(true));
   }

@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebClientUnitTest {
 
   @Test
-  @DisplayName("Web client unit tests (bus client, conversation store, roster, typing tracker, receipts,"
-      + " acknowledgements) pass under node --test")
+  @DisplayName("Web client unit tests (bus client, conversation store and its around-window, roster, typing tracker,"
+      + " receipts, acknowledgements, local times, conversation status, search) pass under node --test")
   void web_client_unit_tests_pass() throws Exception {
     Browsers.requireTool(nodeAvailable(), "node not found on the PATH (install it: apt-get install -y nodejs)");
     Process p = new ProcessBuilder("node", "--experimental-detect-module", "--test", "src/test/js/")
