@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@link Guard} ran on the request that created it); that user may register only on their own inbox (and admins
  * on the admin inbox), may SEND only to client commands, may never PUBLISH, and every frame they send carries
  * the server's headers, whatever headers they wrote. A refused frame gets the bridge's {@code err} frame
- * ("rejected"); the socket stays open.
+ * ("rejected"); the socket stays open. Each refusal is logged once, at WARN, with the user, the address and the
+ * reason (never the body).
  */
 final class BridgeHook implements Handler<BridgeEvent> {
 
@@ -37,27 +38,54 @@ final class BridgeHook implements Handler<BridgeEvent> {
   @Override
   public void handle(BridgeEvent event) {
     try {
-      boolean allowed = allowed(event);
-      if (allowed) {
+      String refusal = refusal(event);
+      if (refusal == null) {
         reportPresence(event);
+      } else {
+        logRefusal(event, refusal);
       }
-      event.complete(allowed);
+      event.complete(refusal == null);
     } catch (RuntimeException e) {
-      LOG.warn("Bridge event {} refused: {}", event.type(), e.toString());
+      logRefusal(event, e.toString());
       event.tryComplete(false);
     }
   }
 
-  private boolean allowed(BridgeEvent event) {
+  /** Why the event is refused, or null when it is allowed. */
+  private String refusal(BridgeEvent event) {
     Identity who = identity(event.socket());
     return switch (event.type()) {
-      case SOCKET_CREATED -> who != null;
-      case REGISTER -> who != null && mayRegister(who, event.getRawMessage().getString("address"));
-      case SEND -> who != null && maySend(who, event);
-      case PUBLISH -> false;
+      case SOCKET_CREATED -> who == null ? "not signed in" : null;
+      case REGISTER -> who == null ? "not signed in"
+          : event.getRawMessage().getValue("address") instanceof String address && mayRegister(who, address)
+              ? null : "not your inbox";
+      case SEND -> who == null ? "not signed in" : sendRefusal(who, event);
+      case PUBLISH -> "clients may not publish";
       // Deliveries to a socket go only to addresses the REGISTER check already allowed.
-      case RECEIVE, REGISTERED, UNREGISTER, SOCKET_PING, SOCKET_IDLE, SOCKET_CLOSED, SOCKET_ERROR -> true;
+      case RECEIVE, REGISTERED, UNREGISTER, SOCKET_PING, SOCKET_IDLE, SOCKET_CLOSED, SOCKET_ERROR -> null;
     };
+  }
+
+  /** One WARN line per refused frame: who, what, where and why; never the body (it may be anything). */
+  private static void logRefusal(BridgeEvent event, String reason) {
+    Identity who = identity(event.socket());
+    JsonObject raw = event.getRawMessage();
+    LOG.warn("Bridge refused {} from user {} on address '{}': {}", event.type(),
+        who == null ? "(none)" : Long.toString(who.userId()), printable(raw == null ? null : raw.getValue("address")), reason);
+  }
+
+  /** An attacker-chosen value made safe for a log line: short, one line, no control characters. */
+  static String printable(Object value) {
+    if (value == null) {
+      return "";
+    }
+    String s = value.toString();
+    StringBuilder out = new StringBuilder(Math.min(s.length(), 100));
+    for (int i = 0; i < s.length() && out.length() < 100; i++) {
+      char c = s.charAt(i);
+      out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+    }
+    return s.length() > 100 ? out + "…(" + s.length() + " chars)" : out.toString();
   }
 
   /** Students' sockets opening and closing feed presence (R2.2) on this node. */
@@ -78,17 +106,28 @@ final class BridgeHook implements Handler<BridgeEvent> {
         || (who.isAdmin() && Address.ADMIN_INBOX.address().equals(address));
   }
 
-  private static boolean maySend(Identity who, BridgeEvent event) {
+  /**
+   * Null when the frame may go: a client command (never a reply address, whoever was given it), within the size
+   * limit; its headers are then replaced by the server's.
+   */
+  private static String sendRefusal(Identity who, BridgeEvent event) {
     JsonObject raw = event.getRawMessage();
-    if (!Address.isClientCommand(raw.getString("address"))) {
-      return false;
+    if (!(raw.getValue("address") instanceof String address) || !Address.isClientCommand(address)) {
+      return "not a client command";
     }
     if (raw.toBuffer().length() > MAX_FRAME_BYTES) {
-      return false;
+      return "frame over " + MAX_FRAME_BYTES + " bytes";
     }
-    // Identity comes from the server: replace, never merge, whatever the client wrote.
-    raw.put("headers", who.headersJson());
-    return true;
+    // Identity comes from the server: replace, never merge, whatever the client wrote. A claim to be someone
+    // else is not refused (API.md: headers are replaced) but logged once, as a refusal is.
+    JsonObject own = who.headersJson();
+    if (raw.getValue("headers") instanceof JsonObject claimed
+        && claimed.fieldNames().stream().anyMatch(h -> own.containsKey(h.toLowerCase(java.util.Locale.ROOT))
+            && !String.valueOf(claimed.getValue(h)).equals(own.getString(h.toLowerCase(java.util.Locale.ROOT))))) {
+      LOG.warn("Bridge replaced forged identity headers of SEND from user {} on address '{}'", who.userId(), address);
+    }
+    raw.put("headers", own);
+    return null;
   }
 
   private static Identity identity(SockJSSocket socket) {

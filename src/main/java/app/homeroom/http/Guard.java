@@ -5,10 +5,16 @@ import app.homeroom.account.Sessions;
 import app.homeroom.bus.Identity;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The checks every protected request passes: the Origin (on every transport, not only WebSocket) and the
@@ -18,6 +24,18 @@ import java.util.List;
 final class Guard {
 
   static final String IDENTITY = "hr.identity";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+
+  /**
+   * Where vertx-web keeps the sessions of SockJS's HTTP transports (xhr, xhr_streaming, eventsource, htmlfile),
+   * node-wide, by session id (vertx-web's SockJSImpl; BridgeAbuseTest fails if a Vert.x upgrade moves it).
+   */
+  static final String SOCKJS_SESSIONS = "_vertx.sockjssessions";
+
+  /** {@code /eventbus/<server>/<session>/<transport>} of the HTTP transports, which look sessions up by id. */
+  private static final Pattern SOCKJS_SESSION_PATH =
+      Pattern.compile("^/eventbus/[^/.]+/([^/.]+)/(xhr|xhr_send|xhr_streaming|eventsource|htmlfile|jsonp|jsonp_send)$");
 
   private final Sessions sessions;
   private final List<String> allowedOrigins;
@@ -76,6 +94,8 @@ final class Guard {
     try {
       checkOrigin(ctx);
     } catch (ApiError e) {
+      LOG.warn("Refused {} {}: {}", ctx.request().method(), BridgeHook.printable(ctx.request().path()),
+          BridgeHook.printable(e.getMessage()));
       Json.fail(ctx, e);
       return;
     }
@@ -98,5 +118,31 @@ final class Guard {
         ctx.next();
       }
     });
+  }
+
+  /**
+   * Route handler for {@code /eventbus/*}, after {@link #handle}: a SockJS session of the HTTP transports belongs to
+   * the user who opened it. vertx-web looks such a session up by the id in the URL alone and acts with the identity
+   * of the request that created it, so without this check anyone who learnt the id could read that user's frames
+   * ({@code xhr}, {@code xhr_streaming}, {@code eventsource}) or send as them ({@code xhr_send}). Another user's
+   * request is refused with 403. (WebSocket sessions are never looked up by id.)
+   */
+  void checkSockJsSession(RoutingContext ctx) {
+    Matcher m = SOCKJS_SESSION_PATH.matcher(ctx.normalizedPath());
+    Identity who = ctx.get(IDENTITY);
+    if (m.matches() && who != null) {
+      LocalMap<String, Object> sockJsSessions = ctx.vertx().sharedData().getLocalMap(SOCKJS_SESSIONS);
+      Object session = sockJsSessions.get(m.group(1));
+      if (session instanceof SockJSSocket socket && socket.routingContext() != null) {
+        Identity owner = socket.routingContext().get(IDENTITY);
+        if (owner == null || owner.userId() != who.userId()) {
+          LOG.warn("Refused {} {} by user {}: the SockJS session belongs to user {}", ctx.request().method(),
+              BridgeHook.printable(ctx.normalizedPath()), who.userId(), owner == null ? "(none)" : owner.userId());
+          Json.fail(ctx, ApiError.forbidden("This SockJS session belongs to another user"));
+          return;
+        }
+      }
+    }
+    ctx.next();
   }
 }

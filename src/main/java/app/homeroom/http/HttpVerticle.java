@@ -108,6 +108,7 @@ public class HttpVerticle extends VerticleBase {
 
     // The bridge: origin + session checked on every transport's every request, then SockJS.
     router.route("/eventbus/*").handler(ctx -> guard.handle(ctx, true));
+    router.route("/eventbus/*").handler(guard::checkSockJsSession);
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
         .setRegisterWriteHandler(false)

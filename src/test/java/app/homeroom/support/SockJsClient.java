@@ -18,24 +18,31 @@ import java.util.function.Predicate;
  * SockJS framing ({@code o}, {@code h}, {@code a[...]}, {@code c[...]}) around the bridge's JSON frames. It lets
  * bridge tests send exactly what a hostile or buggy browser could: forged headers, PUBLISH, foreign addresses.
  */
-public final class SockJsClient implements AutoCloseable {
+public final class SockJsClient implements BridgeClient {
 
   private static final Vertx VERTX = Vertx.vertx();
 
   private final WebSocket socket;
+  private final String sessionId;
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private volatile boolean closed;
 
-  private SockJsClient(WebSocket socket) {
+  private SockJsClient(WebSocket socket, String sessionId) {
     this.socket = socket;
+    this.sessionId = sessionId;
     socket.textMessageHandler(this::onText);
     socket.closeHandler(v -> closed = true);
   }
 
   /** Connects with the given session cookie (may be null) and Origin (may be null); fails if refused. */
   public static SockJsClient connect(int port, String cookie, String origin) throws Exception {
+    return connect(port, cookie, origin, UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  /** As {@link #connect(int, String, String)}, at {@code /eventbus/000/<sessionId>/websocket}. */
+  public static SockJsClient connect(int port, String cookie, String origin, String sessionId) throws Exception {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)
-        .setURI("/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket");
+        .setURI("/eventbus/000/" + sessionId + "/websocket");
     if (cookie != null) {
       options.addHeader("cookie", cookie);
     }
@@ -44,7 +51,7 @@ public final class SockJsClient implements AutoCloseable {
     }
     WebSocketClient client = VERTX.createWebSocketClient();
     WebSocket ws = client.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    SockJsClient c = new SockJsClient(ws);
+    SockJsClient c = new SockJsClient(ws, sessionId);
     return c;
   }
 
@@ -71,6 +78,27 @@ public final class SockJsClient implements AutoCloseable {
 
   public void send(JsonObject frame) {
     socket.writeTextMessage(new JsonArray().add(frame.encode()).encode());
+  }
+
+  @Override
+  public int sendRaw(String payload) {
+    socket.writeTextMessage(payload);
+    return -1;
+  }
+
+  /** Sends raw bytes as one binary WebSocket message (e.g. invalid UTF-8). */
+  public void sendBinary(byte[] payload) {
+    socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(payload));
+  }
+
+  @Override
+  public String sessionId() {
+    return sessionId;
+  }
+
+  @Override
+  public BridgeTransport transport() {
+    return BridgeTransport.WEBSOCKET;
   }
 
   public void register(String address) {
@@ -127,6 +155,13 @@ public final class SockJsClient implements AutoCloseable {
     } catch (AssertionError e) {
       return true;
     }
+  }
+
+  /** Every frame received and not yet consumed by an await, removed from the queue. */
+  public java.util.List<JsonObject> drain() {
+    java.util.List<JsonObject> all = new java.util.ArrayList<>();
+    frames.drainTo(all);
+    return all;
   }
 
   public boolean isClosed() {
