@@ -37,7 +37,12 @@ public final class MessageSearch {
   static final char START = '\u0002';
   static final char STOP = '\u0003';
   private static final String HEADLINE_OPTIONS = "StartSel=\"" + START + "\", StopSel=\"" + STOP + "\", "
-      + "MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=\" … \"";
+      + "MaxWords=30, MinWords=12, ShortWord=0, MaxFragments=2, FragmentDelimiter=\" … \"";
+  /** A message this short is shown whole in its snippet; a longer one by fragments around the matches. */
+  static final int WHOLE_SNIPPET_CHARS = 240;
+  private static final String HEADLINE = ("ts_headline('%1$s', %2$s.body, q.query, case when length(%2$s.body) <= "
+      + WHOLE_SNIPPET_CHARS + " then 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', HighlightAll=true'"
+      + " else %3$s end) as headline");
 
   public enum Sort {
     RELEVANCE, DATE;
@@ -208,7 +213,7 @@ public final class MessageSearch {
    */
   private static final String RELEVANCE_TEMPLATE = PAGE.formatted(
       "p.tier_size, p.floor_at, p.floor_id, p.top_at, p.top_id,", """
-      select r.*, ts_headline('%1$s', r.body, q.query, $10) as headline
+      select r.*, %4$s
         from (
           select t.*, ts_rank_cd(t.search_tsv, q.query) as rank, count(*) over () as tier_size,
                  first_value(t.created_at) over oldest as floor_at, first_value(t.id) over oldest as floor_id,
@@ -225,20 +230,24 @@ public final class MessageSearch {
        order by r.rank desc, r.id desc
        limit $12""", "p.rank desc, p.id desc");
   /** A tier by walking the time index backwards: for searches common among recent messages. */
-  public static final String BY_RELEVANCE = RELEVANCE_TEMPLATE.formatted(CONFIG, MATCHES, WALK_ORDER);
+  public static final String BY_RELEVANCE = RELEVANCE_TEMPLATE.formatted(CONFIG, MATCHES, WALK_ORDER,
+      HEADLINE.formatted(CONFIG, "r", "$10"));
   /** A tier from the text index, sorted: for rare searches (the order expression keeps the planner off the walk). */
-  public static final String BY_RELEVANCE_RARE = RELEVANCE_TEMPLATE.formatted(CONFIG, MATCHES, SORT_ORDER);
+  public static final String BY_RELEVANCE_RARE = RELEVANCE_TEMPLATE.formatted(CONFIG, MATCHES, SORT_ORDER,
+      HEADLINE.formatted(CONFIG, "r", "$10"));
 
   /** Newest first: $6/$7 the last hit shown (created_at, id), $8 rows wanted, $9 headline options. */
   private static final String DATE_TEMPLATE = PAGE.formatted("", """
-      select d.*, ts_headline('%1$s', d.body, q.query, $9) as headline, ts_rank_cd(d.search_tsv, q.query) as rank
+      select d.*, %4$s, ts_rank_cd(d.search_tsv, q.query) as rank
         from (select m.* %2$s
                  and ($6::timestamptz is null or (m.created_at, m.id) < ($6, $7::bigint))
                order by %3$s
                limit $8) d
        cross join websearch_to_tsquery('%1$s', $1) q (query)""", "p.created_at desc, p.id desc");
-  public static final String BY_DATE = DATE_TEMPLATE.formatted(CONFIG, MATCHES, WALK_ORDER);
-  public static final String BY_DATE_RARE = DATE_TEMPLATE.formatted(CONFIG, MATCHES, SORT_ORDER);
+  public static final String BY_DATE = DATE_TEMPLATE.formatted(CONFIG, MATCHES, WALK_ORDER,
+      HEADLINE.formatted(CONFIG, "d", "$9"));
+  public static final String BY_DATE_RARE = DATE_TEMPLATE.formatted(CONFIG, MATCHES, SORT_ORDER,
+      HEADLINE.formatted(CONFIG, "d", "$9"));
 
   private final Pool pool;
 

@@ -120,6 +120,16 @@ class SearchTest {
     assertEquals(List.of("permission"), marked);
     assertTrue(all.toString().contains("slip"), all::toString);
     assertFalse(all.toString().contains("\u0002") || all.toString().contains("\u0003"), "no markers leak");
+    assertEquals("Bring the <b>permission slip</b> & the \"form\"", all.toString(), "a short message is shown whole");
+
+    String longBody = "Start of a long note. " + "Nothing to see in this filler sentence at all. ".repeat(12)
+        + "The quokka came to visit. " + "More filler words follow here to make it long. ".repeat(12);
+    say(school.staff, sams, longBody);
+    JsonArray cut = ok(school.staff, "q=quokka").getJsonArray("results").getJsonObject(0).getJsonArray("snippet");
+    StringBuilder fragment = new StringBuilder();
+    cut.forEach(part -> fragment.append(((JsonObject) part).getString("text")));
+    assertTrue(fragment.length() < longBody.length() / 2, "a long message is cut around the match: " + fragment);
+    assertTrue(fragment.toString().contains("quokka"));
   }
 
   @Test
