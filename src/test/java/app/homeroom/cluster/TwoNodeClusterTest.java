@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two nodes, one database, one Hazelcast cluster: an admin on node A and a student on node B exchange messages
@@ -91,6 +92,43 @@ class TwoNodeClusterTest {
       assertEquals(2L * rounds + probes, db.queryLong("select max(seq) from messages"), "sequences have no gap");
     } finally {
       clients.forEach(SockJsClient::close);
+    }
+  }
+
+  @Test
+  @DisplayName("R3.3 (issue 7): one clientMsgId sent three times through two nodes, bridge and REST, at once, is stored once")
+  void one_client_message_id_through_two_nodes_is_stored_once() throws Exception {
+    School school = School.fresh();
+    long conversation = school.openConversation(school.student);
+    int portA = TestEnv.node().httpPort();
+    int portB = nodeB.httpPort();
+    Api pupilOnB = new Api("http://localhost:" + portB);
+    assertEquals(200, pupilOnB.post("/api/login", new JsonObject().put("email", "sam@test.school").put("password", PASSWORD)).status());
+    String clientMsgId = UUID.randomUUID().toString();
+    JsonObject send = new JsonObject().put("conversationId", conversation).put("clientMsgId", clientMsgId)
+        .put("body", "sent on a flaky connection");
+    try (SockJsClient onA = SockJsClient.connect(portA, school.pupil.sessionCookie(), "http://localhost:" + portA);
+         SockJsClient onB = SockJsClient.connect(portB, pupilOnB.sessionCookie(), "http://localhost:" + portB)) {
+      // The three copies race: two over the bridge (one per node) and one over REST on node B.
+      String replyA = onA.request("chat.message.send", send, null);
+      String replyB = onB.request("chat.message.send", send, null);
+      Api.Response rest = pupilOnB.post("/api/conversations/" + conversation + "/messages",
+          new JsonObject().put("clientMsgId", clientMsgId).put("body", "sent on a flaky connection"));
+      JsonObject a = onA.await(f -> replyA.equals(f.getString("address")), 10_000);
+      JsonObject b = onB.await(f -> replyB.equals(f.getString("address")), 10_000);
+
+      assertEquals("rec", a.getString("type"), a::encode);
+      assertEquals("rec", b.getString("type"), b::encode);
+      assertTrue(rest.status() == 200 || rest.status() == 201, () -> rest.raw().body());
+      long id = rest.json().getJsonObject("message").getLong("id");
+      assertEquals(id, a.getJsonObject("body").getJsonObject("message").getLong("id"), "the same stored row");
+      assertEquals(id, b.getJsonObject("body").getJsonObject("message").getLong("id"), "the same stored row");
+      int fresh = (a.getJsonObject("body").getBoolean("duplicate") ? 0 : 1)
+          + (b.getJsonObject("body").getBoolean("duplicate") ? 0 : 1) + (rest.status() == 201 ? 1 : 0);
+      assertEquals(1, fresh, "exactly one of the three stored it; the others were told it was a duplicate");
+      assertEquals(1, school.db.queryLong("select count(*) from messages where client_msg_id = ?::uuid", clientMsgId));
+      assertEquals(1, school.db.queryLong("select last_seq from conversations where id = ?", conversation),
+          "no sequence number was used up by the duplicates");
     }
   }
 
