@@ -2,7 +2,11 @@ package app.homeroom.support;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -32,6 +36,33 @@ public interface BridgeClient extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * The first frame in {@code frames} (now or arriving within the timeout) matching the predicate; frames it skips
+   * stay queued, in order, for later awaits. Fails with an AssertionError listing what it saw.
+   */
+  static JsonObject awaitFrame(BlockingQueue<JsonObject> frames, Predicate<JsonObject> match, long timeoutMs)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    List<JsonObject> skipped = new ArrayList<>();
+    try {
+      while (true) {
+        long left = deadline - System.currentTimeMillis();
+        JsonObject f = left > 0 ? frames.poll(left, TimeUnit.MILLISECONDS) : null;
+        if (f == null) {
+          throw new AssertionError("no matching frame within " + timeoutMs + " ms; saw " + skipped);
+        }
+        if (match.test(f)) {
+          return f;
+        }
+        skipped.add(f);
+      }
+    } finally {
+      List<JsonObject> rest = new ArrayList<>(skipped);
+      frames.drainTo(rest);
+      frames.addAll(rest);
+    }
+  }
 
   default void register(String address) {
     send(new JsonObject().put("type", "register").put("address", address));

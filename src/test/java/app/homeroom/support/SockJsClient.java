@@ -125,26 +125,7 @@ public final class SockJsClient implements BridgeClient {
 
   /** The first frame (received before or after this call) matching the predicate; fails after the timeout. */
   public JsonObject await(Predicate<JsonObject> match, long timeoutMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    java.util.List<JsonObject> skipped = new java.util.ArrayList<>();
-    try {
-      while (true) {
-        long left = deadline - System.currentTimeMillis();
-        JsonObject f = left > 0 ? frames.poll(left, TimeUnit.MILLISECONDS) : null;
-        if (f == null) {
-          throw new AssertionError("no matching frame within " + timeoutMs + " ms; saw " + skipped);
-        }
-        if (match.test(f)) {
-          return f;
-        }
-        skipped.add(f);
-      }
-    } finally {
-      // Keep frames that other awaits may want, in order.
-      java.util.List<JsonObject> rest = new java.util.ArrayList<>(skipped);
-      frames.drainTo(rest);
-      frames.addAll(rest);
-    }
+    return BridgeClient.awaitFrame(frames, match, timeoutMs);
   }
 
   /** True when no frame matching arrives within the window: for asserting that something did NOT happen. */

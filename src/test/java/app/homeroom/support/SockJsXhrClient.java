@@ -163,29 +163,17 @@ public final class SockJsXhrClient implements BridgeClient {
 
   /** An {@code xhr_send} with a body of raw bytes (e.g. invalid UTF-8); returns the status. */
   public int postBytes(byte[] body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "xhr_send")).timeout(Duration.ofSeconds(20))
-        .header("content-type", "text/plain;charset=UTF-8").POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (cookie != null) {
-      b.header("cookie", cookie);
-    }
-    if (origin != null) {
-      b.header("origin", origin);
-    }
-    try {
-      return sending.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return post("xhr_send", HttpRequest.BodyPublishers.ofByteArray(body), cookie, origin);
   }
 
   /** A POST to this client's session URL ({@code suffix} e.g. "xhr_send") with another cookie and Origin. */
   public int post(String suffix, String body, String cookie, String origin) {
+    return post(suffix, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), cookie, origin);
+  }
+
+  private int post(String suffix, HttpRequest.BodyPublisher body, String cookie, String origin) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + suffix)).timeout(Duration.ofSeconds(20))
-        .header("content-type", "text/plain;charset=UTF-8")
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        .header("content-type", "text/plain;charset=UTF-8").POST(body);
     if (cookie != null) {
       b.header("cookie", cookie);
     }
@@ -202,27 +190,10 @@ public final class SockJsXhrClient implements BridgeClient {
     }
   }
 
+
   @Override
   public JsonObject await(Predicate<JsonObject> match, long timeoutMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    List<JsonObject> skipped = new ArrayList<>();
-    try {
-      while (true) {
-        long left = deadline - System.currentTimeMillis();
-        JsonObject f = left > 0 ? frames.poll(left, TimeUnit.MILLISECONDS) : null;
-        if (f == null) {
-          throw new AssertionError("no matching frame within " + timeoutMs + " ms; saw " + skipped);
-        }
-        if (match.test(f)) {
-          return f;
-        }
-        skipped.add(f);
-      }
-    } finally {
-      List<JsonObject> rest = new ArrayList<>(skipped);
-      frames.drainTo(rest);
-      frames.addAll(rest);
-    }
+    return BridgeClient.awaitFrame(frames, match, timeoutMs);
   }
 
   @Override
