@@ -25,6 +25,12 @@ public final class AccountService {
 
   /** Failures allowed before each further attempt must wait. */
   public static final int FREE_FAILURES = 5;
+  /**
+   * Failures from one client address (any accounts) allowed before each further attempt from it must wait. Higher
+   * than per account: a school's pupils may share one address (NAT), and behind a proxy that the server does not
+   * trust for X-Forwarded-For every client has the proxy's address.
+   */
+  public static final int FREE_ADDRESS_FAILURES = 20;
   /** Failures older than this are forgotten. */
   public static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
   public static final Duration MAX_LOCKOUT = Duration.ofMinutes(5);
@@ -41,51 +47,82 @@ public final class AccountService {
     this.pool = pool;
   }
 
-  /** The user for these credentials; 401 when wrong, 429 (with {@link ApiError} retry hint) while slowed down. */
-  public Future<JsonObject> login(String email, String password) {
+  /**
+   * The user for these credentials; 401 when wrong or the account is disabled, 429 (with {@link ApiError} retry
+   * hint) while this account or this client address is slowed down. {@code address} is the client's address as
+   * the server sees it (null: not throttled by address).
+   */
+  public Future<JsonObject> login(String email, String password, String address) {
     String key = email.trim().toLowerCase(Locale.ROOT);
-    return pool.preparedQuery("select failures, last_failed_at from login_failures where account_key = $1")
+    Future<Long> accountWait = pool.preparedQuery("select failures, last_failed_at from login_failures where account_key = $1")
         .execute(Tuple.of(key))
-        .compose(rows -> {
-          if (rows.size() == 1) {
-            Row r = rows.iterator().next();
-            long wait = secondsToWait(r.getInteger("failures"), r.getOffsetDateTime("last_failed_at"));
-            if (wait > 0) {
-              return Future.failedFuture(new RetryLater(wait));
-            }
+        .map(rows -> rows.size() == 0 ? 0L : secondsToWait(rows.iterator().next().getInteger("failures"),
+            rows.iterator().next().getOffsetDateTime("last_failed_at"), FREE_FAILURES));
+    Future<Long> addressWait = address == null ? Future.succeededFuture(0L) : pool
+        .preparedQuery("select failures, last_failed_at from login_address_failures where address = $1")
+        .execute(Tuple.of(address))
+        .map(rows -> rows.size() == 0 ? 0L : secondsToWait(rows.iterator().next().getInteger("failures"),
+            rows.iterator().next().getOffsetDateTime("last_failed_at"), FREE_ADDRESS_FAILURES));
+    return Future.all(accountWait, addressWait)
+        .compose(v -> {
+          if (addressWait.result() > 0 && addressWait.result() >= accountWait.result()) {
+            return Future.failedFuture(new RetryLater(addressWait.result(), "from this address"));
           }
-          return pool.preparedQuery("select " + USER_COLUMNS + ", password_hash from users where lower(email) = $1")
+          if (accountWait.result() > 0) {
+            return Future.failedFuture(new RetryLater(accountWait.result(), "for this account"));
+          }
+          return pool.preparedQuery("select " + USER_COLUMNS + ", password_hash, disabled_at from users where lower(email) = $1")
               .execute(Tuple.of(key));
         })
         .compose(rows -> {
           Row row = rows.size() == 1 ? rows.iterator().next() : null;
           String hash = row == null ? null : row.getString("password_hash");
           return vertx.executeBlocking(() -> Passwords.verify(password, hash), false)
-              .compose(ok -> ok && row != null
-                  ? pool.preparedQuery("delete from login_failures where account_key = $1").execute(Tuple.of(key))
-                      .map(v -> userJson(row))
-                  : recordFailure(key));
+              .compose(ok -> {
+                if (!ok || row == null) {
+                  return recordFailure(key, address);
+                }
+                // Only the holder of the right password learns that the account is disabled.
+                if (row.getOffsetDateTime("disabled_at") != null) {
+                  return Future.failedFuture(ApiError.unauthorized("This account has been disabled; ask a member of staff"));
+                }
+                // Only the account's count is cleared: one good password must not clear an address's failures.
+                return pool.preparedQuery("delete from login_failures where account_key = $1").execute(Tuple.of(key))
+                    .map(v -> userJson(row));
+              });
         });
   }
 
-  private Future<JsonObject> recordFailure(String key) {
-    return pool.preparedQuery("""
+  private Future<JsonObject> recordFailure(String key, String address) {
+    Future<?> account = pool.preparedQuery("""
             insert into login_failures (account_key, failures, last_failed_at) values ($1, 1, now())
             on conflict (account_key) do update set
               failures = case when login_failures.last_failed_at < now() - make_interval(secs => $2)
                               then 1 else login_failures.failures + 1 end,
               last_failed_at = now()""")
-        .execute(Tuple.of(key, (double) FAILURE_WINDOW.toSeconds()))
+        .execute(Tuple.of(key, (double) FAILURE_WINDOW.toSeconds()));
+    Future<?> byAddress = address == null ? Future.succeededFuture() : pool.preparedQuery("""
+            insert into login_address_failures (address, failures, last_failed_at) values ($1, 1, now())
+            on conflict (address) do update set
+              failures = case when login_address_failures.last_failed_at < now() - make_interval(secs => $2)
+                              then 1 else login_address_failures.failures + 1 end,
+              last_failed_at = now()""")
+        .execute(Tuple.of(address, (double) FAILURE_WINDOW.toSeconds()));
+    return Future.all(account, byAddress)
         .compose(v -> Future.failedFuture(ApiError.unauthorized("Wrong email or password")));
   }
 
   /** Seconds until the next attempt is allowed: 0 for the first few failures, then doubling, capped. */
   static long secondsToWait(int failures, OffsetDateTime lastFailedAt) {
+    return secondsToWait(failures, lastFailedAt, FREE_FAILURES);
+  }
+
+  static long secondsToWait(int failures, OffsetDateTime lastFailedAt, int free) {
     long since = Duration.between(lastFailedAt, OffsetDateTime.now()).toSeconds();
-    if (failures < FREE_FAILURES || since >= FAILURE_WINDOW.toSeconds()) {
+    if (failures < free || since >= FAILURE_WINDOW.toSeconds()) {
       return 0;
     }
-    long delay = Math.min(1L << Math.min(failures - FREE_FAILURES, 20), MAX_LOCKOUT.toSeconds());
+    long delay = Math.min(1L << Math.min(failures - free, 20), MAX_LOCKOUT.toSeconds());
     return Math.max(0, delay - since);
   }
 
@@ -94,13 +131,59 @@ public final class AccountService {
     private final long seconds;
 
     RetryLater(long seconds) {
-      super(429, "too_many_requests", "Too many failed sign-ins; try again in " + seconds + " s");
+      this(seconds, "");
+    }
+
+    RetryLater(long seconds, String where) {
+      super(429, "too_many_requests", "Too many failed sign-ins" + (where.isEmpty() ? "" : " " + where)
+          + "; try again in " + seconds + " s");
       this.seconds = seconds;
     }
 
     public long seconds() {
       return seconds;
     }
+  }
+
+  /**
+   * Signs one session out ("this device"): its token id is refused by every node until the token would have expired;
+   * rows of tokens past their expiry are pruned on the way.
+   */
+  public Future<Void> revokeSession(Sessions.Session session) {
+    return pool.preparedQuery("""
+            with pruned as (delete from revoked_sessions where expires_at < now() - interval '1 minute')
+            insert into revoked_sessions (jti, user_id, expires_at) values ($1, $2, to_timestamp($3))
+            on conflict (jti) do nothing""")
+        .execute(Tuple.of(session.jti(), session.identity().userId(), (double) session.expiresAt()))
+        .mapEmpty();
+  }
+
+  /**
+   * Disables ({@code disabled} true) or re-enables a student's account; admins only. Disabling records who and
+   * when, and ends every session issued before now; re-enabling lets the student sign in again (old sessions stay
+   * ended). Answers {@code {student: {id, disabled, disabledAt}}}.
+   */
+  public Future<JsonObject> setDisabled(Identity actor, long studentId, boolean disabled) {
+    if (!actor.isAdmin()) {
+      return Future.failedFuture(ApiError.forbidden("Only staff can disable or enable accounts"));
+    }
+    String sql = disabled
+        ? """
+          update users set disabled_at = coalesce(disabled_at, now()), disabled_by = coalesce(disabled_by, $2),
+                           sessions_valid_after = now()
+           where id = $1 and role = 'student' returning id, disabled_at"""
+        : """
+          update users set disabled_at = null, disabled_by = null
+           where id = $1 and role = 'student' and $2::bigint is not null returning id, disabled_at""";
+    return pool.preparedQuery(sql).execute(Tuple.of(studentId, actor.userId())).map(rows -> {
+      if (rows.size() == 0) {
+        throw ApiError.notFound("No such student");
+      }
+      Row r = rows.iterator().next();
+      return new JsonObject().put("student", new JsonObject().put("id", r.getLong("id"))
+          .put("disabled", r.getOffsetDateTime("disabled_at") != null)
+          .put("disabledAt", ChatService.iso(r.getOffsetDateTime("disabled_at"))));
+    });
   }
 
   public Future<JsonObject> me(Identity who) {

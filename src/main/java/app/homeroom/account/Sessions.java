@@ -10,14 +10,20 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
+import java.security.SecureRandom;
+import java.util.Base64;
+
 /**
  * Browser sessions as short-lived signed tokens (HS256, vertx-auth-jwt) carried only in an HttpOnly,
  * SameSite=Strict cookie, never in a URL. Stateless, so any node verifies a session another node issued: the
- * signing key is shared through configuration or the database ({@code settings.session_key}).
+ * signing key is shared through configuration or the database ({@code settings.session_key}). A session can end
+ * before its token expires (sign-out, a disabled account): {@link Revocations} says which tokens every node refuses.
  */
 public final class Sessions {
 
   public static final String COOKIE = "hr_session";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final JWTAuth jwt;
   private final int hours;
@@ -34,18 +40,49 @@ public final class Sessions {
   }
 
   public String issue(Identity who) {
+    return issue(who, maxAgeSeconds());
+  }
+
+  /**
+   * A token for {@code who} valid for {@code lifetimeSeconds}, with its own id ({@code jti}, 128 random bits) so
+   * that signing out can revoke this one session, and its issue time ({@code iat}) so that disabling an account
+   * can end every session issued before.
+   */
+  public String issue(Identity who, long lifetimeSeconds) {
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
     return jwt.generateToken(
-        new JsonObject().put("sub", Long.toString(who.userId())).put("role", who.role().wire()).put("name", who.name()),
-        new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) maxAgeSeconds())
+        new JsonObject().put("sub", Long.toString(who.userId())).put("role", who.role().wire()).put("name", who.name())
+            .put("jti", Base64.getUrlEncoder().withoutPadding().encodeToString(id)),
+        new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) lifetimeSeconds)
             .setIssuer("homeroom").setAudience(java.util.List.of("homeroom")));
   }
 
+  /** A verified token: who, which session, when it was issued and when it expires (epoch seconds). */
+  public record Session(Identity identity, String jti, long issuedAt, long expiresAt) {}
+
   /** The identity in a valid, unexpired token; fails otherwise. */
   public Future<Identity> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token)).map(user -> {
+    return verifySession(token).map(Session::identity);
+  }
+
+  /**
+   * The session of a valid, unexpired token; fails otherwise, and for tokens without an id or expiry (issued before
+   * sessions could be revoked: their holders sign in again once).
+   */
+  public Future<Session> verifySession(String token) {
+    return jwt.authenticate(new TokenCredentials(token)).compose(user -> {
       JsonObject p = user.principal();
-      return new Identity(Long.parseLong(p.getString("sub")), Identity.Role.parse(p.getString("role")),
+      String jti = p.getString("jti");
+      // vertx-auth-jwt moves the time claims out of the principal into the attributes.
+      Long iat = user.attributes().getLong("iat", p.getLong("iat"));
+      Long exp = user.attributes().getLong("exp", p.getLong("exp"));
+      if (jti == null || jti.isEmpty() || jti.length() > 64 || iat == null || exp == null) {
+        return Future.failedFuture("token without jti, iat or exp");
+      }
+      Identity who = new Identity(Long.parseLong(p.getString("sub")), Identity.Role.parse(p.getString("role")),
           p.getString("name", ""));
+      return Future.succeededFuture(new Session(who, jti, iat, exp));
     });
   }
 }

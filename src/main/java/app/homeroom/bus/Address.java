@@ -66,7 +66,14 @@ public enum Address {
   PRESENCE_SYNC("presence.sync", Kind.INTERNAL),
 
   /** Node-local request {@code {userIds: [id]}}; reply {@code {online: [id]}}: who of them is online anywhere. */
-  PRESENCE_QUERY("presence.query", Kind.INTERNAL);
+  PRESENCE_QUERY("presence.query", Kind.INTERNAL),
+
+  /**
+   * Cluster: sessions ended before their tokens expired, {@code {userId, jti?, disabled?}}: one session signed out
+   * ({@code jti}), or every session of the user (no {@code jti}: the account was disabled). Published after the
+   * database says so; every HTTP verticle of every node refuses them and closes their bridge sockets.
+   */
+  SESSION_REVOKED("session.revoked", Kind.INTERNAL);
 
   /** Who may touch an address from a browser. */
   public enum Kind {

@@ -24,7 +24,13 @@ import java.util.Map;
  */
 public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin admin, Presence presence, boolean demo) {
 
-  public record Http(String host, int port, int instances, List<String> allowedOrigins, String webroot) {}
+  /**
+   * {@code trustProxy}: the node is only reachable through a reverse proxy that appends the client's address to
+   * {@code X-Forwarded-For} (deploy/nginx.conf does), so the last entry of that header is the client's address
+   * (for per-address login throttling). Off by default: a node reachable directly must not believe the header.
+   */
+  public record Http(String host, int port, int instances, List<String> allowedOrigins, String webroot,
+                     boolean trustProxy) {}
 
   /** {@code url == null} means: run the embedded PostgreSQL on {@code embeddedPort} with data in {@code dataDir}. */
   public record Db(String url, String user, String password, int poolSize, int embeddedPort, String dataDir) {
@@ -56,6 +62,7 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     m.put("HOMEROOM_HTTP_INSTANCES", "http.instances");
     m.put("HOMEROOM_ALLOWED_ORIGINS", "http.allowedOrigins");
     m.put("HOMEROOM_WEBROOT", "http.webroot");
+    m.put("HOMEROOM_TRUST_PROXY", "http.trustProxy");
     m.put("HOMEROOM_DB_URL", "db.url");
     m.put("HOMEROOM_DB_USER", "db.user");
     m.put("HOMEROOM_DB_PASSWORD", "db.password");
@@ -177,7 +184,8 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     }
     return new HomeroomConfig(
         new Http(nonBlank(http, "host", "http.host"), port(http, "port", "http.port (HOMEROOM_HTTP_PORT)", true),
-            intIn(http, "instances", 1, 64, "http.instances"), origins, blankToNull(str(http, "webroot"))),
+            intIn(http, "instances", 1, 64, "http.instances"), origins, blankToNull(str(http, "webroot")),
+            bool(http, "trustProxy")),
         new Db(dbUrl, str(db, "user"), str(db, "password"), intIn(db, "poolSize", 1, 200, "db.poolSize"),
             port(embedded, "port", "db.embedded.port (HOMEROOM_DB_EMBEDDED_PORT)", false),
             nonBlank(embedded, "dataDir", "db.embedded.dataDir (HOMEROOM_DATA_DIR)")),

@@ -1,5 +1,6 @@
 package app.homeroom.http;
 
+import app.homeroom.account.Revocations;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.Identity;
 import io.vertx.core.Handler;
@@ -30,9 +31,13 @@ final class BridgeHook implements Handler<BridgeEvent> {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeHook.class);
 
   private final EventBus eventBus;
+  private final OpenSockets openSockets;
+  private final Revocations revocations;
 
-  BridgeHook(EventBus eventBus) {
+  BridgeHook(EventBus eventBus, OpenSockets openSockets, Revocations revocations) {
     this.eventBus = eventBus;
+    this.openSockets = openSockets;
+    this.revocations = revocations;
   }
 
   @Override
@@ -40,7 +45,11 @@ final class BridgeHook implements Handler<BridgeEvent> {
     try {
       String refusal = refusal(event);
       if (refusal == null) {
-        reportPresence(event);
+        // Presence counts only sockets that were accepted (tracked), so a socket refused at creation never
+        // reports a close without an open.
+        if (trackSocket(event)) {
+          reportPresence(event);
+        }
       } else {
         logRefusal(event, refusal);
       }
@@ -55,7 +64,10 @@ final class BridgeHook implements Handler<BridgeEvent> {
   private String refusal(BridgeEvent event) {
     Identity who = identity(event.socket());
     return switch (event.type()) {
-      case SOCKET_CREATED -> who == null ? "not signed in" : null;
+      case SOCKET_CREATED -> who == null ? "not signed in"
+          // Ended between the Guard's check of the request and now (a session.revoked event in between).
+          : OpenSockets.session(event.socket()) == null || revocations.knownEnded(OpenSockets.session(event.socket()))
+              ? "session ended" : null;
       case REGISTER -> who == null ? "not signed in"
           : event.getRawMessage().getValue("address") instanceof String address && mayRegister(who, address)
               ? null : "not your inbox";
@@ -99,6 +111,16 @@ final class BridgeHook implements Handler<BridgeEvent> {
       eventBus.send(Address.PRESENCE_SOCKET.address(),
           new JsonObject().put("userId", who.userId()).put("open", type == BridgeEventType.SOCKET_CREATED), LOCAL);
     }
+  }
+
+  /** Open sockets by user, so that an ended session's sockets can be closed (see {@link OpenSockets}). */
+  private boolean trackSocket(BridgeEvent event) {
+    if (event.type() == BridgeEventType.SOCKET_CREATED) {
+      openSockets.add(event.socket());
+    } else if (event.type() == BridgeEventType.SOCKET_CLOSED) {
+      return openSockets.remove(event.socket());
+    }
+    return true;
   }
 
   static boolean mayRegister(Identity who, String address) {

@@ -1,6 +1,7 @@
 package app.homeroom.http;
 
 import app.homeroom.ApiError;
+import app.homeroom.account.Revocations;
 import app.homeroom.account.Sessions;
 import app.homeroom.bus.Identity;
 import io.vertx.core.http.Cookie;
@@ -24,6 +25,8 @@ import java.util.regex.Pattern;
 final class Guard {
 
   static final String IDENTITY = "hr.identity";
+  /** The verified session ({@link Sessions.Session}: token id, issue and expiry times) beside the identity. */
+  static final String SESSION = "hr.session";
 
   private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
 
@@ -38,10 +41,12 @@ final class Guard {
       Pattern.compile("^/eventbus/[^/.]+/([^/.]+)/(xhr|xhr_send|xhr_streaming|eventsource|htmlfile|jsonp|jsonp_send)$");
 
   private final Sessions sessions;
+  private final Revocations revocations;
   private final List<String> allowedOrigins;
 
-  Guard(Sessions sessions, List<String> allowedOrigins) {
+  Guard(Sessions sessions, Revocations revocations, List<String> allowedOrigins) {
     this.sessions = sessions;
+    this.revocations = revocations;
     this.allowedOrigins = allowedOrigins;
   }
 
@@ -108,15 +113,41 @@ final class Guard {
       }
       return;
     }
-    sessions.verify(cookie.getValue()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        ctx.put(IDENTITY, ar.result());
-        ctx.next();
-      } else if (requireSession) {
-        Json.fail(ctx, ApiError.unauthorized("Your session has expired; sign in again"));
-      } else {
-        ctx.next();
+    // A valid signature and expiry, then not ended early (signed out, account disabled): see Revocations. The
+    // check may wait for the database: paused meanwhile, the request is not consumed before the body handler or a
+    // WebSocket upgrade gets it (as vertx-web's own authentication handlers do).
+    boolean paused = !ctx.request().isEnded();
+    if (paused) {
+      ctx.request().pause();
+    }
+    sessions.verifySession(cookie.getValue()).onComplete(ar -> {
+      if (ar.failed()) {
+        if (paused) {
+          ctx.request().resume();
+        }
+        if (requireSession) {
+          Json.fail(ctx, ApiError.unauthorized("Your session has expired; sign in again"));
+        } else {
+          ctx.next();
+        }
+        return;
       }
+      Sessions.Session session = ar.result();
+      revocations.check(session).onComplete(valid -> {
+        if (paused) {
+          ctx.request().resume();
+        }
+        if (valid.succeeded()) {
+          ctx.put(IDENTITY, session.identity());
+          ctx.put(SESSION, session);
+          ctx.next();
+        } else if (requireSession || !(valid.cause() instanceof ApiError)) {
+          // A database failure refuses (fail closed), even where a session is optional.
+          Json.fail(ctx, valid.cause());
+        } else {
+          ctx.next();
+        }
+      });
     });
   }
 

@@ -4,6 +4,7 @@ import app.homeroom.ApiError;
 import app.homeroom.NodeContext;
 import app.homeroom.Params;
 import app.homeroom.account.AccountService;
+import app.homeroom.account.Revocations;
 import app.homeroom.account.Sessions;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.Identity;
@@ -55,6 +56,8 @@ public class HttpVerticle extends VerticleBase {
 
   /** Largest REST or xhr_send body. */
   static final int MAX_BODY_BYTES = 64 * 1024;
+  /** How often each instance closes the bridge sockets whose session token has expired. */
+  static final long SESSION_SWEEP_MS = 2_000;
   /** Students listed beside the message hits of a search. */
   static final int STUDENT_MATCHES = 5;
 
@@ -66,6 +69,8 @@ public class HttpVerticle extends VerticleBase {
   private ChatService chat;
   private MessageSearch search;
   private Sessions sessions;
+  private Revocations revocations;
+  private final OpenSockets openSockets = new OpenSockets();
   private Guard guard;
   private HttpServer server;
   private String contentSecurityPolicy;
@@ -81,7 +86,14 @@ public class HttpVerticle extends VerticleBase {
     chat = new ChatService(pool);
     search = new MessageSearch(pool);
     sessions = new Sessions(vertx, node.sessionKey(), node.config().auth().sessionHours());
-    guard = new Guard(sessions, node.config().http().allowedOrigins());
+    revocations = new Revocations(pool);
+    guard = new Guard(sessions, revocations, node.config().http().allowedOrigins());
+    // Sessions ended on any node: refuse them here too and close their sockets on this instance.
+    vertx.eventBus().<JsonObject>consumer(Address.SESSION_REVOKED.address(), msg -> sessionEnded(msg.body()));
+    vertx.setPeriodic(SESSION_SWEEP_MS, id -> {
+      openSockets.closeExpired(System.currentTimeMillis() / 1000);
+      revocations.prune();
+    });
     return readIndexPage()
         .map(html -> contentSecurityPolicy = contentSecurityPolicy(html))
         .compose(csp -> {
@@ -122,7 +134,7 @@ public class HttpVerticle extends VerticleBase {
         .setMaxAddressLength(64)
         .setMaxHandlersPerSocket(64)
         .setPingTimeout(30_000)
-        .setReplyTimeout(15_000), new BridgeHook(vertx.eventBus())));
+        .setReplyTimeout(15_000), new BridgeHook(vertx.eventBus(), openSockets, revocations)));
 
     // REST
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
@@ -141,6 +153,8 @@ public class HttpVerticle extends VerticleBase {
     router.get("/api/students/:studentId").handler(ctx -> Json.respond(ctx, 200, c -> accounts
         .rosterRow(Guard.identity(c), Params.parseId(c.pathParam("studentId"), "studentId"))
         .compose(row -> withPresence(new JsonArray().add(row)).map(rows -> new JsonObject().put("student", row)))));
+    router.post("/api/students/:studentId/disable").handler(ctx -> setDisabled(ctx, true));
+    router.post("/api/students/:studentId/enable").handler(ctx -> setDisabled(ctx, false));
     router.post("/api/students").handler(ctx -> Json.respond(ctx, 201,
         c -> accounts.createStudent(Guard.identity(c), Json.body(c))));
     router.get("/api/classes").handler(ctx -> Json.respond(ctx, 200,
@@ -193,6 +207,8 @@ public class HttpVerticle extends VerticleBase {
         .putHeader("x-content-type-options", "nosniff")
         .putHeader("referrer-policy", "same-origin")
         .putHeader("x-frame-options", "DENY")
+        .putHeader("cross-origin-opener-policy", "same-origin")
+        .putHeader("permissions-policy", "camera=(), microphone=(), geolocation=()")
         .putHeader("content-security-policy", contentSecurityPolicy);
     ctx.next();
   }
@@ -206,7 +222,10 @@ public class HttpVerticle extends VerticleBase {
       if (email.length() > 320 || password.length() > 1024) {
         throw ApiError.badRequest("Email or password too long");
       }
-      return accounts.login(email, password).map(user -> {
+      String address = clientAddress(c.request().getHeader("x-forwarded-for"),
+          c.request().remoteAddress() == null ? null : c.request().remoteAddress().hostAddress(),
+          node.config().http().trustProxy());
+      return accounts.login(email, password, address).map(user -> {
         Identity who = new Identity(user.getLong("id"), Identity.Role.parse(user.getString("role")), user.getString("name"));
         c.response().addCookie(sessionCookie(sessions.issue(who), sessions.maxAgeSeconds()));
         return new JsonObject().put("user", user);
@@ -214,8 +233,63 @@ public class HttpVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * POST /api/logout: ends this session ("this device") on every node, closes its bridge sockets wherever they are,
+   * and clears the cookie. 204 also without a (valid) session. Other devices stay signed in.
+   */
   private void logout(RoutingContext ctx) {
-    ctx.response().addCookie(sessionCookie("", 0)).setStatusCode(204).end();
+    Sessions.Session session = ctx.get(Guard.SESSION);
+    Future<Void> revoked = session == null ? Future.succeededFuture() : accounts.revokeSession(session)
+        .onSuccess(v -> vertx.eventBus().publish(Address.SESSION_REVOKED.address(),
+            new JsonObject().put("userId", session.identity().userId()).put("jti", session.jti())));
+    revoked.onSuccess(v -> ctx.response().addCookie(sessionCookie("", 0)).setStatusCode(204).end())
+        .onFailure(err -> Json.fail(ctx, err));
+  }
+
+  /** POST /api/students/:id/disable and …/enable (admins): disabling ends the student's sessions on every node. */
+  private void setDisabled(RoutingContext ctx, boolean disabled) {
+    Json.respond(ctx, 200, c -> {
+      Identity who = Guard.identity(c);
+      long studentId = Params.parseId(c.pathParam("studentId"), "studentId");
+      return accounts.setDisabled(who, studentId, disabled).onSuccess(out -> {
+        LOG.info("User {} {} student {}", who.userId(), disabled ? "disabled" : "re-enabled", studentId);
+        if (disabled) {
+          vertx.eventBus().publish(Address.SESSION_REVOKED.address(),
+              new JsonObject().put("userId", studentId).put("disabled", true));
+        }
+      });
+    });
+  }
+
+  /** A session.revoked event (from any node, this one included). */
+  private void sessionEnded(JsonObject event) {
+    Long userId = event.getLong("userId");
+    if (userId == null) {
+      return;
+    }
+    String jti = event.getString("jti");
+    boolean disabled = event.getBoolean("disabled", false);
+    revocations.ended(userId, jti, disabled);
+    openSockets.closeSession(userId, jti, jti != null ? "Signed out"
+        : disabled ? "This account has been disabled" : "Your session has ended");
+  }
+
+  /**
+   * The client's address for per-address login throttling: the connection's, or, behind a trusted proxy
+   * ({@code http.trustProxy}), the last {@code X-Forwarded-For} entry: the one our proxy appended, which a client
+   * cannot forge (entries before it are whatever the client sent).
+   */
+  static String clientAddress(String forwarded, String connection, boolean trustProxy) {
+    if (trustProxy) {
+      if (forwarded != null && !forwarded.isBlank()) {
+        String[] hops = forwarded.split(",");
+        String last = hops[hops.length - 1].strip();
+        if (!last.isEmpty()) {
+          return last.length() > 64 ? last.substring(0, 64) : last;
+        }
+      }
+    }
+    return connection;
   }
 
   private Cookie sessionCookie(String value, long maxAge) {

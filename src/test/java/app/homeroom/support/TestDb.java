@@ -28,7 +28,7 @@ public final class TestDb {
    * reused within a run, so a socket still closing from an earlier test cannot pass for a new test's user.
    */
   public void reset() {
-    exec("truncate conversation_reads, messages, conversations, login_failures, users cascade");
+    exec("truncate conversation_reads, messages, conversations, login_failures, login_address_failures, users cascade");
   }
 
   public long createAdmin(String name, String email, String password) {

@@ -123,7 +123,7 @@ public final class TestEnv {
   public static HomeroomConfig config(int httpPort) {
     database();
     return new HomeroomConfig(
-        new HomeroomConfig.Http("127.0.0.1", httpPort, 2, List.of(), null),
+        new HomeroomConfig.Http("127.0.0.1", httpPort, 2, List.of(), null, false),
         new HomeroomConfig.Db(dbUrl, "postgres", "", 8, 0, "unused"),
         new HomeroomConfig.Cluster(clusterName, "127.0.0.1", clusterPort,
             List.of("127.0.0.1:" + clusterPort, "127.0.0.1:" + (clusterPort + 1), "127.0.0.1:" + (clusterPort + 2)), 0),

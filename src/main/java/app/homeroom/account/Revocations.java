@@ -1,0 +1,126 @@
+package app.homeroom.account;
+
+import app.homeroom.ApiError;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Which sessions have ended before their token expired: signed out ({@code revoked_sessions}, by token id), or
+ * every session of a disabled account or issued before {@code users.sessions_valid_after}. The database is the
+ * truth every node shares; each HTTP verticle instance keeps the answer per token for {@link #CACHE_MILLIS}, so a
+ * signed-in user's requests cost one indexed query per session per instance per {@link #CACHE_MILLIS}, not one per
+ * request. The cluster event {@code session.revoked} ({@link #ended}) corrects the cache at once on every node,
+ * so the window in which another node still accepts an ended session is the event's delivery time (milliseconds);
+ * {@link #CACHE_MILLIS} bounds it only when that event is lost.
+ *
+ * <p>Not thread-safe: one instance per verticle, used on its event loop.
+ */
+public final class Revocations {
+
+  /** How long one node trusts a "still valid" answer without asking the database again. */
+  public static final long CACHE_MILLIS = 10_000;
+
+  private static final String CHECK = """
+      select u.disabled_at is not null as disabled,
+             u.sessions_valid_after is not null and to_timestamp($3) < u.sessions_valid_after as ended,
+             exists (select 1 from revoked_sessions r where r.jti = $2) as revoked
+        from users u
+       where u.id = $1""";
+
+  private record Verdict(long userId, String refusal, long until) {}
+
+  private final Pool pool;
+  private final LongSupplier clock;
+  private final Map<String, Verdict> byJti = new HashMap<>();
+
+  public Revocations(Pool pool) {
+    this(pool, System::currentTimeMillis);
+  }
+
+  Revocations(Pool pool, LongSupplier clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  /** Succeeds when the session is still valid; fails with a 401 that says why it is not (or the database error). */
+  public Future<Void> check(Sessions.Session session) {
+    long now = clock.getAsLong();
+    Verdict known = byJti.get(session.jti());
+    if (known != null && known.until > now) {
+      return known.refusal == null ? Future.succeededFuture() : Future.failedFuture(ApiError.unauthorized(known.refusal));
+    }
+    return pool.preparedQuery(CHECK)
+        .execute(Tuple.of(session.identity().userId(), session.jti(), (double) session.issuedAt()))
+        .compose(rows -> {
+          String refusal = refusal(rows.size() == 0 ? null : rows.iterator().next());
+          Verdict fresh = new Verdict(session.identity().userId(), refusal, clock.getAsLong() + CACHE_MILLIS);
+          // An event that arrived while the query ran wins over a "valid" read before it.
+          Verdict meanwhile = byJti.get(session.jti());
+          if (meanwhile == null || meanwhile.refusal == null) {
+            byJti.put(session.jti(), fresh);
+          }
+          String answer = meanwhile != null && meanwhile.refusal != null ? meanwhile.refusal : refusal;
+          return answer == null ? Future.succeededFuture() : Future.failedFuture(ApiError.unauthorized(answer));
+        });
+  }
+
+  private static String refusal(Row row) {
+    if (row == null) {
+      return "This account no longer exists";
+    }
+    if (row.getBoolean("disabled")) {
+      return "This account has been disabled; ask a member of staff";
+    }
+    if (row.getBoolean("revoked")) {
+      return "You signed out; sign in again";
+    }
+    if (row.getBoolean("ended")) {
+      return "Your session has ended; sign in again";
+    }
+    return null;
+  }
+
+  /** True when this node already knows the session ended (no database read): for a socket being created. */
+  public boolean knownEnded(Sessions.Session session) {
+    Verdict known = byJti.get(session.jti());
+    return known != null && known.refusal != null;
+  }
+
+  /**
+   * The cluster said a session ended: one ({@code jti} given) or every session of the user ({@code jti} null, as
+   * for a disabled account). Cached answers about them become refusals until the cache would have expired anyway,
+   * after which the database (written before the event was published) says the same.
+   */
+  public void ended(long userId, String jti, boolean disabled) {
+    long until = clock.getAsLong() + CACHE_MILLIS;
+    if (jti != null) {
+      byJti.put(jti, new Verdict(userId, "You signed out; sign in again", until));
+      return;
+    }
+    String refusal = disabled ? "This account has been disabled; ask a member of staff"
+        : "Your session has ended; sign in again";
+    byJti.replaceAll((id, v) -> v.userId == userId ? new Verdict(userId, refusal, until) : v);
+  }
+
+  /** Forgets expired answers, so the cache holds at most the sessions used in the last {@link #CACHE_MILLIS}. */
+  public void prune() {
+    long now = clock.getAsLong();
+    for (Iterator<Verdict> it = byJti.values().iterator(); it.hasNext(); ) {
+      if (it.next().until <= now) {
+        it.remove();
+      }
+    }
+  }
+
+  /** Answers cached now (for tests and metrics). */
+  public int cached() {
+    return byJti.size();
+  }
+}
