@@ -1,0 +1,27 @@
+package app.homeroom.browser;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+/** Issue 8, point 2, as a person sees it: signing out in one tab ends the session in the others within seconds. */
+class SessionEndBrowserTest extends BrowserTestBase {
+
+  @Test
+  @DisplayName("Signing out in one tab closes the other tab's live channel, which then shows the sign-in page")
+  void signing_out_in_one_tab_signs_out_the_others() {
+    BrowserContext context = newContext();
+    Page first = signIn(context, ADMIN_EMAIL, "live");
+    Page second = openTab(context, ADMIN_EMAIL, "/admin");
+
+    first.getByTestId("logout").click();
+    assertThat(first).hasURL(base + "/login");
+    // The server closed the second tab's socket; the tab notices at once, not after its reconnect attempts give up.
+    assertThat(second).hasURL(java.util.regex.Pattern.compile(".*/login.*"),
+        new com.microsoft.playwright.assertions.PageAssertions.HasURLOptions().setTimeout(8_000));
+    assertThat(second.getByTestId("login-email")).isVisible();
+  }
+}
