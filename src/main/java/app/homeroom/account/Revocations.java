@@ -29,7 +29,9 @@ public final class Revocations {
 
   private static final String CHECK = """
       select u.disabled_at is not null as disabled,
-             u.sessions_valid_after is not null and to_timestamp($3) < u.sessions_valid_after as ended,
+             -- iat has whole seconds: a session signed in the same second as the change (say, right after
+             -- re-enabling) must count as after it; while disabled, disabled_at refuses everything anyway.
+             u.sessions_valid_after is not null and to_timestamp($3) < date_trunc('second', u.sessions_valid_after) as ended,
              exists (select 1 from revoked_sessions r where r.jti = $2) as revoked
         from users u
        where u.id = $1""";
