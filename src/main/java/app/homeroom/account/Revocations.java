@@ -36,6 +36,10 @@ public final class Revocations {
         from users u
        where u.id = $1""";
 
+  private static final String DISABLED = "This account has been disabled; ask a member of staff";
+  private static final String SIGNED_OUT = "You signed out; sign in again";
+  private static final String ENDED = "Your session has ended; sign in again";
+
   private record Verdict(long userId, String refusal, long until) {}
 
   private final Pool pool;
@@ -78,13 +82,13 @@ public final class Revocations {
       return "This account no longer exists";
     }
     if (row.getBoolean("disabled")) {
-      return "This account has been disabled; ask a member of staff";
+      return DISABLED;
     }
     if (row.getBoolean("revoked")) {
-      return "You signed out; sign in again";
+      return SIGNED_OUT;
     }
     if (row.getBoolean("ended")) {
-      return "Your session has ended; sign in again";
+      return ENDED;
     }
     return null;
   }
@@ -103,11 +107,10 @@ public final class Revocations {
   public void ended(long userId, String jti, boolean disabled) {
     long until = clock.getAsLong() + CACHE_MILLIS;
     if (jti != null) {
-      byJti.put(jti, new Verdict(userId, "You signed out; sign in again", until));
+      byJti.put(jti, new Verdict(userId, SIGNED_OUT, until));
       return;
     }
-    String refusal = disabled ? "This account has been disabled; ask a member of staff"
-        : "Your session has ended; sign in again";
+    String refusal = disabled ? DISABLED : ENDED;
     byJti.replaceAll((id, v) -> v.userId == userId ? new Verdict(userId, refusal, until) : v);
   }
 
@@ -119,10 +122,5 @@ public final class Revocations {
         it.remove();
       }
     }
-  }
-
-  /** Answers cached now (for tests and metrics). */
-  public int cached() {
-    return byJti.size();
   }
 }

@@ -47,11 +47,11 @@ final class OpenSockets {
     return true;
   }
 
-  /** Closes the user's sockets of session {@code jti} (all of the user's when null); returns how many. */
-  int closeSession(long userId, String jti, String reason) {
+  /** Closes the user's sockets of session {@code jti} (all of the user's when null). */
+  void closeSession(long userId, String jti, String reason) {
     Set<SockJSSocket> set = byUser.get(userId);
     if (set == null) {
-      return 0;
+      return;
     }
     List<SockJSSocket> doomed = new ArrayList<>();
     for (SockJSSocket socket : set) {
@@ -61,11 +61,10 @@ final class OpenSockets {
       }
     }
     doomed.forEach(socket -> close(socket, reason));
-    return doomed.size();
   }
 
-  /** Closes every socket whose session token expired at or before {@code nowSeconds}; returns how many. */
-  int closeExpired(long nowSeconds) {
+  /** Closes every socket whose session token expired at or before {@code nowSeconds}. */
+  void closeExpired(long nowSeconds) {
     List<SockJSSocket> doomed = new ArrayList<>();
     byUser.values().forEach(set -> set.forEach(socket -> {
       Sessions.Session s = session(socket);
@@ -74,11 +73,6 @@ final class OpenSockets {
       }
     }));
     doomed.forEach(socket -> close(socket, "Your session has expired"));
-    return doomed.size();
-  }
-
-  int size() {
-    return byUser.values().stream().mapToInt(Set::size).sum();
   }
 
   private void close(SockJSSocket socket, String reason) {

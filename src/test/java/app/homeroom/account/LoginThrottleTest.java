@@ -1,6 +1,7 @@
 package app.homeroom.account;
 
 import app.homeroom.support.Api;
+import app.homeroom.support.Await;
 import app.homeroom.support.School;
 import app.homeroom.support.SockJsClient;
 import app.homeroom.support.TestDb;
@@ -119,11 +120,7 @@ class LoginThrottleTest {
         // A refused frame is logged (BridgeHook): the log line must still not carry the token.
         socket.register("user.0");
         assertEquals(204, api.post("/api/logout", null).status());
-        long deadline = System.currentTimeMillis() + 3_000;
-        while (!socket.isClosed() && System.currentTimeMillis() < deadline) {
-          Thread.sleep(25);
-        }
-        assertTrue(socket.isClosed());
+        Await.until(socket::isClosed, 3_000, "logout closes the socket");
       }
       // A refused request with the (now revoked) token.
       Api stale = new Api(TestEnv.baseUrl());

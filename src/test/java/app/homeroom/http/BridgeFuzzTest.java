@@ -1,6 +1,7 @@
 package app.homeroom.http;
 
 import app.homeroom.support.Api;
+import app.homeroom.support.Await;
 import app.homeroom.support.BridgeTransport;
 import app.homeroom.support.LogCapture;
 import app.homeroom.support.School;
@@ -194,10 +195,7 @@ class BridgeFuzzTest {
       assertTrue(bridgeConsumers(school) > baseline, "the hostile sockets' own registrations are counted");
       hostile.forEach(SockJsClient::close);
       xhr.close();
-      long deadline = System.currentTimeMillis() + 15_000;
-      while (bridgeConsumers(school) != baseline && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
+      Await.holdsWithin(() -> bridgeConsumers(school) == baseline, 15_000);
       assertEquals(baseline, bridgeConsumers(school), "no leaked event-bus consumers");
       chat(ada, sam, samConversation, latencies);
 

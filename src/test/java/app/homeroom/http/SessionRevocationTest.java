@@ -5,6 +5,7 @@ import app.homeroom.account.Sessions;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.Identity;
 import app.homeroom.support.Api;
+import app.homeroom.support.Await;
 import app.homeroom.support.School;
 import app.homeroom.support.SockJsClient;
 import app.homeroom.support.TestEnv;
@@ -21,7 +22,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -84,16 +84,6 @@ class SessionRevocationTest {
     assertFalse("err".equals(reply.getString("type")), "refused: " + reply);
   }
 
-  static void awaitTrue(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("not within " + timeoutMs + " ms: " + what);
-      }
-      Thread.sleep(25);
-    }
-  }
-
   /** A REST GET on the given node with exactly this cookie (no jar). */
   static Api.Response getWithCookie(int port, String path, String cookie) {
     return new Api("http://localhost:" + port).send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
@@ -123,15 +113,15 @@ class SessionRevocationTest {
 
     long start = System.currentTimeMillis();
     assertEquals(204, school.pupil.post("/api/logout", null).status());
-    awaitTrue(here::isClosed, 3_000, "the socket on the node that served the logout closes");
-    awaitTrue(there::isClosed, 3_000, "the socket on the other node closes");
+    Await.until(here::isClosed, 3_000, "the socket on the node that served the logout closes");
+    Await.until(there::isClosed, 3_000, "the socket on the other node closes");
     System.out.println("sockets closed " + (System.currentTimeMillis() - start) + " ms after logout");
 
     // The old token: refused by REST on both nodes (the second one within the event's delivery time) ...
     Api.Response r1 = getWithCookie(port1, "/api/me", cookie);
     assertEquals(401, r1.status());
     assertTrue(message(r1).contains("signed out"), message(r1));
-    awaitTrue(() -> getWithCookie(port2, "/api/me", cookie).status() == 401, 3_000, "node 2 refuses the token");
+    Await.until(() -> getWithCookie(port2, "/api/me", cookie).status() == 401, 3_000, "node 2 refuses the token");
     // ... and cannot open a socket on either.
     assertEquals(401, SockJsClient.handshakeStatus(port1, cookie, "http://localhost:" + port1));
     assertEquals(401, SockJsClient.handshakeStatus(port2, cookie, "http://localhost:" + port2));
@@ -181,14 +171,14 @@ class SessionRevocationTest {
     assertTrue(disabled.json().getJsonObject("student").getBoolean("disabled"));
     assertEquals(school.admin, school.db.queryLong("select disabled_by from users where id = ?", school.student));
 
-    awaitTrue(here::isClosed, 3_000, "the socket on node 1 closes");
-    awaitTrue(there::isClosed, 3_000, "the socket on node 2 closes");
+    Await.until(here::isClosed, 3_000, "the socket on node 1 closes");
+    Await.until(there::isClosed, 3_000, "the socket on node 2 closes");
     assertAlive(otherUser);
 
     Api.Response me = getWithCookie(port1, "/api/me", cookie);
     assertEquals(401, me.status());
     assertTrue(message(me).contains("disabled"), message(me));
-    awaitTrue(() -> getWithCookie(port2, "/api/me", cookie).status() == 401, 3_000, "node 2 refuses the token");
+    Await.until(() -> getWithCookie(port2, "/api/me", cookie).status() == 401, 3_000, "node 2 refuses the token");
     assertEquals(401, SockJsClient.handshakeStatus(port2, cookie, "http://localhost:" + port2));
 
     // The right password is told the account is disabled; a wrong one learns nothing more.
@@ -221,7 +211,7 @@ class SessionRevocationTest {
     assertAlive(c);
     long start = System.currentTimeMillis();
     // Expiry in 4 s (whole seconds), a sweep every 2 s: closed within about 6 s of issue.
-    awaitTrue(c::isClosed, 10_000, "the expired session's socket closes");
+    Await.until(c::isClosed, 10_000, "the expired session's socket closes");
     System.out.println("expired socket closed " + (System.currentTimeMillis() - start) + " ms after connecting");
     assertEquals(401, getWithCookie(port2, "/api/me", cookie).status());
     assertAlive(longLived);

@@ -57,10 +57,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
   /** Waits (up to 5 s) until a warning with every fragment was logged; returns how many there are then. */
   public int awaitWarnings(String... fragments) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (warnings(fragments).isEmpty() && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
+    Await.holdsWithin(() -> !warnings(fragments).isEmpty(), 5_000);
     return warnings(fragments).size();
   }
 
