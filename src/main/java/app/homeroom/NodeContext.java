@@ -1,5 +1,6 @@
 package app.homeroom;
 
+import app.homeroom.bus.Address;
 import app.homeroom.chat.ChatShared;
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.Database;
@@ -7,8 +8,16 @@ import app.homeroom.db.DbTarget;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
-/** What every verticle of a node needs: the validated config, where the database is, and the session key. */
-public record NodeContext(HomeroomConfig config, DbTarget db, String sessionKey, ChatShared chat) {
+/**
+ * What every verticle of a node needs: the validated config, where the database is, the session key, and this node's
+ * id (unique per start: it names the node's own command addresses, {@link Address#onNode(String)}).
+ */
+public record NodeContext(HomeroomConfig config, DbTarget db, String sessionKey, ChatShared chat, String nodeId) {
+
+  /** Where this node's chat service takes {@code command}: its own alias of it. */
+  public String local(Address command) {
+    return command.onNode(nodeId);
+  }
 
   public Pool pool(Vertx vertx) {
     return Database.sharedPool(vertx, db, config.db().poolSize());

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Every event-bus address Homeroom uses, in one place, with who may use it and what its body is. The SockJS
- * bridge's permitted lists are generated from this enum ({@link #inboundPermitted()}, {@link #outboundPermitted()}),
+ * bridge's permitted lists are generated from this enum ({@link #inboundPermitted(String)}, {@link #outboundPermitted()}),
  * never typed twice. Grammar: commands are imperative ({@code chat.message.send}), events past tense
  * ({@code chat.message.created}, carried as the {@code type} of a body on an inbox address).
  */
@@ -108,11 +108,25 @@ public enum Address {
     return USER_INBOX.address + userId;
   }
 
-  /** Addresses browsers may SEND to. */
-  public static List<PermittedOptions> inboundPermitted() {
+  /**
+   * This command's address on one node. Each node's chat service listens on its own alias of every client command,
+   * and a node sends the commands it receives (over the bridge or REST) to its own alias. So a command is handled
+   * where it arrived: no hop to another node, and a node that dies fails only the commands of the clients that were
+   * connected to it, never a survivor's (issue 7). Plain clustered consumers would be picked round-robin across
+   * the cluster, dead members included until the cluster notices.
+   */
+  public String onNode(String nodeId) {
+    return address + "@" + nodeId;
+  }
+
+  /**
+   * What the bridge forwards from browsers: this node's aliases of the client commands. Browsers write the plain
+   * command address; the bridge hook checks it and rewrites it to this node's alias before it is forwarded.
+   */
+  public static List<PermittedOptions> inboundPermitted(String nodeId) {
     return Arrays.stream(values())
         .filter(a -> a.kind == Kind.CLIENT_COMMAND)
-        .map(a -> new PermittedOptions().setAddress(a.address))
+        .map(a -> new PermittedOptions().setAddress(a.onNode(nodeId)))
         .toList();
   }
 
@@ -125,8 +139,17 @@ public enum Address {
         .toList();
   }
 
+  private static final java.util.Map<String, Address> CLIENT_COMMANDS = Arrays.stream(values())
+      .filter(a -> a.kind == Kind.CLIENT_COMMAND)
+      .collect(java.util.stream.Collectors.toUnmodifiableMap(a -> a.address, a -> a));
+
   /** True when a browser may SEND to this exact address. */
   public static boolean isClientCommand(String address) {
-    return Arrays.stream(values()).anyMatch(a -> a.kind == Kind.CLIENT_COMMAND && a.address.equals(address));
+    return CLIENT_COMMANDS.containsKey(address);
+  }
+
+  /** The client command with this exact address, or null. */
+  public static Address clientCommand(String address) {
+    return CLIENT_COMMANDS.get(address);
   }
 }

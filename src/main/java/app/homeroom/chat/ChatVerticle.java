@@ -1,6 +1,7 @@
 package app.homeroom.chat;
 
 import app.homeroom.ApiError;
+import app.homeroom.FailureLog;
 import app.homeroom.Params;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.EventType;
@@ -314,7 +315,7 @@ public class ChatVerticle extends VerticleBase {
    */
   private Future<Void> consume(EventBus eb, Address address,
                                BiFunction<Identity, JsonObject, Future<JsonObject>> handler) {
-    MessageConsumer<Object> consumer = eb.consumer(address.address(), (Message<Object> msg) -> {
+    MessageConsumer<Object> consumer = eb.consumer(node.local(address), (Message<Object> msg) -> {
       Future<JsonObject> result;
       try {
         result = handler.apply(Identity.from(msg.headers()), Params.body(msg.body()));
@@ -326,9 +327,7 @@ public class ChatVerticle extends VerticleBase {
           msg.reply(ar.result());
         } else {
           ApiError error = ApiError.from(ar.cause());
-          if (error.status() >= 500) {
-            LOG.error("{} failed", address.address(), ar.cause());
-          }
+          FailureLog.failed(LOG, address.address(), ar.cause(), error);
           msg.fail(error.status(), error.getMessage());
         }
       });

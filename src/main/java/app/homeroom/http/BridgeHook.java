@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * the server's headers, whatever headers they wrote. A refused frame gets the bridge's {@code err} frame
  * ("rejected"); the socket stays open. Each refusal is logged once, at WARN, with the user, the address and the
  * reason (never the body).
+ *
+ * <p>An allowed command is forwarded to this node's own alias of its address ({@link Address#onNode(String)}), so
+ * it is handled on the node the browser is connected to.
  */
 final class BridgeHook implements Handler<BridgeEvent> {
 
@@ -33,11 +36,13 @@ final class BridgeHook implements Handler<BridgeEvent> {
   private final EventBus eventBus;
   private final OpenSockets openSockets;
   private final Revocations revocations;
+  private final String nodeId;
 
-  BridgeHook(EventBus eventBus, OpenSockets openSockets, Revocations revocations) {
+  BridgeHook(EventBus eventBus, OpenSockets openSockets, Revocations revocations, String nodeId) {
     this.eventBus = eventBus;
     this.openSockets = openSockets;
     this.revocations = revocations;
+    this.nodeId = nodeId;
   }
 
   @Override
@@ -130,13 +135,15 @@ final class BridgeHook implements Handler<BridgeEvent> {
 
   /**
    * Null when the frame may go: a client command (never a reply address, whoever was given it), within the size
-   * limit; its headers are then replaced by the server's.
+   * limit; its headers are then replaced by the server's, and its address by this node's alias of it.
    */
-  private static String sendRefusal(Identity who, BridgeEvent event) {
+  private String sendRefusal(Identity who, BridgeEvent event) {
     JsonObject raw = event.getRawMessage();
-    if (!(raw.getValue("address") instanceof String address) || !Address.isClientCommand(address)) {
+    Address command = raw.getValue("address") instanceof String a ? Address.clientCommand(a) : null;
+    if (command == null) {
       return "not a client command";
     }
+    String address = command.address();
     if (raw.toBuffer().length() > MAX_FRAME_BYTES) {
       return "frame over " + MAX_FRAME_BYTES + " bytes";
     }
@@ -149,6 +156,8 @@ final class BridgeHook implements Handler<BridgeEvent> {
       LOG.warn("Bridge replaced forged identity headers of SEND from user {} on address '{}'", who.userId(), address);
     }
     raw.put("headers", own);
+    // The bridge forwards what the hook leaves in the frame: this node's alias (the only one it permits).
+    raw.put("address", command.onNode(nodeId));
     return null;
   }
 

@@ -129,12 +129,12 @@ public class HttpVerticle extends VerticleBase {
         // JSONP exists to cross origins; with a strict origin policy it is only attack surface.
         .addDisabledTransport(Transport.JSON_P.name());
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(new SockJSBridgeOptions()
-        .setInboundPermitteds(Address.inboundPermitted())
+        .setInboundPermitteds(Address.inboundPermitted(node.nodeId()))
         .setOutboundPermitteds(Address.outboundPermitted())
         .setMaxAddressLength(64)
         .setMaxHandlersPerSocket(64)
         .setPingTimeout(30_000)
-        .setReplyTimeout(15_000), new BridgeHook(vertx.eventBus(), openSockets, revocations)));
+        .setReplyTimeout(15_000), new BridgeHook(vertx.eventBus(), openSockets, revocations, node.nodeId())));
 
     // REST
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
@@ -417,7 +417,7 @@ public class HttpVerticle extends VerticleBase {
   /** Sends a chat command on the event bus with the caller's identity: the bridge's path, from REST. */
   private Future<JsonObject> command(RoutingContext ctx, Address address, JsonObject body) {
     Identity who = Guard.identity(ctx);
-    return vertx.eventBus().<JsonObject>request(address.address(), body, who.deliveryOptions().setSendTimeout(15_000))
+    return vertx.eventBus().<JsonObject>request(node.local(address), body, who.deliveryOptions().setSendTimeout(15_000))
         .map(Message::body);
   }
 

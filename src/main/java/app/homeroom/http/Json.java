@@ -1,6 +1,7 @@
 package app.homeroom.http;
 
 import app.homeroom.ApiError;
+import app.homeroom.FailureLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -28,9 +29,7 @@ final class Json {
       return;
     }
     ApiError error = ApiError.from(cause);
-    if (error.status() >= 500) {
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
-    }
+    FailureLog.failed(LOG, ctx.request().method() + " " + ctx.request().path(), cause, error);
     if (error instanceof app.homeroom.account.AccountService.RetryLater later) {
       ctx.response().putHeader("retry-after", Long.toString(later.seconds()));
     }

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class LoadOptions implements Cloneable {
 
-  enum Scenario { STEADY, SATURATE, IDLE, RECONNECT }
+  enum Scenario { STEADY, SATURATE, IDLE, RECONNECT, FAILOVER }
 
   enum Baseline { NONE, ALSO, ONLY }
 
@@ -46,6 +46,8 @@ final class LoadOptions implements Cloneable {
   Duration reconnectDeadline = Duration.ofSeconds(30);
   Duration backoffBase = Duration.ofMillis(500);
   Duration backoffCap = Duration.ofSeconds(30);
+  // failover: which --target (1-based) is killed; 0 = the last
+  int killTarget = 0;
   // baseline
   Baseline baseline = Baseline.NONE;
   String baselineJvm = "-Xms512m -Xmx512m -XX:+AlwaysPreTouch";
@@ -158,6 +160,7 @@ final class LoadOptions implements Cloneable {
       case "reconnect-deadline" -> reconnectDeadline = duration(v);
       case "backoff-base" -> backoffBase = duration(v);
       case "backoff-cap" -> backoffCap = duration(v);
+      case "kill-target" -> killTarget = Integer.parseInt(v);
       case "baseline" -> baseline = v.isEmpty() ? Baseline.ALSO : Baseline.valueOf(v.toUpperCase(Locale.ROOT));
       case "baseline-jvm" -> baselineJvm = v;
       case "baseline-instances" -> baselineInstances = Integer.parseInt(v);
@@ -212,6 +215,15 @@ final class LoadOptions implements Cloneable {
     if (loops < 1 || maxHandshakes < 1 || fetchLimit < 1 || bodyChars < 1) {
       throw new IllegalArgumentException("--loops, --max-handshakes, --fetch-limit and --body-chars must be positive");
     }
+    if (scenario == Scenario.FAILOVER && targets.size() < 2) {
+      throw new IllegalArgumentException("--scenario failover needs at least two --target nodes (one is killed)");
+    }
+    if (scenario == Scenario.FAILOVER && baseline != Baseline.NONE) {
+      throw new IllegalArgumentException("--scenario failover has no baseline (the bare server is one node)");
+    }
+    if (killTarget < 0 || killTarget > targets.size()) {
+      throw new IllegalArgumentException("--kill-target must be from 1 to the number of --target nodes (" + targets.size() + ")");
+    }
     if (bodyChars > 4000) {
       throw new IllegalArgumentException("--body-chars: a message has at most 4000 characters");
     }
@@ -253,6 +265,9 @@ final class LoadOptions implements Cloneable {
           reconnect  messages at --rate; after --drop-after every client drops its socket at once and
                      reconnects (jittered backoff, as the web client); all back within --reconnect-deadline,
                      in-flight sends retried with the same clientMsgId, catch-up fetches; nothing may be lost
+          failover   as reconnect, but after --drop-after one node (--kill-target) is killed with SIGKILL; its
+                     clients reconnect to the other --target nodes (a client tries the next node when one
+                     refuses); all back within --reconnect-deadline, nothing lost, nothing stored twice
 
         Targets and accounts:
           --target URL[,URL...]   nodes (default http://localhost:8080); clients are spread over them
@@ -269,7 +284,10 @@ final class LoadOptions implements Cloneable {
           --duration D            measured time (default 60s); --warmup D (10s); --ramp D connection ramp (10s);
                                   --drain D wait for late acks and deliveries (10s); --settle D (5s, idle)
           --start-rate, --step-rate, --step-duration, --max-rate, --p99-limit   saturate (500, 500, 10s, 50000, 500ms)
-          --drop-after D, --reconnect-deadline D, --backoff-base D, --backoff-cap D   reconnect (10s, 30s, 500ms, 30s)
+          --drop-after D, --reconnect-deadline D, --backoff-base D, --backoff-cap D   reconnect and failover
+                                  (10s, 30s, 500ms, 30s)
+          --kill-target N         failover: the N-th --target is killed (default the last); its process is
+                                  --server-pid's N-th, or found by port (a node on this machine)
           --body-chars N          message length (default 100); --fetch-limit N first page on connect (50)
           --ping-interval D       bridge pings per socket (default 5s, as the web client)
           --max-in-flight N       unacknowledged sends before the pacer skips (default 20000)

@@ -43,6 +43,14 @@ class LoadOptionsTest {
     assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--duration", "soon"));
     assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--rate"));
     assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("students"));
+    // Failover kills one of several nodes, and there is no bare baseline of it.
+    assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--scenario", "failover"));
+    assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--scenario", "failover",
+        "--target", "http://a:1,http://b:2", "--kill-target", "3"));
+    assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--scenario", "failover",
+        "--target", "http://a:1,http://b:2", "--baseline"));
+    assertEquals(2, LoadOptions.parse("--scenario", "failover", "--target", "http://a:1,http://b:2,http://c:3",
+        "--kill-target", "2").killTarget);
   }
 
   @Test

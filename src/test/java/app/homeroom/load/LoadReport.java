@@ -65,7 +65,7 @@ final class LoadReport {
           check(r.heldMin >= r.clients, fmt("all %d connections held (min %d)", r.clients, r.heldMin));
         }
       }
-      case RECONNECT -> {
+      case RECONNECT, FAILOVER -> {
         check(r.back == r.dropped && r.secondsUntilAllBack >= 0
                 && r.secondsUntilAllBack <= options.reconnectDeadline.toMillis() / 1000.0,
             fmt("all %d back within %d s (back %d, in %.1f s)", r.dropped, options.reconnectDeadline.toSeconds(), r.back,
@@ -109,7 +109,7 @@ final class LoadReport {
             ? fmt(" (baseline run: %.2f, %.2f)", baseline.loadAverageStart, baseline.loadAverageEnd) : ""));
     b.append(fmt("Clients: %,d students and %,d admins on %s. ", r.students, r.admins, String.join(", ", r.targets)));
     switch (options.scenario) {
-      case STEADY, RECONNECT -> b.append(fmt("Messages: %,.0f/s (%.0f%% from admins), typing %,.0f/s, read acks %,.0f/s; "
+      case STEADY, RECONNECT, FAILOVER -> b.append(fmt("Messages: %,.0f/s (%.0f%% from admins), typing %,.0f/s, read acks %,.0f/s; "
           + "warm-up %s, measured %s.%n%n", options.rate, 100 * options.adminShare, options.typingRate(),
           options.readRate(), human(options.warmup), human(options.duration)));
       case SATURATE -> b.append(fmt("Ramp: from %,.0f msg/s, +%,.0f every %s, until the server falls behind "
@@ -119,7 +119,10 @@ final class LoadReport {
     }
     switch (options.scenario) {
       case STEADY -> mainTable(b, "measure");
-      case RECONNECT -> {
+      case RECONNECT, FAILOVER -> {
+        if (r.killedTarget != null) {
+          b.append(fmt("Killed with SIGKILL after %s: %s.%n%n", human(options.dropAfter), r.killedTarget));
+        }
         reconnectTable(b);
         mainTable(b, null);
       }

@@ -144,9 +144,14 @@ final class LoadRun {
     return stopping;
   }
 
-  /** The reconnect scenario resends unacknowledged messages after a reconnect and expects everyone to catch up. */
+  /** Reconnect and failover resend unacknowledged messages after a reconnect and expect everyone to catch up. */
   boolean retrySends() {
-    return o.scenario == LoadOptions.Scenario.RECONNECT;
+    return o.scenario == LoadOptions.Scenario.RECONNECT || o.scenario == LoadOptions.Scenario.FAILOVER;
+  }
+
+  /** The node after {@code t} in --target order (the same one when there is only one). */
+  Target nextTarget(Target t) {
+    return targets.get((targets.indexOf(t) + 1) % targets.size());
   }
 
   void firstHandshakeDone() {
@@ -281,6 +286,7 @@ final class LoadRun {
         case SATURATE -> saturate();
         case IDLE -> idle(generatorBefore);
         case RECONNECT -> reconnect();
+        case FAILOVER -> failover();
       }
     } finally {
       stopPacer();
@@ -530,7 +536,61 @@ final class LoadRun {
     return new double[] {inUse / (double) connections, heap / (double) connections, rss / (double) connections};
   }
 
+  /** Every client drops its socket at once and reconnects. */
   private void reconnect() throws InterruptedException {
+    disruptAndRecover(dropAt -> {
+      log.printf("[%s] dropping all %,d sockets at once%n", system, held.get());
+      onEveryClient(c -> {
+        if (c.isOpen()) {
+          droppedCount.incrementAndGet();
+          c.drop(dropAt);
+        }
+      });
+    });
+  }
+
+  /** One node is killed with SIGKILL; its clients reconnect to the others (issue 7: node failure). */
+  private void failover() throws InterruptedException {
+    int victim = (o.killTarget == 0 ? targets.size() : o.killTarget) - 1;
+    Target dead = targets.get(victim);
+    ProcessHandle process = ProcessHandle.of(pids[victim]).orElseThrow(() -> new IllegalStateException(
+        "failover: no process known for " + dead.url() + " (pass --server-pid, or run the node on this machine)"));
+    result.killedTarget = dead.url();
+    disruptAndRecover(killAt -> {
+      onEveryClient(c -> {
+        if (c.isOpen() && c.target.equals(dead)) {
+          droppedCount.incrementAndGet();
+        }
+      });
+      log.printf("[%s] killing %s (pid %d) with SIGKILL; %,d clients were on it%n", system, dead.url(), process.pid(),
+          droppedCount.get());
+      process.destroyForcibly();
+    });
+  }
+
+  /** Runs {@code action} on every client, on the client's own event loop; returns when all have run. */
+  private void onEveryClient(java.util.function.Consumer<SimClient> action) {
+    CountDownLatch done = new CountDownLatch(contexts.size());
+    for (Context ctx : contexts) {
+      List<SimClient> mine = byContext.getOrDefault(ctx, List.of());
+      ctx.runOnContext(v -> {
+        mine.forEach(action);
+        done.countDown();
+      });
+    }
+    try {
+      done.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Messages at --rate; after --drop-after, {@code disrupt} (given the time) takes sockets away and counts them in
+   * {@link #droppedCount}; then waits until they are all back, lets the run finish, drains, and fetches what any
+   * client still misses, so the ledger can tell a message missed live (and caught up) from one lost.
+   */
+  private void disruptAndRecover(java.util.function.LongConsumer disrupt) throws InterruptedException {
     window("warmup", o.rate);
     startPacer(o.rate, o.typingRate(), o.readRate());
     sleep(o.warmup.toMillis());
@@ -541,21 +601,7 @@ final class LoadRun {
 
     window("reconnect", o.rate);
     long dropAt = System.nanoTime();
-    log.printf("[%s] dropping all %,d sockets at once%n", system, held.get());
-    CountDownLatch dropped = new CountDownLatch(contexts.size());
-    for (Context ctx : contexts) {
-      List<SimClient> mine = byContext.getOrDefault(ctx, List.of());
-      ctx.runOnContext(v -> {
-        for (SimClient c : mine) {
-          if (c.isOpen()) {
-            droppedCount.incrementAndGet();
-            c.drop(dropAt);
-          }
-        }
-        dropped.countDown();
-      });
-    }
-    dropped.await(30, TimeUnit.SECONDS);
+    disrupt.accept(dropAt);
     dropComplete = true;
     if (backCount.get() == droppedCount.get() && allBackAt == 0) {
       allBackAt = System.nanoTime();

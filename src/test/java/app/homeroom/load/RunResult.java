@@ -55,6 +55,8 @@ final class RunResult {
   double generatorHeapKbPerConnection = Double.NaN;
 
   // reconnect
+  /** Failover: the node that was killed. */
+  String killedTarget;
   int dropped = -1;
   int back = -1;
   double secondsUntilAllBack = -1;

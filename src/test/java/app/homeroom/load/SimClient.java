@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * (webroot/lib/bus-client.js): register its inboxes, fetch its conversation, ping every few seconds, send
  * messages, typing events and read acknowledgements, and on a lost socket reconnect with jittered exponential
  * backoff, register again, catch up ({@code after=<last seq>}) and resend what was not acknowledged with the same
- * clientMsgId.
+ * clientMsgId. When a connection is refused and the run has several nodes, it tries the next node.
  *
  * <p>All of a client's state belongs to its event loop ({@link #ctx}); the pacer hands it work with
  * {@code runOnContext}. Only {@link #live} is read from other threads. Per-connection memory on the generator is a
@@ -43,7 +43,8 @@ final class SimClient {
   /** The student's index (students), or -1 (admins). */
   final int student;
   final Population.Person person;
-  final LoadRun.Target target;
+  /** The node this client connects to; the next one of the run's targets after a refused connection (failover). */
+  LoadRun.Target target;
   final Context ctx;
 
   private WebSocket ws;
@@ -114,6 +115,8 @@ final class SimClient {
       connecting = false;
       if (ar.failed()) {
         run.ledger().commandReplied(what, connectStart, false, describe(ar.cause()), System.nanoTime());
+        // As a client that knows several nodes (or a load balancer that stops sending to a dead one): try the next.
+        target = run.nextTarget(target);
         retryLater();
         return;
       }
