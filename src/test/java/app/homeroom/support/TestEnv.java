@@ -122,6 +122,10 @@ public final class TestEnv {
 
   public static HomeroomConfig config(int httpPort) {
     database();
+    return config(httpPort, dbUrl, clusterName, clusterPort);
+  }
+
+  private static HomeroomConfig config(int httpPort, String dbUrl, String clusterName, int clusterPort) {
     return new HomeroomConfig(
         new HomeroomConfig.Http("127.0.0.1", httpPort, 2, List.of(), null, false),
         new HomeroomConfig.Db(dbUrl, "postgres", "", 8, 0, "unused"),
@@ -154,6 +158,63 @@ public final class TestEnv {
     clusterName = "homeroom-test-" + UUID.randomUUID();
     clusterPort = 20_000 + (int) (Math.random() * 20_000);
     Migrations.migrate(DbTarget.fromConfig(new HomeroomConfig.Db(dbUrl, "postgres", "", 8, 0, "unused")));
+  }
+
+  /**
+   * A node with an embedded PostgreSQL and a cluster of its own, so that a test can stop and restart that database
+   * (a database outage) without disturbing the shared node's. Close it when done.
+   */
+  public static Isolated startIsolated() throws IOException {
+    int pgPort = freePort();
+    Path dir = Files.createTempDirectory("homeroom-isolated-pg").resolve("data");
+    EmbeddedDatabase pg = EmbeddedDatabase.startOrJoin(pgPort, dir, false);
+    String url = "postgresql://postgres@localhost:" + pgPort + "/homeroom";
+    Migrations.migrate(DbTarget.fromConfig(new HomeroomConfig.Db(url, "postgres", "", 8, 0, "unused")));
+    int port = 20_000 + (int) (Math.random() * 20_000);
+    Node n = Node.start(config(freePort(), url, "homeroom-isolated-" + UUID.randomUUID(), port));
+    return new Isolated(n, pg, dir, pgPort, new TestDb(url));
+  }
+
+  /** A node on a database of its own ({@link #startIsolated()}). */
+  public static final class Isolated implements AutoCloseable {
+    public final Node node;
+    public final TestDb db;
+    private final Path dataDir;
+    private final int pgPort;
+    private EmbeddedDatabase pg;
+
+    private Isolated(Node node, EmbeddedDatabase pg, Path dataDir, int pgPort, TestDb db) {
+      this.node = node;
+      this.pg = pg;
+      this.dataDir = dataDir;
+      this.pgPort = pgPort;
+      this.db = db;
+    }
+
+    public String baseUrl() {
+      return "http://localhost:" + node.httpPort();
+    }
+
+    /** Stops the database server (a fast shutdown: its connections are cut). */
+    public synchronized void stopDatabase() {
+      if (pg != null) {
+        pg.close();
+        pg = null;
+      }
+    }
+
+    /** Starts it again, on the same port and data. */
+    public synchronized void startDatabase() {
+      if (pg == null) {
+        pg = EmbeddedDatabase.startOrJoin(pgPort, dataDir, false);
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      node.stop();
+      stopDatabase();
+    }
   }
 
   public static int freePort() {
