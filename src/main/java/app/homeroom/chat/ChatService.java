@@ -54,7 +54,7 @@ public final class ChatService {
    */
   private static final String INSERT_MESSAGE = """
       with old as (
-        select id, status from conversations where id = $1 for update
+        select id, status from conversations where id = $1 for no key update
       ), c as (
         update conversations
            set last_seq = conversations.last_seq + (case when old.status = 'closed' then 2 else 1 end),
@@ -194,10 +194,20 @@ public final class ChatService {
   private static final String SELECT_BY_CLIENT_ID =
       "select " + MESSAGE_COLUMNS + " from messages m join users u on u.id = m.sender_id where m.sender_id = $1 and m.client_msg_id = $2";
 
+  /**
+   * Message inserts of one chat-service instance running at once; with the node's two instances, half of the
+   * default pool of 8. More sends than that wait and go out as one batch when an insert finishes.
+   */
+  static final int INSERTS_IN_FLIGHT = 2;
+  /** The most messages one batch (one round trip, one commit) carries. */
+  static final int MAX_INSERT_BATCH = 32;
+
   private final Pool pool;
+  private final GroupCommit inserts;
 
   public ChatService(Pool pool) {
     this.pool = pool;
+    this.inserts = new GroupCommit(pool, INSERT_MESSAGE, INSERTS_IN_FLIGHT, MAX_INSERT_BATCH);
   }
 
   /**
@@ -247,8 +257,8 @@ public final class ChatService {
     }
     return conversationFor(actor, conversationId).compose(conversation -> {
       long studentId = conversation.getLong("studentId");
-      return pool.preparedQuery(INSERT_MESSAGE)
-          .execute(Tuple.of(conversationId, actor.userId(), clientMsgId, body))
+      // Group commit: under load, the sends that arrive while inserts run share the next round trip and commit.
+      return inserts.execute(conversationId, Tuple.of(conversationId, actor.userId(), clientMsgId, body))
           .compose(rows -> {
             JsonObject message = null;
             JsonObject reopened = null;

@@ -1,0 +1,136 @@
+package app.homeroom.chat;
+
+import app.homeroom.config.HomeroomConfig;
+import app.homeroom.db.DbTarget;
+import app.homeroom.support.TestEnv;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 9, group commit: {@link GroupCommit} against the real database, on a scratch table: calls share round
+ * trips and commits under load and not when idle, each caller gets its own statement's rows, calls with the same
+ * lock key keep their order, and a failing statement fails only its own caller.
+ */
+class GroupCommitTest {
+
+  private static final String INSERT = "insert into group_commit_probe (k, v) values ($1, $2) returning id, k, v";
+
+  private static Vertx vertx;
+  private static Pool pool;
+
+  @BeforeAll
+  static void start() {
+    TestEnv.node();
+    vertx = Vertx.vertx();
+    DbTarget target = DbTarget.fromConfig(TestEnv.config(0).db());
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(target.connectOptions()).using(vertx).build();
+    TestEnv.db().exec("create table if not exists group_commit_probe (id bigserial primary key, k bigint not null,"
+        + " v text not null check (v <> 'bad'))");
+  }
+
+  @BeforeEach
+  void empty() {
+    TestEnv.db().exec("truncate group_commit_probe");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    TestEnv.db().exec("drop table if exists group_commit_probe");
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** Makes the calls from one event loop, as a verticle does, and waits for all their answers. */
+  private static List<Future<RowSet<Row>>> callAll(GroupCommit group, List<Tuple> calls) throws Exception {
+    CompletableFuture<List<Future<RowSet<Row>>>> done = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      List<Future<RowSet<Row>>> results = new ArrayList<>();
+      for (Tuple t : calls) {
+        results.add(group.execute(t.getLong(0), t));
+      }
+      Future.join(results).onComplete(ar -> done.complete(results));
+    });
+    return done.get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("Idle: a call goes out at once on its own; under load, calls share round trips and commits")
+  void batches_only_under_load() throws Exception {
+    GroupCommit group = new GroupCommit(pool, INSERT, 2, 256);
+    List<Future<RowSet<Row>>> one = callAll(group, List.of(Tuple.of(1L, "alone")));
+    assertTrue(one.get(0).succeeded());
+    assertEquals(1, group.batches());
+    assertEquals(1, group.statements());
+
+    List<Tuple> burst = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      burst.add(Tuple.of((long) (i % 37), "m" + i));
+    }
+    List<Future<RowSet<Row>>> results = callAll(group, burst);
+    assertEquals(1001, group.statements());
+    long batches = group.batches() - 1;
+    System.out.printf("[group commit] 1,000 calls at once went out in %d batches%n", batches);
+    assertTrue(batches <= 10, "1,000 calls at once share batches: " + batches);
+    assertEquals(1001, TestEnv.db().queryLong("select count(*) from group_commit_probe"));
+
+    // Each caller got its own statement's row back.
+    for (int i = 0; i < burst.size(); i++) {
+      Row row = results.get(i).result().iterator().next();
+      assertEquals("m" + i, row.getString("v"));
+      assertEquals(i % 37, row.getLong("k"));
+    }
+  }
+
+  @Test
+  @DisplayName("Calls with the same lock key run in the order they were made")
+  void same_key_keeps_its_order() throws Exception {
+    GroupCommit group = new GroupCommit(pool, INSERT, 1, 64);
+    List<Tuple> calls = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      calls.add(Tuple.of((long) (7 - i % 7), Integer.toString(i)));
+    }
+    List<Future<RowSet<Row>>> results = callAll(group, calls);
+    long[] lastId = new long[8];
+    for (int i = 0; i < calls.size(); i++) {
+      Row row = results.get(i).result().iterator().next();
+      int k = (int) row.getLong("k").longValue();
+      assertTrue(row.getLong("id") > lastId[k], "key " + k + ": call " + i + " ran after the ones before it");
+      lastId[k] = row.getLong("id");
+    }
+  }
+
+  @Test
+  @DisplayName("A failing statement in a batch fails its own caller only")
+  void a_bad_call_fails_alone() throws Exception {
+    GroupCommit group = new GroupCommit(pool, INSERT, 1, 256);
+    List<Tuple> calls = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      calls.add(Tuple.of((long) i, i == 57 || i == 140 ? "bad" : "ok" + i));
+    }
+    List<Future<RowSet<Row>>> results = callAll(group, calls);
+    for (int i = 0; i < calls.size(); i++) {
+      boolean bad = i == 57 || i == 140;
+      assertEquals(!bad, results.get(i).succeeded(), "call " + i);
+    }
+    assertEquals(198, TestEnv.db().queryLong("select count(*) from group_commit_probe"));
+    assertEquals(198, TestEnv.db().queryLong("select count(distinct v) from group_commit_probe"), "no statement ran twice");
+  }
+}
