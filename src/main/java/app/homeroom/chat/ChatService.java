@@ -15,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -204,10 +205,18 @@ public final class ChatService {
 
   private final Pool pool;
   private final GroupCommit inserts;
+  /** Conversation id → its student, as far as this node knows: a conversation never changes student. */
+  private final Map<Long, Long> knownStudents;
 
   public ChatService(Pool pool) {
+    this(pool, new java.util.concurrent.ConcurrentHashMap<>());
+  }
+
+  /** @param knownStudents the node's conversation → student map, shared with the other instances */
+  public ChatService(Pool pool, Map<Long, Long> knownStudents) {
     this.pool = pool;
     this.inserts = new GroupCommit(pool, INSERT_MESSAGE, INSERTS_IN_FLIGHT, MAX_INSERT_BATCH);
+    this.knownStudents = knownStudents;
   }
 
   /**
@@ -255,8 +264,7 @@ public final class ChatService {
     } catch (ApiError e) {
       return Future.failedFuture(e);
     }
-    return conversationFor(actor, conversationId).compose(conversation -> {
-      long studentId = conversation.getLong("studentId");
+    return studentOf(actor, conversationId).compose(studentId -> {
       // Group commit: under load, the sends that arrive while inserts run share the next round trip and commit.
       return inserts.execute(conversationId, Tuple.of(conversationId, actor.userId(), clientMsgId, body))
           .compose(rows -> {
@@ -277,6 +285,22 @@ public final class ChatService {
           .recover(err -> err instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
               ? existing(actor, conversationId, clientMsgId, studentId)
               : Future.failedFuture(err));
+    });
+  }
+
+  /**
+   * The student of a conversation the actor may write to: from memory when this node has seen it (no query per
+   * message), else checked in the database (404 unless staff, or the student's own).
+   */
+  private Future<Long> studentOf(Identity actor, long conversationId) {
+    Long known = knownStudents.get(conversationId);
+    if (known != null && (actor.isAdmin() || known == actor.userId())) {
+      return Future.succeededFuture(known);
+    }
+    return conversationFor(actor, conversationId).map(conversation -> {
+      long studentId = conversation.getLong("studentId");
+      knownStudents.put(conversationId, studentId);
+      return studentId;
     });
   }
 

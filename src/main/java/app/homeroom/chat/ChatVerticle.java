@@ -54,8 +54,8 @@ public class ChatVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Pool pool = node.pool(vertx);
-    chat = new ChatService(pool);
     conversationStudents = node.chat().conversationStudents;
+    chat = new ChatService(pool, conversationStudents);
     lastTyping = node.chat().lastTypingForwarded;
     acks = new AckCoalescer(new AckCoalescer.Writer() {
       @Override
