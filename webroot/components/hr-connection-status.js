@@ -1,26 +1,25 @@
 import { LitElement, html, css } from 'lit';
 import { baseStyles, buttonStyles } from './shared-styles.js';
+import { describeConnection } from '../lib/connection-mode.js';
 
-const LABELS = Object.freeze({
-  connecting: 'Connecting…',
-  live: 'Live',
-  reconnecting: 'Reconnecting…',
-  offline: 'Offline',
-});
-
-const DESCRIPTIONS = Object.freeze({
-  connecting: 'Opening the live connection. Messages are sent over HTTP until it is up.',
-  live: 'Live connection: messages arrive instantly.',
-  reconnecting: 'The live connection dropped. Messages are sent over HTTP while it reconnects.',
-  offline: 'No live connection. Homeroom keeps trying; messages are sent over HTTP when possible.',
+/** Short labels for a narrow top bar (the full one stays the accessible name and tooltip). */
+const SHORT = Object.freeze({
+  'http-streaming': 'Live · HTTP',
+  'http-polling': 'Live · HTTP',
+  'http-only': 'HTTP only',
+  websocket: 'Live',
 });
 
 /**
- * The always-visible pill showing the live connection's state, with "Retry now" when it is down
- * (R1.2, R1.3, R1.4); not during the first connection attempt, so page loads do not flash it.
+ * The always-visible pill saying how messages travel (R1.2, R1.3, R1.4, lib/connection-mode.js): "Live
+ * (WebSocket)", "Live (HTTP streaming)" / "Live (HTTP polling)" when SockJS fell back, "HTTP only" when the bridge
+ * is unreachable but the REST API answers (sends over REST, receives by polling), "Reconnecting…", "Offline".
+ * In words, not colour alone; a polite status region. "Retry now" shows whenever it is not live over WebSocket
+ * (not during the first connection attempt, so page loads do not flash it): it reconnects at once, or, when live
+ * over HTTP, tries the WebSocket again. Automatic retries (backoff with jitter) go on regardless.
  *
- * The host reflects the state in its `state` attribute; the pill carries
- * `data-testid="connection-status"` and `data-state`.
+ * The host reflects the bus state in its `state` attribute; the pill carries `data-testid="connection-status"`,
+ * `data-state` (the bus's state) and `data-mode` (the mode).
  *
  * @csspart pill - the status pill
  */
@@ -28,6 +27,8 @@ export class HrConnectionStatusElement extends LitElement {
   static properties = {
     /** The {@link import('../lib/bus-client.js').BusClient} to watch. */
     bus: { attribute: false },
+    /** The session's {@link import('../lib/http-poller.js').HttpPoller}: whether the REST API answers. */
+    poller: { attribute: false },
     state: { type: String, reflect: true },
   };
 
@@ -63,9 +64,35 @@ export class HrConnectionStatusElement extends LitElement {
         background: var(--hr-color-success-soft);
         color: var(--hr-color-success);
       }
-      .pill[data-state='offline'] {
+      .pill[data-mode='http-streaming'],
+      .pill[data-mode='http-polling'] {
+        background: var(--hr-color-primary-soft);
+        color: var(--hr-color-primary);
+      }
+      .pill[data-mode='http-only'] {
+        background: var(--hr-color-warning-soft);
+        color: var(--hr-color-warning);
+      }
+      .pill[data-mode='offline'] {
         background: var(--hr-color-danger-soft);
         color: var(--hr-color-danger);
+      }
+      .short {
+        display: none;
+      }
+      @media (max-width: 480px) {
+        .long.has-short {
+          /* visually hidden, still the pill's text for screen readers */
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip: rect(0 0 0 0);
+          white-space: nowrap;
+        }
+        .short {
+          display: inline;
+        }
       }
       .pill[data-state='connecting'] .dot,
       .pill[data-state='reconnecting'] .dot {
@@ -87,6 +114,8 @@ export class HrConnectionStatusElement extends LitElement {
   constructor() {
     super();
     this.bus = null;
+    this.poller = null;
+    this.watchedPoller = null;
     this.state = 'connecting';
     this.watchedBus = null;
   }
@@ -94,10 +123,21 @@ export class HrConnectionStatusElement extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     this.watch(null);
+    this.watchPoller(null);
+    window.removeEventListener('online', this.handleAttemptFailed);
+    window.removeEventListener('offline', this.handleAttemptFailed);
   }
 
   willUpdate(changed) {
     if (changed.has('bus')) this.watch(this.bus);
+    if (changed.has('poller')) this.watchPoller(this.poller);
+  }
+
+  watchPoller(poller) {
+    if (this.watchedPoller === poller) return;
+    this.watchedPoller?.removeEventListener('change', this.handleAttemptFailed);
+    this.watchedPoller = poller;
+    poller?.addEventListener('change', this.handleAttemptFailed);
   }
 
   /** Follows another bus (or none). */
@@ -105,10 +145,12 @@ export class HrConnectionStatusElement extends LitElement {
     if (this.watchedBus === bus) return;
     this.watchedBus?.removeEventListener('statechange', this.handleStateChange);
     this.watchedBus?.removeEventListener('attemptfailed', this.handleAttemptFailed);
+    this.watchedBus?.removeEventListener('transportchange', this.handleAttemptFailed);
     this.watchedBus = bus;
     if (bus) {
       bus.addEventListener('statechange', this.handleStateChange);
       bus.addEventListener('attemptfailed', this.handleAttemptFailed);
+      bus.addEventListener('transportchange', this.handleAttemptFailed);
       this.state = bus.state;
     }
   }
@@ -116,6 +158,9 @@ export class HrConnectionStatusElement extends LitElement {
   connectedCallback() {
     super.connectedCallback();
     this.watch(this.bus);
+    this.watchPoller(this.poller);
+    window.addEventListener('online', this.handleAttemptFailed);
+    window.addEventListener('offline', this.handleAttemptFailed);
   }
 
   handleStateChange = (event) => {
@@ -126,12 +171,30 @@ export class HrConnectionStatusElement extends LitElement {
     this.requestUpdate();
   };
 
+  /** Reconnects now (or tries the WebSocket again when live over HTTP), and polls now while down. */
   retryNow() {
-    this.bus?.retryNow();
+    const bus = this.bus;
+    if (!bus) return;
+    if (bus.isLive) bus.retryWebSocket?.();
+    else bus.retryNow();
+    this.poller?.pollNow();
+  }
+
+  get connection() {
+    const bus = this.bus;
+    return describeConnection({
+      state: bus?.state ?? this.state,
+      transport: bus?.transport ?? null,
+      failedAttempts: bus?.failedAttempts ?? 0,
+      reachable: this.poller?.reachable ?? null,
+      online: globalThis.navigator?.onLine !== false,
+    });
   }
 
   render() {
     const state = this.state;
+    const c = this.connection;
+    const short = SHORT[c.mode];
     return html`
       <span
         class="pill"
@@ -140,16 +203,19 @@ export class HrConnectionStatusElement extends LitElement {
         aria-live="polite"
         data-testid="connection-status"
         data-state=${state}
-        title=${DESCRIPTIONS[state] ?? ''}
+        data-mode=${c.mode}
+        title=${c.description}
       >
         <span class="dot" aria-hidden="true"></span>
-        <span class="label">${LABELS[state] ?? state}</span>
+        <span class="label long ${short ? 'has-short' : ''}">${c.label}</span>
+        ${short ? html`<span class="label short" aria-hidden="true">${short}</span>` : ''}
       </span>
-      ${!this.bus?.isDown
-        ? null
-        : html`<button class="btn small" type="button" data-testid="retry-now" @click=${this.retryNow}>
+      ${c.canRetry
+        ? html`<button class="btn small" type="button" data-testid="retry-now" @click=${this.retryNow}
+            title=${c.live ? 'Try the WebSocket connection again' : 'Try to reconnect now'}>
             Retry now
-          </button>`}
+          </button>`
+        : null}
     `;
   }
 }
