@@ -6,7 +6,6 @@ import { describeConnection } from '../lib/connection-mode.js';
 const SHORT = Object.freeze({
   'http-streaming': 'Live · HTTP',
   'http-polling': 'Live · HTTP',
-  'http-only': 'HTTP only',
   websocket: 'Live',
 });
 
@@ -94,8 +93,8 @@ export class HrConnectionStatusElement extends LitElement {
           display: inline;
         }
       }
-      .pill[data-state='connecting'] .dot,
-      .pill[data-state='reconnecting'] .dot {
+      .pill[data-mode='connecting'] .dot,
+      .pill[data-mode='reconnecting'] .dot {
         animation: pulse 1.2s ease-in-out infinite;
       }
       @keyframes pulse {
@@ -207,7 +206,7 @@ export class HrConnectionStatusElement extends LitElement {
         title=${c.description}
       >
         <span class="dot" aria-hidden="true"></span>
-        <span class="label long ${short ? 'has-short' : ''}">${c.label}</span>
+        <span class="label long ${short ? 'has-short' : ''}" data-testid="connection-label">${c.label}</span>
         ${short ? html`<span class="label short" aria-hidden="true">${short}</span>` : ''}
       </span>
       ${c.canRetry
