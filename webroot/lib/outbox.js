@@ -15,7 +15,9 @@
  *   every time, and the server stores one row per `clientMsgId`, so a resend after an unknown outcome (a lost reply,
  *   a reload mid-send) never stores it twice; at most one send per message is in flight. The stored copy replaces the
  *   pending one in the store (same `clientMsgId`: never shown twice), and the entry leaves storage as soon as the
- *   store has it, however it came (the reply, a live event, a catch-up).
+ *   store has it, however it came (the reply, a live event, a catch-up). Another tab of the same user may have the
+ *   same entries: before each send the entry must still be in storage, so one stored or discarded in another tab is
+ *   not sent again from this one (two tabs sending at once is harmless: same `clientMsgId`).
  *
  * DOM-free: storage, clock and randomness are injectable.
  *
@@ -98,6 +100,11 @@ export class Outbox {
     if (at >= 0) entries[at] = clean;
     else entries.push(clean);
     this.#write(conversationId, entries);
+  }
+
+  /** Whether this conversation's outbox holds `clientMsgId`. */
+  has(conversationId, clientMsgId) {
+    return this.list(conversationId).some((e) => e.clientMsgId === clientMsgId);
   }
 
   remove(conversationId, clientMsgId) {
@@ -212,6 +219,12 @@ export class OutboxSender extends EventTarget {
     if (this.#stopped || this.#inFlight.has(clientMsgId)) return;
     const pending = this.#store.pendingMessage(clientMsgId);
     if (!pending) return;
+    if (!this.#outbox.has(this.conversationId, clientMsgId)) {
+      // Another tab of this user stored or discarded it meanwhile: not ours to send (a stored copy comes anyway).
+      this.#store.discardPending(clientMsgId);
+      this.#tracked.delete(clientMsgId);
+      return;
+    }
     this.#inFlight.add(clientMsgId);
     this.#store.markSending(clientMsgId);
     const conversationId = this.conversationId;

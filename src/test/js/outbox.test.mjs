@@ -204,3 +204,23 @@ test('sign-out forgets only that user\'s outbox; storage failures fall back to m
   }
   assert.deepEqual(outbox.list(1).map((e) => e.body), ['x']);
 });
+
+test('R5.3: a message discarded or stored in another tab is not sent from this one', async () => {
+  const storage = fakeStorage();
+  const clock = createFakeClock();
+  const server = fakeServer();
+  server.mode = 'down';
+  const tabA = page({ storage, server, clock });
+  const id = tabA.sender.submit('second thoughts');
+  await flush();
+  const tabB = page({ storage, server, clock });
+  tabB.sender.restore();
+  assert.ok(tabB.store.pendingMessage(id));
+  tabA.sender.discard(id); // the user gave up on it in tab A
+  server.mode = 'ok';
+  await tabB.sender.flush();
+  assert.equal(server.rows.length, 0, 'not sent from tab B');
+  assert.equal(tabB.store.pendingMessages.length, 0);
+  tabA.sender.stop();
+  tabB.sender.stop();
+});
