@@ -888,6 +888,7 @@ export class HrChatViewElement extends LitElement {
     try {
       const { conversation, student, receipts, statusEvent } = await api.getConversation(store.conversationId);
       if (this.store !== store) return;
+      store.noteLatestSeq(conversation?.lastSeq); // how far a catch-up would have to go (R5.3: the gap bound)
       this.student = student;
       this.applyStatus(conversation, statusEvent ?? null, conversation?.lastSeq ?? 0);
       if (this.receipts.merge(receipts ?? [])) this.requestUpdate();
