@@ -189,6 +189,11 @@ export class HrAppElement extends LitElement {
         }
       }
       @media (max-width: 480px) {
+        /* Room for the connection pill and its retry control (R1.4) beside the other controls. */
+        .topbar {
+          gap: var(--hr-space-1, 4px);
+          padding: 0 var(--hr-space-3);
+        }
         /* The logo stays; the name is still the link's text for screen readers. */
         .brand-name {
           position: absolute;

@@ -4,9 +4,10 @@ import { describeConnection } from '../lib/connection-mode.js';
 
 /** Short labels for a narrow top bar (the full one stays the accessible name and tooltip). */
 const SHORT = Object.freeze({
-  'http-streaming': 'Live · HTTP',
-  'http-polling': 'Live · HTTP',
+  'http-streaming': 'Live·HTTP',
+  'http-polling': 'Live·HTTP',
   websocket: 'Live',
+  reconnecting: 'Retrying',
 });
 
 /**
@@ -76,10 +77,20 @@ export class HrConnectionStatusElement extends LitElement {
         background: var(--hr-color-danger-soft);
         color: var(--hr-color-danger);
       }
-      .short {
+      .short,
+      .retry-icon {
         display: none;
       }
       @media (max-width: 480px) {
+        :host {
+          gap: var(--hr-space-1, 4px);
+        }
+        .retry-icon {
+          display: block;
+          flex: none;
+          width: 16px;
+          height: 16px;
+        }
         .long.has-short {
           /* visually hidden, still the pill's text for screen readers */
           position: absolute;
@@ -91,6 +102,27 @@ export class HrConnectionStatusElement extends LitElement {
         }
         .short {
           display: inline;
+        }
+        /* Drawn by CSS, so the pill's text stays the full label alone. */
+        .short::after {
+          content: attr(data-short);
+        }
+        .pill {
+          gap: 4px;
+          padding: 0 var(--hr-space-2);
+        }
+        /* The retry control keeps its name for screen readers and its tooltip; on a phone it is an icon. */
+        .retry {
+          padding: 0;
+          width: 32px;
+        }
+        .retry .retry-text {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip: rect(0 0 0 0);
+          white-space: nowrap;
         }
       }
       .pill[data-mode='connecting'] .dot,
@@ -207,12 +239,15 @@ export class HrConnectionStatusElement extends LitElement {
       >
         <span class="dot" aria-hidden="true"></span>
         <span class="label long ${short ? 'has-short' : ''}" data-testid="connection-label">${c.label}</span>
-        ${short ? html`<span class="label short" aria-hidden="true">${short}</span>` : ''}
+        ${short ? html`<span class="label short" aria-hidden="true" data-short=${short}></span>` : ''}
       </span>
       ${c.canRetry
-        ? html`<button class="btn small" type="button" data-testid="retry-now" @click=${this.retryNow}
+        ? html`<button class="btn small retry" type="button" data-testid="retry-now" @click=${this.retryNow}
             title=${c.live ? 'Try the WebSocket connection again' : 'Try to reconnect now'}>
-            Retry now
+            <svg class="retry-icon" aria-hidden="true" viewBox="0 0 24 24" width="16" height="16" fill="none"
+              stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+              <path d="M21 12a9 9 0 1 1-2.64-6.36"></path><path d="M21 3v6h-6"></path></svg
+            ><span class="retry-text">Retry now</span>
           </button>`
         : null}
     `;
