@@ -4,7 +4,7 @@ import { BusClient } from '../lib/bus-client.js';
 import { ChatEvents } from '../lib/chat-events.js';
 import { ChatService } from '../lib/chat-service.js';
 import { HttpPoller } from '../lib/http-poller.js';
-import { Outbox } from '../lib/outbox.js';
+import { Outbox, sendUnclaimed } from '../lib/outbox.js';
 import { Attention } from '../lib/attention.js';
 import { TypingTracker } from '../lib/typing-tracker.js';
 import { TypingSignal } from '../lib/typing-signal.js';
@@ -273,15 +273,38 @@ export class HrAppElement extends LitElement {
     const poller = new HttpPoller(bus).start();
     // Messages not stored yet survive a reload (R5.3); the chat view sends them (lib/outbox.js).
     const outbox = new Outbox({ userId: user.id });
-    this.session = { user, bus, events, chat, attention, typing, typingSignal, acks, poller, outbox };
+    // What waits for conversations no view has open goes when the server is reachable (the open one's view sends its own).
+    let flushing = null;
+    const flushOutbox = () => {
+      if (flushing || this.session?.outbox !== outbox) return;
+      flushing = sendUnclaimed({ outbox, send: (id, message) => chat.sendMessage(id, message) })
+        .catch((error) => console.warn('[outbox] background send failed', error))
+        .finally(() => {
+          flushing = null;
+        });
+    };
+    const onPoll = (event) => {
+      if (event.detail?.ok) flushOutbox();
+    };
+    const onState = (event) => {
+      if (event.detail.state === 'live') flushOutbox();
+    };
+    bus.addEventListener('statechange', onState);
+    poller.addEventListener('poll', onPoll);
+    const stopOutbox = () => {
+      bus.removeEventListener('statechange', onState);
+      poller.removeEventListener('poll', onPoll);
+    };
+    this.session = { user, bus, events, chat, attention, typing, typingSignal, acks, poller, outbox, stopOutbox };
     this.user = user;
     this.loginNotice = '';
   }
 
   closeSession() {
     if (!this.session) return;
-    const { bus, events, attention, typing, acks, poller } = this.session;
+    const { bus, events, attention, typing, acks, poller, stopOutbox } = this.session;
     this.session = null;
+    stopOutbox();
     poller.stop();
     attention.stop();
     typing.close();

@@ -19,6 +19,9 @@
  *   same entries: before each send the entry must still be in storage, so one stored or discarded in another tab is
  *   not sent again from this one (two tabs sending at once is harmless: same `clientMsgId`).
  *
+ * - {@link sendUnclaimed} sends what waits for conversations no view has open (the session calls it when the
+ *   connection comes back), so an admin's message to one student goes even after they opened another.
+ *
  * DOM-free: storage, clock and randomness are injectable.
  *
  * @fires sent - `detail: {message, reopened}`: the server stored one of these messages (not fired for copies that
@@ -43,6 +46,8 @@ export class Outbox {
   #userId;
   /** key -> entries, when the storage cannot be used */
   #memory = new Map();
+  /** conversationId -> how many open views send its messages */
+  #claims = new Map();
 
   /**
    * @param {{userId: number, storage?: Storage|null}} options
@@ -70,6 +75,43 @@ export class Outbox {
     } catch (error) {
       console.warn('[outbox] cannot clear', error);
     }
+  }
+
+  /** Conversations with entries in this user's outbox. */
+  conversations() {
+    const ids = new Set();
+    const prefix = `${PREFIX}${this.#userId}.`;
+    const add = (key) => {
+      if (!key?.startsWith(prefix)) return;
+      const id = Number(key.slice(prefix.length));
+      if (Number.isInteger(id)) ids.add(id);
+    };
+    for (const [key, entries] of this.#memory) if (entries.length > 0) add(key);
+    if (this.#storage) {
+      try {
+        for (let i = 0; i < this.#storage.length; i += 1) add(this.#storage.key(i));
+      } catch {
+        // storage unusable: the memory ones only
+      }
+    }
+    return [...ids];
+  }
+
+  /** A view sends this conversation's messages itself (its {@link OutboxSender}) while claimed. @returns release */
+  claim(conversationId) {
+    this.#claims.set(conversationId, (this.#claims.get(conversationId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const n = (this.#claims.get(conversationId) ?? 1) - 1;
+      if (n <= 0) this.#claims.delete(conversationId);
+      else this.#claims.set(conversationId, n);
+    };
+  }
+
+  isClaimed(conversationId) {
+    return this.#claims.has(conversationId);
   }
 
   /** This conversation's entries, oldest first. */
@@ -149,6 +191,7 @@ export class OutboxSender extends EventTarget {
   #failures = 0;
   #timer = null;
   #stopped = false;
+  #release;
 
   /**
    * @param {object} options
@@ -164,6 +207,7 @@ export class OutboxSender extends EventTarget {
     this.#send = send;
     this.#user = user;
     this.#opts = { ...SENDER_DEFAULTS, ...options };
+    this.#release = outbox.claim(store.conversationId);
     store.addEventListener('change', this.#reconcile);
   }
 
@@ -273,6 +317,7 @@ export class OutboxSender extends EventTarget {
     this.#opts.clearTimeout(this.#timer);
     this.#timer = null;
     this.#store.removeEventListener('change', this.#reconcile);
+    this.#release();
   }
 
   #scheduleRetry() {
@@ -298,4 +343,28 @@ export class OutboxSender extends EventTarget {
       if (!this.#store.pendingMessage(id) && !this.#inFlight.has(id)) this.#forget(id);
     }
   };
+}
+
+/**
+ * Sends what waits in this user's outbox for conversations no view has open (an admin wrote to one student offline,
+ * then opened another): each waiting entry with its original `clientMsgId`, oldest first; stored ones leave the
+ * outbox, refused ones are marked failed (shown with Retry/Discard when that conversation is opened). Stops at the
+ * first "server unreachable": the next trigger (the connection back, a poll that worked) tries again.
+ * @returns {Promise<boolean>} false when it stopped because the server could not be reached
+ */
+export async function sendUnclaimed({ outbox, send }) {
+  for (const conversationId of outbox.conversations()) {
+    if (outbox.isClaimed(conversationId)) continue;
+    for (const entry of outbox.list(conversationId)) {
+      if (entry.failed || outbox.isClaimed(conversationId) || !outbox.has(conversationId, entry.clientMsgId)) continue;
+      try {
+        await send(conversationId, { clientMsgId: entry.clientMsgId, body: entry.body });
+        outbox.remove(conversationId, entry.clientMsgId);
+      } catch (error) {
+        if (RETRYABLE.has(error?.code)) return false;
+        outbox.put(conversationId, { ...entry, failed: true, error: error?.message ?? String(error), errorCode: error?.code ?? null });
+      }
+    }
+  }
+  return true;
 }

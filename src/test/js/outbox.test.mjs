@@ -1,7 +1,7 @@
 // Run: node --experimental-detect-module --test src/test/js/   (Maven runs it: WebClientUnitTest)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Outbox, OutboxSender } from '../../../webroot/lib/outbox.js';
+import { Outbox, OutboxSender, sendUnclaimed } from '../../../webroot/lib/outbox.js';
 import { ConversationStore } from '../../../webroot/lib/conversation-store.js';
 import { createFakeClock } from './fake-clock.mjs';
 
@@ -223,4 +223,39 @@ test('R5.3: a message discarded or stored in another tab is not sent from this o
   assert.equal(tabB.store.pendingMessages.length, 0);
   tabA.sender.stop();
   tabB.sender.stop();
+});
+
+test('R5.3: what waits for a conversation no view has open is sent by the session, once, when the server is back', async () => {
+  const storage = fakeStorage();
+  const clock = createFakeClock();
+  const server = fakeServer();
+  server.mode = 'down';
+  const open = page({ storage, server, clock }); // conversation 1, open in the view
+  const outbox = open.outbox; // the session's one outbox
+  outbox.put(2, { clientMsgId: 'to-two', body: 'for conversation 2' });
+  outbox.put(3, { clientMsgId: 'refused', body: 'for conversation 3' });
+  outbox.put(3, { clientMsgId: 'old-failure', body: 'x', failed: true, errorCode: 'forbidden' });
+  open.outbox.put(1, { clientMsgId: 'open-one', body: 'the view sends this one' });
+  assert.deepEqual(outbox.conversations().sort(), [1, 2, 3]);
+
+  const calls = [];
+  const send = async (conversationId, m) => {
+    calls.push([conversationId, m.clientMsgId]);
+    if (server.mode === 'down') throw Object.assign(new Error('offline'), { code: 'network' });
+    if (conversationId === 3) throw Object.assign(new Error('No'), { code: 'forbidden' });
+    return server.send(conversationId, m);
+  };
+  assert.equal(await sendUnclaimed({ outbox, send }), false, 'stopped: unreachable');
+  assert.deepEqual(outbox.list(2).map((e) => e.clientMsgId), ['to-two'], 'kept');
+
+  server.mode = 'ok';
+  calls.length = 0;
+  assert.equal(await sendUnclaimed({ outbox, send }), true);
+  assert.ok(!calls.some(([c]) => c === 1), 'the open conversation is left to its view');
+  assert.ok(!calls.some(([, id]) => id === 'old-failure'), 'a refused one waits for the user');
+  assert.deepEqual(outbox.list(2), [], 'stored: gone from the outbox');
+  assert.deepEqual(outbox.list(3).map((e) => [e.clientMsgId, e.failed]), [['refused', true], ['old-failure', true]]);
+  assert.equal(server.rows.filter((r) => r.clientMsgId === 'to-two').length, 1);
+  open.sender.stop();
+  assert.equal(outbox.isClaimed(1), false, 'released when the view closes');
 });

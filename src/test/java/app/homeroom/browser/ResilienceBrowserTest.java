@@ -230,6 +230,46 @@ class ResilienceBrowserTest extends BrowserTestBase {
     assertEquals(List.of(), pageErrors, "no uncaught errors in either page");
   }
 
+  @Test
+  @DisplayName("R5.3: an admin's message waiting for one student is delivered once the server is back, even after"
+      + " the admin opened another student")
+  void a_waiting_message_goes_after_switching_conversations() {
+    BrowserContext adminContext = newContext();
+    Page admin = signIn(adminContext, ADMIN_EMAIL, "live");
+    Page student = studentChat(signIn(STUDENT_EMAIL));
+    row(admin, studentId).click();
+    assertThat(admin.getByTestId("chat-title")).hasText("Sam Student");
+
+    adminContext.route(BRIDGE, route -> route.abort());
+    adminContext.route(MESSAGES, route -> {
+      if ("POST".equals(route.request().method())) {
+        route.abort();
+      } else {
+        route.resume();
+      }
+    });
+    admin.evaluate("() => window.dispatchEvent(new Event('offline'))"); // the live socket is dropped at once
+    String body = "Sam, see me after class";
+    send(admin, body);
+    Locator pending = admin.locator("[data-testid=message][data-pending=true]");
+    assertThat(pending.getByTestId("message-status")).hasAttribute("data-status", "waiting");
+
+    row(admin, school.otherStudent).click();
+    assertThat(admin.getByTestId("chat-title")).hasText("Olga Other");
+    adminContext.unroute(MESSAGES);
+    adminContext.unroute(BRIDGE);
+
+    assertThat(message(student, 1)).hasText(body);
+    assertEquals(1, db.queryLong("select count(*) from messages where conversation_id = ? and body = ?",
+        conversationId, body), "stored exactly once");
+    assertThat(student.getByTestId("message")).hasCount(1);
+    assertEquals(0, outboxKeys(admin), "gone from the admin's outbox");
+    row(admin, studentId).click();
+    assertThat(message(admin, 1)).hasText(body);
+    assertThat(admin.getByTestId("message")).hasCount(1);
+    assertEquals(List.of(), pageErrors, "no uncaught errors in either page");
+  }
+
   static void send(Page page, String body) {
     page.getByTestId("composer").fill(body);
     page.getByTestId("composer").press("Enter");
