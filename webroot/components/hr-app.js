@@ -3,6 +3,8 @@ import * as api from '../lib/api.js';
 import { BusClient } from '../lib/bus-client.js';
 import { ChatEvents } from '../lib/chat-events.js';
 import { ChatService } from '../lib/chat-service.js';
+import { HttpPoller } from '../lib/http-poller.js';
+import { Outbox, sendUnclaimed } from '../lib/outbox.js';
 import { Attention } from '../lib/attention.js';
 import { TypingTracker } from '../lib/typing-tracker.js';
 import { TypingSignal } from '../lib/typing-signal.js';
@@ -187,6 +189,11 @@ export class HrAppElement extends LitElement {
         }
       }
       @media (max-width: 480px) {
+        /* Room for the connection pill and its retry control (R1.4) beside the other controls. */
+        .topbar {
+          gap: var(--hr-space-1, 4px);
+          padding: 0 var(--hr-space-3);
+        }
         /* The logo stays; the name is still the link's text for screen readers. */
         .brand-name {
           position: absolute;
@@ -208,7 +215,7 @@ export class HrAppElement extends LitElement {
     this.bootError = '';
     this.loginNotice = '';
     this.notificationPermission = notificationPermission();
-    /** {user, bus, events, chat, attention, typing, typingSignal, acks} while signed in. */
+    /** {user, bus, events, chat, attention, typing, typingSignal, acks, poller, outbox} while signed in. */
     this.session = null;
     /** Where to go after signing in, when a signed-out visit asked for a deeper page. */
     this.afterLogin = null;
@@ -262,15 +269,43 @@ export class HrAppElement extends LitElement {
     const typing = new TypingTracker({ selfId: user.id }).follow(events);
     const typingSignal = new TypingSignal({ send: (id) => chat.typing(id), isLive: () => bus.isLive });
     const acks = new Acknowledgements({ chat, events, selfId: user.id }).start();
-    this.session = { user, bus, events, chat, attention, typing, typingSignal, acks };
+    // While the bridge is down, views receive by polling the REST API (R1.4); stops once live again.
+    const poller = new HttpPoller(bus).start();
+    // Messages not stored yet survive a reload (R5.3); the chat view sends them (lib/outbox.js).
+    const outbox = new Outbox({ userId: user.id });
+    // What waits for conversations no view has open goes when the server is reachable (the open one's view sends its own).
+    let flushing = null;
+    const flushOutbox = () => {
+      if (flushing || this.session?.outbox !== outbox) return;
+      flushing = sendUnclaimed({ outbox, send: (id, message) => chat.sendMessage(id, message) })
+        .catch((error) => console.warn('[outbox] background send failed', error))
+        .finally(() => {
+          flushing = null;
+        });
+    };
+    const onPoll = (event) => {
+      if (event.detail?.ok) flushOutbox();
+    };
+    const onState = (event) => {
+      if (event.detail.state === 'live') flushOutbox();
+    };
+    bus.addEventListener('statechange', onState);
+    poller.addEventListener('poll', onPoll);
+    const stopOutbox = () => {
+      bus.removeEventListener('statechange', onState);
+      poller.removeEventListener('poll', onPoll);
+    };
+    this.session = { user, bus, events, chat, attention, typing, typingSignal, acks, poller, outbox, stopOutbox };
     this.user = user;
     this.loginNotice = '';
   }
 
   closeSession() {
     if (!this.session) return;
-    const { bus, events, attention, typing, acks } = this.session;
+    const { bus, events, attention, typing, acks, poller, stopOutbox } = this.session;
     this.session = null;
+    stopOutbox();
+    poller.stop();
     attention.stop();
     typing.close();
     acks.stop();
@@ -299,6 +334,8 @@ export class HrAppElement extends LitElement {
 
   endSession(notice = '') {
     if (!this.session) return;
+    // Unsent messages are not left on a shared computer once the session is over (privacy).
+    Outbox.clearUser(this.session.user.id);
     this.closeSession();
     this.user = null;
     this.loginNotice = notice;
@@ -307,11 +344,14 @@ export class HrAppElement extends LitElement {
   }
 
   async logout() {
+    const userId = this.session?.user.id;
     try {
       await api.logout();
     } catch (error) {
       console.warn('[app] logout request failed', error);
     }
+    // Signing out forgets this user's unsent messages: nothing stays behind on a shared school computer.
+    if (userId != null) Outbox.clearUser(userId);
     this.closeSession();
     this.user = null;
     this.afterLogin = null;
@@ -421,7 +461,7 @@ export class HrAppElement extends LitElement {
               </svg><span class="wide-only" aria-hidden="true">Turn on notifications</span>
             </button>`
           : ''}
-        <hr-connection-status .bus=${this.session.bus}></hr-connection-status>
+        <hr-connection-status .bus=${this.session.bus} .poller=${this.session.poller}></hr-connection-status>
         <div class="who" data-testid="current-user">
           <span class="name">${this.user.name}</span>
           <span class="role">${this.user.role}</span>

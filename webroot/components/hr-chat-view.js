@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import * as api from '../lib/api.js';
 import { listenAll } from '../lib/listeners.js';
 import { ConversationStore } from '../lib/conversation-store.js';
+import { OutboxSender } from '../lib/outbox.js';
 import { Receipts, messageStatus } from '../lib/receipts.js';
 import { describeTypists } from '../lib/typing-tracker.js';
 import { randomUUID } from '../lib/uuid.js';
@@ -31,12 +32,19 @@ const TICKS = {
   delivered: html`<svg viewBox="0 0 20 14" aria-hidden="true" focusable="false"><path d="M2 7.5l3 3L12 3.5M9 10.5l0.2 0L16.2 3.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg>`,
   read: html`<svg viewBox="0 0 20 14" aria-hidden="true" focusable="false"><rect x="0" y="0" width="20" height="14" rx="7" fill="currentColor"/><path d="M3.5 7.5l2.5 2.5L12 4M9 10l0.2 0L15.5 4" fill="none" stroke="#fff" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"/></svg>`,
 };
-/** Failures worth retrying by themselves once the connection is back. */
-const RETRYABLE_CODES = new Set(['network', 'not_connected', 'disconnected', 'timeout', 'unavailable', 'internal']);
+/** How long "showing the latest messages" stays after a catch-up too large was replaced by the newest page. */
+const GAP_NOTICE_MS = 12_000;
 
 /**
  * One conversation, for admins and students alike: header, history with infinite scroll back,
  * live messages, and the composer (R1.3, R3.1, R3.2, R3.4, R6.1, R6.2).
+ *
+ * Resilience (R1.4, R2.5, R5.3): while the live channel is down, the session's poller runs this view's catch-up
+ * over HTTP every few seconds (new messages arrive, and are announced, without the bridge). What this user writes
+ * goes through the outbox (lib/outbox.js): kept in the browser until stored, so it survives a reload; shown as
+ * "sending…", "waiting to send" (the server cannot be reached: it goes by itself when it can; "Send now" tries at
+ * once) or "not sent" (the server refused it: retry or discard). A catch-up too large to be worth it reloads the
+ * newest page and says so for a few seconds.
  *
  * Messages come from a {@link ConversationStore}: the newest page on open, older pages as the
  * history scrolls up (`before`), live `message-created` events, and a catch-up (`after`) when the
@@ -279,11 +287,25 @@ export class HrChatViewElement extends LitElement {
         font-size: var(--hr-font-size-xs);
         color: var(--hr-color-text-muted);
       }
-      .status.failed {
+      .status.failed,
+      .status.waiting {
         display: flex;
+        flex-wrap: wrap;
+        justify-content: flex-end;
         gap: var(--hr-space-2);
         align-items: center;
         color: var(--hr-color-danger);
+      }
+      .status.waiting {
+        color: var(--hr-color-warning);
+      }
+      .gap-notice {
+        margin: var(--hr-space-2) var(--hr-space-4) 0;
+        padding: var(--hr-space-2) var(--hr-space-3);
+        border-radius: var(--hr-radius);
+        background: var(--hr-color-primary-soft);
+        color: var(--hr-color-text);
+        font-size: var(--hr-font-size-sm);
       }
       .empty {
         margin: auto;
@@ -653,6 +675,13 @@ export class HrChatViewElement extends LitElement {
     this.statusError = '';
     this.reopenError = '';
     this.store = null;
+    /** The open conversation's {@link OutboxSender}. */
+    this.sender = null;
+    /** Removes the open conversation's poll task. */
+    this.unpoll = null;
+    /** "Showing the latest messages" after a gap reload (R5.3), for a few seconds. */
+    this.gapNotice = '';
+    this.gapTimer = null;
     this.bound = null;
     this.scrollSnapshot = null;
     this.forceBottom = false;
@@ -672,6 +701,18 @@ export class HrChatViewElement extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     this.bindTo(null);
+    this.closeOutbox();
+  }
+
+  /** Stops the open conversation's sending and polling (what waits stays in storage for the next time). */
+  closeOutbox() {
+    this.sender?.removeEventListener('sent', this.handleSent);
+    this.sender?.stop();
+    this.sender = null;
+    this.unpoll?.();
+    this.unpoll = null;
+    clearTimeout(this.gapTimer);
+    this.gapNotice = '';
   }
 
   /** Listens to a session's live events and connection state (and stops listening to the last one). */
@@ -690,6 +731,8 @@ export class HrChatViewElement extends LitElement {
         [session.bus, 'statechange', this.handleBusState],
         [session.bus, 'attemptfailed', this.handleBusState],
         [session.attention, 'change', this.handleAttentionChange],
+        [session.poller ?? new EventTarget(), 'poll', this.handlePoll],
+        [window, 'online', this.handleOnline],
       ]);
     }
   }
@@ -730,6 +773,8 @@ export class HrChatViewElement extends LitElement {
   /** Starts showing `conversationId`: details, the newest page (or the window around a search hit), live messages. */
   openConversation() {
     this.store?.removeEventListener('change', this.handleStoreChange);
+    this.store?.removeEventListener('gap-reload', this.handleGapReload);
+    this.closeOutbox();
     this.store = null;
     this.conversation = null;
     this.student = null;
@@ -756,7 +801,23 @@ export class HrChatViewElement extends LitElement {
       },
     });
     store.addEventListener('change', this.handleStoreChange);
+    store.addEventListener('gap-reload', this.handleGapReload);
     this.store = store;
+
+    // What this user wrote and is not stored yet, from an earlier page too (R5.3).
+    if (session.outbox) {
+      this.sender = new OutboxSender({
+        store,
+        outbox: session.outbox,
+        user: session.user,
+        send: (conversationId, message) => session.chat.sendMessage(conversationId, message),
+        newId: randomUUID,
+      });
+      this.sender.addEventListener('sent', this.handleSent);
+      this.sender.restore();
+    }
+    // While the live channel is down, new messages arrive by polling over HTTP (R1.4).
+    this.unpoll = session.poller?.add(() => this.pollOnce(store)) ?? null;
 
     this.loadDetails(store);
 
@@ -774,6 +835,7 @@ export class HrChatViewElement extends LitElement {
         this.forceBottom = true;
         this.requestUpdate();
         this.maybeMarkRead();
+        this.sender?.flush(); // what an earlier page left waiting goes now
         return this.updateComplete.then(() => this.fillViewport());
       })
       .catch((error) => {
@@ -826,6 +888,7 @@ export class HrChatViewElement extends LitElement {
     try {
       const { conversation, student, receipts, statusEvent } = await api.getConversation(store.conversationId);
       if (this.store !== store) return;
+      store.noteLatestSeq(conversation?.lastSeq); // how far a catch-up would have to go (R5.3: the gap bound)
       this.student = student;
       this.applyStatus(conversation, statusEvent ?? null, conversation?.lastSeq ?? 0);
       if (this.receipts.merge(receipts ?? [])) this.requestUpdate();
@@ -857,8 +920,51 @@ export class HrChatViewElement extends LitElement {
   }
 
   handleStoreChange = () => {
+    if (this.loadError && this.store?.loaded) this.loadError = ''; // loaded after all (by a poll)
     this.requestUpdate();
     this.maybeMarkRead();
+  };
+
+  /**
+   * One poll while the live channel is down (R1.4): catch up over HTTP (the first page if it never loaded), and
+   * read out what the others wrote meanwhile. A rejection with an unreachable-server code makes the poller back off.
+   */
+  async pollOnce(store) {
+    if (this.store !== store) return;
+    const before = store.lastSeq;
+    await store.catchUp();
+    if (this.store !== store) return;
+    const fresh = store.messages.filter((m) => !m.pending && m.seq > before && m.senderId !== this.me?.id);
+    if (before > 0 && fresh.length > 0) this.announce(fresh[fresh.length - 1]);
+  }
+
+  /** The REST API answers again: what waits in the outbox goes now. */
+  handlePoll = (event) => {
+    if (event.detail?.ok) this.sender?.flush();
+  };
+
+  handleOnline = () => {
+    this.sender?.flush();
+  };
+
+  /** One of this user's messages was stored (over the bus or HTTP, sent now or from the outbox). */
+  handleSent = (event) => {
+    const { message, reopened } = event.detail;
+    // Writing to a closed conversation reopened it (R6.3): the entry comes just before the message.
+    this.applyStatus('active', reopened, message.seq);
+    this.dispatchEvent(new CustomEvent('hr-message-stored', { detail: { message, reopened }, bubbles: true, composed: true }));
+  };
+
+  /** A catch-up too large was replaced by the newest page (R5.3): say so briefly, never a silent gap. */
+  handleGapReload = () => {
+    this.gapNotice = 'You were away for a while: showing the latest messages. Scroll up for earlier ones.';
+    this.forceBottom = true;
+    clearTimeout(this.gapTimer);
+    this.gapTimer = setTimeout(() => {
+      this.gapNotice = '';
+      this.requestUpdate();
+    }, GAP_NOTICE_MS);
+    this.requestUpdate();
   };
 
   handleMessageCreated = (event) => {
@@ -943,9 +1049,7 @@ export class HrChatViewElement extends LitElement {
     if (!store) return;
     this.loadDetails(store); // presence, status and receipts may have changed meanwhile
     store.catchUp().catch((error) => console.warn('[chat] catch-up after reconnection failed', error));
-    for (const message of store.pendingMessages) {
-      if (message.failed && RETRYABLE_CODES.has(message.errorCode)) this.deliver(message.clientMsgId, message.body);
-    }
+    this.sender?.flush(); // waiting messages go now; refused ones wait for the user
   };
 
   handleBusState = () => {
@@ -1152,41 +1256,22 @@ export class HrChatViewElement extends LitElement {
     this.send();
   }
 
-  /** Sends the draft: shown at once as pending, replaced by the stored copy when it is committed. */
+  /** Sends the draft: shown at once as pending, kept in the outbox until stored, replaced by the stored copy. */
   send() {
     const body = this.draft.trim();
-    if (!body || body.length > MAX_BODY_LENGTH || !this.store) return;
-    const clientMsgId = randomUUID();
-    this.store.addPending({
-      clientMsgId,
-      body,
-      senderId: this.me.id,
-      senderName: this.me.name,
-      senderRole: this.me.role,
-    });
+    if (!body || body.length > MAX_BODY_LENGTH || !this.store || !this.sender) return;
     this.draft = '';
     this.forceBottom = true;
     // Writing from a search hit: the message goes at the end, so the view goes there (R6.4).
     if (this.store.hasMoreAfter) this.jumpToLatest({ focusHistory: false });
     this.session?.typingSignal?.reset(this.store.conversationId); // the message ends the typing on their side
     this.updateComplete.then(() => this.fitComposer());
-    this.deliver(clientMsgId, body);
+    this.sender.submit(body);
   }
 
-  /** Sends (or re-sends: same clientMsgId, so never stored twice) a pending message. */
-  async deliver(clientMsgId, body) {
-    const store = this.store;
-    store.markSending(clientMsgId);
-    try {
-      const { message, reopened = null } = await this.session.chat.sendMessage(store.conversationId, { clientMsgId, body });
-      // Writing to a closed conversation reopened it (R6.3): the entry comes just before the message.
-      store.merge(reopened ? [reopened, message] : [message]);
-      if (this.store === store) this.applyStatus('active', reopened, message.seq);
-      this.dispatchEvent(new CustomEvent('hr-message-stored', { detail: { message, reopened }, bubbles: true, composed: true }));
-    } catch (error) {
-      console.warn('[chat] message not sent', error);
-      store.markFailed(clientMsgId, error);
-    }
+  /** Sends (again) a pending message now: same clientMsgId, so never stored twice. */
+  deliver(clientMsgId) {
+    this.sender?.deliver(clientMsgId);
   }
 
   // ---- rendering --------------------------------------------------------------------------
@@ -1316,7 +1401,9 @@ export class HrChatViewElement extends LitElement {
     // region below instead, so loading older pages or one's own sends are not read out.
     // "Jump to latest" comes before the history in the tab order (it floats over its bottom): a keyboard user
     // reaches it without going through every message.
-    return html`<div class="history">
+    return html`${this.gapNotice
+        ? html`<div class="gap-notice" role="status" data-testid="gap-notice">${this.gapNotice}</div>`
+        : nothing}<div class="history">
       ${store?.loaded && store.hasMoreAfter
         ? html`<button class="btn small primary jump" type="button" data-testid="jump-to-latest" @click=${() => this.jumpToLatest()}
             ?disabled=${store.loadingLatest}>
@@ -1423,12 +1510,18 @@ export class HrChatViewElement extends LitElement {
       ${m.failed
         ? html`<div class="status failed" role="alert" data-testid="message-status" data-status="failed">
             Not sent${m.error ? `: ${m.error}` : ''}
-            <button class="btn small" type="button" @click=${() => this.deliver(m.clientMsgId, m.body)}>Retry</button>
-            <button class="btn small ghost" type="button" @click=${() => this.store.discardPending(m.clientMsgId)}>Discard</button>
+            <button class="btn small" type="button" data-testid="message-retry" @click=${() => this.deliver(m.clientMsgId)}>Retry</button>
+            <button class="btn small ghost" type="button" data-testid="message-discard" @click=${() => this.sender?.discard(m.clientMsgId)}>Discard</button>
           </div>`
-        : m.pending
-          ? html`<div class="status" data-testid="message-status" data-status="sending">sending…</div>`
-          : nothing}
+        : m.waiting
+          ? html`<div class="status waiting" data-testid="message-status" data-status="waiting">
+              <span>Waiting to send: it goes as soon as the server can be reached.</span>
+              <button class="btn small" type="button" data-testid="message-retry" @click=${() => this.deliver(m.clientMsgId)}>Send now</button>
+              <button class="btn small ghost" type="button" data-testid="message-discard" @click=${() => this.sender?.discard(m.clientMsgId)}>Discard</button>
+            </div>`
+          : m.pending
+            ? html`<div class="status" data-testid="message-status" data-status="sending">sending…</div>`
+            : nothing}
     </li>`;
   }
 
@@ -1440,7 +1533,7 @@ export class HrChatViewElement extends LitElement {
     const closed = this.status === 'closed';
     let hint;
     if (typing) hint = nothing;
-    else if (down) hint = html`<span class="fallback" data-testid="http-fallback">Live connection down: messages are sent over HTTP.</span>`;
+    else if (down) hint = html`<span class="fallback" data-testid="http-fallback">Live connection down: messages are sent over HTTP and new ones checked for every few seconds.</span>`;
     else if (closed && this.isAdmin) hint = html`<span class="reopen-hint" data-testid="reopen-hint">Closed: sending a message reopens it.</span>`;
     else hint = html`<span class="keys">Enter to send · Shift+Enter for a new line</span>`;
     return html`<form @submit=${this.handleSubmit} data-testid="composer-form">

@@ -10,6 +10,8 @@ import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presen
 
 const FILTER_DELAY_MS = 250; // wait for a pause in typing before asking the server
 const PAGE_JUMP = 10; // rows moved by PageUp / PageDown
+/** While the live channel is down, the held rows are fetched again at most this often (R1.4: by polling). */
+const POLL_ROWS_MS = 15_000;
 const count = new Intl.NumberFormat();
 
 /**
@@ -255,6 +257,16 @@ export class HrStudentListElement extends LitElement {
       [events, 'presence-changed', this.handlePresenceChanged],
       [events, 'resync', this.handleResync],
     ]);
+    // No events while the live channel is down: unread counts and order come by polling, more slowly than messages.
+    const unpoll = session.poller?.add(this.pollRows);
+    if (unpoll) {
+      const unlisten = this.unlisten;
+      this.unlisten = () => {
+        unlisten();
+        unpoll();
+      };
+    }
+    this.lastRowPoll = Date.now();
     this.roster.reload();
   }
 
@@ -338,6 +350,13 @@ export class HrStudentListElement extends LitElement {
   };
 
   handlePresenceChanged = (event) => this.roster?.applyPresence(event.detail);
+
+  /** One poll while the live channel is down: the held rows again, at most every POLL_ROWS_MS. */
+  pollRows = () => {
+    if (!this.roster || Date.now() - (this.lastRowPoll ?? 0) < POLL_ROWS_MS) return undefined;
+    this.lastRowPoll = Date.now();
+    return this.roster.refresh();
+  };
 
   handleResync = () => {
     // Events may have been missed while the live channel was down: every held row is fetched again.

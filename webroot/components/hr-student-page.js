@@ -244,8 +244,26 @@ export class HrStudentPageElement extends LitElement {
         [session.events, 'notification-changed', this.handleNotificationChanged],
         [session.attention, 'change', this.handleAttentionChange],
       ]);
+      // While the live channel is down: a conversation started meanwhile, and the notifications, by polling (R1.4).
+      const unpoll = session.poller?.add(this.pollOnce);
+      if (unpoll) {
+        const unlisten = this.unlisten;
+        this.unlisten = () => {
+          unlisten();
+          unpoll();
+        };
+      }
     }
   }
+
+  /** One poll while the live channel is down; an unreachable server rejects, so the poller backs off. */
+  pollOnce = async () => {
+    if (!this.conversation) {
+      const conversation = await api.myConversation();
+      if (conversation && !this.conversation) this.conversation = conversation;
+    }
+    this.applyNotifications(await api.myNotifications());
+  };
 
   async load() {
     this.error = '';

@@ -13,12 +13,21 @@
  *   as a new socket opens, *before* the `reconnected` event fires, so a catch-up fetch started from
  *   that event cannot miss a message pushed in between (subscribe first, then fetch).
  * - Automatic reconnection with exponential backoff and full jitter; `retryNow()` for impatient users.
+ * - The transport in use (`transport`: `websocket`, `xhr-streaming`, `xhr-polling`…, as SockJS names it once
+ *   open) and a WebSocket that keeps failing left out for a while (R1.4): SockJS itself falls back to its HTTP
+ *   transports when a WebSocket cannot be opened; when one *opens and keeps dropping* (`wsDropLimit` drops within
+ *   `wsDropWindowMs`), or could not be opened while HTTP could, the next sockets are created without `websocket`
+ *   in SockJS's `transports` option for `wsAvoidMs` (doubling each time, up to `wsAvoidCapMs`). When that time
+ *   is up and the client is live over HTTP, it tries a WebSocket-only socket beside the live one and moves to
+ *   it once it opens (subscriptions registered on it first, then `reconnected`), so the WebSocket comes back by
+ *   itself without a gap; `retryWebSocket()` tries at once.
  *
  * Independent of Lit and the DOM (only `SockJS`, `EventTarget`, timers and, when present, the
  * `window` online/offline events), so it can be tested on its own with a fake SockJS.
  *
  * @fires statechange - `detail: {state, previous}` whenever `state` changes.
  * @fires reconnected - after a socket opens again (addresses are already registered again).
+ * @fires transportchange - `detail: {transport}` whenever the live socket's transport changes (null when none).
  * @fires attemptfailed - `detail: {attempts, delayMs}` after each failed or lost connection.
  * @fires buserror - `detail: frame` for an `err` frame that answers no pending request
  *   (for example a refused `register`).
@@ -57,8 +66,38 @@ const DEFAULTS = Object.freeze({
   networkEvents: typeof window !== 'undefined' ? window : null,
   /** Makes reply addresses; unique per request. */
   newReplyAddress: undefined,
+  /** A live WebSocket that drops this many times within `wsDropWindowMs` is left out for a while. */
+  wsDropLimit: 3,
+  wsDropWindowMs: 2 * 60 * 1000,
+  /** How long the WebSocket is left out the first time (doubling each time in a row, up to the cap). */
+  wsAvoidMs: 60 * 1000,
+  wsAvoidCapMs: 15 * 60 * 1000,
+  /** Whether this browser has WebSocket at all (without it SockJS never tries one: nothing to avoid or probe). */
+  webSocketSupported: () => typeof globalThis.WebSocket === 'function',
+  /** The clock (milliseconds), for the WebSocket bookkeeping. */
+  now: () => Date.now(),
 });
 
+
+/** SockJS's transports other than `websocket` (its names; `iframe-*` wrap the others). */
+export const HTTP_TRANSPORTS = Object.freeze([
+  'xhr-streaming', 'xdr-streaming', 'eventsource', 'iframe-eventsource', 'htmlfile', 'iframe-htmlfile',
+  'xhr-polling', 'xdr-polling', 'iframe-xhr-polling', 'jsonp-polling',
+]);
+
+const STREAMING = new Set(['xhr-streaming', 'xdr-streaming', 'eventsource', 'iframe-eventsource', 'htmlfile', 'iframe-htmlfile']);
+
+/**
+ * What kind of transport a SockJS transport name is: `websocket`, `http-streaming`, `http-polling`, or null
+ * (none, or unknown).
+ */
+export function transportKind(name) {
+  if (!name) return null;
+  if (name === 'websocket') return 'websocket';
+  if (STREAMING.has(name)) return 'http-streaming';
+  if (/polling/.test(name)) return 'http-polling';
+  return null;
+}
 
 /** Codes that mean "the transport failed", not "the server said no": safe to retry over HTTP. */
 export const TRANSPORT_FAILURES = Object.freeze(['not_connected', 'disconnected', 'timeout', 'unavailable', 'closed']);
@@ -104,6 +143,18 @@ export class BusClient extends EventTarget {
   #subscriptions = new Map();
   /** replyAddress -> {resolve, reject, timer, address} */
   #pending = new Map();
+  /** The live socket's transport name (SockJS's `transport` once open), or null. */
+  #transport = null;
+  #liveSince = 0;
+  /** When live WebSockets dropped lately (within wsDropWindowMs). */
+  #wsDrops = [];
+  /** The WebSocket is left out of new sockets until then (ms, `now()` clock). */
+  #wsAvoidUntil = 0;
+  /** How many times in a row it was left out (each time twice as long). */
+  #wsAvoidLevel = 0;
+  #probeTimer = null;
+  /** A WebSocket-only socket opened beside a live HTTP one, to move back to WebSocket. */
+  #probe = null;
 
   /**
    * @param {string} url the bridge URL, e.g. `/eventbus`
@@ -124,6 +175,19 @@ export class BusClient extends EventTarget {
 
   get isLive() {
     return this.#state === ConnectionState.LIVE;
+  }
+
+  /**
+   * The live socket's transport as SockJS names it (`websocket`, `xhr-streaming`, `xhr-polling`, `eventsource`…),
+   * or null when not live. {@link transportKind} sorts it.
+   */
+  get transport() {
+    return this.#transport;
+  }
+
+  /** Whether new sockets are created without the WebSocket transport (it kept failing lately). */
+  get webSocketAvoided() {
+    return this.#opts.now() < this.#wsAvoidUntil;
   }
 
   /** Failed connection attempts since the last successful open. */
@@ -163,6 +227,9 @@ export class BusClient extends EventTarget {
     }
     clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
+    clearTimeout(this.#probeTimer);
+    this.#probeTimer = null;
+    this.#dropProbe();
     this.#stopPing();
     this.#dropSocket();
     this.#rejectPending('closed', 'The connection was closed');
@@ -175,6 +242,20 @@ export class BusClient extends EventTarget {
     this.#dropSocket(); // an attempt still in progress may be stuck on a slow transport
     this.#setState(this.#everLive ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING);
     this.#connect();
+  }
+
+  /**
+   * Tries the WebSocket again at once, even if it was left out lately: beside the live HTTP socket when live
+   * (moving to it once it opens), else as a new attempt. No-op when live over WebSocket already.
+   */
+  retryWebSocket() {
+    if (!this.#started) return;
+    this.#wsAvoidUntil = 0;
+    this.#wsDrops = [];
+    clearTimeout(this.#probeTimer);
+    this.#probeTimer = null;
+    if (this.#state === ConnectionState.LIVE) this.#probeWebSocket();
+    else this.retryNow();
   }
 
   /**
@@ -225,9 +306,10 @@ export class BusClient extends EventTarget {
   #connect() {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
+    const wsAllowed = this.#opts.webSocketSupported() && !this.webSocketAvoided;
     let sock;
     try {
-      sock = new this.#opts.SockJS(this.#url, null, this.#opts.sockjsOptions);
+      sock = new this.#opts.SockJS(this.#url, null, this.#socketOptions(wsAllowed ? null : HTTP_TRANSPORTS));
     } catch (error) {
       console.warn('[bus] cannot create socket', error);
       this.#handleClosed();
@@ -236,31 +318,128 @@ export class BusClient extends EventTarget {
     this.#sock = sock;
     // Each handler checks it still belongs to the current socket: retryNow() abandons attempts.
     sock.onopen = () => {
-      if (sock === this.#sock) this.#handleOpen();
+      if (sock === this.#sock) this.#handleOpen(sock, wsAllowed);
     };
+    this.#attach(sock);
+  }
+
+  /** SockJS's options, with its `transports` limited to `only` (when given). */
+  #socketOptions(only) {
+    const base = this.#opts.sockjsOptions;
+    if (!only) return base;
+    const wanted = base?.transports ? [].concat(base.transports).filter((t) => only.includes(t)) : [...only];
+    return { ...base, transports: wanted.length > 0 ? wanted : [...only] };
+  }
+
+  /** Frames and the close of the current socket. */
+  #attach(sock) {
     sock.onmessage = (event) => {
       if (sock === this.#sock) this.#handleFrame(event.data);
     };
     sock.onclose = () => {
       if (sock !== this.#sock) return;
       this.#sock = null;
+      this.#noteDrop();
       this.#handleClosed();
     };
   }
 
-  #handleOpen() {
+  #handleOpen(sock, wsAllowed) {
     const wasLive = this.#everLive;
     this.#everLive = true;
     this.#attempts = 0;
     // Register before anyone hears about the new socket: their catch-up fetch must come after.
     for (const address of this.#subscriptions.keys()) this.#write({ type: 'register', address });
     this.#startPing();
+    this.#liveSince = this.#opts.now();
+    this.#setTransport(typeof sock.transport === 'string' ? sock.transport : null);
+    // SockJS fell back to HTTP although the WebSocket was allowed: it could not be opened. Leave it out of the
+    // next sockets for a while (no wasted round trip on each reconnection), then try it again.
+    if (wsAllowed && this.#transport && this.#transport !== 'websocket') this.#avoidWebSocket();
     this.#setState(ConnectionState.LIVE);
     if (wasLive) this.dispatchEvent(new Event('reconnected'));
   }
 
+  /** A live socket closed: a WebSocket that keeps dropping is left out for a while. */
+  #noteDrop() {
+    if (this.#state !== ConnectionState.LIVE || this.#transport !== 'websocket') return;
+    const now = this.#opts.now();
+    const span = this.#opts.wsDropWindowMs;
+    if (now - this.#liveSince >= span) this.#wsAvoidLevel = 0; // it held for a good while: start afresh
+    this.#wsDrops = this.#wsDrops.filter((t) => now - t < span);
+    this.#wsDrops.push(now);
+    if (this.#wsDrops.length >= this.#opts.wsDropLimit) this.#avoidWebSocket();
+  }
+
+  #avoidWebSocket() {
+    if (!this.#opts.webSocketSupported()) return;
+    const { wsAvoidMs, wsAvoidCapMs, now } = this.#opts;
+    this.#wsAvoidLevel += 1;
+    const period = Math.min(wsAvoidCapMs, wsAvoidMs * 2 ** (this.#wsAvoidLevel - 1));
+    this.#wsAvoidUntil = now() + period;
+    this.#wsDrops = [];
+    clearTimeout(this.#probeTimer);
+    this.#probeTimer = setTimeout(() => {
+      this.#probeTimer = null;
+      this.#probeWebSocket();
+    }, period);
+  }
+
+  /**
+   * Opens a WebSocket-only socket beside the live HTTP one; once it opens it becomes the live socket (addresses
+   * registered on it first, then the old one closed and `reconnected` fired, so views catch up what passed in
+   * between). When it fails, the WebSocket stays out for longer. Not live: the next attempt includes it anyway.
+   */
+  #probeWebSocket() {
+    if (!this.#started || this.#state !== ConnectionState.LIVE || this.#transport === 'websocket' || this.#probe) return;
+    let probe;
+    try {
+      probe = new this.#opts.SockJS(this.#url, null, this.#socketOptions(['websocket']));
+    } catch (error) {
+      console.warn('[bus] cannot create a WebSocket', error);
+      this.#avoidWebSocket();
+      return;
+    }
+    this.#probe = probe;
+    probe.onopen = () => {
+      if (probe !== this.#probe) return;
+      this.#probe = null;
+      if (!this.#started || this.#state !== ConnectionState.LIVE) {
+        closeQuietly(probe);
+        return;
+      }
+      const old = this.#sock;
+      this.#sock = probe;
+      this.#attach(probe);
+      this.#stopPing();
+      this.#rejectPending('disconnected', 'The live connection moved to another transport');
+      this.#handleOpen(probe, true);
+      closeQuietly(old); // after the addresses are registered on the new one: no moment without them
+    };
+    probe.onclose = () => {
+      if (probe !== this.#probe) return;
+      this.#probe = null;
+      this.#avoidWebSocket(); // still failing: stay on HTTP for longer
+    };
+  }
+
+  #dropProbe() {
+    const probe = this.#probe;
+    if (!probe) return;
+    this.#probe = null;
+    closeQuietly(probe);
+  }
+
+  #setTransport(transport) {
+    if (transport === this.#transport) return;
+    this.#transport = transport;
+    this.dispatchEvent(new CustomEvent('transportchange', { detail: { transport } }));
+  }
+
   #handleClosed() {
     this.#stopPing();
+    this.#dropProbe();
+    this.#setTransport(null);
     this.#rejectPending('disconnected', 'The live connection was lost before the reply arrived');
     if (!this.#started) return;
     this.#attempts += 1;
@@ -291,11 +470,8 @@ export class BusClient extends EventTarget {
     if (!sock) return;
     this.#sock = null;
     this.#stopPing();
-    try {
-      sock.close();
-    } catch {
-      // Already closed.
-    }
+    this.#setTransport(null);
+    closeQuietly(sock);
     this.#rejectPending('disconnected', 'The live connection was reset');
   }
 
@@ -402,6 +578,15 @@ export class BusClient extends EventTarget {
       clearTimeout(pending.timer);
       pending.reject(new BusError(message, { code, address: pending.address }));
     }
+  }
+}
+
+function closeQuietly(sock) {
+  if (!sock) return;
+  try {
+    sock.close();
+  } catch {
+    // Already closed.
   }
 }
 

@@ -17,13 +17,24 @@
  * beyond the window's end is held aside, not shown (`newerWaiting` counts them); it goes in once the window
  * reaches the end, by paging down or by `jumpToLatest()`, which replaces the window with the newest page.
  *
+ * A catch-up too large to be worth it (more than `maxCatchUp` messages behind, 1,000 by default: known from a live
+ * message's `seq`, or found after fetching that many with more still to come) reloads the window cleanly instead:
+ * the newest page replaces it, older ones load by scrolling up as usual, and `gap-reload` fires so the view can
+ * say so. Never a silent hole (R2.5, R5.3).
+ *
+ * Pending messages (this user's, not stored yet) are `sending`, `waiting` (the server could not be reached: they go
+ * again by themselves, lib/outbox.js) or `failed` (the server refused them: retry or discard).
+ *
  * Independent of the DOM and of how pages are fetched: the caller passes `fetchPage`.
  *
+ * @fires gap-reload - `detail: {after, latestSeq}`: a catch-up was too large; the window now holds the newest page
  * @fires change - whenever `messages`, `hasMoreBefore`, `hasMoreAfter`, `newerWaiting` or a loading flag changes.
  */
 
 export const PAGE_SIZE = 50;
 const CATCH_UP_PAGE_SIZE = 200;
+/** Beyond this many messages behind, a catch-up reloads the newest page instead (R5.3: no silent gap). */
+export const MAX_CATCH_UP = 1000;
 /** Live messages held aside while the window does not reach the end; beyond this, a catch-up fetches them. */
 const MAX_HELD = 500;
 
@@ -41,6 +52,9 @@ export class ConversationStore extends EventTarget {
   #catchUpAgain = false;
   /** Grows whenever the window is replaced: pages asked for before then are dropped. */
   #generation = 0;
+  #maxCatchUp;
+  /** The highest `seq` known to exist (live messages, hints), held or not. */
+  #latestKnownSeq = 0;
 
   /**
    * @param {object} options
@@ -48,11 +62,12 @@ export class ConversationStore extends EventTarget {
    * @param {(params: {before?: number, after?: number, around?: number, limit: number}) => Promise<{messages: object[], hasMore?: boolean, hasOlder?: boolean, hasNewer?: boolean}>} options.fetchPage
    * @param {number} [options.pageSize]
    */
-  constructor({ conversationId, fetchPage, pageSize = PAGE_SIZE }) {
+  constructor({ conversationId, fetchPage, pageSize = PAGE_SIZE, maxCatchUp = MAX_CATCH_UP }) {
     super();
     this.conversationId = conversationId;
     this.#fetchPage = fetchPage;
     this.#pageSize = pageSize;
+    this.#maxCatchUp = maxCatchUp;
     /** True once a window (the newest page, or one around a seq) has been loaded. */
     this.loaded = false;
     /** Whether the server holds messages older than the oldest one here. */
@@ -287,11 +302,17 @@ export class ConversationStore extends EventTarget {
           this.#catchUpAgain = false;
           let page;
           let after;
+          let fetched = 0;
           do {
             const generation = this.#generation;
             after = this.#contiguousSeq();
+            if (this.#latestKnownSeq - after > this.#maxCatchUp || fetched >= this.#maxCatchUp) {
+              await this.#reloadAfterGap(after);
+              return;
+            }
             page = await this.#fetchPage({ after, limit: CATCH_UP_PAGE_SIZE });
             if (generation !== this.#generation || this.hasMoreAfter) return;
+            fetched += page.messages.length;
             this.merge(page.messages);
           } while (page.hasMore && page.messages.length > 0 && this.#contiguousSeq() > after);
         } while (this.#catchUpAgain);
@@ -300,6 +321,18 @@ export class ConversationStore extends EventTarget {
       }
     })();
     return this.#catchUpRunning;
+  }
+
+  /** Tells the store that messages up to `seq` exist (e.g. the conversation's `lastSeq`), for the gap bound. */
+  noteLatestSeq(seq) {
+    if (Number.isInteger(seq) && seq > this.#latestKnownSeq) this.#latestKnownSeq = seq;
+  }
+
+  /** Too far behind to catch up: the newest page replaces the window (older ones load by scrolling up). */
+  async #reloadAfterGap(after) {
+    const latestSeq = this.#latestKnownSeq;
+    await this.jumpToLatest();
+    this.dispatchEvent(new CustomEvent('gap-reload', { detail: { after, latestSeq: Math.max(latestSeq, this.lastSeq) } }));
   }
 
   /**
@@ -311,6 +344,7 @@ export class ConversationStore extends EventTarget {
     if (!message || message.conversationId !== this.conversationId || message.id == null) return false;
     const known = this.#stored.has(message.id) || this.#held.has(message.id);
     const lastSeqBefore = this.lastSeq;
+    this.noteLatestSeq(message.seq);
     this.merge([message]);
     if (!known && this.loaded && !this.hasMoreAfter && message.seq > lastSeqBefore + 1) {
       this.catchUp().catch((error) => console.warn('[chat] catch-up after a gap failed', error));
@@ -368,8 +402,11 @@ export class ConversationStore extends EventTarget {
     return added;
   }
 
-  /** Shows a message being sent. */
-  addPending({ clientMsgId, body, senderId, senderName, senderRole }) {
+  /**
+   * Shows a message being sent. `createdAt`, `failed`/`waiting` and the error come from the outbox when it is
+   * restored after a reload (lib/outbox.js).
+   */
+  addPending({ clientMsgId, body, senderId, senderName, senderRole, createdAt, failed = false, waiting = false, error = null, errorCode = null }) {
     const message = {
       clientMsgId,
       body,
@@ -377,41 +414,68 @@ export class ConversationStore extends EventTarget {
       senderName,
       senderRole,
       conversationId: this.conversationId,
-      createdAt: new Date().toISOString(),
+      createdAt: createdAt ?? new Date().toISOString(),
       pending: true,
-      failed: false,
-      error: null,
-      errorCode: null,
+      failed: Boolean(failed),
+      waiting: Boolean(waiting) && !failed,
+      error,
+      errorCode,
     };
     this.#pending.set(clientMsgId, message);
     this.#changed();
     return message;
   }
 
-  /** Marks a pending message as not sent (it stays, with a retry). */
-  markFailed(clientMsgId, error) {
-    const message = this.#pending.get(clientMsgId);
-    if (!message) return;
-    this.#pending.set(clientMsgId, {
-      ...message,
-      failed: true,
-      error: error?.message ?? String(error),
-      errorCode: error?.code ?? null,
-    });
-    this.#changed();
+  /** The pending message with this `clientMsgId`, if it is still pending. */
+  pendingMessage(clientMsgId) {
+    return this.#pending.get(clientMsgId);
   }
 
-  /** Marks a failed message as being sent again. */
+  /** Marks a pending message as not sent: the server refused it (it stays, with retry and discard). */
+  markFailed(clientMsgId, error) {
+    this.#updatePending(clientMsgId, { failed: true, waiting: false, error: error?.message ?? String(error), errorCode: error?.code ?? null });
+  }
+
+  /** Marks a pending message as waiting: the server could not be reached; it goes again by itself. */
+  markWaiting(clientMsgId, error) {
+    this.#updatePending(clientMsgId, { failed: false, waiting: true, error: error?.message ?? null, errorCode: error?.code ?? null });
+  }
+
+  /** Marks a failed or waiting message as being sent again. */
   markSending(clientMsgId) {
+    this.#updatePending(clientMsgId, { failed: false, waiting: false, error: null, errorCode: null });
+  }
+
+  #updatePending(clientMsgId, changes) {
     const message = this.#pending.get(clientMsgId);
     if (!message) return;
-    this.#pending.set(clientMsgId, { ...message, failed: false, error: null, errorCode: null });
+    this.#pending.set(clientMsgId, { ...message, ...changes });
     this.#changed();
   }
 
   /** Drops a pending message (the user gave up on it). */
   discardPending(clientMsgId) {
     if (this.#pending.delete(clientMsgId)) this.#changed();
+  }
+
+  /**
+   * The server's answer to one of this user's sends (the message, and the "reopened" entry before it, if any).
+   * Merged like any message, except one that is older than the window's first while older pages exist (a resend
+   * after a long time away, answered with the copy stored back then): putting it in would make a hole, so only its
+   * pending copy goes; it is in the history, where scrolling up finds it.
+   */
+  acceptSent(messages = []) {
+    const first = this.firstSeq;
+    const inWindow = [];
+    for (const m of messages) {
+      if (!m) continue;
+      if (this.loaded && this.hasMoreBefore && first !== null && m.seq < first && !this.#stored.has(m.id)) {
+        if (m.clientMsgId && this.#pending.get(m.clientMsgId)?.senderId === m.senderId) this.discardPending(m.clientMsgId);
+      } else {
+        inWindow.push(m);
+      }
+    }
+    return this.merge(inWindow);
   }
 
   #changed() {

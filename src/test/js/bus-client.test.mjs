@@ -1,7 +1,7 @@
 // Run: node --experimental-detect-module --test src/test/js/   (Maven runs it: WebClientUnitTest)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BusClient, BusError } from '../../../webroot/lib/bus-client.js';
+import { BusClient, BusError, transportKind } from '../../../webroot/lib/bus-client.js';
 import { createFakeSockJS } from './fake-sockjs.mjs';
 
 function client(options = {}) {
@@ -202,4 +202,119 @@ test('isDown stays false during the first attempt, then reports failures', async
   assert.equal(bus.isDown, true);
   assert.deepEqual(failures, [1, 1]);
   bus.close();
+});
+
+// ---- transports (R1.4) ------------------------------------------------------------------------
+
+test('R1.4: the live transport is known once open, and sorted by kind', async () => {
+  const { bus, fake } = client({ webSocketSupported: () => true });
+  const changes = [];
+  bus.addEventListener('transportchange', (e) => changes.push(e.detail.transport));
+  bus.start();
+  assert.equal(bus.transport, null);
+  fake.last().open('websocket');
+  assert.equal(bus.transport, 'websocket');
+  fake.last().drop();
+  assert.equal(bus.transport, null);
+  assert.deepEqual(changes, ['websocket', null]);
+  assert.equal(transportKind('websocket'), 'websocket');
+  assert.equal(transportKind('xhr-streaming'), 'http-streaming');
+  assert.equal(transportKind('eventsource'), 'http-streaming');
+  assert.equal(transportKind('xhr-polling'), 'http-polling');
+  assert.equal(transportKind(null), null);
+  bus.close();
+});
+
+test('R1.4: a WebSocket that cannot open while HTTP can is left out of the next sockets', async () => {
+  const { bus, fake } = client({ webSocketSupported: () => true, wsAvoidMs: 60_000 });
+  bus.start();
+  assert.equal(fake.last().options?.transports, undefined, 'first socket: every transport, WebSocket first');
+  fake.last().open('xhr-streaming'); // SockJS fell back by itself
+  assert.equal(bus.transport, 'xhr-streaming');
+  assert.equal(bus.webSocketAvoided, true);
+  fake.last().drop();
+  await tick(5);
+  const next = fake.last();
+  assert.notEqual(next, fake.sockets[0]);
+  assert.ok(Array.isArray(next.options.transports));
+  assert.equal(next.options.transports.includes('websocket'), false);
+  assert.ok(next.options.transports.includes('xhr-streaming') && next.options.transports.includes('xhr-polling'));
+  bus.close();
+});
+
+test('R1.4: a WebSocket that keeps dropping is left out for a while, then tried again beside the live socket', async () => {
+  const { bus, fake } = client({ webSocketSupported: () => true, wsDropLimit: 3, wsAvoidMs: 30 });
+  const got = [];
+  bus.subscribe('user.7', (body) => got.push(body));
+  let reconnections = 0;
+  bus.addEventListener('reconnected', () => { reconnections += 1; });
+  bus.start();
+  for (let i = 0; i < 3; i += 1) {
+    assert.equal(fake.last().options?.transports, undefined, `attempt ${i + 1} may use the WebSocket`);
+    fake.last().open('websocket');
+    fake.last().drop();
+    await tick(2);
+  }
+  assert.equal(bus.webSocketAvoided, true, 'three drops in a short time');
+  const http = fake.last();
+  assert.equal(http.options.transports.includes('websocket'), false);
+  http.open('xhr-streaming');
+  assert.equal(bus.transport, 'xhr-streaming');
+  const before = fake.sockets.length;
+
+  await tick(60); // the WebSocket's time out is over: a WebSocket-only socket is opened beside the live one
+  assert.equal(fake.sockets.length, before + 1);
+  const probe = fake.last();
+  assert.deepEqual(probe.options.transports, ['websocket']);
+  assert.equal(bus.state, 'live', 'still live over HTTP meanwhile');
+  assert.equal(http.closed, false);
+  const reconnectionsBefore = reconnections;
+  probe.open('websocket');
+  assert.equal(bus.transport, 'websocket');
+  assert.deepEqual(probe.framesOfType('register'), [{ type: 'register', address: 'user.7' }], 'addresses registered on it');
+  assert.equal(http.closed, true, 'the HTTP socket closed once the WebSocket took over');
+  assert.equal(reconnections, reconnectionsBefore + 1, 'views catch up what passed in between');
+  assert.equal(bus.state, 'live');
+  probe.receive({ type: 'rec', address: 'user.7', body: { n: 1 } });
+  assert.deepEqual(got, [{ n: 1 }]);
+  bus.close();
+});
+
+test('R1.4: a WebSocket try that fails keeps the HTTP socket and waits twice as long', async () => {
+  const { bus, fake } = client({ webSocketSupported: () => true, wsAvoidMs: 20 });
+  bus.start();
+  fake.last().open('xhr-polling'); // could not open a WebSocket: avoided for 20 ms
+  const http = fake.last();
+  await tick(40);
+  const probe = fake.last();
+  assert.deepEqual(probe.options.transports, ['websocket']);
+  probe.drop();
+  assert.equal(bus.transport, 'xhr-polling');
+  assert.equal(http.closed, false);
+  const count = fake.sockets.length;
+  await tick(25); // 20 ms would have been enough the first time: now it is 40
+  assert.equal(fake.sockets.length, count);
+  await tick(60);
+  assert.equal(fake.sockets.length, count + 1);
+  assert.deepEqual(fake.last().options.transports, ['websocket']);
+  bus.close();
+});
+
+test('R1.4: retryWebSocket tries at once; without WebSocket support nothing is avoided or probed', async () => {
+  const a = client({ webSocketSupported: () => true, wsAvoidMs: 60_000 });
+  a.bus.start();
+  a.fake.last().open('xhr-streaming');
+  const count = a.fake.sockets.length;
+  a.bus.retryWebSocket();
+  assert.equal(a.fake.sockets.length, count + 1);
+  assert.deepEqual(a.fake.last().options.transports, ['websocket']);
+  a.bus.close();
+
+  const b = client({ webSocketSupported: () => false, wsAvoidMs: 10 });
+  b.bus.start();
+  b.fake.last().open('xhr-streaming');
+  assert.equal(b.bus.webSocketAvoided, false);
+  await tick(30);
+  assert.equal(b.fake.sockets.length, 1);
+  b.bus.close();
 });

@@ -271,3 +271,86 @@ test('R6.2: status entries take their seq in the window like messages', () => {
 function settleStore() {
   return new Promise((r) => setTimeout(r, 0));
 }
+
+// ---- R2.5, R5.3: catch-up without gaps, and a clean reload when too far behind ---------------------------
+
+test('R5.3: a catch-up more than maxCatchUp messages behind reloads the newest page instead (no silent gap)', async () => {
+  let all = Array.from({ length: 60 }, (_, i) => msg(i + 1));
+  const server = serverWith(() => all);
+  const store = new ConversationStore({ conversationId: 1, fetchPage: server.fetchPage, pageSize: 50, maxCatchUp: 400 });
+  await store.loadLatest();
+  assert.equal(store.lastSeq, 60);
+  const reloads = [];
+  store.addEventListener('gap-reload', (e) => reloads.push(e.detail));
+  all = [...all, ...Array.from({ length: 1000 }, (_, i) => msg(61 + i))]; // away for a long time
+  await store.catchUp();
+  assert.equal(reloads.length, 1, 'the view is told');
+  assert.equal(store.lastSeq, 1060, 'the newest message is there');
+  assert.deepEqual(seqs(store), range(1011, 1060), 'exactly the newest page: no hole inside the window');
+  assert.equal(store.hasMoreBefore, true, 'older messages load by scrolling up');
+  const afterCalls = server.calls.filter((c) => c.after != null).length;
+  assert.equal(afterCalls, 2, 'two catch-up pages of 200 (400 messages), then it gave up on catching up');
+  await store.loadOlder();
+  assert.deepEqual(seqs(store), range(961, 1060), 'paging back is continuous');
+});
+
+test('R5.3: a live message far beyond the window reloads at once, without paging through the gap', async () => {
+  let all = Array.from({ length: 10 }, (_, i) => msg(i + 1));
+  const server = serverWith(() => all);
+  const store = new ConversationStore({ conversationId: 1, fetchPage: server.fetchPage, pageSize: 50, maxCatchUp: 100 });
+  await store.loadLatest();
+  let reloaded = 0;
+  store.addEventListener('gap-reload', () => { reloaded += 1; });
+  all = [...all, ...Array.from({ length: 500 }, (_, i) => msg(11 + i))];
+  store.receiveLive(msg(510));
+  await store.catchUp();
+  assert.equal(reloaded, 1);
+  assert.equal(server.calls.filter((c) => c.after != null).length, 0, 'no catch-up page fetched');
+  assert.deepEqual(seqs(store), range(461, 510));
+});
+
+test('R5.3: a catch-up within the bound merges everything, once, with pending messages kept', async () => {
+  let all = Array.from({ length: 10 }, (_, i) => msg(i + 1));
+  const server = serverWith(() => all);
+  const store = new ConversationStore({ conversationId: 1, fetchPage: server.fetchPage, maxCatchUp: 1000 });
+  await store.loadLatest();
+  store.addPending({ clientMsgId: 'mine', body: 'hello', senderId: 9, senderName: 'Ada' });
+  let reloaded = 0;
+  store.addEventListener('gap-reload', () => { reloaded += 1; });
+  all = [...all, ...Array.from({ length: 300 }, (_, i) => msg(11 + i)), msg(311, { clientMsgId: 'mine', body: 'hello' })];
+  store.receiveLive(msg(311, { clientMsgId: 'mine', body: 'hello' })); // lands while the catch-up runs
+  await store.catchUp();
+  assert.equal(reloaded, 0);
+  assert.deepEqual(seqs(store), range(1, 311));
+  assert.equal(store.pendingMessages.length, 0, 'the pending copy was replaced, not shown twice');
+  assert.equal(store.messages.filter((m) => m.clientMsgId === 'mine').length, 1);
+});
+
+test('R5.3: pending messages are sending, waiting or failed, and restore with their time and state', () => {
+  const store = new ConversationStore({ conversationId: 1, fetchPage: async () => ({ messages: [] }) });
+  store.addPending({ clientMsgId: 'a', body: 'x', senderId: 9, senderName: 'Ada', createdAt: '2024-01-01T10:00:00Z', waiting: true });
+  store.addPending({ clientMsgId: 'b', body: 'y', senderId: 9, senderName: 'Ada', failed: true, error: 'Too long', errorCode: 'bad_request' });
+  assert.equal(store.pendingMessage('a').createdAt, '2024-01-01T10:00:00Z');
+  assert.equal(store.pendingMessage('a').waiting, true);
+  assert.deepEqual([store.pendingMessage('b').failed, store.pendingMessage('b').waiting], [true, false]);
+  store.markSending('a');
+  assert.equal(store.pendingMessage('a').waiting, false);
+  store.markWaiting('a', { message: 'offline', code: 'network' });
+  assert.deepEqual([store.pendingMessage('a').waiting, store.pendingMessage('a').errorCode], [true, 'network']);
+  store.markFailed('a', { message: 'no', code: 'forbidden' });
+  assert.deepEqual([store.pendingMessage('a').failed, store.pendingMessage('a').waiting], [true, false]);
+});
+
+test('R5.3: a resend answered with a copy older than the window drops the pending copy and leaves no hole', async () => {
+  const all = Array.from({ length: 120 }, (_, i) => msg(i + 1, { clientMsgId: `c${i + 1}` }));
+  const server = serverWith(() => all);
+  const store = new ConversationStore({ conversationId: 1, fetchPage: server.fetchPage, pageSize: 50 });
+  await store.loadLatest();
+  store.addPending({ clientMsgId: 'c5', body: 'm5', senderId: 9, senderName: 'Ada' });
+  store.acceptSent([all[4]]); // stored long ago (the first answer was lost)
+  assert.equal(store.pendingMessages.length, 0);
+  assert.deepEqual(seqs(store), range(71, 120), 'not put in the window above a hole');
+  store.addPending({ clientMsgId: 'new', body: 'hi', senderId: 9, senderName: 'Ada' });
+  store.acceptSent([msg(121, { clientMsgId: 'new', body: 'hi' })]);
+  assert.deepEqual(seqs(store), range(71, 121));
+});

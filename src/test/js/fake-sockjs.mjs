@@ -2,8 +2,10 @@
 export function createFakeSockJS() {
   const sockets = [];
   class FakeSockJS {
-    constructor(url) {
+    constructor(url, protocols, options) {
       this.url = url;
+      this.options = options;
+      this.transport = null;
       this.sent = [];
       this.closed = false;
       sockets.push(this);
@@ -15,10 +17,13 @@ export function createFakeSockJS() {
     close() {
       if (this.closed) return;
       this.closed = true;
+      this.transport = null;
       this.onclose?.({ code: 1000 });
     }
     // test helpers
-    open() {
+    /** Opens over `transport` (SockJS sets `transport` to the transport's name when it opens). */
+    open(transport = 'websocket') {
+      this.transport = transport;
       this.onopen?.();
     }
     receive(frame) {
@@ -26,6 +31,7 @@ export function createFakeSockJS() {
     }
     drop() {
       this.closed = true;
+      this.transport = null;
       this.onclose?.({ code: 1006 });
     }
     framesOfType(type) {

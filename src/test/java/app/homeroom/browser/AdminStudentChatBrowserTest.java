@@ -67,7 +67,7 @@ class AdminStudentChatBrowserTest extends BrowserTestBase {
 
     // R1.2, R1.3: the chat interface is shown with the live connection's status.
     assertThat(admin.getByTestId("connection-status")).hasAttribute("data-state", "live");
-    assertThat(admin.getByTestId("connection-status")).hasText("Live");
+    assertThat(admin.getByTestId("connection-status")).hasText("Live (WebSocket)"); // the mode, R1.4
     assertThat(admin.getByTestId("composer")).isVisible();
 
     // The admin writes; the message is stored (it gets seq 1) and shown as their own.

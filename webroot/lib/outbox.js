@@ -1,0 +1,370 @@
+/**
+ * The outbox (R1.4, R5.3): this user's messages that are not stored yet, kept in the browser so they survive a
+ * reload, and sent with their original `clientMsgId` until the server has them.
+ *
+ * - {@link Outbox} persists them in `localStorage`, one key per user and conversation
+ *   (`homeroom.outbox.v1.<userId>.<conversationId>`: a JSON list of `{clientMsgId, body, createdAt, failed,
+ *   error, errorCode}`). When storage is unavailable (private mode, quota) it works in memory for this page only.
+ *   `Outbox.clearUser()` forgets everything a user left there: sign-out calls it, so nothing a student wrote stays
+ *   on a shared school computer.
+ * - {@link OutboxSender} ties one conversation's outbox to its {@link ConversationStore} and the chat service:
+ *   `restore()` shows what a previous page left as pending, `submit()` sends a new message, `flush()` sends every
+ *   waiting one (called when the connection comes back; a backoff timer with full jitter retries anyway). A
+ *   message the server could not be reached for is *waiting* and goes again by itself; one the server refused
+ *   (400, 403, 404, 413…) is *failed*: the user retries or discards it. Each is sent with the same `clientMsgId`
+ *   every time, and the server stores one row per `clientMsgId`, so a resend after an unknown outcome (a lost reply,
+ *   a reload mid-send) never stores it twice; at most one send per message is in flight. The stored copy replaces the
+ *   pending one in the store (same `clientMsgId`: never shown twice), and the entry leaves storage as soon as the
+ *   store has it, however it came (the reply, a live event, a catch-up). Another tab of the same user may have the
+ *   same entries: before each send the entry must still be in storage, so one stored or discarded in another tab is
+ *   not sent again from this one (two tabs sending at once is harmless: same `clientMsgId`).
+ *
+ * - {@link sendUnclaimed} sends what waits for conversations no view has open (the session calls it when the
+ *   connection comes back), so an admin's message to one student goes even after they opened another.
+ *
+ * DOM-free: storage, clock and randomness are injectable.
+ *
+ * @fires sent - `detail: {message, reopened}`: the server stored one of these messages (not fired for copies that
+ *   arrived another way)
+ */
+
+const PREFIX = 'homeroom.outbox.v1.';
+
+/** Error codes that mean the server could not be reached (or could not store it now): send again later. */
+export const RETRYABLE = new Set(['network', 'not_connected', 'disconnected', 'timeout', 'unavailable', 'internal', 'too_many_requests', 'closed']);
+
+function defaultStorage() {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null; // storage disabled: reading the property throws
+  }
+}
+
+export class Outbox {
+  #storage;
+  #userId;
+  /** key -> entries, when the storage cannot be used */
+  #memory = new Map();
+  /** conversationId -> how many open views send its messages */
+  #claims = new Map();
+
+  /**
+   * @param {{userId: number, storage?: Storage|null}} options
+   */
+  constructor({ userId, storage = defaultStorage() }) {
+    this.#userId = userId;
+    this.#storage = storage;
+  }
+
+  static key(userId, conversationId) {
+    return `${PREFIX}${userId}.${conversationId}`;
+  }
+
+  /** Forgets every outbox entry of `userId` in `storage` (on sign-out). */
+  static clearUser(userId, storage = defaultStorage()) {
+    if (!storage) return;
+    const prefix = `${PREFIX}${userId}.`;
+    try {
+      const keys = [];
+      for (let i = 0; i < storage.length; i += 1) {
+        const key = storage.key(i);
+        if (key && key.startsWith(prefix)) keys.push(key);
+      }
+      for (const key of keys) storage.removeItem(key);
+    } catch (error) {
+      console.warn('[outbox] cannot clear', error);
+    }
+  }
+
+  /** Conversations with entries in this user's outbox. */
+  conversations() {
+    const ids = new Set();
+    const prefix = `${PREFIX}${this.#userId}.`;
+    const add = (key) => {
+      if (!key?.startsWith(prefix)) return;
+      const id = Number(key.slice(prefix.length));
+      if (Number.isInteger(id)) ids.add(id);
+    };
+    for (const [key, entries] of this.#memory) if (entries.length > 0) add(key);
+    if (this.#storage) {
+      try {
+        for (let i = 0; i < this.#storage.length; i += 1) add(this.#storage.key(i));
+      } catch {
+        // storage unusable: the memory ones only
+      }
+    }
+    return [...ids];
+  }
+
+  /** A view sends this conversation's messages itself (its {@link OutboxSender}) while claimed. @returns release */
+  claim(conversationId) {
+    this.#claims.set(conversationId, (this.#claims.get(conversationId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const n = (this.#claims.get(conversationId) ?? 1) - 1;
+      if (n <= 0) this.#claims.delete(conversationId);
+      else this.#claims.set(conversationId, n);
+    };
+  }
+
+  isClaimed(conversationId) {
+    return this.#claims.has(conversationId);
+  }
+
+  /** This conversation's entries, oldest first. */
+  list(conversationId) {
+    const key = Outbox.key(this.#userId, conversationId);
+    if (this.#memory.has(key)) return [...this.#memory.get(key)];
+    if (!this.#storage) return [];
+    try {
+      const parsed = JSON.parse(this.#storage.getItem(key) ?? '[]');
+      return Array.isArray(parsed) ? parsed.filter((e) => e && typeof e.clientMsgId === 'string' && typeof e.body === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Adds or updates (by `clientMsgId`) an entry. */
+  put(conversationId, entry) {
+    const entries = this.list(conversationId);
+    const clean = {
+      clientMsgId: entry.clientMsgId,
+      body: entry.body,
+      createdAt: entry.createdAt ?? new Date().toISOString(),
+      failed: Boolean(entry.failed),
+      error: entry.error ?? null,
+      errorCode: entry.errorCode ?? null,
+    };
+    const at = entries.findIndex((e) => e.clientMsgId === entry.clientMsgId);
+    if (at >= 0) entries[at] = clean;
+    else entries.push(clean);
+    this.#write(conversationId, entries);
+  }
+
+  /** Whether this conversation's outbox holds `clientMsgId`. */
+  has(conversationId, clientMsgId) {
+    return this.list(conversationId).some((e) => e.clientMsgId === clientMsgId);
+  }
+
+  remove(conversationId, clientMsgId) {
+    const entries = this.list(conversationId);
+    const kept = entries.filter((e) => e.clientMsgId !== clientMsgId);
+    if (kept.length !== entries.length) this.#write(conversationId, kept);
+  }
+
+  #write(conversationId, entries) {
+    const key = Outbox.key(this.#userId, conversationId);
+    if (this.#storage && !this.#memory.has(key)) {
+      try {
+        if (entries.length === 0) this.#storage.removeItem(key);
+        else this.#storage.setItem(key, JSON.stringify(entries));
+        return;
+      } catch (error) {
+        console.warn('[outbox] cannot store; keeping this page\'s messages in memory', error);
+      }
+    }
+    this.#memory.set(key, [...entries]);
+  }
+}
+
+const SENDER_DEFAULTS = Object.freeze({
+  retryBaseMs: 2000,
+  retryCapMs: 60_000,
+  random: Math.random,
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (id) => globalThis.clearTimeout(id),
+  newId: () => globalThis.crypto.randomUUID(),
+});
+
+export class OutboxSender extends EventTarget {
+  #store;
+  #outbox;
+  #send;
+  #user;
+  #opts;
+  /** clientMsgIds this sender put in the store and storage */
+  #tracked = new Set();
+  #inFlight = new Set();
+  #failures = 0;
+  #timer = null;
+  #stopped = false;
+  #release;
+
+  /**
+   * @param {object} options
+   * @param {import('./conversation-store.js').ConversationStore} options.store
+   * @param {Outbox} options.outbox
+   * @param {(conversationId: number, msg: {clientMsgId: string, body: string}) => Promise<{message: object, reopened?: object|null}>} options.send
+   * @param {{id: number, name: string, role: string}} options.user
+   */
+  constructor({ store, outbox, send, user, ...options }) {
+    super();
+    this.#store = store;
+    this.#outbox = outbox;
+    this.#send = send;
+    this.#user = user;
+    this.#opts = { ...SENDER_DEFAULTS, ...options };
+    this.#release = outbox.claim(store.conversationId);
+    store.addEventListener('change', this.#reconcile);
+  }
+
+  get conversationId() {
+    return this.#store.conversationId;
+  }
+
+  /** Shows what an earlier page left in the outbox, as pending (failed ones as failed). @returns {number} how many */
+  restore() {
+    const entries = this.#outbox.list(this.conversationId);
+    for (const e of entries) {
+      if (this.#tracked.has(e.clientMsgId)) continue;
+      this.#tracked.add(e.clientMsgId);
+      this.#store.addPending({
+        clientMsgId: e.clientMsgId,
+        body: e.body,
+        senderId: this.#user.id,
+        senderName: this.#user.name,
+        senderRole: this.#user.role,
+        createdAt: e.createdAt,
+        failed: e.failed,
+        waiting: !e.failed,
+        error: e.error,
+        errorCode: e.errorCode,
+      });
+    }
+    return entries.length;
+  }
+
+  /** Sends a new message: pending at once, kept in storage until stored. @returns {string} its clientMsgId */
+  submit(body) {
+    const clientMsgId = this.#opts.newId();
+    const createdAt = new Date().toISOString();
+    this.#tracked.add(clientMsgId);
+    this.#outbox.put(this.conversationId, { clientMsgId, body, createdAt });
+    this.#store.addPending({
+      clientMsgId,
+      body,
+      createdAt,
+      senderId: this.#user.id,
+      senderName: this.#user.name,
+      senderRole: this.#user.role,
+    });
+    this.deliver(clientMsgId);
+    return clientMsgId;
+  }
+
+  /**
+   * Sends (again) one pending message, with its original clientMsgId. No-op while it is in flight, or when it is
+   * no longer pending. @returns {Promise<void>}
+   */
+  async deliver(clientMsgId) {
+    if (this.#stopped || this.#inFlight.has(clientMsgId)) return;
+    const pending = this.#store.pendingMessage(clientMsgId);
+    if (!pending) return;
+    if (!this.#outbox.has(this.conversationId, clientMsgId)) {
+      // Another tab of this user stored or discarded it meanwhile: not ours to send (a stored copy comes anyway).
+      this.#store.discardPending(clientMsgId);
+      this.#tracked.delete(clientMsgId);
+      return;
+    }
+    this.#inFlight.add(clientMsgId);
+    this.#store.markSending(clientMsgId);
+    const conversationId = this.conversationId;
+    try {
+      const { message, reopened = null } = await this.#send(conversationId, { clientMsgId, body: pending.body });
+      this.#failures = 0;
+      this.#inFlight.delete(clientMsgId);
+      this.#store.acceptSent(reopened ? [reopened, message] : [message]);
+      this.#forget(clientMsgId);
+      this.dispatchEvent(new CustomEvent('sent', { detail: { message, reopened } }));
+    } catch (error) {
+      this.#inFlight.delete(clientMsgId);
+      if (this.#stopped || !this.#store.pendingMessage(clientMsgId)) return; // discarded, or stored another way
+      const code = error?.code ?? null;
+      const message = error?.message ?? String(error);
+      if (RETRYABLE.has(code)) {
+        this.#store.markWaiting(clientMsgId, error);
+        this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt });
+        this.#failures += 1;
+        this.#scheduleRetry();
+      } else {
+        console.warn('[outbox] the server refused a message', error);
+        this.#store.markFailed(clientMsgId, error);
+        this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt, failed: true, error: message, errorCode: code });
+      }
+    }
+  }
+
+  /** Sends every waiting message now (the connection is back); failed ones wait for the user. */
+  flush() {
+    this.#opts.clearTimeout(this.#timer);
+    this.#timer = null;
+    const waiting = this.#store.pendingMessages.filter((m) => this.#tracked.has(m.clientMsgId) && !m.failed && !this.#inFlight.has(m.clientMsgId));
+    return Promise.all(waiting.map((m) => this.deliver(m.clientMsgId)));
+  }
+
+  /** Gives up on a message: gone from the view and from storage. */
+  discard(clientMsgId) {
+    this.#store.discardPending(clientMsgId);
+    this.#forget(clientMsgId);
+  }
+
+  /** Stops retrying (the view closed); what is stored stays for the next page. */
+  stop() {
+    this.#stopped = true;
+    this.#opts.clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#store.removeEventListener('change', this.#reconcile);
+    this.#release();
+  }
+
+  #scheduleRetry() {
+    if (this.#timer !== null || this.#stopped) return;
+    const { retryBaseMs, retryCapMs, random } = this.#opts;
+    const ceiling = Math.min(retryCapMs, retryBaseMs * 2 ** Math.max(0, this.#failures - 1));
+    const delay = Math.max(Math.round(retryBaseMs / 2), Math.round(random() * ceiling));
+    this.#timer = this.#opts.setTimeout(() => {
+      this.#timer = null;
+      this.flush();
+    }, delay);
+  }
+
+  #forget(clientMsgId) {
+    this.#tracked.delete(clientMsgId);
+    this.#outbox.remove(this.conversationId, clientMsgId);
+  }
+
+  /** A message the store no longer holds as pending was stored (or discarded): it leaves storage. */
+  #reconcile = () => {
+    if (this.#tracked.size === 0) return;
+    for (const id of [...this.#tracked]) {
+      if (!this.#store.pendingMessage(id) && !this.#inFlight.has(id)) this.#forget(id);
+    }
+  };
+}
+
+/**
+ * Sends what waits in this user's outbox for conversations no view has open (an admin wrote to one student offline,
+ * then opened another): each waiting entry with its original `clientMsgId`, oldest first; stored ones leave the
+ * outbox, refused ones are marked failed (shown with Retry/Discard when that conversation is opened). Stops at the
+ * first "server unreachable": the next trigger (the connection back, a poll that worked) tries again.
+ * @returns {Promise<boolean>} false when it stopped because the server could not be reached
+ */
+export async function sendUnclaimed({ outbox, send }) {
+  for (const conversationId of outbox.conversations()) {
+    if (outbox.isClaimed(conversationId)) continue;
+    for (const entry of outbox.list(conversationId)) {
+      if (entry.failed || outbox.isClaimed(conversationId) || !outbox.has(conversationId, entry.clientMsgId)) continue;
+      try {
+        await send(conversationId, { clientMsgId: entry.clientMsgId, body: entry.body });
+        outbox.remove(conversationId, entry.clientMsgId);
+      } catch (error) {
+        if (RETRYABLE.has(error?.code)) return false;
+        outbox.put(conversationId, { ...entry, failed: true, error: error?.message ?? String(error), errorCode: error?.code ?? null });
+      }
+    }
+  }
+  return true;
+}
