@@ -58,6 +58,8 @@ public class HttpVerticle extends VerticleBase {
   static final int MAX_BODY_BYTES = 64 * 1024;
   /** How often each instance closes the bridge sockets whose session token has expired. */
   static final long SESSION_SWEEP_MS = 2_000;
+  /** How often idle users' rate-limit buckets are forgotten. */
+  static final long LIMITS_SWEEP_MS = 30_000;
   /** Students listed beside the message hits of a search. */
   static final int STUDENT_MATCHES = 5;
 
@@ -94,6 +96,9 @@ public class HttpVerticle extends VerticleBase {
       openSockets.closeExpired(System.currentTimeMillis() / 1000);
       revocations.prune();
     });
+    vertx.setPeriodic(LIMITS_SWEEP_MS, id -> node.limits().sweep());
+    // Where BridgeHook diverts a rate-limited frame it already answered: dropped here.
+    vertx.eventBus().consumer(Address.BRIDGE_DISCARD.address(), msg -> { });
     return readIndexPage()
         .map(html -> contentSecurityPolicy = contentSecurityPolicy(html))
         .compose(csp -> {
@@ -134,7 +139,7 @@ public class HttpVerticle extends VerticleBase {
         .setMaxAddressLength(64)
         .setMaxHandlersPerSocket(64)
         .setPingTimeout(30_000)
-        .setReplyTimeout(15_000), new BridgeHook(vertx.eventBus(), openSockets, revocations)));
+        .setReplyTimeout(15_000), new BridgeHook(vertx.eventBus(), openSockets, revocations, node.limits())));
 
     // REST
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
@@ -171,9 +176,11 @@ public class HttpVerticle extends VerticleBase {
             .put("seq", Json.body(c).getValue("seq")))));
     router.get("/api/conversations/:id").handler(this::conversation);
     router.get("/api/conversations/:id/messages").handler(this::messages);
-    router.post("/api/conversations/:id/delivered").handler(conversationCommand(Address.CONVERSATION_DELIVERED, "seq"));
-    router.post("/api/conversations/:id/read").handler(conversationCommand(Address.CONVERSATION_READ, "seq"));
-    router.post("/api/conversations/:id/messages").handler(this::sendMessage);
+    router.post("/api/conversations/:id/delivered").handler(limited(UserLimits.Kind.ACK))
+        .handler(conversationCommand(Address.CONVERSATION_DELIVERED, "seq"));
+    router.post("/api/conversations/:id/read").handler(limited(UserLimits.Kind.ACK))
+        .handler(conversationCommand(Address.CONVERSATION_READ, "seq"));
+    router.post("/api/conversations/:id/messages").handler(limited(UserLimits.Kind.SEND)).handler(this::sendMessage);
     router.post("/api/conversations/:id/close").handler(conversationCommand(Address.CONVERSATION_CLOSE, "note"));
     router.post("/api/conversations/:id/reopen").handler(conversationCommand(Address.CONVERSATION_REOPEN, "note"));
     router.get("/api/search").handler(this::search);
@@ -412,6 +419,21 @@ public class HttpVerticle extends VerticleBase {
       }
       return command(c, address, command);
     });
+  }
+
+  /**
+   * Issue 8, point 3: the same per-user buckets as the bridge ({@link UserLimits}); over the limit, 429
+   * {@code too_many_requests} with {@code retryAfter} (ms) and {@code Retry-After} (s).
+   */
+  private io.vertx.core.Handler<RoutingContext> limited(UserLimits.Kind kind) {
+    return ctx -> {
+      long wait = node.limits().take(Guard.identity(ctx).userId(), kind);
+      if (wait > 0) {
+        Json.fail(ctx, new RateLimited(kind, wait));
+      } else {
+        ctx.next();
+      }
+    };
   }
 
   /** Sends a chat command on the event bus with the caller's identity: the bridge's path, from REST. */
