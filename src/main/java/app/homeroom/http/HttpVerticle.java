@@ -54,8 +54,15 @@ import java.util.regex.Pattern;
  */
 public class HttpVerticle extends VerticleBase {
 
-  /** Largest REST or xhr_send body. */
+  /** Largest REST body (a bridge frame has the same limit: {@link BridgeHook#MAX_FRAME_BYTES}). */
   static final int MAX_BODY_BYTES = 64 * 1024;
+  /**
+   * Largest SockJS message, which may carry several bridge frames of up to {@link BridgeHook#MAX_FRAME_BYTES} each, the
+   * same on every transport: a WebSocket message (in one frame or many fragments) beyond it closes the connection, an
+   * {@code xhr_send} body beyond it is a 413. Below it, a frame over the frame limit gets an {@code err} frame whichever
+   * transport carried it.
+   */
+  static final int MAX_TRANSPORT_BYTES = 4 * BridgeHook.MAX_FRAME_BYTES;
   /** How often each instance closes the bridge sockets whose session token has expired. */
   static final long SESSION_SWEEP_MS = 2_000;
   /** How often idle users' rate-limit buckets are forgotten. */
@@ -108,8 +115,8 @@ public class HttpVerticle extends VerticleBase {
               .setCompressionSupported(true)
               // Hard cap: beyond it the connection is closed. Below it, BridgeHook answers frames over
               // MAX_FRAME_BYTES with an err frame and the socket lives on.
-              .setMaxWebSocketFrameSize(4 * BridgeHook.MAX_FRAME_BYTES)
-              .setMaxWebSocketMessageSize(4 * BridgeHook.MAX_FRAME_BYTES));
+              .setMaxWebSocketFrameSize(MAX_TRANSPORT_BYTES)
+              .setMaxWebSocketMessageSize(MAX_TRANSPORT_BYTES));
           return server.requestHandler(router()).listen();
         });
   }
@@ -126,7 +133,7 @@ public class HttpVerticle extends VerticleBase {
     // The bridge: origin + session checked on every transport's every request, then SockJS.
     router.route("/eventbus/*").handler(ctx -> guard.handle(ctx, true));
     router.route("/eventbus/*").handler(guard::checkSockJsSession);
-    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(MAX_TRANSPORT_BYTES));
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
         .setRegisterWriteHandler(false)
         .setHeartbeatInterval(10_000)

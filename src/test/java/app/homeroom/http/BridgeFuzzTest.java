@@ -159,7 +159,7 @@ class BridgeFuzzTest {
           }
           default -> {
             category = i % 30 == 2 ? "xhr_send: huge body" : "xhr_send: hostile frame";
-            status = xhr.sendRaw(i % 30 == 2 ? "[\"" + "z".repeat(70_000) + "\"]"
+            status = xhr.sendRaw(i % 30 == 2 ? "[\"" + "z".repeat(300_000) + "\"]"
                 : new JsonArray().add(new JsonObject().put("type", "publish").put("address", "role.admin").encode()).encode());
           }
         }

@@ -86,6 +86,19 @@ public final class SockJsClient implements BridgeClient {
     return -1;
   }
 
+  /**
+   * Sends an ASCII SockJS payload as ONE WebSocket text message split into frames of {@code fragment} characters
+   * (a text frame, then continuation frames), as a client may to slip a large message past a per-frame limit.
+   */
+  public void sendFragmented(String payload, int fragment) {
+    for (int at = 0; at < payload.length(); at += fragment) {
+      String part = payload.substring(at, Math.min(payload.length(), at + fragment));
+      boolean last = at + fragment >= payload.length();
+      socket.writeFrame(at == 0 ? io.vertx.core.http.WebSocketFrame.textFrame(part, last)
+          : io.vertx.core.http.WebSocketFrame.continuationFrame(io.vertx.core.buffer.Buffer.buffer(part), last));
+    }
+  }
+
   /** Sends raw bytes as one binary WebSocket message (e.g. invalid UTF-8). */
   public void sendBinary(byte[] payload) {
     socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(payload));
