@@ -75,6 +75,7 @@ public class HttpVerticle extends VerticleBase {
 
   private final NodeContext node;
   private AccountService accounts;
+  private app.homeroom.account.AuditLog audit;
   private ChatService chat;
   private MessageSearch search;
   private Sessions sessions;
@@ -92,6 +93,7 @@ public class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Pool pool = node.pool(vertx);
     accounts = new AccountService(vertx, pool);
+    audit = new app.homeroom.account.AuditLog(pool);
     chat = new ChatService(pool);
     search = new MessageSearch(pool);
     sessions = new Sessions(vertx, node.sessionKey(), node.config().auth().sessionHours());
@@ -152,6 +154,7 @@ public class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
     router.post("/api/login").handler(ctx -> guard.handle(ctx, false)).handler(this::login);
     router.post("/api/logout").handler(ctx -> guard.handle(ctx, false)).handler(this::logout);
+    router.post("/api/logout/everywhere").handler(ctx -> guard.handle(ctx, true)).handler(this::logoutEverywhere);
     // Who is signed in, if anyone: 200 either way, so a signed-out page load is not an error.
     router.get("/api/session").handler(ctx -> guard.handle(ctx, false)).handler(ctx -> Json.respond(ctx, 200,
         c -> c.get(Guard.IDENTITY) == null
@@ -191,6 +194,8 @@ public class HttpVerticle extends VerticleBase {
     router.post("/api/conversations/:id/close").handler(conversationCommand(Address.CONVERSATION_CLOSE, "note"));
     router.post("/api/conversations/:id/reopen").handler(conversationCommand(Address.CONVERSATION_REOPEN, "note"));
     router.get("/api/search").handler(this::search);
+    router.get("/api/audit").handler(ctx -> Json.respond(ctx, 200,
+        c -> audit.page(Guard.identity(c), app.homeroom.account.AuditLog.parse(c.request()::getParam))));
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));
 
     // Browser libraries (versioned paths: cache for long) and the client itself.
@@ -257,6 +262,24 @@ public class HttpVerticle extends VerticleBase {
         .onSuccess(v -> vertx.eventBus().publish(Address.SESSION_REVOKED.address(),
             new JsonObject().put("userId", session.identity().userId()).put("jti", session.jti())));
     revoked.onSuccess(v -> ctx.response().addCookie(sessionCookie("", 0)).setStatusCode(204).end())
+        .onFailure(err -> Json.fail(ctx, err));
+  }
+
+  /**
+   * POST /api/logout/everywhere: ends every session of the caller ("sign out everywhere": this device and all others)
+   * on every node, closes all their bridge sockets wherever they are, and clears this cookie. Recorded in the audit.
+   */
+  private void logoutEverywhere(RoutingContext ctx) {
+    Sessions.Session session = ctx.get(Guard.SESSION);
+    long userId = session.identity().userId();
+    accounts.endAllSessions(session.identity())
+        // The caller's own token is also revoked by id, so it ends whatever the clock says.
+        .compose(v -> accounts.revokeSession(session))
+        .onSuccess(v -> {
+          LOG.info("User {} signed out everywhere", userId);
+          vertx.eventBus().publish(Address.SESSION_REVOKED.address(), new JsonObject().put("userId", userId));
+          ctx.response().addCookie(sessionCookie("", 0)).setStatusCode(204).end();
+        })
         .onFailure(err -> Json.fail(ctx, err));
   }
 
