@@ -311,7 +311,7 @@ public final class AccountService {
                   c.last_message_at desc nulls last, u.name_key, u.id
          %s)
       select u.id, u.name, u.email, u.roll_id, u.class_name, k.conversation_id, k.status, k.last_message_at,
-             k.last_seq, k.unread
+             k.last_seq, k.unread, u.disabled_at
         from ranked k join users u on u.id = k.student_id
        order by (k.unread > 0) desc, k.last_message_at desc nulls last, k.name_key, k.student_id
       """;
@@ -376,7 +376,8 @@ public final class AccountService {
         .put("className", r.getString("class_name")).put("conversationId", r.getLong("conversation_id"))
         .put("conversationStatus", r.getString("status"))
         .put("lastMessageAt", ChatService.iso(r.getOffsetDateTime("last_message_at")))
-        .put("lastSeq", r.getLong("last_seq")).put("unread", r.getLong("unread"));
+        .put("lastSeq", r.getLong("last_seq")).put("unread", r.getLong("unread"))
+        .put("disabled", r.getOffsetDateTime("disabled_at") != null);
   }
 
   /** A student, for an admin or for that student. */
