@@ -97,6 +97,8 @@ class SizeLimitTest {
       Await.until(sam::isClosed, 5_000, "the WebSocket is closed after a 300 KB fragmented message");
       System.out.printf("[SizeLimitTest] 300 KB in 64 KiB fragments: closed after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       assertEquals(0, stored());
+      // The closed socket is released (counted against the per-user cap no longer).
+      Await.until(() -> TestEnv.node().context().limits().openSockets(school.student) == 0, 5_000, "socket released");
     }
   }
 
