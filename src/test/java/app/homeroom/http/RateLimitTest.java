@@ -130,6 +130,8 @@ class RateLimitTest {
       assertNotNull(first.getString("address"), "the refusal answers the request's reply address");
       assertTrue(first.getLong("retryAfter") > 0 && first.getLong("retryAfter") <= 1_000, first::encode);
       assertTrue(frames.stream().anyMatch(f -> "closed_for_abuse".equals(f.getString("code"))), "told why it is closed");
+      // SockJS sessions close with SockJS's own frame whatever code the server gives (docs/API.md, close codes).
+      assertEquals("c[3000,\"Go away!\"]", flooder.closeFrame);
       assertEquals(15, sorted.size(), "every polite message arrived");
       assertTrue(sorted.get(sorted.size() - 1) < PROMPT_MS, "polite latencies " + sorted);
       assertEquals(1, hook.warnings("Bridge closing a socket of user " + school.student).size());

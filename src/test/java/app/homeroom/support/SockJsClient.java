@@ -26,6 +26,8 @@ public final class SockJsClient implements BridgeClient {
   private final String sessionId;
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private volatile boolean closed;
+  /** The SockJS close frame received ({@code c[code,"reason"]}), or null. */
+  public volatile String closeFrame;
 
   private SockJsClient(WebSocket socket, String sessionId) {
     this.socket = socket;
@@ -72,6 +74,7 @@ public final class SockJsClient implements BridgeClient {
     if (text.startsWith("a")) {
       new JsonArray(text.substring(1)).forEach(s -> frames.add(new JsonObject((String) s)));
     } else if (text.startsWith("c")) {
+      closeFrame = text;
       closed = true;
     }
   }
