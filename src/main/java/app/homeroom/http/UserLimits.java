@@ -59,6 +59,8 @@ public final class UserLimits {
   private final ConcurrentHashMap<Long, Buckets> byUser = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Integer> sockets = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
+  /** Allocated once: a capturing lambda per call would allocate on the hot path. */
+  private final java.util.function.Function<Long, Buckets> newBuckets = id -> new Buckets(burst);
 
   public UserLimits(HomeroomConfig.Limits config) {
     this.config = config;
@@ -84,7 +86,11 @@ public final class UserLimits {
     if (!config.rateLimited()) {
       return 0;
     }
-    long wait = byUser.computeIfAbsent(userId, id -> new Buckets(burst)).take(kind.ordinal(), System.nanoTime());
+    Buckets buckets = byUser.get(userId);
+    if (buckets == null) {
+      buckets = byUser.computeIfAbsent(userId, newBuckets);
+    }
+    long wait = buckets.take(kind.ordinal(), System.nanoTime());
     if (wait > 0) {
       refused.incrementAndGet();
     }
