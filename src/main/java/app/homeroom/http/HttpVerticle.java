@@ -107,7 +107,8 @@ public class HttpVerticle extends VerticleBase {
     });
     vertx.setPeriodic(LIMITS_SWEEP_MS, id -> node.limits().sweep());
     // Where BridgeHook diverts a rate-limited frame it already answered: dropped here.
-    vertx.eventBus().consumer(Address.BRIDGE_DISCARD.address(), msg -> { });
+    // Local-only: the clustered bus counts local-only registrations when it picks a node, so the frame stays here.
+    vertx.eventBus().localConsumer(Address.BRIDGE_DISCARD.address(), msg -> { });
     return readIndexPage()
         .map(html -> contentSecurityPolicy = contentSecurityPolicy(html))
         .compose(csp -> {

@@ -288,4 +288,42 @@ class RateLimitTest {
           .getString("type"), "the socket still works");
     }
   }
+
+  @Test
+  @DisplayName("Issue 8.3: a REGISTER beyond the handler cap is refused with err max_handlers_reached; once replies"
+      + " free handlers the same REGISTER succeeds and the socket receives on it")
+  void a_registration_beyond_the_handler_cap_is_refused() throws Exception {
+    try (LogCapture vertxWarnings = LogCapture.quietly("io.vertx.ext.web.handler.sockjs");
+         SockJsClient ada = SockJsClient.connect(port, school.staff.sessionCookie(), origin)) {
+      ada.register("user." + school.admin);
+      JsonArray batch = new JsonArray();
+      List<String> replies = new ArrayList<>();
+      for (int i = 0; i < 63; i++) {
+        String reply = UUID.randomUUID().toString();
+        replies.add(reply);
+        batch.add(new JsonObject().put("type", "send").put("address", "chat.messages.fetch").put("replyAddress", reply)
+            .put("body", new JsonObject().put("conversationId", samConversation)).encode());
+      }
+      batch.add(new JsonObject().put("type", "register").put("address", "role.admin").encode());
+      ada.sendRaw(batch.encode());
+      JsonObject refused = ada.await(f -> "err".equals(f.getString("type")), 10_000);
+      assertEquals("max_handlers_reached", refused.getString("body"), refused::encode);
+      for (String reply : replies) {
+        ada.await(f -> reply.equals(f.getString("address")) && "rec".equals(f.getString("type")), 10_000);
+      }
+      ada.register("role.admin");
+      // Registered once a message to role.admin arrives: Sam writes until one does.
+      Await.until(() -> {
+        String text = "to admins " + UUID.randomUUID();
+        school.pupil.post("/api/conversations/" + samConversation + "/messages",
+            new JsonObject().put("clientMsgId", UUID.randomUUID().toString()).put("body", text));
+        try {
+          return !ada.nothingMatching(f -> isMessage(f, text), 1_000);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }, 10_000, "the later REGISTER on role.admin works");
+      assertFalse(ada.isClosed());
+    }
+  }
 }
