@@ -1,7 +1,8 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { NotificationCoalescer, excerptOf, describeNotification, isNotifiable } from '../lib/notification-coalescer.js';
 import { showBrowserNotification } from '../lib/browser-notifications.js';
-import { baseStyles, buttonStyles } from './shared-styles.js';
+import { call } from '../lib/api.js';
+import { baseStyles, buttonStyles, badgeStyles } from './shared-styles.js';
 import './hr-student-list.js';
 import './hr-chat-view.js';
 
@@ -35,11 +36,16 @@ export class HrAdminPageElement extends LitElement {
     conversation: { state: true },
     opening: { state: true },
     openError: { state: true },
+    /** The selected student's account (issue 8): `{id, name, disabled}`, or null while unknown. */
+    account: { state: true },
+    accountBusy: { state: true },
+    accountError: { state: true },
   };
 
   static styles = [
     baseStyles,
     buttonStyles,
+    badgeStyles,
     css`
       :host {
         display: grid;
@@ -97,6 +103,65 @@ export class HrAdminPageElement extends LitElement {
       .back {
         display: none;
       }
+      .account-bar {
+        display: flex;
+        flex: none;
+        align-items: center;
+        flex-wrap: wrap;
+        gap: var(--hr-space-2);
+        padding: var(--hr-space-2) var(--hr-space-4);
+        border-bottom: 1px solid var(--hr-color-border);
+        background: var(--hr-color-surface);
+        font-size: var(--hr-font-size-sm);
+      }
+      .account-bar[data-disabled='true'] {
+        background: var(--hr-color-danger-soft);
+      }
+      .account-bar .state {
+        flex: 1;
+        min-width: 0;
+      }
+      .btn.danger {
+        color: var(--hr-color-danger);
+        border-color: var(--hr-color-danger);
+      }
+      .btn.primary.danger,
+      .btn.primary.danger:hover:not(:disabled) {
+        background: var(--hr-color-danger);
+        border-color: var(--hr-color-danger);
+        color: #fff;
+      }
+      .badge.disabled {
+        background: var(--hr-color-surface);
+        color: var(--hr-color-danger);
+        border-color: var(--hr-color-danger);
+      }
+      dialog {
+        width: min(440px, calc(100vw - 2 * var(--hr-space-4)));
+        padding: var(--hr-space-5);
+        border: 1px solid var(--hr-color-border);
+        border-radius: var(--hr-radius-lg);
+        background: var(--hr-color-surface);
+        color: var(--hr-color-text);
+        box-shadow: var(--hr-shadow-lg);
+      }
+      dialog::backdrop {
+        background: rgba(16, 24, 40, 0.45);
+      }
+      dialog h2 {
+        margin: 0 0 var(--hr-space-2);
+        font-size: 17px;
+      }
+      dialog p {
+        margin: 0 0 var(--hr-space-3);
+        color: var(--hr-color-text-muted);
+      }
+      dialog .actions {
+        display: flex;
+        justify-content: flex-end;
+        gap: var(--hr-space-2);
+        margin-top: var(--hr-space-4);
+      }
       @media (max-width: 760px) {
         :host {
           grid-template-columns: minmax(0, 1fr);
@@ -135,6 +200,9 @@ export class HrAdminPageElement extends LitElement {
     this.opening = false;
     this.openError = '';
     this.openSerial = 0;
+    this.account = null;
+    this.accountBusy = false;
+    this.accountError = '';
     /** Whether the next opened conversation takes the focus (not when chosen with the keyboard on a wide screen). */
     this.focusComposerOnOpen = true;
     /** Whether the phone layout should put the focus back in the list (after "All students"). */
@@ -223,8 +291,10 @@ export class HrAdminPageElement extends LitElement {
       if (this.studentId == null) {
         this.conversation = null;
         this.openError = '';
-      } else if (this.conversation?.studentId !== this.studentId) {
-        this.openConversation(this.studentId);
+        this.account = null;
+      } else {
+        if (this.conversation?.studentId !== this.studentId) this.openConversation(this.studentId);
+        if (this.account?.id !== this.studentId) this.loadAccount(this.studentId);
       }
     }
   }
@@ -291,6 +361,100 @@ export class HrAdminPageElement extends LitElement {
     }
   }
 
+  // ---- the student's account: disable / enable (issue 8, point 2) --------------------------------
+
+  async loadAccount(studentId) {
+    this.account = null;
+    this.accountError = '';
+    try {
+      const { student } = await call('GET', `/api/students/${studentId}`);
+      if (studentId === this.studentId) this.account = { id: student.id, name: student.name, disabled: Boolean(student.disabled) };
+    } catch (error) {
+      if (studentId === this.studentId) this.accountError = `Could not load the account: ${error.message}`;
+    }
+  }
+
+  get accountDialog() {
+    return this.renderRoot?.querySelector('dialog[data-testid=account-dialog]');
+  }
+
+  askAccountChange() {
+    this.accountError = '';
+    this.accountDialog?.showModal();
+  }
+
+  cancelAccountChange() {
+    this.accountDialog?.close();
+  }
+
+  /** Disables (ending every session of the student at once) or re-enables the account, as the dialog confirmed. */
+  async confirmAccountChange(event) {
+    event.preventDefault();
+    const account = this.account;
+    if (!account || this.accountBusy) return;
+    const disable = !account.disabled;
+    this.accountBusy = true;
+    this.accountError = '';
+    try {
+      const { student } = await call('POST', `/api/students/${account.id}/${disable ? 'disable' : 'enable'}`);
+      if (this.account?.id === account.id) this.account = { ...account, disabled: Boolean(student.disabled) };
+      this.accountDialog?.close();
+      this.list?.refreshStudent(account.id);
+      this.updateComplete.then(() => this.renderRoot.querySelector('[data-account-action]')?.focus());
+    } catch (error) {
+      this.accountError = `Could not ${disable ? 'disable' : 'enable'} the account: ${error.message}`;
+    } finally {
+      this.accountBusy = false;
+    }
+  }
+
+  renderAccountBar() {
+    const account = this.account;
+    if (!account) {
+      return this.accountError
+        ? html`<div class="account-bar" role="alert"><span class="state error">${this.accountError}</span></div>`
+        : nothing;
+    }
+    const first = account.name.split(/\s+/)[0];
+    return html`<div class="account-bar" data-testid="account-bar" data-disabled=${account.disabled ? 'true' : 'false'}>
+        <span class="state" data-testid="account-state">
+          ${account.disabled
+            ? html`<span class="badge disabled" data-testid="account-disabled">Account disabled</span>
+                ${first} cannot sign in.`
+            : html`Account active.`}
+        </span>
+        ${this.accountError && !this.accountDialog?.open
+          ? html`<span class="error" role="alert">${this.accountError}</span>`
+          : nothing}
+        <button class="btn small ${account.disabled ? '' : 'danger'}" type="button" data-account-action
+          data-testid=${account.disabled ? 'enable-account' : 'disable-account'} aria-haspopup="dialog"
+          ?disabled=${this.accountBusy} @click=${this.askAccountChange}>
+          ${account.disabled ? 'Enable account' : 'Disable account'}
+        </button>
+      </div>
+      ${this.renderAccountDialog(account, first)}`;
+  }
+
+  renderAccountDialog(account, first) {
+    const disable = !account.disabled;
+    return html`<dialog data-testid="account-dialog" aria-labelledby="account-title" aria-describedby="account-help">
+      <form @submit=${this.confirmAccountChange}>
+        <h2 id="account-title">${disable ? `Disable ${account.name}'s account?` : `Enable ${account.name}'s account?`}</h2>
+        <p id="account-help">
+          ${disable
+            ? `${first} is signed out everywhere at once and cannot sign in until the account is enabled again. The conversation and its history stay.`
+            : `${first} can sign in again.`}
+        </p>
+        ${this.accountError ? html`<p class="error" role="alert" data-testid="account-error">${this.accountError}</p>` : nothing}
+        <div class="actions">
+          <button class="btn" type="button" @click=${this.cancelAccountChange}>Cancel</button>
+          <button class="btn primary ${disable ? 'danger' : ''}" type="submit" data-testid="confirm-account-change"
+            ?disabled=${this.accountBusy}>${disable ? 'Disable account' : 'Enable account'}</button>
+        </div>
+      </form>
+    </dialog>`;
+  }
+
   showList() {
     this.focusListOnShow = true;
     this.dispatchEvent(new CustomEvent('hr-navigate', { detail: { path: '/admin' }, bubbles: true, composed: true }));
@@ -302,7 +466,7 @@ export class HrAdminPageElement extends LitElement {
         <h2 id="students-title">Students</h2>
         <hr-student-list .session=${this.session} .selectedStudentId=${this.studentId}></hr-student-list>
       </aside>
-      <section aria-label="Conversation">${this.renderConversation()}</section>
+      <section aria-label="Conversation">${this.studentId != null ? this.renderAccountBar() : nothing}${this.renderConversation()}</section>
     `;
   }
 

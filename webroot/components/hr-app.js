@@ -343,10 +343,11 @@ export class HrAppElement extends LitElement {
     this.navigate('/login', { replace: true });
   }
 
-  async logout() {
+  /** Sign out; `everywhere`: every session of this user, on every device (issue 8). */
+  async logout(everywhere = false) {
     const userId = this.session?.user.id;
     try {
-      await api.logout();
+      await (everywhere === true ? api.call('POST', '/api/logout/everywhere') : api.logout());
     } catch (error) {
       console.warn('[app] logout request failed', error);
     }
@@ -466,6 +467,8 @@ export class HrAppElement extends LitElement {
           <span class="name">${this.user.name}</span>
           <span class="role">${this.user.role}</span>
         </div>
+        <button class="btn small ghost wide-only" type="button" data-testid="logout-everywhere"
+          title="Sign out on every device" @click=${() => this.logout(true)}>Sign out everywhere</button>
         <button class="btn small" type="button" data-testid="logout" @click=${this.logout}>Sign out</button>
       </header>
       <main>${this.renderPage()}</main>

@@ -70,6 +70,11 @@ export class HrStudentListElement extends LitElement {
       .filters .input {
         grid-column: 1 / -1;
       }
+      .badge.disabled {
+        background: var(--hr-color-danger-soft, #fde8e8);
+        color: var(--hr-color-danger);
+        border-color: transparent;
+      }
       .badge.closed {
         background: var(--hr-color-warning-soft);
         color: var(--hr-color-warning);
@@ -318,6 +323,11 @@ export class HrStudentListElement extends LitElement {
   /** Applies this admin's read mark (the answer to the chat's `markRead`, which may have gone over HTTP). */
   applyRead(read) {
     this.roster?.applyRead(read);
+  }
+
+  /** Refetches one student's row (after this admin disabled or re-enabled the account, issue 8). */
+  refreshStudent(studentId) {
+    return this.roster?.fetchRow(studentId);
   }
 
   /** Applies a message this page stored (its live event may not come when the live channel is down). */
@@ -633,6 +643,9 @@ export class HrStudentListElement extends LitElement {
             ${unread
               ? html`<span class="badge count" data-testid="unread-count" aria-hidden="true">${unread}</span>
                   <span class="visually-hidden">, ${unread} unread</span>`
+              : nothing}
+            ${student.disabled
+              ? html`<span class="badge disabled" data-testid="student-disabled" title="Account disabled: cannot sign in">Disabled</span>`
               : nothing}
             ${isNew
               ? html`<span class="badge new" data-testid="student-status" title="No conversation yet">New</span>`

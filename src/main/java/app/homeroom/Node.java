@@ -71,7 +71,8 @@ public final class Node implements AutoCloseable {
       }
       // After the demo seed: a demo school has its admins, so no random first admin is made for it.
       Bootstrap.firstAdmin(db, config);
-      NodeContext context = new NodeContext(config, db, sessionKey, new ChatShared(), java.util.UUID.randomUUID().toString());
+      NodeContext context = new NodeContext(config, db, sessionKey, new ChatShared(),
+          new app.homeroom.http.UserLimits(config.limits()), java.util.UUID.randomUUID().toString());
 
       vertx = await(Vertx.builder()
           .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().eventBusPort())))

@@ -5,14 +5,17 @@ import app.homeroom.chat.ChatShared;
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.Database;
 import app.homeroom.db.DbTarget;
+import app.homeroom.http.UserLimits;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 /**
- * What every verticle of a node needs: the validated config, where the database is, the session key, and this node's
- * id (unique per start: it names the node's own command addresses, {@link Address#onNode(String)}).
+ * What every verticle of a node needs: the validated config, where the database is, the session key, what the
+ * node's verticle instances share (chat counters, per-user limits), and this node's id (unique per start: it names
+ * the node's own command addresses, {@link Address#onNode(String)}).
  */
-public record NodeContext(HomeroomConfig config, DbTarget db, String sessionKey, ChatShared chat, String nodeId) {
+public record NodeContext(HomeroomConfig config, DbTarget db, String sessionKey, ChatShared chat, UserLimits limits,
+                          String nodeId) {
 
   /** Where this node's chat service takes {@code command}: its own alias of it. */
   public String local(Address command) {

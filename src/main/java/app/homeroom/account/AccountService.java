@@ -159,6 +159,30 @@ public final class AccountService {
   }
 
   /**
+   * "Sign out everywhere": ends every session of this user issued up to now, on every node (the caller publishes
+   * {@code session.revoked} without a {@code jti}), and records it (V9). Token issue times have whole seconds, so the
+   * cut-off is the end of the current second: a session signed in during the same second also ends.
+   */
+  public Future<Void> endAllSessions(Identity who) {
+    return pool.preparedQuery("""
+            with u as (
+              update users set sessions_valid_after = date_trunc('second', now()) + interval '1 second'
+               where id = $1 returning id
+            ), a as (
+              insert into audit_events (actor_id, action, target_type, target_id)
+              select u.id, 'user.signed_out_everywhere', 'user', u.id from u
+            )
+            select id from u""")
+        .execute(Tuple.of(who.userId()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiError.unauthorized("This account no longer exists");
+          }
+          return null;
+        });
+  }
+
+  /**
    * Disables ({@code disabled} true) or re-enables a student's account; admins only. Disabling records who and
    * when, and ends every session issued before now; re-enabling lets the student sign in again (old sessions stay
    * ended). Answers {@code {student: {id, disabled, disabledAt}}}.
@@ -167,15 +191,23 @@ public final class AccountService {
     if (!actor.isAdmin()) {
       return Future.failedFuture(ApiError.forbidden("Only staff can disable or enable accounts"));
     }
-    String sql = disabled
-        ? """
-          update users set disabled_at = coalesce(disabled_at, now()), disabled_by = coalesce(disabled_by, $2),
-                           sessions_valid_after = now()
-           where id = $1 and role = 'student' returning id, disabled_at"""
-        : """
-          update users set disabled_at = null, disabled_by = null
-           where id = $1 and role = 'student' and $2::bigint is not null returning id, disabled_at""";
-    return pool.preparedQuery(sql).execute(Tuple.of(studentId, actor.userId())).map(rows -> {
+    // One statement: the change and its audit entry (V9) commit together or not at all.
+    String sql = """
+        with old as (
+          select id, disabled_at from users where id = $1 and role = 'student' for update
+        ), u as (
+          update users set %s
+            from old where users.id = old.id
+          returning users.id, users.disabled_at, old.disabled_at as was_disabled_at
+        ), a as (
+          insert into audit_events (actor_id, action, target_type, target_id, details)
+          select $2, $3, 'student', u.id, jsonb_build_object('wasDisabled', u.was_disabled_at is not null) from u
+        )
+        select id, disabled_at from u""".formatted(disabled
+        ? "disabled_at = coalesce(users.disabled_at, now()), disabled_by = coalesce(users.disabled_by, $2),"
+            + " sessions_valid_after = now()"
+        : "disabled_at = null, disabled_by = null");
+    return pool.preparedQuery(sql).execute(Tuple.of(studentId, actor.userId(), disabled ? "student.disabled" : "student.enabled")).map(rows -> {
       if (rows.size() == 0) {
         throw ApiError.notFound("No such student");
       }
@@ -226,10 +258,19 @@ public final class AccountService {
     }
     String password = given != null ? given : Passwords.generate(12);
     return vertx.executeBlocking(() -> Passwords.hash(password), false)
+        // The student and its audit entry (V9) in one statement: both or neither.
         .compose(hash -> pool.preparedQuery("""
-                insert into users (role, name, email, password_hash, roll_id, class_name)
-                values ('student', $1, $2, $3, $4, $5) returning id, name, email, roll_id, class_name""")
-            .execute(Tuple.of(name, email, hash, rollId, className)))
+                with s as (
+                  insert into users (role, name, email, password_hash, roll_id, class_name)
+                  values ('student', $1, $2, $3, $4, $5) returning id, name, email, roll_id, class_name
+                ), a as (
+                  insert into audit_events (actor_id, action, target_type, target_id, details)
+                  select $6, 'student.created', 'student', s.id,
+                         jsonb_build_object('name', s.name, 'email', s.email, 'rollId', s.roll_id, 'className', s.class_name)
+                    from s
+                )
+                select * from s""")
+            .execute(Tuple.of(name, email, hash, rollId, className, actor.userId())))
         .recover(err -> {
           if (err instanceof PgException pg && "23505".equals(pg.getSqlState())) {
             String c = pg.getConstraint() == null ? "" : pg.getConstraint();
@@ -270,7 +311,7 @@ public final class AccountService {
                   c.last_message_at desc nulls last, u.name_key, u.id
          %s)
       select u.id, u.name, u.email, u.roll_id, u.class_name, k.conversation_id, k.status, k.last_message_at,
-             k.last_seq, k.unread
+             k.last_seq, k.unread, u.disabled_at
         from ranked k join users u on u.id = k.student_id
        order by (k.unread > 0) desc, k.last_message_at desc nulls last, k.name_key, k.student_id
       """;
@@ -335,7 +376,8 @@ public final class AccountService {
         .put("className", r.getString("class_name")).put("conversationId", r.getLong("conversation_id"))
         .put("conversationStatus", r.getString("status"))
         .put("lastMessageAt", ChatService.iso(r.getOffsetDateTime("last_message_at")))
-        .put("lastSeq", r.getLong("last_seq")).put("unread", r.getLong("unread"));
+        .put("lastSeq", r.getLong("last_seq")).put("unread", r.getLong("unread"))
+        .put("disabled", r.getOffsetDateTime("disabled_at") != null);
   }
 
   /** A student, for an admin or for that student. */

@@ -73,7 +73,14 @@ public enum Address {
    * ({@code jti}), or every session of the user (no {@code jti}: the account was disabled). Published after the
    * database says so; every HTTP verticle of every node refuses them and closes their bridge sockets.
    */
-  SESSION_REVOKED("session.revoked", Kind.INTERNAL);
+  SESSION_REVOKED("session.revoked", Kind.INTERNAL),
+
+  /**
+   * Node-local, does nothing: where the bridge hook diverts a client command it refused with its own {@code err}
+   * frame (over a rate limit), so the bridge forwards nothing and writes no second error. Browsers cannot address it
+   * (the hook refuses any frame whose own address is not a client command).
+   */
+  BRIDGE_DISCARD("bridge.discard", Kind.BRIDGE_DISCARD);
 
   /** Who may touch an address from a browser. */
   public enum Kind {
@@ -84,7 +91,9 @@ public enum Address {
     /** Browsers may REGISTER on {@code prefix + their own id}. */
     CLIENT_INBOX_PREFIX,
     /** Never reachable from a browser. */
-    INTERNAL
+    INTERNAL,
+    /** In the bridge's inbound list only as the hook's diversion target ({@link #BRIDGE_DISCARD}). */
+    BRIDGE_DISCARD
   }
 
   private final String address;
@@ -120,13 +129,14 @@ public enum Address {
   }
 
   /**
-   * What the bridge forwards from browsers: this node's aliases of the client commands. Browsers write the plain
-   * command address; the bridge hook checks it and rewrites it to this node's alias before it is forwarded.
+   * What the bridge forwards from browsers: this node's aliases of the client commands (browsers write the plain
+   * command address; the bridge hook checks it and rewrites it to this node's alias), and the hook's discard
+   * address for a command it refused itself.
    */
   public static List<PermittedOptions> inboundPermitted(String nodeId) {
     return Arrays.stream(values())
-        .filter(a -> a.kind == Kind.CLIENT_COMMAND)
-        .map(a -> new PermittedOptions().setAddress(a.onNode(nodeId)))
+        .filter(a -> a.kind == Kind.CLIENT_COMMAND || a.kind == Kind.BRIDGE_DISCARD)
+        .map(a -> new PermittedOptions().setAddress(a.kind == Kind.BRIDGE_DISCARD ? a.address : a.onNode(nodeId)))
         .toList();
   }
 

@@ -72,6 +72,11 @@ public final class ChatService {
                c.student_msg_count - (case when c.student_id = $2 then 1 else 0 end)
           from c where c.old_status = 'closed'
         returning *
+      ), a as (
+        insert into audit_events (actor_id, action, target_type, target_id, details)
+        select $2, 'conversation.reopened', 'conversation', e.conversation_id,
+               jsonb_build_object('studentId', c.student_id, 'seq', e.seq, 'byMessage', true)
+          from e join c on c.id = e.conversation_id
       ), m as (
         insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count)
         select c.id, c.last_seq, $2, $3, $4, c.last_message_at, c.student_msg_count from c
@@ -94,11 +99,16 @@ public final class ChatService {
       with c as (
         update conversations set status = $3, last_seq = last_seq + 1
          where id = $1 and status <> $3
-        returning id, last_seq, student_msg_count
+        returning id, last_seq, student_msg_count, student_id
       ), m as (
         insert into messages (conversation_id, seq, kind, sender_id, client_msg_id, note, created_at, student_count)
         select c.id, c.last_seq, $4, $2, gen_random_uuid(), $5, now(), c.student_msg_count from c
         returning *
+      ), a as (
+        insert into audit_events (actor_id, action, target_type, target_id, details)
+        select $2, 'conversation.' || m.kind, 'conversation', m.conversation_id,
+               jsonb_build_object('studentId', c.student_id, 'seq', m.seq, 'note', m.note)
+          from m join c on c.id = m.conversation_id
       )
       select %s from m join users u on u.id = m.sender_id
       """.formatted(MESSAGE_COLUMNS);

@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code --config}), then overridden by the environment variables of {@link #ENV}: every key a node needs can
  * be set either way, so the same jar runs on a laptop, in CI and in a container.
  */
-public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin admin, Presence presence, boolean demo) {
+public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin admin, Presence presence, Limits limits,
+                             boolean demo) {
 
   /**
    * {@code trustProxy}: the node is only reachable through a reverse proxy that appends the client's address to
@@ -51,6 +52,30 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
    * within {@code ttlSeconds} expires, so a node that dies without closing its sockets leaves nobody "online".
    */
   public record Presence(int heartbeatSeconds, int ttlSeconds) {}
+
+  /**
+   * Issue 8, point 3: per-user limits, enforced per node (each node counts only what reaches it; a user connected to
+   * two nodes gets each node's allowance). Token buckets per user and kind, on the bridge and on REST alike: a user
+   * may do {@code *Burst} at once, then {@code *PerSecond} on average. {@code refusalsBeforeClose} rate-limit refusals
+   * on one bridge socket within {@link #ABUSE_WINDOW_MS} close that socket. {@code socketsPerUser}: bridge sockets one
+   * user may hold open on one node; a further one is refused. {@code rateLimited} false switches the token buckets off
+   * (load tests against a node; never in production).
+   */
+  public record Limits(boolean rateLimited, int sendPerSecond, int sendBurst, int typingPerSecond, int typingBurst,
+                       int acksPerSecond, int acksBurst, int refusalsBeforeClose, int socketsPerUser) {
+    /** Window in which {@code refusalsBeforeClose} refusals close a socket. */
+    public static final long ABUSE_WINDOW_MS = 10_000;
+
+    /** The shipped defaults (conf/config.json says the same). */
+    public static Limits defaults() {
+      return new Limits(true, 10, 60, 2, 20, 50, 200, 50, 20);
+    }
+
+    public Limits withRateLimited(boolean on) {
+      return new Limits(on, sendPerSecond, sendBurst, typingPerSecond, typingBurst, acksPerSecond, acksBurst,
+          refusalsBeforeClose, socketsPerUser);
+    }
+  }
 
   /** Environment variable → JSON path in the config file. README.md documents the same table. */
   public static final Map<String, String> ENV = envTable();
@@ -81,6 +106,15 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     m.put("HOMEROOM_ADMIN_PASSWORD", "admin.password");
     m.put("HOMEROOM_PRESENCE_HEARTBEAT_SECONDS", "presence.heartbeatSeconds");
     m.put("HOMEROOM_PRESENCE_TTL_SECONDS", "presence.ttlSeconds");
+    m.put("HOMEROOM_RATE_LIMITS", "limits.rateLimited");
+    m.put("HOMEROOM_LIMIT_SEND_PER_SECOND", "limits.sendPerSecond");
+    m.put("HOMEROOM_LIMIT_SEND_BURST", "limits.sendBurst");
+    m.put("HOMEROOM_LIMIT_TYPING_PER_SECOND", "limits.typingPerSecond");
+    m.put("HOMEROOM_LIMIT_TYPING_BURST", "limits.typingBurst");
+    m.put("HOMEROOM_LIMIT_ACKS_PER_SECOND", "limits.acksPerSecond");
+    m.put("HOMEROOM_LIMIT_ACKS_BURST", "limits.acksBurst");
+    m.put("HOMEROOM_LIMIT_REFUSALS_BEFORE_CLOSE", "limits.refusalsBeforeClose");
+    m.put("HOMEROOM_LIMIT_SOCKETS_PER_USER", "limits.socketsPerUser");
     m.put("HOMEROOM_DEMO", "demo");
     return java.util.Collections.unmodifiableMap(m);
   }
@@ -151,6 +185,7 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     JsonObject auth = obj(json, "auth");
     JsonObject admin = obj(json, "admin");
     JsonObject presence = obj(json, "presence");
+    JsonObject limits = obj(json, "limits");
     int heartbeat = intIn(presence, "heartbeatSeconds", 1, 300, "presence.heartbeatSeconds (HOMEROOM_PRESENCE_HEARTBEAT_SECONDS)");
     int ttl = intIn(presence, "ttlSeconds", 2, 900, "presence.ttlSeconds (HOMEROOM_PRESENCE_TTL_SECONDS)");
     if (ttl < 2 * heartbeat) {
@@ -195,11 +230,35 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
         new Auth(jwtSecret, intIn(auth, "sessionHours", 1, 24 * 30, "auth.sessionHours"), bool(auth, "cookieSecure")),
         new Admin(adminEmail.trim().toLowerCase(), adminPassword),
         new Presence(heartbeat, ttl),
+        limits(limits),
         bool(json, "demo"));
   }
 
   public HomeroomConfig withDemo(boolean demo) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, demo);
+  }
+
+  public HomeroomConfig withLimits(Limits limits) {
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, demo);
+  }
+
+  /** Missing keys take {@link Limits#defaults()}, so an old config file keeps working. */
+  private static Limits limits(JsonObject o) {
+    Limits d = Limits.defaults();
+    return new Limits(o.getValue("rateLimited") == null ? d.rateLimited() : bool(o, "rateLimited"),
+        intOr(o, "sendPerSecond", d.sendPerSecond(), 1, 1_000_000, "limits.sendPerSecond (HOMEROOM_LIMIT_SEND_PER_SECOND)"),
+        intOr(o, "sendBurst", d.sendBurst(), 1, 1_000_000, "limits.sendBurst (HOMEROOM_LIMIT_SEND_BURST)"),
+        intOr(o, "typingPerSecond", d.typingPerSecond(), 1, 1_000_000, "limits.typingPerSecond (HOMEROOM_LIMIT_TYPING_PER_SECOND)"),
+        intOr(o, "typingBurst", d.typingBurst(), 1, 1_000_000, "limits.typingBurst (HOMEROOM_LIMIT_TYPING_BURST)"),
+        intOr(o, "acksPerSecond", d.acksPerSecond(), 1, 1_000_000, "limits.acksPerSecond (HOMEROOM_LIMIT_ACKS_PER_SECOND)"),
+        intOr(o, "acksBurst", d.acksBurst(), 1, 1_000_000, "limits.acksBurst (HOMEROOM_LIMIT_ACKS_BURST)"),
+        intOr(o, "refusalsBeforeClose", d.refusalsBeforeClose(), 1, 1_000_000,
+            "limits.refusalsBeforeClose (HOMEROOM_LIMIT_REFUSALS_BEFORE_CLOSE)"),
+        intOr(o, "socketsPerUser", d.socketsPerUser(), 1, 10_000, "limits.socketsPerUser (HOMEROOM_LIMIT_SOCKETS_PER_USER)"));
+  }
+
+  private static int intOr(JsonObject o, String key, int fallback, int min, int max, String name) {
+    return o.getValue(key) == null ? fallback : intIn(o, key, min, max, name);
   }
 
   private static void checkDbUrl(String url) {

@@ -3,6 +3,7 @@ package app.homeroom.http;
 import app.homeroom.account.Revocations;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.Identity;
+import app.homeroom.config.HomeroomConfig;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -33,15 +34,22 @@ final class BridgeHook implements Handler<BridgeEvent> {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeHook.class);
 
+  /** Close code for a socket closed for persistent abuse (raw WebSocket; SockJS sessions close with SockJS's own). */
+  static final int CLOSED_FOR_ABUSE = 4029;
+
   private final EventBus eventBus;
   private final OpenSockets openSockets;
   private final Revocations revocations;
+  private final UserLimits limits;
   private final String nodeId;
+  /** Rate-limit refusals per socket in the current window; only sockets that were refused are in it. */
+  private final java.util.Map<SockJSSocket, long[]> refusals = new java.util.HashMap<>();
 
-  BridgeHook(EventBus eventBus, OpenSockets openSockets, Revocations revocations, String nodeId) {
+  BridgeHook(EventBus eventBus, OpenSockets openSockets, Revocations revocations, UserLimits limits, String nodeId) {
     this.eventBus = eventBus;
     this.openSockets = openSockets;
     this.revocations = revocations;
+    this.limits = limits;
     this.nodeId = nodeId;
   }
 
@@ -49,6 +57,10 @@ final class BridgeHook implements Handler<BridgeEvent> {
   public void handle(BridgeEvent event) {
     try {
       String refusal = refusal(event);
+      if (refusal == null && event.type() == BridgeEventType.SEND) {
+        rateLimit(event);
+        toThisNode(event);
+      }
       if (refusal == null) {
         // Presence counts only sockets that were accepted (tracked), so a socket refused at creation never
         // reports a close without an open.
@@ -72,7 +84,10 @@ final class BridgeHook implements Handler<BridgeEvent> {
       case SOCKET_CREATED -> who == null ? "not signed in"
           // Ended between the Guard's check of the request and now (a session.revoked event in between).
           : OpenSockets.session(event.socket()) == null || revocations.knownEnded(OpenSockets.session(event.socket()))
-              ? "session ended" : null;
+              ? "session ended"
+          // Counted last, so that only a socket that is accepted counts (released at its SOCKET_CLOSED).
+          : !limits.openSocket(who.userId())
+              ? "too many open sockets (at most " + limits.config().socketsPerUser() + " per user on a node)" : null;
       case REGISTER -> who == null ? "not signed in"
           : event.getRawMessage().getValue("address") instanceof String address && mayRegister(who, address)
               ? null : "not your inbox";
@@ -123,9 +138,83 @@ final class BridgeHook implements Handler<BridgeEvent> {
     if (event.type() == BridgeEventType.SOCKET_CREATED) {
       openSockets.add(event.socket());
     } else if (event.type() == BridgeEventType.SOCKET_CLOSED) {
-      return openSockets.remove(event.socket());
+      refusals.remove(event.socket());
+      boolean tracked = openSockets.remove(event.socket());
+      if (tracked) {
+        limits.closeSocket(identity(event.socket()).userId());
+      }
+      return tracked;
+    } else if (event.type() == BridgeEventType.SOCKET_ERROR) {
+      // A WebSocket message over the server's cap (HttpVerticle: 256 KiB, in any number of fragments) ends the SockJS
+      // session but vertx-web leaves the connection itself open, silently dropping what follows: close it, so the
+      // client learns at once (issue 8, point 3).
+      event.socket().close();
     }
     return true;
+  }
+
+  /**
+   * Issue 8, point 3: a client command over the user's rate ({@link UserLimits}) is answered with an {@code err}
+   * frame {@code {failureCode: 429, code: "too_many_requests", retryAfter: ms}} (to its reply address when it has
+   * one, so the caller's request fails at once) and diverted to {@link Address#BRIDGE_DISCARD}: nothing reaches the
+   * chat service. {@code refusalsBeforeClose} refusals within {@link HomeroomConfig.Limits#ABUSE_WINDOW_MS} close the
+   * socket; the user's other sockets stay open (they share the user's buckets, so they are slowed alike).
+   */
+  private void rateLimit(BridgeEvent event) {
+    JsonObject raw = event.getRawMessage();
+    String address = raw.getString("address");
+    UserLimits.Kind kind = UserLimits.Kind.of(address);
+    if (kind == null) {
+      return;
+    }
+    Identity who = identity(event.socket());
+    long wait = limits.take(who.userId(), kind);
+    if (wait == 0) {
+      return;
+    }
+    SockJSSocket socket = event.socket();
+    RateLimited limited = new RateLimited(kind, wait);
+    JsonObject err = new JsonObject().put("type", "err").put("failureCode", 429).put("failureType", "RECIPIENT_FAILURE")
+        .put("code", limited.code()).put("message", limited.getMessage()).put("retryAfter", wait);
+    if (raw.getValue("replyAddress") instanceof String reply) {
+      err.put("address", reply);
+    }
+    socket.write(err.encode());
+    raw.put("address", Address.BRIDGE_DISCARD.address()).remove("replyAddress");
+    raw.put("body", new JsonObject());
+
+    long now = System.currentTimeMillis();
+    long[] window = refusals.computeIfAbsent(socket, s -> new long[] {now, 0});
+    if (now - window[0] > HomeroomConfig.Limits.ABUSE_WINDOW_MS) {
+      window[0] = now;
+      window[1] = 0;
+    }
+    window[1]++;
+    if (window[1] == 1) {
+      LOG.warn("Bridge rate-limited SEND from user {} on address '{}': {} (further refusals on this socket in the next {} s"
+          + " are not logged)", who.userId(), address,
+          limited.getMessage(), HomeroomConfig.Limits.ABUSE_WINDOW_MS / 1000);
+    }
+    if (window[1] >= limits.config().refusalsBeforeClose()) {
+      LOG.warn("Bridge closing a socket of user {}: {} rate-limit refusals within {} s", who.userId(), window[1],
+          HomeroomConfig.Limits.ABUSE_WINDOW_MS / 1000);
+      refusals.remove(socket);
+      socket.write(new JsonObject().put("type", "err").put("failureCode", 429).put("code", "closed_for_abuse")
+          .put("message", "Too many refused requests: this connection is closed").encode());
+      socket.close(CLOSED_FOR_ABUSE, "Too many requests");
+    }
+  }
+
+  /**
+   * The bridge forwards what the hook leaves in the frame: an allowed command goes to this node's alias of it (the
+   * only command addresses the bridge permits), so it is handled on this node ({@link Address#onNode(String)}).
+   */
+  private void toThisNode(BridgeEvent event) {
+    JsonObject raw = event.getRawMessage();
+    Address command = raw.getValue("address") instanceof String a ? Address.clientCommand(a) : null;
+    if (command != null) {
+      raw.put("address", command.onNode(nodeId));
+    }
   }
 
   static boolean mayRegister(Identity who, String address) {
@@ -135,7 +224,7 @@ final class BridgeHook implements Handler<BridgeEvent> {
 
   /**
    * Null when the frame may go: a client command (never a reply address, whoever was given it), within the size
-   * limit; its headers are then replaced by the server's, and its address by this node's alias of it.
+   * limit; its headers are then replaced by the server's.
    */
   private String sendRefusal(Identity who, BridgeEvent event) {
     JsonObject raw = event.getRawMessage();
@@ -156,8 +245,6 @@ final class BridgeHook implements Handler<BridgeEvent> {
       LOG.warn("Bridge replaced forged identity headers of SEND from user {} on address '{}'", who.userId(), address);
     }
     raw.put("headers", own);
-    // The bridge forwards what the hook leaves in the frame: this node's alias (the only one it permits).
-    raw.put("address", command.onNode(nodeId));
     return null;
   }
 

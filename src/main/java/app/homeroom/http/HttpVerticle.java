@@ -54,10 +54,19 @@ import java.util.regex.Pattern;
  */
 public class HttpVerticle extends VerticleBase {
 
-  /** Largest REST or xhr_send body. */
+  /** Largest REST body (a bridge frame has the same limit: {@link BridgeHook#MAX_FRAME_BYTES}). */
   static final int MAX_BODY_BYTES = 64 * 1024;
+  /**
+   * Largest SockJS message, which may carry several bridge frames of up to {@link BridgeHook#MAX_FRAME_BYTES} each, the
+   * same on every transport: a WebSocket message (in one frame or many fragments) beyond it closes the connection, an
+   * {@code xhr_send} body beyond it is a 413. Below it, a frame over the frame limit gets an {@code err} frame whichever
+   * transport carried it.
+   */
+  static final int MAX_TRANSPORT_BYTES = 4 * BridgeHook.MAX_FRAME_BYTES;
   /** How often each instance closes the bridge sockets whose session token has expired. */
   static final long SESSION_SWEEP_MS = 2_000;
+  /** How often idle users' rate-limit buckets are forgotten. */
+  static final long LIMITS_SWEEP_MS = 30_000;
   /** Students listed beside the message hits of a search. */
   static final int STUDENT_MATCHES = 5;
 
@@ -66,6 +75,7 @@ public class HttpVerticle extends VerticleBase {
 
   private final NodeContext node;
   private AccountService accounts;
+  private app.homeroom.account.AuditLog audit;
   private ChatService chat;
   private MessageSearch search;
   private Sessions sessions;
@@ -83,6 +93,7 @@ public class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Pool pool = node.pool(vertx);
     accounts = new AccountService(vertx, pool);
+    audit = new app.homeroom.account.AuditLog(pool);
     chat = new ChatService(pool);
     search = new MessageSearch(pool);
     sessions = new Sessions(vertx, node.sessionKey(), node.config().auth().sessionHours());
@@ -94,6 +105,10 @@ public class HttpVerticle extends VerticleBase {
       openSockets.closeExpired(System.currentTimeMillis() / 1000);
       revocations.prune();
     });
+    vertx.setPeriodic(LIMITS_SWEEP_MS, id -> node.limits().sweep());
+    // Where BridgeHook diverts a rate-limited frame it already answered: dropped here.
+    // Local-only: the clustered bus counts local-only registrations when it picks a node, so the frame stays here.
+    vertx.eventBus().localConsumer(Address.BRIDGE_DISCARD.address(), msg -> { });
     return readIndexPage()
         .map(html -> contentSecurityPolicy = contentSecurityPolicy(html))
         .compose(csp -> {
@@ -103,8 +118,8 @@ public class HttpVerticle extends VerticleBase {
               .setCompressionSupported(true)
               // Hard cap: beyond it the connection is closed. Below it, BridgeHook answers frames over
               // MAX_FRAME_BYTES with an err frame and the socket lives on.
-              .setMaxWebSocketFrameSize(4 * BridgeHook.MAX_FRAME_BYTES)
-              .setMaxWebSocketMessageSize(4 * BridgeHook.MAX_FRAME_BYTES));
+              .setMaxWebSocketFrameSize(MAX_TRANSPORT_BYTES)
+              .setMaxWebSocketMessageSize(MAX_TRANSPORT_BYTES));
           return server.requestHandler(router()).listen();
         });
   }
@@ -121,7 +136,7 @@ public class HttpVerticle extends VerticleBase {
     // The bridge: origin + session checked on every transport's every request, then SockJS.
     router.route("/eventbus/*").handler(ctx -> guard.handle(ctx, true));
     router.route("/eventbus/*").handler(guard::checkSockJsSession);
-    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(MAX_TRANSPORT_BYTES));
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
         .setRegisterWriteHandler(false)
         .setHeartbeatInterval(10_000)
@@ -134,12 +149,14 @@ public class HttpVerticle extends VerticleBase {
         .setMaxAddressLength(64)
         .setMaxHandlersPerSocket(64)
         .setPingTimeout(30_000)
-        .setReplyTimeout(15_000), new BridgeHook(vertx.eventBus(), openSockets, revocations, node.nodeId())));
+        .setReplyTimeout(15_000), new BridgeHook(vertx.eventBus(), openSockets, revocations, node.limits(),
+            node.nodeId())));
 
     // REST
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
     router.post("/api/login").handler(ctx -> guard.handle(ctx, false)).handler(this::login);
     router.post("/api/logout").handler(ctx -> guard.handle(ctx, false)).handler(this::logout);
+    router.post("/api/logout/everywhere").handler(ctx -> guard.handle(ctx, true)).handler(this::logoutEverywhere);
     // Who is signed in, if anyone: 200 either way, so a signed-out page load is not an error.
     router.get("/api/session").handler(ctx -> guard.handle(ctx, false)).handler(ctx -> Json.respond(ctx, 200,
         c -> c.get(Guard.IDENTITY) == null
@@ -171,12 +188,16 @@ public class HttpVerticle extends VerticleBase {
             .put("seq", Json.body(c).getValue("seq")))));
     router.get("/api/conversations/:id").handler(this::conversation);
     router.get("/api/conversations/:id/messages").handler(this::messages);
-    router.post("/api/conversations/:id/delivered").handler(conversationCommand(Address.CONVERSATION_DELIVERED, "seq"));
-    router.post("/api/conversations/:id/read").handler(conversationCommand(Address.CONVERSATION_READ, "seq"));
-    router.post("/api/conversations/:id/messages").handler(this::sendMessage);
+    router.post("/api/conversations/:id/delivered").handler(limited(UserLimits.Kind.ACK))
+        .handler(conversationCommand(Address.CONVERSATION_DELIVERED, "seq"));
+    router.post("/api/conversations/:id/read").handler(limited(UserLimits.Kind.ACK))
+        .handler(conversationCommand(Address.CONVERSATION_READ, "seq"));
+    router.post("/api/conversations/:id/messages").handler(limited(UserLimits.Kind.SEND)).handler(this::sendMessage);
     router.post("/api/conversations/:id/close").handler(conversationCommand(Address.CONVERSATION_CLOSE, "note"));
     router.post("/api/conversations/:id/reopen").handler(conversationCommand(Address.CONVERSATION_REOPEN, "note"));
     router.get("/api/search").handler(this::search);
+    router.get("/api/audit").handler(ctx -> Json.respond(ctx, 200,
+        c -> audit.page(Guard.identity(c), app.homeroom.account.AuditLog.parse(c.request()::getParam))));
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));
 
     // Browser libraries (versioned paths: cache for long) and the client itself.
@@ -243,6 +264,24 @@ public class HttpVerticle extends VerticleBase {
         .onSuccess(v -> vertx.eventBus().publish(Address.SESSION_REVOKED.address(),
             new JsonObject().put("userId", session.identity().userId()).put("jti", session.jti())));
     revoked.onSuccess(v -> ctx.response().addCookie(sessionCookie("", 0)).setStatusCode(204).end())
+        .onFailure(err -> Json.fail(ctx, err));
+  }
+
+  /**
+   * POST /api/logout/everywhere: ends every session of the caller ("sign out everywhere": this device and all others)
+   * on every node, closes all their bridge sockets wherever they are, and clears this cookie. Recorded in the audit.
+   */
+  private void logoutEverywhere(RoutingContext ctx) {
+    Sessions.Session session = ctx.get(Guard.SESSION);
+    long userId = session.identity().userId();
+    accounts.endAllSessions(session.identity())
+        // The caller's own token is also revoked by id, so it ends whatever the clock says.
+        .compose(v -> accounts.revokeSession(session))
+        .onSuccess(v -> {
+          LOG.info("User {} signed out everywhere", userId);
+          vertx.eventBus().publish(Address.SESSION_REVOKED.address(), new JsonObject().put("userId", userId));
+          ctx.response().addCookie(sessionCookie("", 0)).setStatusCode(204).end();
+        })
         .onFailure(err -> Json.fail(ctx, err));
   }
 
@@ -412,6 +451,21 @@ public class HttpVerticle extends VerticleBase {
       }
       return command(c, address, command);
     });
+  }
+
+  /**
+   * Issue 8, point 3: the same per-user buckets as the bridge ({@link UserLimits}); over the limit, 429
+   * {@code too_many_requests} with {@code retryAfter} (ms) and {@code Retry-After} (s).
+   */
+  private io.vertx.core.Handler<RoutingContext> limited(UserLimits.Kind kind) {
+    return ctx -> {
+      long wait = node.limits().take(Guard.identity(ctx).userId(), kind);
+      if (wait > 0) {
+        Json.fail(ctx, new RateLimited(kind, wait));
+      } else {
+        ctx.next();
+      }
+    };
   }
 
   /** Sends a chat command on the event bus with the caller's identity: the bridge's path, from REST. */

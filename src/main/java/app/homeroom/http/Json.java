@@ -32,6 +32,8 @@ final class Json {
     FailureLog.failed(LOG, ctx.request().method() + " " + ctx.request().path(), cause, error);
     if (error instanceof app.homeroom.account.AccountService.RetryLater later) {
       ctx.response().putHeader("retry-after", Long.toString(later.seconds()));
+    } else if (error instanceof RateLimited limited) {
+      ctx.response().putHeader("retry-after", Long.toString(limited.retryAfterSeconds()));
     }
     ok(ctx, error.status(), error.toJson());
   }

@@ -20,7 +20,10 @@ import java.util.Set;
  */
 final class OpenSockets {
 
-  /** SockJS close code sent when the server ends a socket because its session ended (4000–4999: application). */
+  /**
+   * Close code when the server ends a socket because its session ended (4000–4999: application). Only the raw
+   * {@code /eventbus/websocket} endpoint passes it on: vertx-web closes SockJS sessions with SockJS's own 3000.
+   */
   static final int SESSION_ENDED = 4001;
 
   private static final Logger LOG = LoggerFactory.getLogger(OpenSockets.class);

@@ -121,6 +121,13 @@ class AccessibilityBrowserTest extends BrowserTestBase {
     Browsers.screenshot(admin, "a11y-admin-close-dialog-" + size);
     admin.keyboard().press("Escape");
 
+    // Issue 8: the account bar's disable control and its confirm dialog.
+    admin.getByTestId("disable-account").click();
+    assertThat(admin.getByTestId("account-dialog")).isVisible();
+    assertNoSeriousViolations(admin, "disable-account dialog " + size);
+    admin.keyboard().press("Escape");
+    assertThat(admin.getByTestId("account-dialog")).isHidden();
+
     admin.getByTestId("search-open").click();
     admin.getByTestId("search-input").fill("trip");
     admin.getByTestId("search-input").press("Enter");

@@ -156,7 +156,7 @@ abstract class BrowserTestBase {
 
   /** Someone writes over the REST API (for tests where that person's browser is not under test). */
   static void say(Api who, long conversationId, String body) {
-    Api.Response r = who.post("/api/conversations/" + conversationId + "/messages",
+    Api.Response r = who.postPatiently("/api/conversations/" + conversationId + "/messages",
         new JsonObject().put("clientMsgId", UUID.randomUUID().toString()).put("body", body));
     assertEquals(201, r.status(), () -> "send failed: " + r.raw().body());
   }

@@ -24,4 +24,21 @@ class SessionEndBrowserTest extends BrowserTestBase {
         new com.microsoft.playwright.assertions.PageAssertions.HasURLOptions().setTimeout(8_000));
     assertThat(second.getByTestId("login-email")).isVisible();
   }
+
+  @Test
+  @DisplayName("Issue 8.2: 'Sign out everywhere' on one device signs out the other device too (a session of its own)")
+  void signing_out_everywhere_signs_out_other_devices() {
+    Page laptop = signIn(newContext(), ADMIN_EMAIL, "live");
+    Page phone = signIn(newContext(), ADMIN_EMAIL, "live");
+    Page stranger = signIn(newContext(), STUDENT_EMAIL, "live");
+
+    laptop.getByTestId("logout-everywhere").click();
+    assertThat(laptop).hasURL(base + "/login");
+    assertThat(phone).hasURL(java.util.regex.Pattern.compile(".*/login.*"),
+        new com.microsoft.playwright.assertions.PageAssertions.HasURLOptions().setTimeout(8_000));
+    assertThat(phone.getByTestId("login-email")).isVisible();
+    // Another user is not affected.
+    assertThat(stranger.getByTestId("connection-status")).hasAttribute("data-state", "live");
+    assertThat(stranger.getByTestId("logout")).isVisible();
+  }
 }

@@ -45,7 +45,7 @@ class ReceiptsAndTypingTest {
 
   void say(Api who, long conversationId, int times) {
     for (int i = 0; i < times; i++) {
-      Api.Response r = who.post("/api/conversations/" + conversationId + "/messages",
+      Api.Response r = who.postPatiently("/api/conversations/" + conversationId + "/messages",
           new JsonObject().put("clientMsgId", UUID.randomUUID().toString()).put("body", "m" + i));
       assertEquals(201, r.status(), () -> r.raw().body());
     }

@@ -85,6 +85,26 @@ class HomeroomConfigTest {
   }
 
   @Test
+  @DisplayName("Issue 8.3: limits default to the documented values, come from the environment, and a file without"
+      + " them keeps the defaults")
+  void limits(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    HomeroomConfig.Limits d = HomeroomConfig.fromJson(HomeroomConfig.defaults()).limits();
+    assertEquals(HomeroomConfig.Limits.defaults(), d);
+    assertEquals(new HomeroomConfig.Limits(true, 10, 60, 2, 20, 50, 200, 50, 20), d, "README's table says these");
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\"http\": {\"port\": 9000}}");
+    assertEquals(d, HomeroomConfig.load(file, Map.of()).limits());
+    HomeroomConfig.Limits c = HomeroomConfig.load(file, Map.of("HOMEROOM_RATE_LIMITS", "off",
+        "HOMEROOM_LIMIT_SEND_PER_SECOND", "100", "HOMEROOM_LIMIT_SOCKETS_PER_USER", "5")).limits();
+    assertFalse(c.rateLimited());
+    assertEquals(100, c.sendPerSecond());
+    assertEquals(5, c.socketsPerUser());
+    assertEquals(d.acksBurst(), c.acksBurst());
+    assertMessage(Map.of("HOMEROOM_LIMIT_SEND_BURST", "0"), "limits.sendBurst (HOMEROOM_LIMIT_SEND_BURST)");
+    assertMessage(Map.of("HOMEROOM_RATE_LIMITS", "sometimes"), "'rateLimited' must be true or false");
+  }
+
+  @Test
   @DisplayName("A config file that is not JSON is reported as such")
   void malformed_file(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Path file = dir.resolve("config.json");

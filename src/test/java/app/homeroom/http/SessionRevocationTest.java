@@ -138,6 +138,50 @@ class SessionRevocationTest {
   }
 
   @Test
+  @DisplayName("Issue 8.2: signing out everywhere ends every session of the user (this device and the others) on both"
+      + " nodes, closes all their sockets, a node started afterwards refuses them too; other users stay; audited")
+  void logout_everywhere_ends_every_session_of_the_user() throws Exception {
+    String cookie = school.pupil.sessionCookie();
+    Api otherDevice = Api.signedIn(School.STUDENT_EMAIL, School.PASSWORD);
+    Api olga = Api.signedIn("olga@test.school", School.PASSWORD);
+    SockJsClient here = connect(port1, cookie);
+    SockJsClient otherDeviceThere = connect(port2, otherDevice.sessionCookie());
+    SockJsClient otherDeviceHere = connect(port1, otherDevice.sessionCookie());
+    SockJsClient otherUser = connect(port2, olga.sessionCookie());
+    for (SockJsClient c : List.of(here, otherDeviceThere, otherDeviceHere, otherUser)) {
+      assertAlive(c);
+    }
+
+    long start = System.currentTimeMillis();
+    Api.Response r = school.pupil.post("/api/logout/everywhere", null);
+    assertEquals(204, r.status(), r.raw().body());
+    assertTrue(r.raw().headers().allValues("set-cookie").stream().anyMatch(h -> h.startsWith("hr_session=;")
+        || h.contains("Max-Age=0")), "the cookie is cleared: " + r.raw().headers().allValues("set-cookie"));
+    for (SockJsClient c : List.of(here, otherDeviceThere, otherDeviceHere)) {
+      Await.until(c::isClosed, 3_000, "every socket of the user closes, on both nodes");
+    }
+    System.out.println("all sockets closed " + (System.currentTimeMillis() - start) + " ms after signing out everywhere");
+    for (String token : List.of(cookie, otherDevice.sessionCookie())) {
+      assertEquals(401, getWithCookie(port1, "/api/me", token).status());
+      Await.until(() -> getWithCookie(port2, "/api/me", token).status() == 401, 3_000, "node 2 refuses every token");
+      assertEquals(401, SockJsClient.handshakeStatus(port2, token, "http://localhost:" + port2));
+    }
+    // The database is the truth: a node that never saw the event refuses the other device too.
+    try (Node third = TestEnv.startNode()) {
+      assertEquals(401, getWithCookie(third.httpPort(), "/api/me", otherDevice.sessionCookie()).status());
+    }
+    assertAlive(otherUser);
+    assertEquals(200, olga.get("/api/me").status());
+    assertEquals(1L, school.db.queryLong("select count(*) from audit_events where action = 'user.signed_out_everywhere'"
+        + " and actor_id = ? and target_id = ?", school.student, school.student));
+    // Signing in again works (within a second: sessions of the second it happened in count as before it).
+    Await.until(() -> Api.signedIn(School.STUDENT_EMAIL, School.PASSWORD).get("/api/me").status() == 200, 3_000,
+        "a new sign-in is accepted");
+    // Without a session there is nothing to end.
+    assertEquals(401, new Api(TestEnv.baseUrl()).post("/api/logout/everywhere", null).status());
+  }
+
+  @Test
   @DisplayName("A token revoked on one node is refused by a node that never saw the event (the database is the truth)")
   void revocation_is_stored_not_only_broadcast() {
     String cookie = school.pupil.sessionCookie();

@@ -26,6 +26,8 @@ public final class SockJsClient implements BridgeClient {
   private final String sessionId;
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private volatile boolean closed;
+  /** The SockJS close frame received ({@code c[code,"reason"]}), or null. */
+  public volatile String closeFrame;
 
   private SockJsClient(WebSocket socket, String sessionId) {
     this.socket = socket;
@@ -72,6 +74,7 @@ public final class SockJsClient implements BridgeClient {
     if (text.startsWith("a")) {
       new JsonArray(text.substring(1)).forEach(s -> frames.add(new JsonObject((String) s)));
     } else if (text.startsWith("c")) {
+      closeFrame = text;
       closed = true;
     }
   }
@@ -84,6 +87,19 @@ public final class SockJsClient implements BridgeClient {
   public int sendRaw(String payload) {
     socket.writeTextMessage(payload);
     return -1;
+  }
+
+  /**
+   * Sends an ASCII SockJS payload as ONE WebSocket text message split into frames of {@code fragment} characters
+   * (a text frame, then continuation frames), as a client may to slip a large message past a per-frame limit.
+   */
+  public void sendFragmented(String payload, int fragment) {
+    for (int at = 0; at < payload.length(); at += fragment) {
+      String part = payload.substring(at, Math.min(payload.length(), at + fragment));
+      boolean last = at + fragment >= payload.length();
+      socket.writeFrame(at == 0 ? io.vertx.core.http.WebSocketFrame.textFrame(part, last)
+          : io.vertx.core.http.WebSocketFrame.continuationFrame(io.vertx.core.buffer.Buffer.buffer(part), last));
+    }
   }
 
   /** Sends raw bytes as one binary WebSocket message (e.g. invalid UTF-8). */

@@ -53,8 +53,13 @@ public final class TestEnv {
 
   /** Another node in the same cluster and database, on its own HTTP port. Stop it when done. */
   public static synchronized Node startNode() {
+    return startNode(c -> c);
+  }
+
+  /** Another node, its configuration changed by {@code change} (e.g. other limits). Stop it when done. */
+  public static synchronized Node startNode(java.util.function.UnaryOperator<HomeroomConfig> change) {
     database();
-    return Node.start(config(freePort()));
+    return Node.start(change.apply(config(freePort())));
   }
 
   /**
@@ -135,6 +140,8 @@ public final class TestEnv {
         new HomeroomConfig.Admin("first.admin@test.homeroom", "first-admin-password"),
         // Fast presence, so tests see a dead node's students go offline in seconds.
         new HomeroomConfig.Presence(1, 3),
+        // The shipped limits: the tests check them as they ship (BridgeFuzzTest starts its own node without).
+        HomeroomConfig.Limits.defaults(),
         false);
   }
 

@@ -1,0 +1,168 @@
+package app.homeroom.http;
+
+import app.homeroom.bus.Address;
+import app.homeroom.config.HomeroomConfig;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Issue 8, point 3: what one user may do on this node, shared by all HTTP verticle instances of the node (so a user
+ * does not get one allowance per instance, nor one per socket: the buckets are per USER).
+ *
+ * <ul>
+ *   <li>Token buckets per user and {@link Kind}: sending messages, typing events, acknowledgements (read and
+ *   delivered). Up to the burst at once, then the rate per second on average. The bridge hook and the REST routes
+ *   take from the same bucket.</li>
+ *   <li>Open bridge sockets per user: at most {@code socketsPerUser}; a further socket is refused (the sockets
+ *   already open are left alone: a user who legitimately has many tabs keeps them, a script opening sockets in a
+ *   loop is stopped).</li>
+ * </ul>
+ *
+ * <p>Per node, not cluster-wide: a user whose sockets are spread over N nodes gets N allowances. Cheap on the hot
+ * path: one map lookup and one short {@code synchronized} section on that user's own object; no allocation once a
+ * user has buckets. Idle users are forgotten by {@link #sweep()}.
+ */
+public final class UserLimits {
+
+  /** What a frame or request costs a token of. */
+  public enum Kind {
+    SEND("messages"), TYPING("typing events"), ACK("acknowledgements");
+
+    final String what;
+
+    Kind(String what) {
+      this.what = what;
+    }
+
+    /** The kind a client command is limited by, or null when it is not rate-limited. */
+    public static Kind of(String address) {
+      if (Address.MESSAGE_SEND.address().equals(address)) {
+        return SEND;
+      }
+      if (Address.TYPING.address().equals(address)) {
+        return TYPING;
+      }
+      if (Address.CONVERSATION_READ.address().equals(address) || Address.CONVERSATION_DELIVERED.address().equals(address)) {
+        return ACK;
+      }
+      return null;
+    }
+  }
+
+  /** Forget a user whose buckets have been full for this long. */
+  static final long IDLE_NANOS = 60_000_000_000L;
+
+  private final HomeroomConfig.Limits config;
+  private final double[] perNano = new double[Kind.values().length];
+  private final double[] burst = new double[Kind.values().length];
+  private final ConcurrentHashMap<Long, Buckets> byUser = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, Integer> sockets = new ConcurrentHashMap<>();
+  private final AtomicLong refused = new AtomicLong();
+  /** Allocated once: a capturing lambda per call would allocate on the hot path. */
+  private final java.util.function.Function<Long, Buckets> newBuckets = id -> new Buckets(burst);
+
+  public UserLimits(HomeroomConfig.Limits config) {
+    this.config = config;
+    set(Kind.SEND, config.sendPerSecond(), config.sendBurst());
+    set(Kind.TYPING, config.typingPerSecond(), config.typingBurst());
+    set(Kind.ACK, config.acksPerSecond(), config.acksBurst());
+  }
+
+  private void set(Kind kind, int perSecond, int max) {
+    perNano[kind.ordinal()] = perSecond / 1e9;
+    burst[kind.ordinal()] = max;
+  }
+
+  public HomeroomConfig.Limits config() {
+    return config;
+  }
+
+  /**
+   * Takes one token of {@code kind} for the user: 0 when allowed, else the milliseconds until a token will be there
+   * (at least 1): the {@code retryAfter} the client is told.
+   */
+  public long take(long userId, Kind kind) {
+    if (!config.rateLimited()) {
+      return 0;
+    }
+    Buckets buckets = byUser.get(userId);
+    if (buckets == null) {
+      buckets = byUser.computeIfAbsent(userId, newBuckets);
+    }
+    long wait = buckets.take(kind.ordinal(), System.nanoTime());
+    if (wait > 0) {
+      refused.incrementAndGet();
+    }
+    return wait;
+  }
+
+  /** Requests refused by a token bucket on this node since it started (for tests and operators). */
+  public long refusedCount() {
+    return refused.get();
+  }
+
+  /** Counts a bridge socket opening; false (and not counted) when the user already holds the maximum here. */
+  public boolean openSocket(long userId) {
+    boolean[] ok = {false};
+    sockets.compute(userId, (id, n) -> {
+      int count = n == null ? 0 : n;
+      if (count >= config.socketsPerUser()) {
+        return n;
+      }
+      ok[0] = true;
+      return count + 1;
+    });
+    return ok[0];
+  }
+
+  /** A counted socket closed. */
+  public void closeSocket(long userId) {
+    sockets.computeIfPresent(userId, (id, n) -> n <= 1 ? null : n - 1);
+  }
+
+  /** Bridge sockets the user holds open on this node. */
+  public int openSockets(long userId) {
+    return sockets.getOrDefault(userId, 0);
+  }
+
+  /** Forgets users idle long enough that their buckets are full again (keeps the map to recent users). */
+  public void sweep() {
+    long now = System.nanoTime();
+    byUser.values().removeIf(b -> b.idleSince(now, IDLE_NANOS));
+  }
+
+  /** One user's buckets, guarded by the object itself (contention only between that user's own requests). */
+  private final class Buckets {
+    private final double[] tokens;
+    private final long[] at;
+
+    Buckets(double[] full) {
+      tokens = full.clone();
+      at = new long[full.length];
+      long now = System.nanoTime();
+      java.util.Arrays.fill(at, now);
+    }
+
+    synchronized long take(int kind, long now) {
+      double t = Math.min(burst[kind], tokens[kind] + (now - at[kind]) * perNano[kind]);
+      at[kind] = now;
+      if (t >= 1) {
+        tokens[kind] = t - 1;
+        return 0;
+      }
+      tokens[kind] = t;
+      return Math.max(1, (long) Math.ceil((1 - t) / perNano[kind] / 1e6));
+    }
+
+    /** Untouched for {@code idle} and refilled: forgetting it changes nothing for the user. */
+    synchronized boolean idleSince(long now, long idle) {
+      for (int k = 0; k < at.length; k++) {
+        if (now - at[k] < idle || tokens[k] + (now - at[k]) * perNano[k] < burst[k]) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package app.homeroom.http;
+
+import app.homeroom.config.HomeroomConfig;
+import app.homeroom.support.Await;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Issue 8, point 3: the token buckets and socket counts on their own (no node), and what one check costs. */
+class UserLimitsTest {
+
+  final HomeroomConfig.Limits defaults = HomeroomConfig.Limits.defaults();
+
+  @Test
+  @DisplayName("A burst passes, the next is refused with the wait until a token, per user and per kind; it refills")
+  void buckets() throws Exception {
+    UserLimits limits = new UserLimits(defaults);
+    for (int i = 0; i < defaults.sendBurst(); i++) {
+      assertEquals(0, limits.take(1, UserLimits.Kind.SEND), "token " + i);
+    }
+    long wait = limits.take(1, UserLimits.Kind.SEND);
+    assertTrue(wait > 0 && wait <= 1000 / defaults.sendPerSecond(), "wait " + wait);
+    assertEquals(0, limits.take(2, UserLimits.Kind.SEND), "another user has their own bucket");
+    assertEquals(0, limits.take(1, UserLimits.Kind.TYPING), "another kind has its own bucket");
+    assertEquals(1, limits.refusedCount());
+    Await.until(() -> limits.take(1, UserLimits.Kind.SEND) == 0, 2_000, "refilled");
+  }
+
+  @Test
+  @DisplayName("Switched off (HOMEROOM_RATE_LIMITS=false), nothing is refused")
+  void off() {
+    UserLimits limits = new UserLimits(defaults.withRateLimited(false));
+    for (int i = 0; i < 10_000; i++) {
+      assertEquals(0, limits.take(1, UserLimits.Kind.SEND));
+    }
+  }
+
+  @Test
+  @DisplayName("Sockets per user: counted up to the cap, released on close, per user")
+  void sockets() {
+    UserLimits limits = new UserLimits(defaults);
+    for (int i = 0; i < defaults.socketsPerUser(); i++) {
+      assertTrue(limits.openSocket(7));
+    }
+    assertFalse(limits.openSocket(7));
+    assertTrue(limits.openSocket(8));
+    limits.closeSocket(7);
+    assertTrue(limits.openSocket(7));
+    assertEquals(defaults.socketsPerUser(), limits.openSockets(7));
+    for (int i = 0; i < defaults.socketsPerUser(); i++) {
+      limits.closeSocket(7);
+    }
+    assertEquals(0, limits.openSockets(7));
+  }
+
+  @Test
+  @DisplayName("Cost: one check is well under a microsecond (measured and printed)")
+  void cost() {
+    UserLimits limits = new UserLimits(defaults.withRateLimited(true));
+    int users = 1_000;
+    long sink = 0;
+    for (int warm = 0; warm < 2_000_000; warm++) {
+      sink += limits.take(warm % users, UserLimits.Kind.ACK);
+    }
+    int n = 5_000_000;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      sink += limits.take(i % users, UserLimits.Kind.ACK);
+    }
+    double ns = (System.nanoTime() - t0) / (double) n;
+    System.out.printf("[UserLimitsTest] take(): %.0f ns per check over %d users (sink %d)%n", ns, users, sink % 2);
+    assertTrue(ns < 2_000, ns + " ns per check");
+  }
+}
