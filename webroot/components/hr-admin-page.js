@@ -421,7 +421,7 @@ export class HrAdminPageElement extends LitElement {
           ${account.disabled
             ? html`<span class="badge disabled" data-testid="account-disabled">Account disabled</span>
                 ${first} cannot sign in.`
-            : html`Account active.`}
+            : html`${account.name}'s account is active.`}
         </span>
         ${this.accountError && !this.accountDialog?.open
           ? html`<span class="error" role="alert">${this.accountError}</span>`

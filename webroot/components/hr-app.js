@@ -120,6 +120,10 @@ export class HrAppElement extends LitElement {
         font-size: var(--hr-font-size-xs);
         line-height: 18px;
       }
+      /* The pill and its retry control keep their width; the search field and the name give way first. */
+      hr-connection-status {
+        flex: none;
+      }
       .who {
         display: flex;
         flex-direction: column;

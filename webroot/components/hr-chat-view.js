@@ -354,6 +354,10 @@ export class HrChatViewElement extends LitElement {
         font-size: var(--hr-font-size-xs);
         color: var(--hr-color-text-muted);
       }
+      .counter {
+        flex: none;
+        white-space: nowrap;
+      }
       .counter.warn {
         color: var(--hr-color-warning);
         font-weight: 600;

@@ -26,7 +26,7 @@ class AccountControlBrowserTest extends BrowserTestBase {
     Page sam = signIn(STUDENT_EMAIL);
     Page ada = signIn(ADMIN_EMAIL);
     row(ada, school.student).click();
-    assertThat(ada.getByTestId("account-state")).hasText("Account active.");
+    assertThat(ada.getByTestId("account-state")).hasText("Sam Student's account is active.");
     assertThat(row(ada, school.student).getByTestId("student-disabled")).hasCount(0);
 
     // Cancel: nothing happens.
@@ -60,7 +60,7 @@ class AccountControlBrowserTest extends BrowserTestBase {
     ada.getByTestId("enable-account").click();
     assertThat(ada.getByTestId("account-dialog")).containsText("Enable Sam Student's account?");
     ada.getByTestId("confirm-account-change").click();
-    assertThat(ada.getByTestId("account-state")).hasText("Account active.");
+    assertThat(ada.getByTestId("account-state")).hasText("Sam Student's account is active.");
     assertThat(row(ada, school.student).getByTestId("student-disabled")).hasCount(0);
     assertEquals(200, signInStatus());
     assertEquals(2L, school.db.queryLong("select count(*) from audit_events where target_id = ? and action in"
