@@ -2,7 +2,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { NotificationCoalescer, excerptOf, describeNotification, isNotifiable } from '../lib/notification-coalescer.js';
 import { showBrowserNotification } from '../lib/browser-notifications.js';
 import { call } from '../lib/api.js';
-import { baseStyles, buttonStyles, badgeStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, badgeStyles, dialogStyles } from './shared-styles.js';
 import './hr-student-list.js';
 import './hr-chat-view.js';
 
@@ -46,6 +46,7 @@ export class HrAdminPageElement extends LitElement {
     baseStyles,
     buttonStyles,
     badgeStyles,
+    dialogStyles,
     css`
       :host {
         display: grid;
@@ -135,32 +136,6 @@ export class HrAdminPageElement extends LitElement {
         background: var(--hr-color-surface);
         color: var(--hr-color-danger);
         border-color: var(--hr-color-danger);
-      }
-      dialog {
-        width: min(440px, calc(100vw - 2 * var(--hr-space-4)));
-        padding: var(--hr-space-5);
-        border: 1px solid var(--hr-color-border);
-        border-radius: var(--hr-radius-lg);
-        background: var(--hr-color-surface);
-        color: var(--hr-color-text);
-        box-shadow: var(--hr-shadow-lg);
-      }
-      dialog::backdrop {
-        background: rgba(16, 24, 40, 0.45);
-      }
-      dialog h2 {
-        margin: 0 0 var(--hr-space-2);
-        font-size: 17px;
-      }
-      dialog p {
-        margin: 0 0 var(--hr-space-3);
-        color: var(--hr-color-text-muted);
-      }
-      dialog .actions {
-        display: flex;
-        justify-content: flex-end;
-        gap: var(--hr-space-2);
-        margin-top: var(--hr-space-4);
       }
       @media (max-width: 760px) {
         :host {

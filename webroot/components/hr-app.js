@@ -10,7 +10,7 @@ import { TypingTracker } from '../lib/typing-tracker.js';
 import { TypingSignal } from '../lib/typing-signal.js';
 import { Acknowledgements } from '../lib/acknowledgements.js';
 import { notificationPermission, requestNotificationPermission } from '../lib/browser-notifications.js';
-import { baseStyles, buttonStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, visuallyHidden } from './shared-styles.js';
 import './hr-login.js';
 import './hr-admin-page.js';
 import './hr-student-page.js';
@@ -124,6 +124,13 @@ export class HrAppElement extends LitElement {
       hr-connection-status {
         flex: none;
       }
+      /* With a retry control and "Sign out everywhere" beside it, a laptop's top bar is full: the notifications
+         button keeps its bell (and its name for screen readers) and drops the words. */
+      @media (max-width: 1360px) {
+        .roomy-only {
+          display: none;
+        }
+      }
       .who {
         display: flex;
         flex-direction: column;
@@ -200,12 +207,7 @@ export class HrAppElement extends LitElement {
         }
         /* The logo stays; the name is still the link's text for screen readers. */
         .brand-name {
-          position: absolute;
-          width: 1px;
-          height: 1px;
-          overflow: hidden;
-          clip: rect(0 0 0 0);
-          white-space: nowrap;
+          ${visuallyHidden}
         }
       }
     `,
@@ -463,7 +465,7 @@ export class HrAppElement extends LitElement {
                 stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
                 <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"></path>
                 <path d="M13.73 21a2 2 0 0 1-3.46 0"></path>
-              </svg><span class="wide-only" aria-hidden="true">Turn on notifications</span>
+              </svg><span class="wide-only roomy-only" aria-hidden="true">Turn on notifications</span>
             </button>`
           : ''}
         <hr-connection-status .bus=${this.session.bus} .poller=${this.session.poller}></hr-connection-status>

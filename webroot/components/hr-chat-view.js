@@ -13,7 +13,7 @@ import {
   MAX_NOTE_LENGTH, isStatusEntry, isChatMessage, statusLabel, describeStatusEntry, latestStatusEntry, closedBanner,
   announceStatusEntry,
 } from '../lib/conversation-status.js';
-import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presenceStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presenceStyles, dialogStyles } from './shared-styles.js';
 
 /** The longest message body the server accepts, in UTF-16 code units (String.length on both sides). */
 export const MAX_BODY_LENGTH = 4000;
@@ -125,6 +125,7 @@ export class HrChatViewElement extends LitElement {
     badgeStyles,
     avatarStyles,
     presenceStyles,
+    dialogStyles,
     css`
       :host {
         display: flex;
@@ -575,30 +576,14 @@ export class HrChatViewElement extends LitElement {
         font-weight: 600;
       }
       dialog {
-        width: min(480px, calc(100vw - 2 * var(--hr-space-4)));
-        padding: var(--hr-space-5);
-        border: 1px solid var(--hr-color-border);
-        border-radius: var(--hr-radius-lg);
-        background: var(--hr-color-surface);
-        color: var(--hr-color-text);
-        box-shadow: var(--hr-shadow-lg);
-      }
-      dialog::backdrop {
-        background: rgba(16, 24, 40, 0.45);
+        --hr-dialog-width: 480px;
       }
       dialog form {
         padding: 0;
         border: 0;
         background: none;
       }
-      dialog h2 {
-        margin: 0 0 var(--hr-space-2);
-        font-size: 17px;
-        white-space: normal;
-      }
       dialog p {
-        margin: 0 0 var(--hr-space-3);
-        color: var(--hr-color-text-muted);
         font-size: var(--hr-font-size-sm);
       }
       dialog .textarea {
@@ -612,12 +597,6 @@ export class HrChatViewElement extends LitElement {
         text-align: right;
         font-size: var(--hr-font-size-xs);
         color: var(--hr-color-text-muted);
-      }
-      dialog .actions {
-        display: flex;
-        justify-content: flex-end;
-        gap: var(--hr-space-2);
-        margin-top: var(--hr-space-4);
       }
       @media (prefers-reduced-motion: reduce) {
         .dots span {

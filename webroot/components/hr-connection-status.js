@@ -1,5 +1,5 @@
 import { LitElement, html, css } from 'lit';
-import { baseStyles, buttonStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, visuallyHidden } from './shared-styles.js';
 import { describeConnection } from '../lib/connection-mode.js';
 
 /** Short labels for a narrow top bar (the full one stays the accessible name and tooltip). */
@@ -93,12 +93,7 @@ export class HrConnectionStatusElement extends LitElement {
         }
         .long.has-short {
           /* visually hidden, still the pill's text for screen readers */
-          position: absolute;
-          width: 1px;
-          height: 1px;
-          overflow: hidden;
-          clip: rect(0 0 0 0);
-          white-space: nowrap;
+          ${visuallyHidden}
         }
         .short {
           display: inline;
@@ -117,12 +112,7 @@ export class HrConnectionStatusElement extends LitElement {
           width: 32px;
         }
         .retry .retry-text {
-          position: absolute;
-          width: 1px;
-          height: 1px;
-          overflow: hidden;
-          clip: rect(0 0 0 0);
-          white-space: nowrap;
+          ${visuallyHidden}
         }
       }
       .pill[data-mode='connecting'] .dot,

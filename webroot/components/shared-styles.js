@@ -3,6 +3,22 @@
  */
 import { css } from 'lit';
 
+/**
+ * Hides an element from sight but not from screen readers. Components use it inside their media queries (a label
+ * that only a phone hides); elsewhere the `.visually-hidden` class does the same.
+ */
+export const visuallyHidden = css`
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  padding: 0;
+  margin: -1px;
+  overflow: hidden;
+  clip: rect(0 0 0 0);
+  white-space: nowrap;
+  border: 0;
+`;
+
 export const baseStyles = css`
   :host {
     box-sizing: border-box;
@@ -18,19 +34,45 @@ export const baseStyles = css`
     display: none !important;
   }
   .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    padding: 0;
-    margin: -1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
+    ${visuallyHidden}
   }
   :focus-visible {
     outline: none;
     box-shadow: var(--hr-focus-ring);
+  }
+`;
+
+/**
+ * A confirm dialog (`<dialog>` with an h2, a p and `.actions`), as the close dialog and the account dialog use.
+ * A component sets its own width with `--hr-dialog-width`.
+ */
+export const dialogStyles = css`
+  dialog {
+    width: min(var(--hr-dialog-width, 440px), calc(100vw - 2 * var(--hr-space-4)));
+    padding: var(--hr-space-5);
+    border: 1px solid var(--hr-color-border);
+    border-radius: var(--hr-radius-lg);
+    background: var(--hr-color-surface);
+    color: var(--hr-color-text);
+    box-shadow: var(--hr-shadow-lg);
+  }
+  dialog::backdrop {
+    background: rgba(16, 24, 40, 0.45);
+  }
+  dialog h2 {
+    margin: 0 0 var(--hr-space-2);
+    font-size: 17px;
+    white-space: normal;
+  }
+  dialog p {
+    margin: 0 0 var(--hr-space-3);
+    color: var(--hr-color-text-muted);
+  }
+  dialog .actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: var(--hr-space-2);
+    margin-top: var(--hr-space-4);
   }
 `;
 
