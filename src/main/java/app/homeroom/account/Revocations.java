@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -17,8 +18,9 @@ import java.util.function.LongSupplier;
  * truth every node shares; each HTTP verticle instance keeps the answer per token for {@link #CACHE_MILLIS}, so a
  * signed-in user's requests cost one indexed query per session per instance per {@link #CACHE_MILLIS}, not one per
  * request. The cluster event {@code session.revoked} ({@link #ended}) corrects the cache at once on every node,
- * so the window in which another node still accepts an ended session is the event's delivery time (milliseconds);
- * {@link #CACHE_MILLIS} bounds it only when that event is lost.
+ * so the window in which another node still accepts an ended session is the event's delivery time (milliseconds).
+ * Should that event be lost, {@link #CACHE_MILLIS} bounds how long requests are still accepted, and the feed of
+ * ended sessions ({@link #usersEndedSinceLastRead}, read every {@link #FEED_MILLIS}) gets open sockets rechecked.
  *
  * <p>Not thread-safe: one instance per verticle, used on its event loop.
  */
@@ -36,6 +38,24 @@ public final class Revocations {
         from users u
        where u.id = $1""";
 
+  /**
+   * Users with a session ended since {@code $1} (or since now, the first time), and the database's time: the feed a
+   * node reads every {@link #FEED_MILLIS} in case a {@code session.revoked} event did not reach it.
+   */
+  private static final String ENDED_SINCE = """
+      select now() as at,
+             array(select r.user_id from revoked_sessions r where r.revoked_at > coalesce($1, now())
+                   union
+                   select u.id from users u where u.sessions_valid_after > coalesce($1, now())) as users""";
+
+  /** How often a node reads the feed of ended sessions. */
+  public static final long FEED_MILLIS = 5_000;
+  /**
+   * How far back each read of the feed looks before the previous one: a change is stamped with its transaction's
+   * start and may commit after a read that began later. Seen twice, it is harmless (a recheck).
+   */
+  private static final long FEED_OVERLAP_MILLIS = 5_000;
+
   private static final String DISABLED = "This account has been disabled; ask a member of staff";
   private static final String SIGNED_OUT = "You signed out; sign in again";
   private static final String ENDED = "Your session has ended; sign in again";
@@ -45,6 +65,8 @@ public final class Revocations {
   private final Pool pool;
   private final LongSupplier clock;
   private final Map<String, Verdict> byJti = new HashMap<>();
+  /** The database's time of the last read of the feed, less the overlap; null before the first. */
+  private java.time.OffsetDateTime feedSince;
 
   public Revocations(Pool pool) {
     this(pool, System::currentTimeMillis);
@@ -112,6 +134,26 @@ public final class Revocations {
     }
     String refusal = disabled ? DISABLED : ENDED;
     byJti.replaceAll((id, v) -> v.userId == userId ? new Verdict(userId, refusal, until) : v);
+  }
+
+  /**
+   * The users whose sessions ended (in the database) since the last call, whatever the cluster said: their cached
+   * answers are forgotten, so the next {@link #check} of any of their sessions asks the database. The caller rechecks
+   * their open sockets. The first call only starts the feed.
+   */
+  public Future<List<Long>> usersEndedSinceLastRead() {
+    return pool.preparedQuery(ENDED_SINCE).execute(Tuple.of(feedSince)).map(rows -> {
+      Row row = rows.iterator().next();
+      boolean first = feedSince == null;
+      feedSince = row.getOffsetDateTime("at").minusNanos(FEED_OVERLAP_MILLIS * 1_000_000);
+      Long[] users = row.getArrayOfLongs("users");
+      if (first || users == null || users.length == 0) {
+        return List.<Long>of();
+      }
+      List<Long> ended = List.of(users);
+      byJti.values().removeIf(v -> ended.contains(v.userId));
+      return ended;
+    });
   }
 
   /** Forgets expired answers, so the cache holds at most the sessions used in the last {@link #CACHE_MILLIS}. */

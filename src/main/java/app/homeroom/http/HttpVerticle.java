@@ -29,6 +29,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -105,6 +106,11 @@ public class HttpVerticle extends VerticleBase {
       openSockets.closeExpired(System.currentTimeMillis() / 1000);
       revocations.prune();
     });
+    // The database is the truth, the event a hint: sessions ended while an event was lost are found here too.
+    revocations.usersEndedSinceLastRead();
+    vertx.setPeriodic(Revocations.FEED_MILLIS, id -> revocations.usersEndedSinceLastRead()
+        .onSuccess(users -> users.forEach(this::recheckSockets))
+        .onFailure(err -> LOG.warn("Could not read the ended sessions: {}", err.toString())));
     vertx.setPeriodic(LIMITS_SWEEP_MS, id -> node.limits().sweep());
     // Where BridgeHook diverts a rate-limited frame it already answered: dropped here.
     // Local-only: the clustered bus counts local-only registrations when it picks a node, so the frame stays here.
@@ -301,6 +307,24 @@ public class HttpVerticle extends VerticleBase {
   }
 
   /** A session.revoked event (from any node, this one included). */
+  /**
+   * A user's session ended in the database (the feed): asks the database about each of their sockets' sessions
+   * (their cached answers were just forgotten) and closes those it refuses. Only a refusal closes a socket: a
+   * database that cannot answer leaves them open.
+   */
+  private void recheckSockets(long userId) {
+    for (SockJSSocket socket : openSockets.of(userId)) {
+      Sessions.Session session = OpenSockets.session(socket);
+      if (session != null) {
+        revocations.check(session).onFailure(err -> {
+          if (err instanceof ApiError e && e.status() == 401) {
+            openSockets.close(socket, e.getMessage());
+          }
+        });
+      }
+    }
+  }
+
   private void sessionEnded(JsonObject event) {
     Long userId = event.getLong("userId");
     if (userId == null) {

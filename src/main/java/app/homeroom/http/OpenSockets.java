@@ -50,6 +50,12 @@ final class OpenSockets {
     return true;
   }
 
+  /** The user's open sockets (a copy). */
+  List<SockJSSocket> of(long userId) {
+    Set<SockJSSocket> set = byUser.get(userId);
+    return set == null ? List.of() : List.copyOf(set);
+  }
+
   /** Closes the user's sockets of session {@code jti} (all of the user's when null). */
   void closeSession(long userId, String jti, String reason) {
     Set<SockJSSocket> set = byUser.get(userId);
@@ -78,7 +84,7 @@ final class OpenSockets {
     doomed.forEach(socket -> close(socket, "Your session has expired"));
   }
 
-  private void close(SockJSSocket socket, String reason) {
+  void close(SockJSSocket socket, String reason) {
     // Stays tracked until its SOCKET_CLOSED, which also reports the student offline (presence).
     Sessions.Session s = session(socket);
     LOG.info("Closing a bridge socket of user {}: {}", s == null ? "(none)" : s.identity().userId(), reason);

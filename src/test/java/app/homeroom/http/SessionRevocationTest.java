@@ -5,6 +5,7 @@ import app.homeroom.account.Sessions;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.Identity;
 import app.homeroom.support.Api;
+import app.homeroom.account.Revocations;
 import app.homeroom.support.Await;
 import app.homeroom.support.School;
 import app.homeroom.support.SockJsClient;
@@ -194,6 +195,30 @@ class SessionRevocationTest {
     } finally {
       third.stop();
     }
+  }
+
+  @Test
+  @DisplayName("A session ended in the database while its cluster event was lost: its sockets close within seconds anyway,"
+      + " and a session started afterwards stays")
+  void a_lost_event_still_closes_the_sockets() throws Exception {
+    String before = school.pupil.sessionCookie();
+    SockJsClient old = connect(port1, before);
+    SockJsClient other = connect(port2, Api.signedIn("olga@test.school", School.PASSWORD).sessionCookie());
+    assertAlive(old);
+
+    // What "sign out everywhere" writes, without the event that would tell the nodes at once. Tokens carry whole
+    // seconds, so the change is dated in the next second and the new session after it.
+    school.db.exec("update users set sessions_valid_after = date_trunc('second', now()) + interval '1 second' where id = ?",
+        school.student);
+    Await.until(() -> school.db.queryLong("select count(*) from users where id = ? and sessions_valid_after <= now()",
+        school.student) == 1, 3_000, "the ending takes effect");
+    SockJsClient fresh = connect(port1, Api.signedIn(School.STUDENT_EMAIL, School.PASSWORD).sessionCookie());
+
+    Await.until(old::isClosed, Revocations.FEED_MILLIS * 3, "the ended session's socket closes, from the database's word alone");
+    assertAlive(other);
+    // Two more reads of the feed: the session started after the ending is not touched.
+    assertFalse(Await.holdsWithin(fresh::isClosed, Revocations.FEED_MILLIS * 2), "the newer session's socket stays open");
+    assertAlive(fresh);
   }
 
   @Test
