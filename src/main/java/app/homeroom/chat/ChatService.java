@@ -210,11 +210,18 @@ public final class ChatService {
    * default pool of 8. More sends than that wait and go out as one batch when an insert finishes.
    */
   static final int INSERTS_IN_FLIGHT = 2;
-  /** The most messages one batch (one round trip, one commit) carries. */
+  /** The most messages (or marks) one batch (one round trip, one commit) carries. */
   static final int MAX_INSERT_BATCH = 32;
+  /**
+   * Read and delivered marks written at once per instance and kind; more go out together in the next batch. With
+   * the inserts, the node's chat service uses the default pool of 8 at most.
+   */
+  static final int MARKS_IN_FLIGHT = 1;
 
   private final Pool pool;
   private final GroupCommit inserts;
+  private final GroupCommit readMarks;
+  private final GroupCommit deliveredMarks;
   /** Conversation id → its student, as far as this node knows: a conversation never changes student. */
   private final Map<Long, Long> knownStudents;
 
@@ -226,6 +233,9 @@ public final class ChatService {
   public ChatService(Pool pool, Map<Long, Long> knownStudents) {
     this.pool = pool;
     this.inserts = new GroupCommit(pool, INSERT_MESSAGE, INSERTS_IN_FLIGHT, MAX_INSERT_BATCH);
+    // Marks are writes with a commit each too: under load they share round trips and WAL flushes the same way.
+    this.readMarks = new GroupCommit(pool, MARK_READ, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
+    this.deliveredMarks = new GroupCommit(pool, MARK_DELIVERED, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
     this.knownStudents = knownStudents;
   }
 
@@ -457,7 +467,7 @@ public final class ChatService {
    * moved}}. Callers check the acknowledgement first ({@link #checkAck}).
    */
   Future<JsonObject> writeRead(long userId, long conversationId, long seq) {
-    return pool.preparedQuery(MARK_READ).execute(Tuple.of(conversationId, userId, seq)).map(rows -> {
+    return readMarks.execute(conversationId, Tuple.of(conversationId, userId, seq)).map(rows -> {
       Row row = rows.iterator().next();
       return new JsonObject().put("conversationId", conversationId).put("readSeq", row.getLong("read_seq"))
           .put("deliveredSeq", row.getLong("delivered_seq")).put("unread", row.getLong("unread"))
@@ -467,7 +477,7 @@ public final class ChatService {
 
   /** Moves the delivered mark forward to {@code seq} (R4.3); callers check the acknowledgement first. */
   Future<JsonObject> writeDelivered(long userId, long conversationId, long seq) {
-    return pool.preparedQuery(MARK_DELIVERED).execute(Tuple.of(conversationId, userId, seq)).map(rows -> {
+    return deliveredMarks.execute(conversationId, Tuple.of(conversationId, userId, seq)).map(rows -> {
       Row row = rows.iterator().next();
       return new JsonObject().put("conversationId", conversationId).put("deliveredSeq", row.getLong("delivered_seq"))
           .put("readSeq", row.getLong("read_seq")).put("moved", row.getLong("moved") > 0);
