@@ -96,6 +96,19 @@ public class ApiError extends RuntimeException {
     return false;
   }
 
+  /**
+   * The node's database pool has more requests waiting than it queues (a burst such as thousands of clients
+   * catching up at once): an overload the caller can retry, so a 503, not our bug.
+   */
+  static boolean databaseBusy(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Any failure as an ApiError: our own as is, event-bus failures by their code, anything else as a 500. */
   public static ApiError from(Throwable t) {
     if (t instanceof ApiError e) {
@@ -109,6 +122,9 @@ public class ApiError extends RuntimeException {
     }
     if (databaseUnreachable(t)) {
       return unavailable("The database is unreachable; nothing was stored. Try again shortly");
+    }
+    if (databaseBusy(t)) {
+      return unavailable("The server is too busy right now; nothing was stored. Try again shortly");
     }
     return new ApiError(500, "internal", "Something went wrong on our side");
   }

@@ -23,12 +23,14 @@ class ApiErrorTest {
   }
 
   @Test
-  @DisplayName("A lost database is 503 (retry), a SQL mistake is 500 (our bug)")
+  @DisplayName("A lost or overloaded database is 503 (retry), a SQL mistake is 500 (our bug)")
   void lost_database_is_unavailable_not_internal() {
     assertEquals(503, ApiError.from(new ConnectException("Connection refused")).status());
     assertEquals(503, ApiError.from(new PgException("terminating connection", "FATAL", "57P01", null)).status());
     assertEquals(503, ApiError.from(new PgException("too many clients", "FATAL", "53300", null)).status());
     assertEquals(503, ApiError.from(new RuntimeException(new ConnectException("refused"))).status());
+    assertEquals(503, ApiError.from(new io.vertx.core.http.ConnectionPoolTooBusyException(
+        "Connection pool reached max wait queue size of 10000")).status(), "an overloaded pool is retryable");
     assertEquals(500, ApiError.from(new PgException("syntax error", "ERROR", "42601", null)).status());
     assertEquals(500, ApiError.from(new IllegalStateException("bug")).status());
   }
