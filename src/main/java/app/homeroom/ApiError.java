@@ -83,17 +83,14 @@ public class ApiError extends RuntimeException {
    * refused socket): the caller may retry, so it is a 503, not our bug.
    */
   static boolean databaseUnreachable(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof PgException pg) {
-        String state = pg.getSqlState() == null ? "" : pg.getSqlState();
-        return state.startsWith("08") || state.startsWith("57P") || state.equals("53300");
-      }
-      if (c instanceof java.net.ConnectException || c instanceof ClosedConnectionException
-          || c instanceof java.nio.channels.ClosedChannelException) {
-        return true;
-      }
-    }
-    return false;
+    return firstCause(t, c -> c instanceof PgException || c instanceof java.net.ConnectException
+        || c instanceof ClosedConnectionException || c instanceof java.nio.channels.ClosedChannelException,
+        c -> !(c instanceof PgException pg) || isConnectionState(pg.getSqlState()));
+  }
+
+  private static boolean isConnectionState(String sqlState) {
+    String state = sqlState == null ? "" : sqlState;
+    return state.startsWith("08") || state.startsWith("57P") || state.equals("53300");
   }
 
   /**
@@ -101,9 +98,15 @@ public class ApiError extends RuntimeException {
    * catching up at once): an overload the caller can retry, so a 503, not our bug.
    */
   static boolean databaseBusy(Throwable t) {
+    return firstCause(t, c -> c instanceof io.vertx.core.http.ConnectionPoolTooBusyException, c -> true);
+  }
+
+  /** Walks the causes to the first one {@code found} picks, and answers {@code test} on it (false when none). */
+  private static boolean firstCause(Throwable t, java.util.function.Predicate<Throwable> found,
+                                    java.util.function.Predicate<Throwable> test) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
-        return true;
+      if (found.test(c)) {
+        return test.test(c);
       }
     }
     return false;

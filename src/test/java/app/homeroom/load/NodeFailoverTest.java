@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -52,7 +53,7 @@ class NodeFailoverTest {
       LoadReport report = LoadMain.run(LoadOptions.parse(args.toArray(String[]::new)), String.join(" ", args), System.out);
       RunResult r = report.homeroom;
 
-      assertTrue(!victim.process().isAlive(), "the victim was killed");
+      assertFalse(victim.process().isAlive(), "the victim was killed");
       Ledger.WindowStats total = r.window("total");
       List<Ledger.WindowStats> windows = r.windows.stream().filter(w -> !w.name().equals("total")).toList();
       long sent = windows.stream().mapToLong(Ledger.WindowStats::sent).sum();
