@@ -25,4 +25,9 @@ public record NodeContext(HomeroomConfig config, DbTarget db, String sessionKey,
   public Pool pool(Vertx vertx) {
     return Database.sharedPool(vertx, db, config.db().poolSize());
   }
+
+  /** The pool for roster, search and audit queries, planned on every run (see {@link DbTarget}). */
+  public Pool reportsPool(Vertx vertx) {
+    return Database.sharedReportsPool(vertx, db, config.db().poolSize());
+  }
 }

@@ -41,10 +41,13 @@ public final class AccountService {
 
   private final Vertx vertx;
   private final Pool pool;
+  /** For the roster, whose optional filters want a plan per run ({@link app.homeroom.db.DbTarget}). */
+  private final Pool reports;
 
-  public AccountService(Vertx vertx, Pool pool) {
+  public AccountService(Vertx vertx, Pool pool, Pool reports) {
     this.vertx = vertx;
     this.pool = pool;
+    this.reports = reports;
   }
 
   /**
@@ -343,14 +346,14 @@ public final class AccountService {
     }
     String pattern = q == null || q.isBlank() ? null : "%" + likeEscape(q.trim().toLowerCase(Locale.ROOT)) + "%";
     String cls = className == null || className.isBlank() ? null : className.trim();
-    Future<JsonArray> page = pool.preparedQuery(ROSTER_PAGE_SQL)
+    Future<JsonArray> page = reports.preparedQuery(ROSTER_PAGE_SQL)
         .execute(Tuple.of(actor.userId(), cls, pattern, limit, offset, wanted))
         .map(rows -> {
           JsonArray students = new JsonArray();
           rows.forEach(r -> students.add(rosterJson(r)));
           return students;
         });
-    Future<Long> total = pool.preparedQuery(ROSTER_COUNT).execute(Tuple.of(cls, pattern, wanted))
+    Future<Long> total = reports.preparedQuery(ROSTER_COUNT).execute(Tuple.of(cls, pattern, wanted))
         .map(rows -> rows.iterator().next().getLong(0));
     return Future.all(page, total)
         .map(v -> new JsonObject().put("students", page.result()).put("total", total.result()));
@@ -361,7 +364,7 @@ public final class AccountService {
     if (!actor.isAdmin()) {
       return Future.failedFuture(ApiError.forbidden("Only staff can list students"));
     }
-    return pool.preparedQuery(ROSTER.formatted(" and u.id = $2", "")).execute(Tuple.of(actor.userId(), studentId))
+    return reports.preparedQuery(ROSTER.formatted(" and u.id = $2", "")).execute(Tuple.of(actor.userId(), studentId))
         .map(rows -> {
           if (rows.size() == 0) {
             throw ApiError.notFound("No such student");

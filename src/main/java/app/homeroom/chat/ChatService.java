@@ -188,7 +188,11 @@ public final class ChatService {
        order by u.role desc, cr.user_id
       """;
 
-  /** The outer select sees the mark as it was before the upsert (one snapshot): what moved comes from r. */
+  /**
+   * The outer select sees the mark as it was before the upsert (one snapshot): what moved comes from r. The cast on
+   * {@code $2} matters: without it PostgreSQL took it for text, the client's first prepare failed on every run and it
+   * fell back to a one-off statement, parsed and planned each time (DatabasePoolsTest).
+   */
   private static final String MARK_READ = """
       with r as (
         %s
@@ -200,7 +204,7 @@ public final class ChatService {
         from conversations c
         left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = $2
        where c.id = $1
-      """.formatted(upsertReadMark("select m.conversation_id, $2, m.seq, m.student_count from messages m where m.conversation_id = $1 and m.seq = $3"));
+      """.formatted(upsertReadMark("select m.conversation_id, $2::bigint, m.seq, m.student_count from messages m where m.conversation_id = $1 and m.seq = $3"));
 
   private static final String SELECT_BY_CLIENT_ID =
       "select " + MESSAGE_COLUMNS + " from messages m join users u on u.id = m.sender_id where m.sender_id = $1 and m.client_msg_id = $2";

@@ -2,21 +2,36 @@ package app.homeroom.db;
 
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
-/** The reactive PostgreSQL pool. Every verticle asks for the same named, shared pool, so a node opens one. */
+/**
+ * The reactive PostgreSQL pools. Every verticle asks for the same named, shared pools, so a node opens two: the
+ * general one, and a smaller one for reports (roster, search, audit), whose statements are planned on every run
+ * ({@link DbTarget#reportsConnectOptions()}).
+ */
 public final class Database {
 
   private static final String POOL_NAME = "homeroom-pg";
+  private static final String REPORTS_POOL_NAME = "homeroom-pg-reports";
 
   private Database() {}
 
   public static Pool sharedPool(Vertx vertx, DbTarget target, int maxSize) {
+    return pool(vertx, POOL_NAME, target.connectOptions(), maxSize);
+  }
+
+  /** The reports pool: half the general pool's size, at least 2. */
+  public static Pool sharedReportsPool(Vertx vertx, DbTarget target, int generalSize) {
+    return pool(vertx, REPORTS_POOL_NAME, target.reportsConnectOptions(), Math.max(2, generalSize / 2));
+  }
+
+  private static Pool pool(Vertx vertx, String name, PgConnectOptions options, int maxSize) {
     return PgBuilder.pool()
-        .with(new PoolOptions().setShared(true).setName(POOL_NAME).setMaxSize(maxSize).setMaxWaitQueueSize(10_000)
+        .with(new PoolOptions().setShared(true).setName(name).setMaxSize(maxSize).setMaxWaitQueueSize(10_000)
             .setConnectionTimeout(10).setIdleTimeout(5).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MINUTES))
-        .connectingTo(target.connectOptions())
+        .connectingTo(options)
         .using(vertx)
         .build();
   }

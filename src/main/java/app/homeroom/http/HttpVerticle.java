@@ -93,10 +93,11 @@ public class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Pool pool = node.pool(vertx);
-    accounts = new AccountService(vertx, pool);
-    audit = new app.homeroom.account.AuditLog(pool);
+    Pool reports = node.reportsPool(vertx);
+    accounts = new AccountService(vertx, pool, reports);
+    audit = new app.homeroom.account.AuditLog(reports);
     chat = new ChatService(pool);
-    search = new MessageSearch(pool);
+    search = new MessageSearch(reports);
     sessions = new Sessions(vertx, node.sessionKey(), node.config().auth().sessionHours());
     revocations = new Revocations(pool);
     guard = new Guard(sessions, revocations, node.config().http().allowedOrigins());
