@@ -228,6 +228,8 @@ public final class ChatService {
   private final GroupCommit deliveredMarks;
   /** Conversation id → its student, as far as this node knows: a conversation never changes student. */
   private final Map<Long, Long> knownStudents;
+  /** Lookups of a conversation's student still running, on this instance's event loop. */
+  private final Map<Long, Future<Long>> studentLookups = new java.util.HashMap<>();
 
   public ChatService(Pool pool) {
     this(pool, new java.util.concurrent.ConcurrentHashMap<>());
@@ -241,6 +243,16 @@ public final class ChatService {
     this.readMarks = new GroupCommit(pool, MARK_READ, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
     this.deliveredMarks = new GroupCommit(pool, MARK_DELIVERED, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
     this.knownStudents = knownStudents;
+  }
+
+  /** How many batches the sends went out in so far (tests). */
+  long insertBatches() {
+    return inserts.batches();
+  }
+
+  /** How many batches of sends failed and were rerun one send at a time (tests). */
+  long insertFallbacks() {
+    return inserts.fallbacks();
   }
 
   /**
@@ -314,16 +326,36 @@ public final class ChatService {
 
   /**
    * The student of a conversation the actor may write to: from memory when this node has seen it (no query per
-   * message), else checked in the database (404 unless staff, or the student's own).
+   * message), else from the database (404 unless staff, or the student's own). Sends to one conversation that arrive
+   * while its lookup runs wait for that one lookup, and go on in the order they arrived: separate lookups could
+   * finish in any order and hand the group commit a sender's messages out of order.
    */
   private Future<Long> studentOf(Identity actor, long conversationId) {
     Long known = knownStudents.get(conversationId);
-    if (known != null && (actor.isAdmin() || known == actor.userId())) {
-      return Future.succeededFuture(known);
+    Future<Long> student;
+    if (known != null) {
+      student = Future.succeededFuture(known);
+    } else {
+      student = studentLookups.get(conversationId);
+      if (student == null) {
+        student = pool.preparedQuery("select student_id from conversations where id = $1")
+            .execute(Tuple.of(conversationId))
+            .map(rows -> {
+              if (rows.size() == 0) {
+                throw ApiError.notFound("No such conversation");
+              }
+              long studentId = rows.iterator().next().getLong(0);
+              knownStudents.put(conversationId, studentId);
+              return studentId;
+            });
+        studentLookups.put(conversationId, student);
+        student.onComplete(ar -> studentLookups.remove(conversationId));
+      }
     }
-    return conversationFor(actor, conversationId).map(conversation -> {
-      long studentId = conversation.getLong("studentId");
-      knownStudents.put(conversationId, studentId);
+    return student.map(studentId -> {
+      if (!actor.isAdmin() && studentId != actor.userId()) {
+        throw ApiError.notFound("No such conversation");
+      }
       return studentId;
     });
   }

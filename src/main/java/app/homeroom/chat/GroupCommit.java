@@ -10,6 +10,9 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -24,8 +27,11 @@ import java.util.List;
  *       a time. {@code executeBatch} sends them in one round trip, ended by one Sync, so PostgreSQL runs them in
  *       order in one implicit transaction with one commit. Each statement sees the ones before it, so a batch means
  *       exactly what the same statements one after another would.</li>
- *   <li>A batch is ordered by a lock key (stably: calls with the same key keep their order). Two batches running at
- *       once then take their row locks in the same order, and cannot deadlock.</li>
+ *   <li>A batch is ordered by a lock key (stably: calls with the same key keep their order). A call whose key a
+ *       running batch has waits for that batch, with every later call of that key, so calls with one key run in the
+ *       order they were made, and the group's batches never wait on each other's row locks. (Without this, a later
+ *       batch could lock a conversation first: a sender's two quick messages could be stored in reverse order, and a
+ *       retried clientMsgId could be stored by the retry while the original was told it was the duplicate.)</li>
  *   <li>When a batch fails (one failing statement fails its whole transaction), its statements run again one by one,
  *       so each caller gets its own answer and a bad one cannot fail the others.</li>
  * </ul>
@@ -34,7 +40,7 @@ import java.util.List;
  */
 final class GroupCommit {
 
-  private record Call(long lockKey, Tuple args, Promise<RowSet<Row>> result) {}
+  private record Call(long lockKey, Tuple args, Promise<List<Row>> result) {}
 
   private static final Comparator<Call> BY_LOCK_KEY = Comparator.comparingLong(Call::lockKey);
 
@@ -44,9 +50,13 @@ final class GroupCommit {
   private final int maxBatch;
   private final ArrayDeque<Call> waiting = new ArrayDeque<>();
   private int inFlight;
+  /** The lock keys of the running batches, with how many calls of each. */
+  private final Map<Long, Integer> keysInFlight = new HashMap<>();
   /** Batches and statements sent, for the benchmark's notes and the tests. */
   private long batches;
   private long statements;
+  /** Batches that failed and were rerun one call at a time. */
+  private long fallbacks;
 
   GroupCommit(Pool pool, String sql, int maxInFlight, int maxBatch) {
     if (maxInFlight < 1 || maxBatch < 1) {
@@ -59,8 +69,8 @@ final class GroupCommit {
   }
 
   /** Runs the statement with {@code args}; {@code lockKey} orders it within a batch (e.g. the row it locks first). */
-  Future<RowSet<Row>> execute(long lockKey, Tuple args) {
-    Promise<RowSet<Row>> result = Promise.promise();
+  Future<List<Row>> execute(long lockKey, Tuple args) {
+    Promise<List<Row>> result = Promise.promise();
     waiting.add(new Call(lockKey, args, result));
     drain();
     return result.future();
@@ -74,11 +84,26 @@ final class GroupCommit {
     return statements;
   }
 
+  long fallbacks() {
+    return fallbacks;
+  }
+
   private void drain() {
     while (inFlight < maxInFlight && !waiting.isEmpty()) {
       List<Call> batch = new ArrayList<>(Math.min(waiting.size(), maxBatch));
-      while (batch.size() < maxBatch && !waiting.isEmpty()) {
-        batch.add(waiting.poll());
+      // A call whose key a running batch holds waits for it, and so do the later calls with that key: calls with one
+      // key run in the order they were made (a later batch could otherwise take the row lock first), and two
+      // batches of this group never wait for each other's row locks.
+      Iterator<Call> it = waiting.iterator();
+      while (batch.size() < maxBatch && it.hasNext()) {
+        Call call = it.next();
+        if (!keysInFlight.containsKey(call.lockKey())) {
+          batch.add(call);
+          it.remove();
+        }
+      }
+      if (batch.isEmpty()) {
+        return;
       }
       send(batch);
     }
@@ -86,39 +111,61 @@ final class GroupCommit {
 
   private void send(List<Call> batch) {
     inFlight++;
+    for (Call call : batch) {
+      keysInFlight.merge(call.lockKey(), 1, Integer::sum);
+    }
     batches++;
     statements += batch.size();
     Future<Void> done;
     if (batch.size() == 1) {
       Call call = batch.get(0);
-      done = pool.preparedQuery(sql).execute(call.args()).andThen(ar -> call.result().handle(ar)).mapEmpty();
+      done = runOne(call);
     } else {
       batch.sort(BY_LOCK_KEY);
-      List<Tuple> args = new ArrayList<>(batch.size());
-      for (Call call : batch) {
-        args.add(call.args());
-      }
-      done = pool.preparedQuery(sql).executeBatch(args).compose(first -> {
-        RowSet<Row> rows = first;
-        for (Call call : batch) {
-          call.result().complete(rows);
-          rows = rows.next();
-        }
-        return Future.<Void>succeededFuture();
-      }, err -> oneByOne(batch));
+      done = executeBatch(batch).recover(err -> oneByOne(batch));
     }
     done.onComplete(ar -> {
       inFlight--;
+      for (Call call : batch) {
+        keysInFlight.computeIfPresent(call.lockKey(), (k, n) -> n == 1 ? null : n - 1);
+      }
       drain();
     });
   }
 
+  private Future<Void> runOne(Call call) {
+    return pool.preparedQuery(sql).execute(call.args()).map(GroupCommit::list)
+        .andThen(ar -> call.result().handle(ar)).mapEmpty();
+  }
+
+  /** One statement per call, sent together: one round trip and one commit. */
+  private Future<Void> executeBatch(List<Call> batch) {
+    List<Tuple> args = new ArrayList<>(batch.size());
+    for (Call call : batch) {
+      args.add(call.args());
+    }
+    return pool.preparedQuery(sql).executeBatch(args).map(first -> {
+      RowSet<Row> rows = first;
+      for (Call call : batch) {
+        call.result().complete(list(rows));
+        rows = rows.next();
+      }
+      return null;
+    });
+  }
+
+  private static List<Row> list(RowSet<Row> rows) {
+    List<Row> list = new ArrayList<>(rows.size());
+    rows.forEach(list::add);
+    return list;
+  }
+
   /** After a failed batch: each statement again on its own, in order, each answering its own caller. */
   private Future<Void> oneByOne(List<Call> batch) {
+    fallbacks++;
     Future<Void> chain = Future.succeededFuture();
     for (Call call : batch) {
-      chain = chain.transform(ignored -> pool.preparedQuery(sql).execute(call.args())
-          .andThen(ar -> call.result().handle(ar)).transform(ar -> Future.<Void>succeededFuture()));
+      chain = chain.transform(ignored -> runOne(call).transform(ar -> Future.<Void>succeededFuture()));
     }
     return chain;
   }

@@ -1,0 +1,185 @@
+package app.homeroom.chat;
+
+import app.homeroom.bus.Identity;
+import app.homeroom.db.Database;
+import app.homeroom.db.DbTarget;
+import app.homeroom.support.TestEnv;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 9 with R3.3, R2.3 and R6.3: under load, sends are group-committed ({@link GroupCommit}), with two batches
+ * running at once per chat-service instance. A burst of sends made at once, as a busy node gets them, must be stored
+ * exactly as the same sends one after another would be: every clientMsgId once, gap-free sequences in call order per
+ * sender, one "reopened" entry for a closed conversation, the running student counts behind unread (R2.3), and each
+ * sender's read mark at their last message.
+ */
+class BatchedSendTest {
+
+  private static Vertx vertx;
+  private static Pool pool;
+  private static Identity admin;
+  private static final List<Identity> students = new ArrayList<>();
+  private static final List<Long> conversations = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    TestEnv.node();
+    vertx = Vertx.vertx();
+    pool = Database.sharedPool(vertx, DbTarget.fromConfig(TestEnv.config(0).db()), 4);
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    long adminId = TestEnv.db().createAdmin("Batch Admin", "batch-admin-" + run + "@test.school", "correct horse battery");
+    admin = new Identity(adminId, Identity.Role.ADMIN, "Batch Admin");
+    for (int i = 0; i < 4; i++) {
+      long id = TestEnv.db().createStudent("Batch Student " + i, "batch-" + i + "-" + run + "@test.school",
+          "B-" + run + "-" + i, "9Z", "correct horse battery");
+      students.add(new Identity(id, Identity.Role.STUDENT, "Batch Student " + i));
+      conversations.add(TestEnv.db().queryLong(
+          "insert into conversations (student_id, created_by) values (?, ?) returning id", id, adminId));
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private record Send(Identity sender, long conversationId, UUID clientMsgId, String body) {}
+
+  private static <T> T onLoop(java.util.function.Supplier<Future<T>> work) throws Exception {
+    CompletableFuture<T> done = new CompletableFuture<>();
+    vertx.runOnContext(v -> work.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        done.complete(ar.result());
+      } else {
+        done.completeExceptionally(ar.cause());
+      }
+    }));
+    return done.get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("issue 9: a burst of sends stored in batches means what the sends one by one mean")
+  void burstMeansSequential() throws Exception {
+    ChatService chat = new ChatService(pool);
+    long closed = conversations.get(3);
+    onLoop(() -> chat.changeStatus(admin, closed, true, "end of term"));
+
+    Random random = new Random(42);
+    List<Send> sends = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      int c = random.nextInt(conversations.size());
+      Identity sender = random.nextBoolean() ? admin : students.get(c);
+      sends.add(new Send(sender, conversations.get(c), UUID.randomUUID(), "burst " + i));
+      if (i % 40 == 39) {
+        // A retry of an earlier send, in the same burst: stored once.
+        Send again = sends.get(i - 5);
+        sends.add(new Send(again.sender(), again.conversationId(), again.clientMsgId(), again.body()));
+      }
+    }
+
+    List<ChatService.Sent> results = onLoop(() -> {
+      List<Future<ChatService.Sent>> all = new ArrayList<>();
+      for (Send s : sends) {
+        all.add(chat.sendMessage(s.sender(), s.conversationId(), s.clientMsgId(), s.body()));
+      }
+      return Future.all(all).map(done -> {
+        List<ChatService.Sent> out = new ArrayList<>();
+        for (Future<ChatService.Sent> f : all) {
+          out.add(f.result());
+        }
+        return out;
+      });
+    });
+
+    assertTrue(chat.insertBatches() < sends.size() / 4,
+        "the burst went out in batches: " + chat.insertBatches() + " for " + sends.size() + " sends");
+    assertEquals(0, chat.insertFallbacks(), "no batch failed (a repeat in flight waits for its original)");
+
+    // Every clientMsgId stored once; a repeat answers with the stored message.
+    Map<UUID, Long> idByClient = new HashMap<>();
+    int duplicates = 0;
+    for (int i = 0; i < sends.size(); i++) {
+      ChatService.Sent sent = results.get(i);
+      long id = sent.message().getLong("id");
+      Long first = idByClient.putIfAbsent(sends.get(i).clientMsgId(), id);
+      if (first != null) {
+        assertEquals(first, id, "send " + i + " repeats an earlier one");
+        assertTrue(sent.duplicate(), "send " + i + " is a repeat");
+        duplicates++;
+      } else {
+        assertFalse(sent.duplicate(), "send " + i + " is new");
+        assertEquals(sends.get(i).body(), sent.message().getString("body"));
+        assertEquals(sends.get(i).conversationId(), sent.message().getLong("conversationId"));
+      }
+    }
+    assertEquals(10, duplicates);
+
+    // Per sender and conversation, sequences follow the order of the calls.
+    Map<String, Long> lastSeq = new HashMap<>();
+    for (int i = 0; i < sends.size(); i++) {
+      if (results.get(i).duplicate()) {
+        continue;
+      }
+      String key = sends.get(i).sender().userId() + "/" + sends.get(i).conversationId();
+      long seq = results.get(i).message().getLong("seq");
+      Long before = lastSeq.put(key, seq);
+      assertTrue(before == null || seq > before, "send " + i + " came after the sender's earlier ones");
+    }
+
+    for (int c = 0; c < conversations.size(); c++) {
+      long id = conversations.get(c);
+      long studentId = students.get(c).userId();
+      // Gap-free sequences, and the conversation's counters agree with its rows.
+      assertEquals(TestEnv.db().queryLong("select count(*) from messages where conversation_id = ?", id),
+          TestEnv.db().queryLong("select max(seq) from messages where conversation_id = ?", id), "conversation " + c);
+      assertEquals(TestEnv.db().queryLong("select max(seq) from messages where conversation_id = ?", id),
+          TestEnv.db().queryLong("select last_seq from conversations where id = ?", id));
+      assertEquals(TestEnv.db().queryLong(
+              "select count(*) from messages where conversation_id = ? and kind = 'message' and sender_id = ?", id, studentId),
+          TestEnv.db().queryLong("select student_msg_count from conversations where id = ?", id));
+      // Each message's running count of the student's messages (unread, R2.3).
+      assertEquals(0, TestEnv.db().queryLong("""
+          select count(*) from (
+            select student_count, count(*) filter (where kind = 'message' and sender_id = ?) over (order by seq) as running
+              from messages where conversation_id = ?) x
+           where student_count <> running""", studentId, id), "student counts of conversation " + c);
+      // Each sender's read mark is at their last message (R2.3).
+      assertEquals(0, TestEnv.db().queryLong("""
+          select count(*) from (select sender_id, max(seq) as last from messages
+                                 where conversation_id = ? and kind = 'message' group by sender_id) s
+            left join conversation_reads r on r.conversation_id = ? and r.user_id = s.sender_id
+           where r.read_seq is distinct from s.last""", id, id), "read marks of conversation " + c);
+    }
+
+    // The closed conversation was reopened once, just before its first new message (R6.3).
+    assertEquals("active", TestEnv.db().queryString("select status from conversations where id = ?", closed));
+    assertEquals(1, TestEnv.db().queryLong(
+        "select count(*) from messages where conversation_id = ? and kind = 'reopened'", closed));
+    assertEquals(TestEnv.db().queryLong(
+            "select seq + 1 from messages where conversation_id = ? and kind = 'reopened'", closed),
+        TestEnv.db().queryLong("select min(seq) from messages where conversation_id = ? and kind = 'message'", closed));
+    long reopenedBy = results.stream().filter(r -> r.reopened() != null).count();
+    assertEquals(1, reopenedBy, "one sender was told they reopened it");
+    assertEquals(1, TestEnv.db().queryLong(
+        "select count(*) from audit_events where action = 'conversation.reopened' and target_id = ?", closed));
+  }
+}
