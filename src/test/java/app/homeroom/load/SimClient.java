@@ -67,6 +67,16 @@ final class SimClient {
   private final ArrayDeque<Ledger.Msg> outbox;
   private int catchUpsPending;
   private Runnable catchUpDone;
+  /**
+   * Requests written on the current socket whose reply has not come. The bridge allows 64 handlers per socket
+   * (registrations plus pending replies) and refuses the next request with an error that names no reply address, so
+   * the request could never be matched to it. As a browser tab that keeps its requests within the server's limit,
+   * a client keeps at most {@link #WINDOW} unanswered; the rest wait here, in order, and go out as replies come.
+   * Their latency still counts from when they were due: the waiting is the server being slow.
+   */
+  private int awaiting;
+  private final ArrayDeque<String> held = new ArrayDeque<>();
+  static final int WINDOW = 48;
 
   SimClient(LoadRun run, int index, boolean admin, int bit, int student, Population.Person person,
             LoadRun.Target target, Context ctx) {
@@ -208,6 +218,7 @@ final class SimClient {
   }
 
   private void onOpen() {
+    resetWindow();
     open = true;
     run.opened();
     write(Frames.register("user." + person.userId()));
@@ -275,7 +286,7 @@ final class SimClient {
       unacked.add(m);
     }
     // The bridge refuses reply addresses over 36 characters: the clientMsgId (a UUID) is the reply address.
-    write(Frames.send(SEND, m.id, Frames.messageBody(m.conversationId, m.id, run.body(m.id))));
+    request(Frames.send(SEND, m.id, Frames.messageBody(m.conversationId, m.id, run.body(m.id))));
   }
 
   void sendTyping() {
@@ -285,7 +296,7 @@ final class SimClient {
     long conversation = admin ? randomStudent().conversationId() : person.conversationId();
     long now = System.nanoTime();
     run.ledger().commandSent("typing", now);
-    write(Frames.send(TYPING, "t." + now, "{\"conversationId\":" + conversation + "}"));
+    request(Frames.send(TYPING, "t." + now, "{\"conversationId\":" + conversation + "}"));
   }
 
   /** A read acknowledgement up to the newest message seen; false when there is nothing to acknowledge yet. */
@@ -317,7 +328,7 @@ final class SimClient {
     }
     long now = System.nanoTime();
     run.ledger().commandSent("read", now);
-    write(Frames.send(READ, "r." + now, "{\"conversationId\":" + conversation + ",\"seq\":" + seq + "}"));
+    request(Frames.send(READ, "r." + now, "{\"conversationId\":" + conversation + ",\"seq\":" + seq + "}"));
     return true;
   }
 
@@ -348,7 +359,34 @@ final class SimClient {
     run.ledger().commandSent("fetch", now);
     String body = "{\"conversationId\":" + conversationId + (after >= 0 ? ",\"after\":" + after : "") + ",\"limit\":"
         + limit + "}";
-    write(Frames.send(FETCH, "f." + now + "." + purpose + "." + studentIndex, body));
+    request(Frames.send(FETCH, "f." + now + "." + purpose + "." + studentIndex, body));
+  }
+
+  /** A frame that expects a reply: written now while the window has room, else held until a reply comes. */
+  private void request(String frame) {
+    if (awaiting < WINDOW) {
+      awaiting++;
+      write(frame);
+    } else {
+      held.add(frame);
+    }
+  }
+
+  /** A reply came: one more request may go out. */
+  private void replied() {
+    if (awaiting > 0) {
+      awaiting--;
+    }
+    while (awaiting < WINDOW && !held.isEmpty()) {
+      awaiting++;
+      write(held.poll());
+    }
+  }
+
+  /** A new socket: nothing is pending on it, and what was held for the old one is gone with it. */
+  private void resetWindow() {
+    awaiting = 0;
+    held.clear();
   }
 
   private void write(String frame) {
@@ -382,6 +420,7 @@ final class SimClient {
     String address = in.address;
     boolean ok = "rec".equals(in.type);
     if (address != null && address.length() == 36 && address.charAt(8) == '-') {
+      replied();
       String id = address;
       if (ok) {
         run.ledger().acked(id, in.seq, in.duplicate, now);
@@ -394,6 +433,7 @@ final class SimClient {
       return;
     }
     if (address != null && address.length() > 2 && address.charAt(1) == '.' && "trf".indexOf(address.charAt(0)) >= 0) {
+      replied();
       switch (address.charAt(0)) {
         case 't' -> run.ledger().commandReplied("typing", Long.parseLong(address.substring(2)), ok, failure(in), now);
         case 'r' -> run.ledger().commandReplied("read", Long.parseLong(address.substring(2)), ok, failure(in), now);
