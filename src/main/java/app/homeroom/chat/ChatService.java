@@ -228,21 +228,27 @@ public final class ChatService {
   private final GroupCommit deliveredMarks;
   /** Conversation id → its student, as far as this node knows: a conversation never changes student. */
   private final Map<Long, Long> knownStudents;
+  /** Conversation id → the highest sequence this node has seen stored in it (sequences only grow). */
+  private final Map<Long, Long> knownLastSeqs;
   /** Lookups of a conversation's student still running, on this instance's event loop. */
   private final Map<Long, Future<Long>> studentLookups = new java.util.HashMap<>();
 
   public ChatService(Pool pool) {
-    this(pool, new java.util.concurrent.ConcurrentHashMap<>());
+    this(pool, new java.util.concurrent.ConcurrentHashMap<>(), new java.util.concurrent.ConcurrentHashMap<>());
   }
 
-  /** @param knownStudents the node's conversation → student map, shared with the other instances */
-  public ChatService(Pool pool, Map<Long, Long> knownStudents) {
+  /**
+   * @param knownStudents the node's conversation → student map, shared with the other instances
+   * @param knownLastSeqs the node's conversation → highest stored sequence it has seen, shared likewise
+   */
+  public ChatService(Pool pool, Map<Long, Long> knownStudents, Map<Long, Long> knownLastSeqs) {
     this.pool = pool;
     this.inserts = new GroupCommit(pool, INSERT_MESSAGE, INSERTS_IN_FLIGHT, MAX_INSERT_BATCH);
     // Marks are writes with a commit each too: under load they share round trips and WAL flushes the same way.
     this.readMarks = new GroupCommit(pool, MARK_READ, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
     this.deliveredMarks = new GroupCommit(pool, MARK_DELIVERED, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
     this.knownStudents = knownStudents;
+    this.knownLastSeqs = knownLastSeqs;
   }
 
   /** How many batches the sends went out in so far (tests). */
@@ -314,9 +320,11 @@ public final class ChatService {
                 reopened = json;
               }
             }
-            return message != null
-                ? Future.succeededFuture(new Sent(message, false, studentId, reopened))
-                : existing(actor, conversationId, clientMsgId, studentId);
+            if (message == null) {
+              return existing(actor, conversationId, clientMsgId, studentId);
+            }
+            sawSeq(conversationId, message.getLong("seq"));
+            return Future.succeededFuture(new Sent(message, false, studentId, reopened));
           })
           .recover(err -> err instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
               ? existing(actor, conversationId, clientMsgId, studentId)
@@ -483,18 +491,31 @@ public final class ChatService {
 
   /**
    * Checks an acknowledgement (delivered or read, R4.3, R4.4): the actor's own conversation (else 404) and
-   * 1 <= {@code seq} <= its last sequence (else 400). Answers the conversation.
+   * 1 <= {@code seq} <= its last sequence (else 400). Answers the conversation, at least {@code {id, studentId}}.
    */
   public Future<JsonObject> checkAck(Identity actor, long conversationId, long seq) {
     if (seq < 1) {
       return Future.failedFuture(ApiError.badRequest("'seq' must be at least 1"));
     }
+    Long known = knownLastSeqs.get(conversationId);
+    if (known != null && seq <= known) {
+      // Up to a sequence this node saw stored: valid without a query (one per acknowledgement, issue 9).
+      return studentOf(actor, conversationId)
+          .map(studentId -> new JsonObject().put("id", conversationId).put("studentId", studentId));
+    }
     return conversationFor(actor, conversationId).map(conversation -> {
-      if (seq > conversation.getLong("lastSeq")) {
+      long lastSeq = conversation.getLong("lastSeq");
+      sawSeq(conversationId, lastSeq);
+      if (seq > lastSeq) {
         throw ApiError.badRequest("'seq' is beyond the last message of this conversation");
       }
       return conversation;
     });
+  }
+
+  /** Remembers that {@code seq} is stored in the conversation. */
+  private void sawSeq(long conversationId, long seq) {
+    knownLastSeqs.merge(conversationId, seq, Math::max);
   }
 
   /**

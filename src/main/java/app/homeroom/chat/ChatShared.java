@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What the chat verticle instances of one node share: counts for measuring (what a burst of acknowledgements
  * costs), the typing throttle (node-wide, since commands are spread across instances) and the conversation →
- * student map (a conversation never changes student, so it is safe to remember).
+ * student map (a conversation never changes student, so it is safe to remember), and the highest sequence known
+ * per conversation.
  */
 public final class ChatShared {
 
@@ -15,6 +16,11 @@ public final class ChatShared {
   final AtomicLong ackWrites = new AtomicLong();
   final ConcurrentMap<String, Long> lastTypingForwarded = new ConcurrentHashMap<>();
   final ConcurrentMap<Long, Long> conversationStudents = new ConcurrentHashMap<>();
+  /**
+   * Conversation → the highest sequence this node knows was stored in it. Sequences only grow and messages are
+   * never deleted, so an acknowledgement up to it is valid without asking the database.
+   */
+  final ConcurrentMap<Long, Long> conversationLastSeqs = new ConcurrentHashMap<>();
 
   /** Delivered and read acknowledgements accepted. */
   public long acks() {

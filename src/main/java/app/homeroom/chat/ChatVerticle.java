@@ -55,7 +55,7 @@ public class ChatVerticle extends VerticleBase {
   public Future<?> start() {
     Pool pool = node.pool(vertx);
     conversationStudents = node.chat().conversationStudents;
-    chat = new ChatService(pool, conversationStudents);
+    chat = new ChatService(pool, conversationStudents, node.chat().conversationLastSeqs);
     lastTyping = node.chat().lastTypingForwarded;
     acks = new AckCoalescer(new AckCoalescer.Writer() {
       @Override

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -181,5 +182,31 @@ class BatchedSendTest {
     assertEquals(1, reopenedBy, "one sender was told they reopened it");
     assertEquals(1, TestEnv.db().queryLong(
         "select count(*) from audit_events where action = 'conversation.reopened' and target_id = ?", closed));
+  }
+
+  @Test
+  @DisplayName("issue 9 with R4.3, R4.4: an acknowledgement up to a sequence the node stored is checked without a query")
+  void acknowledgementsCheckedFromMemory() throws Exception {
+    Pool own = io.vertx.pgclient.PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(2))
+        .connectingTo(DbTarget.fromConfig(TestEnv.config(0).db()).connectOptions()).using(vertx).build();
+    ChatService chat = new ChatService(own);
+    Identity student = students.get(1);
+    long conversation = conversations.get(1);
+    ChatService.Sent sent = onLoop(() -> chat.sendMessage(student, conversation, UUID.randomUUID(), "ack me"));
+    long seq = sent.message().getLong("seq");
+
+    own.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // With the pool closed, only what the node remembers can answer.
+    var checked = onLoop(() -> chat.checkAck(student, conversation, seq));
+    assertEquals(students.get(1).userId(), checked.getLong("studentId"));
+    assertEquals(conversation, checked.getLong("id"));
+    assertEquals(conversation, onLoop(() -> chat.checkAck(admin, conversation, seq - 1)).getLong("id"));
+    // Another student's acknowledgement is still refused (404), and a later sequence still asks the database.
+    var other = assertThrows(java.util.concurrent.ExecutionException.class,
+        () -> onLoop(() -> chat.checkAck(students.get(2), conversation, seq)));
+    assertEquals(404, ((app.homeroom.ApiError) other.getCause()).status());
+    var beyond = assertThrows(java.util.concurrent.ExecutionException.class,
+        () -> onLoop(() -> chat.checkAck(student, conversation, seq + 1)));
+    assertFalse(beyond.getCause() instanceof app.homeroom.ApiError, "went to the (closed) pool: " + beyond.getCause());
   }
 }

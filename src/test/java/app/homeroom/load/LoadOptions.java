@@ -281,7 +281,8 @@ final class LoadOptions implements Cloneable {
           --rate R                messages/s, both directions together (default 100)
           --admin-share F         fraction of messages sent by admins (default 0.5)
           --typing-rate R         chat.typing events/s (default rate/2); --read-rate R read acks/s (default rate/2)
-          --duration D            measured time (default 60s); --warmup D (10s); --ramp D connection ramp (10s);
+          --duration D            measured time (default 60s); --warmup D (10s; steady: the rate climbs to full over
+                                  its first 40 %); --ramp D connection ramp (10s);
                                   --drain D wait for late acks and deliveries (10s); --settle D (5s, idle)
           --start-rate, --step-rate, --step-duration, --max-rate, --p99-limit   saturate (500, 500, 10s, 50000, 500ms)
           --drop-after D, --reconnect-deadline D, --backoff-base D, --backoff-cap D   reconnect and failover

@@ -401,8 +401,16 @@ final class LoadRun {
 
   private void steady() throws InterruptedException {
     window("warmup", o.rate);
-    startPacer(o.rate, o.typingRate(), o.readRate());
-    sleep(o.warmup.toMillis());
+    // The offered rate climbs over the first 40 % of the warm-up (20 %, 40 %, ... of it), then stays at full. A cold
+    // node (its JIT, the database's caches) handed the full rate at once builds a backlog in its first seconds and
+    // can still be draining it when the measurement starts, which then measures the warm-up.
+    startPacer(o.rate / 5, o.typingRate() / 5, o.readRate() / 5);
+    long step = o.warmup.toMillis() / 10;
+    for (int i = 2; i <= 5; i++) {
+      sleep(step);
+      pacer.setRates(o.rate * i / 5, o.typingRate() * i / 5, o.readRate() * i / 5);
+    }
+    sleep(o.warmup.toMillis() - 4 * step);
     window("measure", o.rate);
     markHeld();
     cpuFrom();
