@@ -63,17 +63,24 @@ public final class Revocations {
   private record Verdict(long userId, String refusal, long until) {}
 
   private final Pool pool;
+  /**
+   * For the feed: a range on a timestamp, which a plan kept for any bound would guess matches a third of the users
+   * (a scan of them all every 5 s); planned per run, PostgreSQL sees the bound is seconds ago and uses V10's indexes.
+   */
+  private final Pool reports;
   private final LongSupplier clock;
   private final Map<String, Verdict> byJti = new HashMap<>();
   /** The database's time of the last read of the feed, less the overlap; null before the first. */
   private java.time.OffsetDateTime feedSince;
 
-  public Revocations(Pool pool) {
-    this(pool, System::currentTimeMillis);
+  /** {@code reports}: the node's reports pool ({@link app.homeroom.NodeContext#reportsPool}), for the feed. */
+  public Revocations(Pool pool, Pool reports) {
+    this(pool, reports, System::currentTimeMillis);
   }
 
-  Revocations(Pool pool, LongSupplier clock) {
+  Revocations(Pool pool, Pool reports, LongSupplier clock) {
     this.pool = pool;
+    this.reports = reports;
     this.clock = clock;
   }
 
@@ -142,7 +149,7 @@ public final class Revocations {
    * their open sockets. The first call only starts the feed.
    */
   public Future<List<Long>> usersEndedSinceLastRead() {
-    return pool.preparedQuery(ENDED_SINCE).execute(Tuple.of(feedSince)).map(rows -> {
+    return reports.preparedQuery(ENDED_SINCE).execute(Tuple.of(feedSince)).map(rows -> {
       Row row = rows.iterator().next();
       boolean first = feedSince == null;
       feedSince = row.getOffsetDateTime("at").minusNanos(FEED_OVERLAP_MILLIS * 1_000_000);

@@ -66,10 +66,10 @@ public record DbTarget(String host, int port, String database, String user, Stri
   /**
    * Options for the general pool: sends, marks, fetches, logins. Each of its statements finds its rows by key
    * (a conversation, a user, a sequence range), so one generic plan per connection serves every run, and
-   * {@code force_generic_plan} makes PostgreSQL keep it. Left to choose, it planned the read mark on 90 % of runs
-   * and the notifications query on 25 %, which took more time than running them (pg_stat_statements at 1,000
-   * msg/s); the send statement cost 0.86 ms a run planned each time and 0.47 ms with its plan kept. Statements with
-   * optional filters belong in the reports pool.
+   * {@code force_generic_plan} makes PostgreSQL keep it. Left to choose, it planned the notifications query on a
+   * quarter of its runs (pg_stat_statements at 1,000 msg/s); the send statement cost 0.86 ms a run planned each time
+   * and 0.47 ms with its plan kept. Statements with optional filters, or a range whose bound decides the plan (a
+   * generic plan cannot see the bound), belong in the reports pool.
    */
   public PgConnectOptions connectOptions() {
     return baseOptions().addProperty("plan_cache_mode", "force_generic_plan");
@@ -94,7 +94,8 @@ public record DbTarget(String host, int port, String database, String user, Stri
   }
 
   /**
-   * Options for the reports pool (roster, search, audit): statements with optional filters ("$2 is null or ...").
+   * Options for the reports pool (roster, search, audit, the ended-sessions feed): statements with optional filters
+   * ("$2 is null or ...") or a range whose bound decides the plan.
    * A generic plan cannot see that a filter is absent: the roster query went from 10 ms to 26 ms that way. Planning
    * each run costs about 1 ms there, which a listing can afford and a send cannot.
    */

@@ -99,7 +99,7 @@ public class HttpVerticle extends VerticleBase {
     chat = new ChatService(pool);
     search = new MessageSearch(reports);
     sessions = new Sessions(vertx, node.sessionKey(), node.config().auth().sessionHours());
-    revocations = new Revocations(pool);
+    revocations = new Revocations(pool, reports);
     guard = new Guard(sessions, revocations, node.config().http().allowedOrigins());
     // Sessions ended on any node: refuse them here too and close their sockets on this instance.
     vertx.eventBus().<JsonObject>consumer(Address.SESSION_REVOKED.address(), msg -> sessionEnded(msg.body()));
