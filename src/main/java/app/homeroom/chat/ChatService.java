@@ -346,16 +346,7 @@ public final class ChatService {
     } else {
       student = studentLookups.get(conversationId);
       if (student == null) {
-        student = pool.preparedQuery("select student_id from conversations where id = $1")
-            .execute(Tuple.of(conversationId))
-            .map(rows -> {
-              if (rows.size() == 0) {
-                throw ApiError.notFound("No such conversation");
-              }
-              long studentId = rows.iterator().next().getLong(0);
-              knownStudents.put(conversationId, studentId);
-              return studentId;
-            });
+        student = conversation(conversationId).map(conversation -> conversation.getLong("studentId"));
         studentLookups.put(conversationId, student);
         student.onComplete(ar -> studentLookups.remove(conversationId));
       }
@@ -504,9 +495,7 @@ public final class ChatService {
           .map(studentId -> new JsonObject().put("id", conversationId).put("studentId", studentId));
     }
     return conversationFor(actor, conversationId).map(conversation -> {
-      long lastSeq = conversation.getLong("lastSeq");
-      sawSeq(conversationId, lastSeq);
-      if (seq > lastSeq) {
+      if (seq > conversation.getLong("lastSeq")) {
         throw ApiError.badRequest("'seq' is beyond the last message of this conversation");
       }
       return conversation;
@@ -609,6 +598,19 @@ public final class ChatService {
 
   /** The conversation, if the actor may see it: any admin, or its own student. Others get 404 (no probing). */
   public Future<JsonObject> conversationFor(Identity actor, long conversationId) {
+    return conversation(conversationId).map(conversation -> {
+      if (!actor.isAdmin() && conversation.getLong("studentId") != actor.userId()) {
+        throw ApiError.notFound("No such conversation");
+      }
+      return conversation;
+    });
+  }
+
+  /**
+   * The conversation as stored now (404 when there is none), whoever asks. What it shows is remembered for the
+   * node: its student (which never changes) and its last sequence (which only grows).
+   */
+  private Future<JsonObject> conversation(long conversationId) {
     return pool.preparedQuery("select " + CONVERSATION_COLUMNS + " from conversations where id = $1")
         .execute(Tuple.of(conversationId))
         .map(rows -> {
@@ -616,9 +618,8 @@ public final class ChatService {
             throw ApiError.notFound("No such conversation");
           }
           JsonObject conversation = conversationJson(rows.iterator().next());
-          if (!actor.isAdmin() && conversation.getLong("studentId") != actor.userId()) {
-            throw ApiError.notFound("No such conversation");
-          }
+          knownStudents.put(conversationId, conversation.getLong("studentId"));
+          sawSeq(conversationId, conversation.getLong("lastSeq"));
           return conversation;
         });
   }

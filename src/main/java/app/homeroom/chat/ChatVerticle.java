@@ -155,8 +155,7 @@ public class ChatVerticle extends VerticleBase {
         return Future.succeededFuture(page);
       }
       long newest = messages.getJsonObject(messages.size() - 1).getLong("seq");
-      JsonObject conversation = new JsonObject().put("id", conversationId).put("studentId", page.getLong("studentId"));
-      return acks.delivered(who(actor, conversation), conversationId, newest).map(marks -> page)
+      return acks.delivered(who(actor), conversationId, newest).map(marks -> page)
           .recover(err -> Future.succeededFuture(page));
     });
   }
@@ -164,7 +163,7 @@ public class ChatVerticle extends VerticleBase {
   private Future<JsonObject> read(Identity actor, JsonObject body) {
     long conversationId = Params.requireId(body, "conversationId");
     long seq = requireSeq(body);
-    return chat.checkAck(actor, conversationId, seq).compose(conversation -> acks.read(who(actor, conversation), conversationId, seq)
+    return chat.checkAck(actor, conversationId, seq).compose(conversation -> acks.read(who(actor), conversationId, seq)
         .map(marks -> {
           long studentId = conversation.getLong("studentId");
           vertx.eventBus().publish(Address.userInbox(actor.userId()), new JsonObject()
@@ -181,12 +180,14 @@ public class ChatVerticle extends VerticleBase {
     long conversationId = Params.requireId(body, "conversationId");
     long seq = requireSeq(body);
     return chat.checkAck(actor, conversationId, seq).compose(conversation ->
-        acks.delivered(who(actor, conversation), conversationId, seq).map(marks -> reply(marks, conversation.getLong("studentId"))));
+        acks.delivered(who(actor), conversationId, seq).map(marks -> reply(marks, conversation.getLong("studentId"))));
   }
 
-  /** The acknowledging user, for the receipt event; remembers the conversation's student on the way. */
-  private JsonObject who(Identity actor, JsonObject conversation) {
-    conversationStudents.put(conversation.getLong("id"), conversation.getLong("studentId"));
+  /**
+   * The acknowledging user, for the receipt event. (The conversation's student is already in
+   * {@code conversationStudents}: the chat service remembers it when it checks the acknowledgement.)
+   */
+  private static JsonObject who(Identity actor) {
     return new JsonObject().put("userId", actor.userId()).put("name", actor.name()).put("role", actor.role().wire());
   }
 

@@ -442,6 +442,10 @@ final class SimClient {
       return;
     }
     if (!ok) {
+      if (address == null) {
+        // A refusal that names no reply address (max_handlers_reached, access denied) still ends one request.
+        replied();
+      }
       run.ledger().error("bridge: " + failure(in), now);
       return;
     }
