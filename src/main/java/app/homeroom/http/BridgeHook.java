@@ -233,7 +233,7 @@ final class BridgeHook implements Handler<BridgeEvent> {
       return "not a client command";
     }
     String address = command.address();
-    if (raw.toBuffer().length() > MAX_FRAME_BYTES) {
+    if (!FrameSize.fits(raw, MAX_FRAME_BYTES)) {
       return "frame over " + MAX_FRAME_BYTES + " bytes";
     }
     // Identity comes from the server: replace, never merge, whatever the client wrote. A claim to be someone
