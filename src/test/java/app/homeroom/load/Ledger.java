@@ -162,6 +162,8 @@ final class Ledger {
   private final AtomicLongArray storedPerSecond = new AtomicLongArray(TIMELINE_SECONDS);
   private final AtomicLongArray deliveredPerSecond = new AtomicLongArray(TIMELINE_SECONDS);
   private final AtomicLongArray deliveriesPerSecond = new AtomicLongArray(TIMELINE_SECONDS);
+  /** The slowest send→delivered of the deliveries arriving in each second, µs: where in a run a tail happened. */
+  private final AtomicLongArray slowestPerSecond = new AtomicLongArray(TIMELINE_SECONDS);
 
   Ledger(long t0Nanos) {
     this.t0 = t0Nanos;
@@ -316,7 +318,12 @@ final class Ledger {
         m.completeNanos = now;
       }
     }
-    windows.get(m.window).delivered.recordValue(micros(now - m.sentNanos));
+    long latency = micros(now - m.sentNanos);
+    windows.get(m.window).delivered.recordValue(latency);
+    long second = (now - t0) / 1_000_000_000L;
+    if (second >= 0 && second < TIMELINE_SECONDS) {
+      slowestPerSecond.accumulateAndGet((int) second, latency, Math::max);
+    }
     Window w = windowAt(now);
     w.deliveriesDuring.increment();
     bump(deliveriesPerSecond, now);
@@ -503,13 +510,16 @@ final class Ledger {
     return out;
   }
 
-  /** Per second since the start: sent, stored, delivered (messages complete), deliveries. */
+  /**
+   * Per second since the start: sent, stored, delivered (messages complete), deliveries, and the slowest
+   * send→delivered (µs) of the deliveries that arrived in that second.
+   */
   long[][] timeline(long now) {
     int seconds = (int) Math.min(TIMELINE_SECONDS, Math.max(0, (now - t0) / 1_000_000_000L) + 1);
     long[][] rows = new long[seconds][];
     for (int i = 0; i < seconds; i++) {
       rows[i] = new long[] {i, sentPerSecond.get(i), storedPerSecond.get(i), deliveredPerSecond.get(i),
-          deliveriesPerSecond.get(i)};
+          deliveriesPerSecond.get(i), slowestPerSecond.get(i)};
     }
     return rows;
   }

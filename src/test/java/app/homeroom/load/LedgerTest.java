@@ -240,6 +240,11 @@ class LedgerTest {
     assertEquals(5 + 1, timeline.length);
     assertEquals(50, timeline[0][1], "sent in second 0");
     assertEquals(100, timeline[1][1], "sent in second 1");
+    // The slowest delivery that arrived in each second, in microseconds: where in a run the tail happened.
+    assertEquals(2_000, timeline[1][5], "second 1: delivered 2 ms after sending");
+    assertEquals(2_000, timeline[2][5]);
+    assertEquals(1_000_000, timeline[3][5], "second 3: the late fifty, a second after sending");
+    assertEquals(0, timeline[4][5], "nothing arrived");
   }
 
   private static Ledger.WindowStats window(Ledger ledger, String name, long now) {

@@ -205,6 +205,11 @@ final class LoadReport {
       lag.add(x.pacerLag == null ? "" : fmt("%.2f / %.2f ms", x.pacerLag.p99(), x.pacerLag.max()));
     }
     textRow(b, "generator pacing lag p99 / max", lag, runs.size());
+    List<String> slowest = new ArrayList<>();
+    for (RunResult x : runs) {
+      slowest.add(slowestSeconds(x.timeline, 3));
+    }
+    textRow(b, "slowest delivery by second of the run (worst 3)", slowest, runs.size());
     if (homeroom != null && homeroom.dbStored >= 0) {
       List<String> db = new ArrayList<>();
       long acked = homeroom.windows.stream().filter(w -> !w.name().equals("total")).mapToLong(Ledger.WindowStats::acked).sum();
@@ -215,6 +220,14 @@ final class LoadReport {
       textRow(b, "this run's rows in the database (whole run)", db, runs.size());
     }
     b.append('\n');
+  }
+
+  /** "s71: 588 ms, s12: 410 ms, …": the seconds whose slowest delivery was worst, from the timeline's last column. */
+  static String slowestSeconds(long[][] timeline, int n) {
+    return java.util.Arrays.stream(timeline).filter(row -> row.length > 5 && row[5] > 0)
+        .sorted((a, c) -> Long.compare(c[5], a[5])).limit(n)
+        .map(row -> fmt("s%d: %.0f ms", row[0], row[5] / 1000.0))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private void saturateTables(StringBuilder b) {
