@@ -91,6 +91,45 @@ public final class ChatService {
           MESSAGE_COLUMNS, MESSAGE_COLUMNS);
 
   /**
+   * The usual send, to an active conversation: {@link #INSERT_MESSAGE} without its reopening branches, which cost
+   * about a tenth of its time in PostgreSQL on every run (issue 9; pgbench, docs/PERFORMANCE.md). It stores nothing
+   * and answers no rows when the conversation is closed (or gone), or when the sender already used this client
+   * message id; the group commit then runs {@link #INSERT_MESSAGE} for that send, which reopens, or finds nothing to
+   * store. The update re-checks the status under the row lock, so a close that commits first is seen.
+   *
+   * <p>For a staff message it also answers the student's notification as it stands with this message (R5.2), so no
+   * query for it follows each staff message (issue 9: one a second for every two messages): {@code student_unread},
+   * the staff messages past the student's read mark, this one included, and {@code started_by}. The rest of the
+   * notification is this message's: it is the latest staff message, past the read mark and any dismissal.
+   */
+  private static final String INSERT_INTO_ACTIVE = """
+      with c as (
+        update conversations
+           set last_seq = last_seq + 1, last_message_at = now(),
+               student_msg_count = student_msg_count + (case when student_id = $2 then 1 else 0 end)
+         where id = $1 and status = 'active'
+           and not exists (select 1 from messages where sender_id = $2 and client_msg_id = $3)
+        returning id, last_seq, last_message_at, student_msg_count, student_id, created_by
+      ), n as (
+        select cb.name as started_by,
+               1 + (select count(*) from messages x
+                     where x.conversation_id = c.id and x.seq > coalesce(cr.read_seq, 0)
+                       and x.kind = 'message' and x.sender_id <> c.student_id) as student_unread
+          from c join users cb on cb.id = c.created_by
+          left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = c.student_id
+         where c.student_id <> $2
+      ), m as (
+        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count)
+        select c.id, c.last_seq, $2, $3, $4, c.last_message_at, c.student_msg_count from c
+        returning *
+      ), r as (
+        %s
+      )
+      select %s, n.student_unread, n.started_by from m join users u on u.id = m.sender_id left join n on true
+      """.formatted(upsertReadMark("select m.conversation_id, m.sender_id, m.seq, m.student_count from m"),
+          MESSAGE_COLUMNS);
+
+  /**
    * A status change by staff (R6.3): one statement that flips the status, takes the next sequence and stores the
    * entry, or does nothing when the conversation already has that status (re-checked under the row lock, so two
    * admins closing at once store one entry). The conversation's last activity does not move.
@@ -243,7 +282,7 @@ public final class ChatService {
    */
   public ChatService(Pool pool, Map<Long, Long> knownStudents, Map<Long, Long> knownLastSeqs) {
     this.pool = pool;
-    this.inserts = new GroupCommit(pool, INSERT_MESSAGE, INSERTS_IN_FLIGHT, MAX_INSERT_BATCH);
+    this.inserts = new GroupCommit(pool, INSERT_INTO_ACTIVE, INSERT_MESSAGE, INSERTS_IN_FLIGHT, MAX_INSERT_BATCH);
     // Marks are writes with a commit each too: under load they share round trips and WAL flushes the same way.
     this.readMarks = new GroupCommit(pool, MARK_READ, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
     this.deliveredMarks = new GroupCommit(pool, MARK_DELIVERED, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
@@ -261,11 +300,18 @@ public final class ChatService {
     return inserts.fallbacks();
   }
 
+  /** How many sends the fast statement left to the full one: closed conversations and repeats (tests). */
+  long insertReruns() {
+    return inserts.reruns();
+  }
+
   /**
-   * The result of a send: the stored message, whether it was already stored, whose conversation it is, and the
-   * "reopened" entry stored just before it when the conversation was closed (else null).
+   * The result of a send: the stored message, whether it was already stored, whose conversation it is, the
+   * "reopened" entry stored just before it when the conversation was closed (else null), and for a staff message
+   * the student's notifications as they stand with it (R5.2), when the send statement could tell (else null).
    */
-  public record Sent(JsonObject message, boolean duplicate, long studentId, JsonObject reopened) {}
+  public record Sent(JsonObject message, boolean duplicate, long studentId, JsonObject reopened,
+                     JsonArray studentNotifications) {}
 
   /** The result of a status change: the conversation as it is now, and the new entry (null when nothing changed). */
   public record StatusChange(JsonObject conversation, JsonObject event) {}
@@ -312,10 +358,12 @@ public final class ChatService {
           .compose(rows -> {
             JsonObject message = null;
             JsonObject reopened = null;
+            JsonArray notifications = null;
             for (Row row : rows) {
               JsonObject json = messageJson(row);
               if (KIND_MESSAGE.equals(json.getString("kind"))) {
                 message = json;
+                notifications = notificationsAfter(row, json);
               } else {
                 reopened = json;
               }
@@ -324,7 +372,7 @@ public final class ChatService {
               return existing(actor, conversationId, clientMsgId, studentId);
             }
             sawSeq(conversationId, message.getLong("seq"));
-            return Future.succeededFuture(new Sent(message, false, studentId, reopened));
+            return Future.succeededFuture(new Sent(message, false, studentId, reopened, notifications));
           })
           .recover(err -> err instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
               ? existing(actor, conversationId, clientMsgId, studentId)
@@ -369,7 +417,7 @@ public final class ChatService {
       if (message.getLong("conversationId") != conversationId) {
         throw ApiError.conflict("This clientMsgId was already used for another conversation");
       }
-      return new Sent(message, true, studentId, null);
+      return new Sent(message, true, studentId, null, null);
     });
   }
 
@@ -544,13 +592,35 @@ public final class ChatService {
         if (!pending) {
           continue;
         }
-        out.add(new JsonObject().put("conversationId", r.getLong("id")).put("count", unread)
-            .put("latestExcerpt", excerpt(r.getString("latest_body"))).put("latestSender", r.getString("latest_sender"))
-            .put("latestAt", iso(r.getOffsetDateTime("latest_at"))).put("latestSeq", latestSeq == null ? 0 : latestSeq)
-            .put("startedBy", r.getString("started_by")).put("started", started));
+        out.add(notification(r.getLong("id"), unread, r.getString("latest_body"), r.getString("latest_sender"),
+            iso(r.getOffsetDateTime("latest_at")), latestSeq == null ? 0 : latestSeq, r.getString("started_by"), started));
       }
       return out;
     });
+  }
+
+  /** One pending notification, as docs/API.md describes it. */
+  private static JsonObject notification(long conversationId, long count, String latestBody, String latestSender,
+                                         String latestAt, long latestSeq, String startedBy, boolean started) {
+    return new JsonObject().put("conversationId", conversationId).put("count", count)
+        .put("latestExcerpt", excerpt(latestBody)).put("latestSender", latestSender).put("latestAt", latestAt)
+        .put("latestSeq", latestSeq).put("startedBy", startedBy).put("started", started);
+  }
+
+  /**
+   * The student's notifications just after a staff message, from what the fast send statement answered with it
+   * ({@link #INSERT_INTO_ACTIVE}); null when it did not answer them (a student's message, or the full statement).
+   * A student has one conversation, and this message is its latest staff message, past the read mark and any
+   * dismissal: the one notification is pending, with this message as the latest.
+   */
+  private static JsonArray notificationsAfter(Row row, JsonObject message) {
+    int unread = row.getColumnIndex("student_unread");
+    if (unread < 0 || row.getValue(unread) == null) {
+      return null;
+    }
+    return new JsonArray().add(notification(message.getLong("conversationId"), row.getLong(unread),
+        message.getString("body"), message.getString("senderName"), message.getString("createdAt"),
+        message.getLong("seq"), row.getString("started_by"), false));
   }
 
   /**

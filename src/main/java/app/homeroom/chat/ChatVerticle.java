@@ -110,7 +110,12 @@ public class ChatVerticle extends VerticleBase {
         }
         publishEntry(sent.studentId(), sent.message(), ChatService.STATUS_ACTIVE);
         if (actor.isAdmin()) {
-          publishNotifications(sent.studentId());
+          if (sent.studentNotifications() != null) {
+            // Answered by the send statement itself: no query per staff message (issue 9).
+            publishNotificationList(sent.studentId(), sent.studentNotifications());
+          } else {
+            publishNotifications(sent.studentId());
+          }
         }
       }
       return new JsonObject().put("message", sent.message()).put("duplicate", sent.duplicate())

@@ -34,6 +34,10 @@ import java.util.List;
  *       retried clientMsgId could be stored by the retry while the original was told it was the duplicate.)</li>
  *   <li>When a batch fails (one failing statement fails its whole transaction), its statements run again one by one,
  *       so each caller gets its own answer and a bad one cannot fail the others.</li>
+ *   <li>With a {@code whenNoRows} statement, the statement is a fast path for the usual case: a call it answers with
+ *       no rows runs again with {@code whenNoRows}, on its own, after its batch and before its key is released. A
+ *       batch then carries at most one call per key, so no later call of that key can have run before the rerun: the
+ *       order per key holds across both statements, whatever they do.</li>
  * </ul>
  *
  * <p>Confined to the event loop of the verticle that owns it (no locking).
@@ -46,6 +50,8 @@ final class GroupCommit {
 
   private final Pool pool;
   private final String sql;
+  /** Run for a call the statement answered with no rows (null: such an answer stands). */
+  private final String whenNoRows;
   private final int maxInFlight;
   private final int maxBatch;
   private final ArrayDeque<Call> waiting = new ArrayDeque<>();
@@ -57,13 +63,20 @@ final class GroupCommit {
   private long statements;
   /** Batches that failed and were rerun one call at a time. */
   private long fallbacks;
+  private long reruns;
 
   GroupCommit(Pool pool, String sql, int maxInFlight, int maxBatch) {
+    this(pool, sql, null, maxInFlight, maxBatch);
+  }
+
+  /** @param whenNoRows the statement a call runs with when {@code sql} answers it with no rows (null: none) */
+  GroupCommit(Pool pool, String sql, String whenNoRows, int maxInFlight, int maxBatch) {
     if (maxInFlight < 1 || maxBatch < 1) {
       throw new IllegalArgumentException("maxInFlight and maxBatch must be positive");
     }
     this.pool = pool;
     this.sql = sql;
+    this.whenNoRows = whenNoRows;
     this.maxInFlight = maxInFlight;
     this.maxBatch = maxBatch;
   }
@@ -88,6 +101,11 @@ final class GroupCommit {
     return fallbacks;
   }
 
+  /** Calls the statement answered with no rows and that ran again with {@code whenNoRows}. */
+  long reruns() {
+    return reruns;
+  }
+
   private void drain() {
     while (inFlight < maxInFlight && !waiting.isEmpty()) {
       List<Call> batch = new ArrayList<>(Math.min(waiting.size(), maxBatch));
@@ -95,9 +113,10 @@ final class GroupCommit {
       // key run in the order they were made (a later batch could otherwise take the row lock first), and two
       // batches of this group never wait for each other's row locks.
       Iterator<Call> it = waiting.iterator();
+      java.util.Set<Long> keys = whenNoRows == null ? null : new java.util.HashSet<>();
       while (batch.size() < maxBatch && it.hasNext()) {
         Call call = it.next();
-        if (!keysInFlight.containsKey(call.lockKey())) {
+        if (!keysInFlight.containsKey(call.lockKey()) && (keys == null || keys.add(call.lockKey()))) {
           batch.add(call);
           it.remove();
         }
@@ -135,7 +154,13 @@ final class GroupCommit {
 
   private Future<Void> runOne(Call call) {
     return pool.preparedQuery(sql).execute(call.args()).map(GroupCommit::list)
+        .compose(rows -> rows.isEmpty() && whenNoRows != null ? rerun(call) : Future.succeededFuture(rows))
         .andThen(ar -> call.result().handle(ar)).mapEmpty();
+  }
+
+  private Future<List<Row>> rerun(Call call) {
+    reruns++;
+    return pool.preparedQuery(whenNoRows).execute(call.args()).map(GroupCommit::list);
   }
 
   /** One statement per call, sent together: one round trip and one commit. */
@@ -144,13 +169,25 @@ final class GroupCommit {
     for (Call call : batch) {
       args.add(call.args());
     }
-    return pool.preparedQuery(sql).executeBatch(args).map(first -> {
+    return pool.preparedQuery(sql).executeBatch(args).compose(first -> {
       RowSet<Row> rows = first;
+      List<Call> again = new ArrayList<>();
       for (Call call : batch) {
-        call.result().complete(list(rows));
+        List<Row> answer = list(rows);
+        if (answer.isEmpty() && whenNoRows != null) {
+          again.add(call);
+        } else {
+          call.result().complete(answer);
+        }
         rows = rows.next();
       }
-      return null;
+      // After the batch committed, in the batch's order, before the keys are released.
+      Future<Void> chain = Future.succeededFuture();
+      for (Call call : again) {
+        chain = chain.transform(ignored -> rerun(call).andThen(ar -> call.result().handle(ar))
+            .transform(ar -> Future.<Void>succeededFuture()));
+      }
+      return chain;
     });
   }
 

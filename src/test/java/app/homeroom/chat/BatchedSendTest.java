@@ -49,7 +49,7 @@ class BatchedSendTest {
     String run = UUID.randomUUID().toString().substring(0, 8);
     long adminId = TestEnv.db().createAdmin("Batch Admin", "batch-admin-" + run + "@test.school", "correct horse battery");
     admin = new Identity(adminId, Identity.Role.ADMIN, "Batch Admin");
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 16; i++) {
       long id = TestEnv.db().createStudent("Batch Student " + i, "batch-" + i + "-" + run + "@test.school",
           "B-" + run + "-" + i, "9Z", "correct horse battery");
       students.add(new Identity(id, Identity.Role.STUDENT, "Batch Student " + i));
@@ -114,6 +114,9 @@ class BatchedSendTest {
     assertTrue(chat.insertBatches() < sends.size() / 4,
         "the burst went out in batches: " + chat.insertBatches() + " for " + sends.size() + " sends");
     assertEquals(0, chat.insertFallbacks(), "no batch failed (a repeat in flight waits for its original)");
+    // The fast statement (active conversations, new ids) stored the usual sends; the full one took the 10 repeats
+    // and the send that reopened the closed conversation.
+    assertEquals(11, chat.insertReruns(), "sends the full statement took");
 
     // Every clientMsgId stored once; a repeat answers with the stored message.
     Map<UUID, Long> idByClient = new HashMap<>();

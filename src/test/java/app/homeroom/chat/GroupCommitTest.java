@@ -117,6 +117,31 @@ class GroupCommitTest {
   }
 
   @Test
+  @DisplayName("A call the fast statement answers with no rows runs the full one, before later calls of its key")
+  void no_rows_run_the_full_statement_in_order() throws Exception {
+    // Fast: stores only values not starting with "slow:". Full: stores anything. Both number rows per key from the
+    // rows stored so far, so a later call of a key that ran before an earlier one's rerun (in the same batch, say)
+    // would be numbered before it.
+    String numbered = "(select count(*) from group_commit_probe where k = $1)";
+    GroupCommit group = new GroupCommit(pool,
+        "insert into group_commit_probe (k, v) select $1, " + numbered + " || ':' || $2 where $2 not like 'slow:%'"
+            + " returning id, k, v",
+        "insert into group_commit_probe (k, v) select $1, " + numbered + " || ':' || $2 returning id, k, v", 2, 8);
+    List<Tuple> calls = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      calls.add(Tuple.of((long) (i % 5), (i % 9 == 0 ? "slow:" : "") + i));
+    }
+    List<Future<List<Row>>> results = callAll(group, calls);
+    int[] count = new int[5];
+    for (int i = 0; i < calls.size(); i++) {
+      Row row = results.get(i).result().iterator().next();
+      int k = i % 5;
+      assertEquals(count[k]++ + ":" + calls.get(i).getString(1), row.getString("v"), "call " + i + " in its key's order");
+    }
+    assertEquals(23, group.reruns(), "the 23 slow calls, and only they, ran the full statement");
+  }
+
+  @Test
   @DisplayName("A failing statement in a batch fails its own caller only")
   void a_bad_call_fails_alone() throws Exception {
     GroupCommit group = new GroupCommit(pool, INSERT, 1, 256);

@@ -133,4 +133,47 @@ class NotificationsTest {
           && f.getJsonObject("body").getJsonArray("notifications").isEmpty(), 5_000);
     }
   }
+
+  @Test
+  @DisplayName("R5.2, issue 9: what a staff message pushes is what the student would be answered, in every state")
+  void pushed_after_a_staff_message_equals_the_stored_state() throws Exception {
+    long conversation = school.openConversation(school.student);
+    int port = TestEnv.node().httpPort();
+    try (SockJsClient tab = SockJsClient.connect(port, school.pupil.sessionCookie(), "http://localhost:" + port)) {
+      tab.register("user." + school.student);
+      long first = sayAndCompare(tab, conversation, "First");
+      sayAndCompare(tab, conversation, "Second, with   spaces\nand a line");
+      // The student reads part of it, writes, and staff write again: only what is past the read mark counts.
+      assertEquals(200, school.pupil.post("/api/conversations/" + conversation + "/read",
+          new JsonObject().put("seq", first)).status());
+      say(school.pupil, conversation, "A question");
+      sayAndCompare(tab, conversation, "x".repeat(300));
+      // Dismissed, then a newer staff message: pending again, with the whole unread count.
+      long dismissedAt = sayAndCompare(tab, conversation, "Before dismissing");
+      assertEquals(200, dismiss(school.pupil, conversation, dismissedAt).status());
+      sayAndCompare(tab, conversation, "After dismissing");
+      // Closed, then reopened by a staff message (the send's reopening path).
+      assertEquals(200, school.staff.post("/api/conversations/" + conversation + "/close", new JsonObject()).status());
+      sayAndCompare(tab, conversation, "Reopening");
+      // Another admin writes: the latest sender is theirs.
+      school.db.createAdmin("Ben Admin", "ben@test.school", School.PASSWORD);
+      Api other = Api.signedIn("ben@test.school", School.PASSWORD);
+      sayAndCompare(tab, conversation, "From someone else", other);
+    }
+  }
+
+  private long sayAndCompare(SockJsClient tab, long conversation, String body) throws Exception {
+    return sayAndCompare(tab, conversation, body, school.staff);
+  }
+
+  /** Staff write; the notification.changed for that message must equal GET /api/me/notifications just after. */
+  private long sayAndCompare(SockJsClient tab, long conversation, String body, Api staff) throws Exception {
+    long seq = say(staff, conversation, body);
+    JsonObject pushed = tab.await(f -> f.getJsonObject("body") != null
+        && "notification.changed".equals(f.getJsonObject("body").getString("type"))
+        && !f.getJsonObject("body").getJsonArray("notifications").isEmpty()
+        && f.getJsonObject("body").getJsonArray("notifications").getJsonObject(0).getLong("latestSeq") == seq, 5_000);
+    assertEquals(pending(school.pupil), pushed.getJsonObject("body").getJsonArray("notifications"), "after \"" + body + "\"");
+    return seq;
+  }
 }
