@@ -15,7 +15,7 @@
  *   conversation (in this tab or another)
  * @fires presence-changed - `detail: {userId, online}` (admins: a student came online or went offline)
  * @fires typing - `detail: {conversationId, studentId, userId, name, role, expiresInMs}`: someone is typing
- *   in a conversation (this user's own typing included: the consumer ignores it)
+ *   in a conversation (the server does not send a user their own typing; the consumer ignores it anyway)
  * @fires receipt - `detail: {conversationId, studentId, userId, name, role, deliveredSeq, readSeq}`: a
  *   participant's delivered/read marks moved
  * @fires notification-changed - `detail: {notifications}`: the student's pending notifications, the whole list

@@ -146,6 +146,13 @@ class ReceiptsAndTypingTest {
     ada.call("chat.typing", new JsonObject().put("conversationId", conversation));
     JsonObject adaTyping = sam.await(f -> event(f, "chat.typing") && f.getJsonObject("body").getLong("userId") == school.admin, 5_000);
     assertEquals("Ada Admin", adaTyping.getJsonObject("body").getString("name"), "the student sees which admin is typing");
+
+    // Nobody is sent their own typing back (their clients would only drop it; issue 9: a quarter of typing frames).
+    // Each typing event above has reached the other side, so an echo would have arrived by now.
+    assertTrue(sam.nothingMatching(f -> event(f, "chat.typing") && f.getJsonObject("body").getLong("userId") == school.student, 300),
+        "the student's own typing is not sent back to them");
+    assertTrue(ada.nothingMatching(f -> event(f, "chat.typing") && f.getJsonObject("body").getLong("userId") == school.admin, 300),
+        "the admin's own typing is not sent back to them");
   }
 
   @Test
