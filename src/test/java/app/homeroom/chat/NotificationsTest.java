@@ -113,23 +113,20 @@ class NotificationsTest {
   @DisplayName("R5.2, R5.4: every tab hears notification.changed when staff write and when the student reads")
   void tabs_hear_changes() throws Exception {
     long conversation = school.openConversation(school.student);
-    int port = TestEnv.node().httpPort();
-    try (SockJsClient tab = SockJsClient.connect(port, school.pupil.sessionCookie(), "http://localhost:" + port)) {
-      tab.register("user." + school.student);
+    try (SockJsClient tab = studentTab()) {
       // Prove the registration live before asserting on content.
       String probe = "probe";
       say(school.staff, conversation, probe);
-      tab.await(f -> f.getJsonObject("body") != null && "notification.changed".equals(f.getJsonObject("body").getString("type")), 5_000);
+      tab.await(f -> notificationChange(f), 5_000);
       long seq = say(school.staff, conversation, "x".repeat(300));
-      JsonObject changed = tab.await(f -> f.getJsonObject("body") != null
-          && "notification.changed".equals(f.getJsonObject("body").getString("type"))
+      JsonObject changed = tab.await(f -> notificationChange(f)
           && f.getJsonObject("body").getJsonArray("notifications").getJsonObject(0).getLong("count") == 2, 5_000);
       String excerpt = changed.getJsonObject("body").getJsonArray("notifications").getJsonObject(0).getString("latestExcerpt");
       assertEquals(ChatService.EXCERPT_CHARS, excerpt.codePointCount(0, excerpt.length()), "a long message is cut");
       assertTrue(excerpt.endsWith("…"));
 
       school.pupil.post("/api/conversations/" + conversation + "/read", new JsonObject().put("seq", seq));
-      tab.await(f -> f.getJsonObject("body") != null && "notification.changed".equals(f.getJsonObject("body").getString("type"))
+      tab.await(f -> notificationChange(f)
           && f.getJsonObject("body").getJsonArray("notifications").isEmpty(), 5_000);
     }
   }
@@ -138,9 +135,7 @@ class NotificationsTest {
   @DisplayName("R5.2, issue 9: what a staff message pushes is what the student would be answered, in every state")
   void pushed_after_a_staff_message_equals_the_stored_state() throws Exception {
     long conversation = school.openConversation(school.student);
-    int port = TestEnv.node().httpPort();
-    try (SockJsClient tab = SockJsClient.connect(port, school.pupil.sessionCookie(), "http://localhost:" + port)) {
-      tab.register("user." + school.student);
+    try (SockJsClient tab = studentTab()) {
       long first = sayAndCompare(tab, conversation, "First");
       sayAndCompare(tab, conversation, "Second, with   spaces\nand a line");
       // The student reads part of it, writes, and staff write again: only what is past the read mark counts.
@@ -162,6 +157,18 @@ class NotificationsTest {
     }
   }
 
+  /** A tab of the student's, listening on their inbox. */
+  private SockJsClient studentTab() throws Exception {
+    int port = TestEnv.node().httpPort();
+    SockJsClient tab = SockJsClient.connect(port, school.pupil.sessionCookie(), "http://localhost:" + port);
+    tab.register("user." + school.student);
+    return tab;
+  }
+
+  private static boolean notificationChange(JsonObject frame) {
+    return frame.getJsonObject("body") != null && "notification.changed".equals(frame.getJsonObject("body").getString("type"));
+  }
+
   private long sayAndCompare(SockJsClient tab, long conversation, String body) throws Exception {
     return sayAndCompare(tab, conversation, body, school.staff);
   }
@@ -169,8 +176,7 @@ class NotificationsTest {
   /** Staff write; the notification.changed for that message must equal GET /api/me/notifications just after. */
   private long sayAndCompare(SockJsClient tab, long conversation, String body, Api staff) throws Exception {
     long seq = say(staff, conversation, body);
-    JsonObject pushed = tab.await(f -> f.getJsonObject("body") != null
-        && "notification.changed".equals(f.getJsonObject("body").getString("type"))
+    JsonObject pushed = tab.await(f -> notificationChange(f)
         && !f.getJsonObject("body").getJsonArray("notifications").isEmpty()
         && f.getJsonObject("body").getJsonArray("notifications").getJsonObject(0).getLong("latestSeq") == seq, 5_000);
     assertEquals(pending(school.pupil), pushed.getJsonObject("body").getJsonArray("notifications"), "after \"" + body + "\"");
