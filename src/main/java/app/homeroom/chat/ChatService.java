@@ -45,6 +45,16 @@ public final class ChatService {
   public static final int MAX_NOTE_CHARS = 500;
 
   /**
+   * What a student has not read (R5.2): the staff messages (status entries are not messages) past their read mark.
+   * Reads {@code c} (the conversation: {@code id}, {@code student_id}) and {@code cr} (the student's read mark, or
+   * nulls); shared by the notifications query and the send statement, so both count alike.
+   */
+  private static final String STAFF_MESSAGES_UNREAD = """
+      (select count(*) from messages x
+        where x.conversation_id = c.id and x.seq > coalesce(cr.read_seq, 0)
+          and x.kind = 'message' and x.sender_id <> c.student_id)""";
+
+  /**
    * One statement: take the next sequence from the conversation row (its row lock orders concurrent senders)
    * and insert, unless this sender already stored this client message id. A racing duplicate fails on the
    * unique (sender_id, client_msg_id) index and the whole statement, sequence bump included, rolls back.
@@ -111,10 +121,8 @@ public final class ChatService {
            and not exists (select 1 from messages where sender_id = $2 and client_msg_id = $3)
         returning id, last_seq, last_message_at, student_msg_count, student_id, created_by
       ), n as (
-        select cb.name as started_by,
-               1 + (select count(*) from messages x
-                     where x.conversation_id = c.id and x.seq > coalesce(cr.read_seq, 0)
-                       and x.kind = 'message' and x.sender_id <> c.student_id) as student_unread
+        -- The statement's snapshot does not hold the message it inserts: hence 1 +.
+        select cb.name as started_by, 1 + %s as student_unread
           from c join users cb on cb.id = c.created_by
           left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = c.student_id
          where c.student_id <> $2
@@ -126,8 +134,8 @@ public final class ChatService {
         %s
       )
       select %s, n.student_unread, n.started_by from m join users u on u.id = m.sender_id left join n on true
-      """.formatted(upsertReadMark("select m.conversation_id, m.sender_id, m.seq, m.student_count from m"),
-          MESSAGE_COLUMNS);
+      """.formatted(STAFF_MESSAGES_UNREAD,
+          upsertReadMark("select m.conversation_id, m.sender_id, m.seq, m.student_count from m"), MESSAGE_COLUMNS);
 
   /**
    * A status change by staff (R6.3): one statement that flips the status, takes the next sequence and stores the
@@ -195,10 +203,7 @@ public final class ChatService {
   private static final String NOTIFICATIONS = """
       select c.id, c.last_seq, cb.name as started_by, coalesce(cr.read_seq, 0) as read_seq,
              cr.dismissed_seq, m.seq as latest_seq, m.body as latest_body, m.created_at as latest_at,
-             su.name as latest_sender,
-             (select count(*) from messages x
-               where x.conversation_id = c.id and x.seq > coalesce(cr.read_seq, 0)
-                 and x.kind = 'message' and x.sender_id <> c.student_id) as unread,
+             su.name as latest_sender, %s as unread,
              exists (select 1 from messages x where x.conversation_id = c.id and x.kind = 'message') as has_messages
         from conversations c
         join users cb on cb.id = c.created_by
@@ -208,7 +213,7 @@ public final class ChatService {
                             order by seq desc limit 1) m on true
         left join users su on su.id = m.sender_id
        where c.student_id = $1
-      """;
+      """.formatted(STAFF_MESSAGES_UNREAD);
 
   private static final String DISMISS = """
       insert into conversation_reads (conversation_id, user_id, read_seq, read_student_count, delivered_seq, dismissed_seq)

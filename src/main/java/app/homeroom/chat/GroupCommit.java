@@ -154,13 +154,25 @@ final class GroupCommit {
 
   private Future<Void> runOne(Call call) {
     return pool.preparedQuery(sql).execute(call.args()).map(GroupCommit::list)
-        .compose(rows -> rows.isEmpty() && whenNoRows != null ? rerun(call) : Future.succeededFuture(rows))
-        .andThen(ar -> call.result().handle(ar)).mapEmpty();
+        .transform(ar -> ar.succeeded() ? answer(call, ar.result()) : settle(call, ar));
   }
 
-  private Future<List<Row>> rerun(Call call) {
+  /**
+   * Answers the call with the statement's rows; or, when they are none and there is a {@code whenNoRows}
+   * statement, with that statement's, run now. Completes when the call is answered, and never fails.
+   */
+  private Future<Void> answer(Call call, List<Row> rows) {
+    if (!rows.isEmpty() || whenNoRows == null) {
+      return settle(call, Future.succeededFuture(rows));
+    }
     reruns++;
-    return pool.preparedQuery(whenNoRows).execute(call.args()).map(GroupCommit::list);
+    return pool.preparedQuery(whenNoRows).execute(call.args()).map(GroupCommit::list)
+        .transform(ar -> settle(call, ar));
+  }
+
+  private static Future<Void> settle(Call call, io.vertx.core.AsyncResult<List<Row>> ar) {
+    call.result().handle(ar);
+    return Future.succeededFuture();
   }
 
   /** One statement per call, sent together: one round trip and one commit. */
@@ -170,22 +182,14 @@ final class GroupCommit {
       args.add(call.args());
     }
     return pool.preparedQuery(sql).executeBatch(args).compose(first -> {
+      // After the batch committed, in the batch's order (a rerun waits for the one before), before the keys are
+      // released.
       RowSet<Row> rows = first;
-      List<Call> again = new ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
       for (Call call : batch) {
         List<Row> answer = list(rows);
-        if (answer.isEmpty() && whenNoRows != null) {
-          again.add(call);
-        } else {
-          call.result().complete(answer);
-        }
+        chain = chain.compose(ignored -> answer(call, answer));
         rows = rows.next();
-      }
-      // After the batch committed, in the batch's order, before the keys are released.
-      Future<Void> chain = Future.succeededFuture();
-      for (Call call : again) {
-        chain = chain.transform(ignored -> rerun(call).andThen(ar -> call.result().handle(ar))
-            .transform(ar -> Future.<Void>succeededFuture()));
       }
       return chain;
     });

@@ -212,4 +212,22 @@ class BatchedSendTest {
         () -> onLoop(() -> chat.checkAck(student, conversation, seq + 1)));
     assertFalse(beyond.getCause() instanceof app.homeroom.ApiError, "went to the (closed) pool: " + beyond.getCause());
   }
+
+  @Test
+  @DisplayName("issue 9 with R5.2: a staff send answers the student's notification itself, as the query would")
+  void aStaffSendAnswersTheNotification() throws Exception {
+    ChatService chat = new ChatService(pool);
+    long conversation = conversations.get(5);
+    Identity student = students.get(5);
+    onLoop(() -> chat.sendMessage(admin, conversation, UUID.randomUUID(), "first"));
+    ChatService.Sent mine = onLoop(() -> chat.sendMessage(student, conversation, UUID.randomUUID(), "a reply"));
+    assertEquals(null, mine.studentNotifications(), "a student's own message answers none");
+    // Replying moved the student's read mark past "first": only what staff wrote after counts.
+    onLoop(() -> chat.sendMessage(admin, conversation, UUID.randomUUID(), "second"));
+    ChatService.Sent staff = onLoop(() -> chat.sendMessage(admin, conversation, UUID.randomUUID(), "third"));
+    assertTrue(staff.studentNotifications() != null, "the send statement answered it (no query after the send)");
+    assertEquals(onLoop(() -> chat.notificationsFor(student.userId())), staff.studentNotifications());
+    assertEquals(2, staff.studentNotifications().getJsonObject(0).getLong("count"));
+    assertEquals("third", staff.studentNotifications().getJsonObject(0).getString("latestExcerpt"));
+  }
 }

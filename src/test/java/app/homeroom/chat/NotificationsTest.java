@@ -162,6 +162,9 @@ class NotificationsTest {
     int port = TestEnv.node().httpPort();
     SockJsClient tab = SockJsClient.connect(port, school.pupil.sessionCookie(), "http://localhost:" + port);
     tab.register("user." + school.student);
+    // The socket's frames are handled in order: once this request is answered, the register before it has been too.
+    assertEquals("rec", tab.call("chat.notifications.list", new JsonObject()).getString("type"));
+    tab.drain();
     return tab;
   }
 
