@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * Runs one prepared statement for many callers in as few round trips and commits as the load allows (group
@@ -38,6 +40,11 @@ import java.util.List;
  *       no rows runs again with {@code whenNoRows}, on its own, after its batch and before its key is released. A
  *       batch then carries at most one call per key, so no later call of that key can have run before the rerun: the
  *       order per key holds across both statements, whatever they do.</li>
+ *   <li>With a {@link Combined} form, a batch is one run of the statement, given all its calls' arguments at once
+ *       (as arrays): PostgreSQL starts one statement instead of one per call (plan, constraint checks, triggers),
+ *       which cuts its time per call by a third to a half in batches of four to eight (pgbench,
+ *       docs/PERFORMANCE.md). Each row says by its lock key which call it answers, so a batch carries at most one
+ *       call per key here too. A batch of one runs the same statement with arrays of one.</li>
  * </ul>
  *
  * <p>Confined to the event loop of the verticle that owns it (no locking).
@@ -46,10 +53,19 @@ final class GroupCommit {
 
   private record Call(long lockKey, Tuple args, Promise<List<Row>> result) {}
 
+  /**
+   * How one run of the statement serves a whole batch: {@code arguments} combines the calls' arguments, in the
+   * batch's order, into the statement's (arrays, for {@code unnest}); {@code keyOf} reads from a row the lock key of
+   * the call it answers. A call no row names is answered with no rows.
+   */
+  record Combined(Function<List<Tuple>, Tuple> arguments, ToLongFunction<Row> keyOf) {}
+
   private static final Comparator<Call> BY_LOCK_KEY = Comparator.comparingLong(Call::lockKey);
 
   private final Pool pool;
   private final String sql;
+  /** The statement takes a whole batch at once (null: one statement per call, sent together). */
+  private final Combined combined;
   /** Run for a call the statement answered with no rows (null: such an answer stands). */
   private final String whenNoRows;
   private final int maxInFlight;
@@ -58,7 +74,7 @@ final class GroupCommit {
   private int inFlight;
   /** The lock keys of the running batches, with how many calls of each. */
   private final Map<Long, Integer> keysInFlight = new HashMap<>();
-  /** Batches and statements sent, for the benchmark's notes and the tests. */
+  /** Batches sent, and the calls they carried, for the benchmark's notes and the tests. */
   private long batches;
   private long statements;
   /** Batches that failed and were rerun one call at a time. */
@@ -66,16 +82,26 @@ final class GroupCommit {
   private long reruns;
 
   GroupCommit(Pool pool, String sql, int maxInFlight, int maxBatch) {
-    this(pool, sql, null, maxInFlight, maxBatch);
+    this(pool, sql, null, null, maxInFlight, maxBatch);
   }
 
   /** @param whenNoRows the statement a call runs with when {@code sql} answers it with no rows (null: none) */
   GroupCommit(Pool pool, String sql, String whenNoRows, int maxInFlight, int maxBatch) {
+    this(pool, sql, null, whenNoRows, maxInFlight, maxBatch);
+  }
+
+  /**
+   * @param combined how {@code sql} runs a whole batch at once (null: once per call)
+   * @param whenNoRows the statement, taking one call's own arguments, a call runs with when {@code sql} answers it
+   *     with no rows (null: none)
+   */
+  GroupCommit(Pool pool, String sql, Combined combined, String whenNoRows, int maxInFlight, int maxBatch) {
     if (maxInFlight < 1 || maxBatch < 1) {
       throw new IllegalArgumentException("maxInFlight and maxBatch must be positive");
     }
     this.pool = pool;
     this.sql = sql;
+    this.combined = combined;
     this.whenNoRows = whenNoRows;
     this.maxInFlight = maxInFlight;
     this.maxBatch = maxBatch;
@@ -113,7 +139,7 @@ final class GroupCommit {
       // key run in the order they were made (a later batch could otherwise take the row lock first), and two
       // batches of this group never wait for each other's row locks.
       Iterator<Call> it = waiting.iterator();
-      java.util.Set<Long> keys = whenNoRows == null ? null : new java.util.HashSet<>();
+      java.util.Set<Long> keys = whenNoRows == null && combined == null ? null : new java.util.HashSet<>();
       while (batch.size() < maxBatch && it.hasNext()) {
         Call call = it.next();
         if (!keysInFlight.containsKey(call.lockKey()) && (keys == null || keys.add(call.lockKey()))) {
@@ -141,7 +167,7 @@ final class GroupCommit {
       done = runOne(call);
     } else {
       batch.sort(BY_LOCK_KEY);
-      done = executeBatch(batch).recover(err -> oneByOne(batch));
+      done = (combined != null ? executeCombined(batch) : executeBatch(batch)).recover(err -> oneByOne(batch));
     }
     done.onComplete(ar -> {
       inFlight--;
@@ -153,7 +179,8 @@ final class GroupCommit {
   }
 
   private Future<Void> runOne(Call call) {
-    return pool.preparedQuery(sql).execute(call.args()).map(GroupCommit::list)
+    Tuple args = combined == null ? call.args() : combined.arguments().apply(List.of(call.args()));
+    return pool.preparedQuery(sql).execute(args).map(GroupCommit::list)
         .transform(ar -> ar.succeeded() ? answer(call, ar.result()) : settle(call, ar));
   }
 
@@ -190,6 +217,26 @@ final class GroupCommit {
         List<Row> answer = list(rows);
         chain = chain.compose(ignored -> answer(call, answer));
         rows = rows.next();
+      }
+      return chain;
+    });
+  }
+
+  /** The batch as one run of the statement: one round trip, one statement, one commit. */
+  private Future<Void> executeCombined(List<Call> batch) {
+    List<Tuple> args = new ArrayList<>(batch.size());
+    for (Call call : batch) {
+      args.add(call.args());
+    }
+    return pool.preparedQuery(sql).execute(combined.arguments().apply(args)).compose(rows -> {
+      Map<Long, List<Row>> byKey = new HashMap<>();
+      for (Row row : rows) {
+        byKey.computeIfAbsent(combined.keyOf().applyAsLong(row), k -> new ArrayList<>(1)).add(row);
+      }
+      Future<Void> chain = Future.succeededFuture();
+      for (Call call : batch) {
+        List<Row> answer = byKey.getOrDefault(call.lockKey(), List.of());
+        chain = chain.compose(ignored -> answer(call, answer));
       }
       return chain;
     });

@@ -32,6 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GroupCommitTest {
 
   private static final String INSERT = "insert into group_commit_probe (k, v) values ($1, $2) returning id, k, v";
+  /** The same insert for a whole batch at once, from the calls' arguments as arrays. */
+  private static final String INSERT_ALL = "insert into group_commit_probe (k, v)"
+      + " select * from unnest($1::bigint[], $2::text[]) returning id, k, v";
+  private static final GroupCommit.Combined AS_ARRAYS = new GroupCommit.Combined(calls -> Tuple.tuple()
+      .addValue(calls.stream().map(t -> t.getLong(0)).toArray(Long[]::new))
+      .addValue(calls.stream().map(t -> t.getString(1)).toArray(String[]::new)), row -> row.getLong("k"));
 
   private static Vertx vertx;
   private static Pool pool;
@@ -44,16 +50,25 @@ class GroupCommitTest {
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(target.connectOptions()).using(vertx).build();
     TestEnv.db().exec("create table if not exists group_commit_probe (id bigserial primary key, k bigint not null,"
         + " v text not null check (v <> 'bad'))");
+    // Counts the insert statements PostgreSQL ran, whatever the rows each one stored.
+    TestEnv.db().exec("create table if not exists group_commit_statements (n bigint not null)");
+    TestEnv.db().exec("create or replace function group_commit_count() returns trigger language plpgsql as $$"
+        + " begin update group_commit_statements set n = n + 1; return null; end $$");
+    TestEnv.db().exec("create or replace trigger group_commit_count after insert on group_commit_probe"
+        + " for each statement execute function group_commit_count()");
   }
 
   @BeforeEach
   void empty() {
-    TestEnv.db().exec("truncate group_commit_probe");
+    TestEnv.db().exec("truncate group_commit_probe, group_commit_statements");
+    TestEnv.db().exec("insert into group_commit_statements values (0)");
   }
 
   @AfterAll
   static void stop() throws Exception {
     TestEnv.db().exec("drop table if exists group_commit_probe");
+    TestEnv.db().exec("drop table if exists group_commit_statements");
+    TestEnv.db().exec("drop function if exists group_commit_count()");
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -123,10 +138,26 @@ class GroupCommitTest {
     // rows stored so far, so a later call of a key that ran before an earlier one's rerun (in the same batch, say)
     // would be numbered before it.
     String numbered = "(select count(*) from group_commit_probe where k = $1)";
-    GroupCommit group = new GroupCommit(pool,
+    rerunsInOrder(new GroupCommit(pool,
         "insert into group_commit_probe (k, v) select $1, " + numbered + " || ':' || $2 where $2 not like 'slow:%'"
             + " returning id, k, v",
-        "insert into group_commit_probe (k, v) select $1, " + numbered + " || ':' || $2 returning id, k, v", 2, 8);
+        "insert into group_commit_probe (k, v) select $1, " + numbered + " || ':' || $2 returning id, k, v", 2, 8));
+  }
+
+  @Test
+  @DisplayName("The same with a batch as one statement: the calls it stores nothing for run the full one, in order")
+  void no_rows_of_a_combined_batch_run_the_full_statement_in_order() throws Exception {
+    GroupCommit group = new GroupCommit(pool,
+        "insert into group_commit_probe (k, v) select u.k, (select count(*) from group_commit_probe p where p.k = u.k)"
+            + " || ':' || u.v from unnest($1::bigint[], $2::text[]) u (k, v) where u.v not like 'slow:%'"
+            + " returning id, k, v", AS_ARRAYS,
+        "insert into group_commit_probe (k, v) select $1, (select count(*) from group_commit_probe where k = $1)"
+            + " || ':' || $2 returning id, k, v", 2, 8);
+    rerunsInOrder(group);
+    assertEquals(group.batches() + group.reruns(), statementsRun(), "one statement a batch, and one a rerun");
+  }
+
+  private void rerunsInOrder(GroupCommit group) throws Exception {
     List<Tuple> calls = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       calls.add(Tuple.of((long) (i % 5), (i % 9 == 0 ? "slow:" : "") + i));
@@ -142,9 +173,50 @@ class GroupCommitTest {
   }
 
   @Test
+  @DisplayName("Combined: a batch is one statement, each caller gets its own row, and a key keeps its order")
+  void a_combined_batch_is_one_statement() throws Exception {
+    GroupCommit group = new GroupCommit(pool, INSERT_ALL, AS_ARRAYS, null, 2, 256);
+    List<Tuple> calls = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      calls.add(Tuple.of((long) (i % 37), "m" + i));
+    }
+    List<Future<List<Row>>> results = callAll(group, calls);
+    long[] lastId = new long[37];
+    for (int i = 0; i < calls.size(); i++) {
+      List<Row> rows = results.get(i).result();
+      assertEquals(1, rows.size(), "call " + i + " is answered with its own row only");
+      Row row = rows.get(0);
+      assertEquals("m" + i, row.getString("v"));
+      int k = i % 37;
+      assertTrue(row.getLong("id") > lastId[k], "key " + k + ": call " + i + " ran after the ones before it");
+      lastId[k] = row.getLong("id");
+    }
+    assertEquals(1000, TestEnv.db().queryLong("select count(*) from group_commit_probe"));
+    System.out.printf("[group commit] 1,000 calls on 37 keys went out as %d statements%n", statementsRun());
+    assertEquals(group.batches(), statementsRun(), "one statement per batch");
+    assertTrue(group.batches() < 100, "a batch carries many calls: " + group.batches());
+  }
+
+  @Test
+  @DisplayName("Combined: a failing call fails its own caller only; the others are stored once")
+  void a_bad_call_in_a_combined_batch_fails_alone() throws Exception {
+    GroupCommit group = new GroupCommit(pool, INSERT_ALL, AS_ARRAYS, null, 1, 256);
+    badCallsFailAlone(group);
+    assertTrue(group.fallbacks() > 0, "the failed batches ran again call by call");
+  }
+
+  private static long statementsRun() {
+    return TestEnv.db().queryLong("select n from group_commit_statements");
+  }
+
+  @Test
   @DisplayName("A failing statement in a batch fails its own caller only")
   void a_bad_call_fails_alone() throws Exception {
-    GroupCommit group = new GroupCommit(pool, INSERT, 1, 256);
+    badCallsFailAlone(new GroupCommit(pool, INSERT, 1, 256));
+  }
+
+  /** Calls 57 and 140 of 200 break the table's check: they fail, and the 198 others are stored, each once. */
+  private void badCallsFailAlone(GroupCommit group) throws Exception {
     List<Tuple> calls = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       calls.add(Tuple.of((long) i, i == 57 || i == 140 ? "bad" : "ok" + i));
@@ -155,6 +227,6 @@ class GroupCommitTest {
       assertEquals(!bad, results.get(i).succeeded(), "call " + i);
     }
     assertEquals(198, TestEnv.db().queryLong("select count(*) from group_commit_probe"));
-    assertEquals(198, TestEnv.db().queryLong("select count(distinct v) from group_commit_probe"), "no statement ran twice");
+    assertEquals(198, TestEnv.db().queryLong("select count(distinct v) from group_commit_probe"), "no call stored twice");
   }
 }
