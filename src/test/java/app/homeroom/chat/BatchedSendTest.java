@@ -6,7 +6,10 @@ import app.homeroom.db.DbTarget;
 import app.homeroom.support.TestEnv;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -75,6 +78,87 @@ class BatchedSendTest {
       }
     }));
     return done.get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("issue 9: the send statement is planned once, not again at every send")
+  void theSendStatementKeepsItsPlan() {
+    // A batch of one, the usual size at moderate load. PostgreSQL plans a prepared statement for its arguments five
+    // times, then keeps its generic plan unless that costs more; were the generic plan to cost more than the plan for
+    // one send, each send would be planned again, which costs more than running it (issue 9).
+    String oneSend = "array[-1]::bigint[], array[-1]::bigint[], array[gen_random_uuid()], array['hello']";
+    double generic = TestEnv.db().planCost(ChatService.INSERT_INTO_ACTIVE, oneSend, true);
+    double custom = TestEnv.db().planCost(ChatService.INSERT_INTO_ACTIVE, oneSend, false);
+    assertTrue(generic <= custom, "the generic plan (" + generic + ") costs no more than one send's (" + custom + ")");
+  }
+
+  @Test
+  @DisplayName("issue 9: a batch locks its conversations in one order, whatever plan joins them")
+  void aBatchLocksItsConversationsInOrder() throws Exception {
+    // A node runs two chat-service instances, and a school several nodes: an admin's sends and a student's reply to
+    // the same conversations go out in different batches at once. Were each batch to lock its conversations in the
+    // order of its plan's join, two batches could each wait for the other (a deadlock, which PostgreSQL breaks after
+    // a second by failing one). Joining by hashes, the plan's order is the hash table's, not the conversations'.
+    PgConnectOptions options = DbTarget.fromConfig(TestEnv.config(0).db()).connectOptions();
+    options.addProperty("enable_nestloop", "off");
+    options.addProperty("enable_mergejoin", "off");
+    Pool hashJoins = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(options).using(vertx).build();
+    long low = conversations.get(10);
+    long middle = conversations.get(11);
+    long high = conversations.get(12);
+    // New row versions of the lower two: the table's own order (a scan's, and a hash join's) now starts at the highest.
+    TestEnv.db().exec("update conversations set last_message_at = last_message_at where id = ?", low);
+    TestEnv.db().exec("update conversations set last_message_at = last_message_at where id = ?", middle);
+    try (java.sql.Connection holder = TestEnv.db().connect(); java.sql.Connection prober = TestEnv.db().connect()) {
+      holder.setAutoCommit(false);
+      prober.setAutoCommit(false);
+      for (int round = 0; round < 8; round++) {
+        // Another transaction holds the middle conversation: the batch stops there, holding what it locked before.
+        holder.createStatement().execute("select 1 from conversations where id = " + middle + " for update");
+        List<io.vertx.sqlclient.Tuple> sends = new ArrayList<>();
+        for (long c : new long[] {low, middle, high}) {
+          sends.add(io.vertx.sqlclient.Tuple.of(c, admin.userId(), UUID.randomUUID(), "in order " + round));
+        }
+        CompletableFuture<Integer> stored = new CompletableFuture<>();
+        vertx.runOnContext(v -> hashJoins.preparedQuery(ChatService.INSERT_INTO_ACTIVE)
+            .execute(ChatService.SENDS_AS_ARRAYS.arguments().apply(sends))
+            .onComplete(ar -> {
+              if (ar.succeeded()) {
+                stored.complete(ar.result().size());
+              } else {
+                stored.completeExceptionally(ar.cause());
+              }
+            }));
+        await(() -> TestEnv.db().queryLong("select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+            + " and query like '%unnest%'") == 1);
+        assertTrue(lockedByOthers(prober, low), "round " + round + ": the lower conversation is locked first");
+        assertFalse(lockedByOthers(prober, high), "round " + round + ": the higher one waits for the middle one");
+        holder.rollback();
+        assertEquals(3, stored.get(10, TimeUnit.SECONDS));
+      }
+    } finally {
+      hashJoins.close();
+    }
+  }
+
+  private static boolean lockedByOthers(java.sql.Connection prober, long conversation) throws java.sql.SQLException {
+    try {
+      prober.createStatement().execute("select 1 from conversations where id = " + conversation + " for update nowait");
+      return false;
+    } catch (java.sql.SQLException e) {
+      assertEquals("55P03", e.getSQLState(), e.getMessage()); // lock_not_available
+      return true;
+    } finally {
+      prober.rollback();
+    }
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out");
+      Thread.sleep(10);
+    }
   }
 
   @Test

@@ -101,6 +101,25 @@ public final class TestDb {
     return out;
   }
 
+  /**
+   * The estimated total cost of a prepared statement's plan for {@code arguments}: with {@code generic}, the plan
+   * PostgreSQL would keep for any arguments; else the one it makes for these. After five runs, a prepared statement
+   * keeps the generic plan unless it costs more than the custom ones did, and is otherwise planned again at every run.
+   */
+  public double planCost(String sql, String arguments, boolean generic) {
+    try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
+      st.execute("set plan_cache_mode = " + (generic ? "force_generic_plan" : "force_custom_plan"));
+      st.execute("prepare costed as " + sql);
+      try (ResultSet rs = st.executeQuery("explain (format json) execute costed(" + arguments + ")")) {
+        rs.next();
+        return new io.vertx.core.json.JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan")
+            .getDouble("Total Cost");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public void exec(String sql, Object... params) {
     try (Connection c = connect(); PreparedStatement ps = bind(c.prepareStatement(sql), params)) {
       ps.execute();
@@ -115,7 +134,8 @@ public final class TestDb {
         role, name, email, hash, rollId, cls);
   }
 
-  private Connection connect() throws SQLException {
+  /** A connection of its own, for tests that hold locks or transactions open. */
+  public Connection connect() throws SQLException {
     return DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
   }
 }
