@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 9 with R3.3, R2.3 and R6.3: under load, sends are group-committed ({@link GroupCommit}), with two batches
- * running at once per chat-service instance. A burst of sends made at once, as a busy node gets them, must be stored
+ * Issue 9 with R3.3, R2.3 and R6.3: under load, sends are group-committed ({@link GroupCommit}), a batch being one
+ * statement. A burst of sends made at once, as a busy node gets them, must be stored
  * exactly as the same sends one after another would be: every clientMsgId once, gap-free sequences in call order per
  * sender, one "reopened" entry for a closed conversation, the running student counts behind unread (R2.3), and each
  * sender's read mark at their last message.
