@@ -204,42 +204,50 @@ final class GroupCommit {
 
   /** One statement per call, sent together: one round trip and one commit. */
   private Future<Void> executeBatch(List<Call> batch) {
-    List<Tuple> args = new ArrayList<>(batch.size());
-    for (Call call : batch) {
-      args.add(call.args());
-    }
-    return pool.preparedQuery(sql).executeBatch(args).compose(first -> {
-      // After the batch committed, in the batch's order (a rerun waits for the one before), before the keys are
-      // released.
-      RowSet<Row> rows = first;
-      Future<Void> chain = Future.succeededFuture();
-      for (Call call : batch) {
-        List<Row> answer = list(rows);
-        chain = chain.compose(ignored -> answer(call, answer));
-        rows = rows.next();
+    return pool.preparedQuery(sql).executeBatch(argumentsOf(batch)).compose(first -> {
+      List<List<Row>> answers = new ArrayList<>(batch.size());
+      for (RowSet<Row> rows = first; answers.size() < batch.size(); rows = rows.next()) {
+        answers.add(list(rows));
       }
-      return chain;
+      return answerInOrder(batch, answers);
     });
   }
 
   /** The batch as one run of the statement: one round trip, one statement, one commit. */
   private Future<Void> executeCombined(List<Call> batch) {
-    List<Tuple> args = new ArrayList<>(batch.size());
-    for (Call call : batch) {
-      args.add(call.args());
-    }
-    return pool.preparedQuery(sql).execute(combined.arguments().apply(args)).compose(rows -> {
+    return pool.preparedQuery(sql).execute(combined.arguments().apply(argumentsOf(batch))).compose(rows -> {
       Map<Long, List<Row>> byKey = new HashMap<>();
       for (Row row : rows) {
         byKey.computeIfAbsent(combined.keyOf().applyAsLong(row), k -> new ArrayList<>(1)).add(row);
       }
-      Future<Void> chain = Future.succeededFuture();
+      List<List<Row>> answers = new ArrayList<>(batch.size());
       for (Call call : batch) {
-        List<Row> answer = byKey.getOrDefault(call.lockKey(), List.of());
-        chain = chain.compose(ignored -> answer(call, answer));
+        answers.add(byKey.getOrDefault(call.lockKey(), List.of()));
       }
-      return chain;
+      return answerInOrder(batch, answers);
     });
+  }
+
+  private static List<Tuple> argumentsOf(List<Call> batch) {
+    List<Tuple> args = new ArrayList<>(batch.size());
+    for (Call call : batch) {
+      args.add(call.args());
+    }
+    return args;
+  }
+
+  /**
+   * Answers each call with its rows (or its rerun's), after the batch committed, in the batch's order (a rerun waits
+   * for the one before), before the keys are released.
+   */
+  private Future<Void> answerInOrder(List<Call> batch, List<List<Row>> answers) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < batch.size(); i++) {
+      Call call = batch.get(i);
+      List<Row> answer = answers.get(i);
+      chain = chain.compose(ignored -> answer(call, answer));
+    }
+    return chain;
   }
 
   private static List<Row> list(RowSet<Row> rows) {

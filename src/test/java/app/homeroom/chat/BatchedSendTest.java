@@ -3,6 +3,7 @@ package app.homeroom.chat;
 import app.homeroom.bus.Identity;
 import app.homeroom.db.Database;
 import app.homeroom.db.DbTarget;
+import app.homeroom.support.Await;
 import app.homeroom.support.TestEnv;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -129,8 +130,8 @@ class BatchedSendTest {
                 stored.completeExceptionally(ar.cause());
               }
             }));
-        await(() -> TestEnv.db().queryLong("select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
-            + " and query like '%unnest%'") == 1);
+        Await.until(() -> TestEnv.db().queryLong("select count(*) from pg_stat_activity"
+            + " where wait_event_type = 'Lock' and query like '%unnest%'") == 1, 10_000, "the batch waits for the middle one");
         assertTrue(lockedByOthers(prober, low), "round " + round + ": the lower conversation is locked first");
         assertFalse(lockedByOthers(prober, high), "round " + round + ": the higher one waits for the middle one");
         holder.rollback();
@@ -150,14 +151,6 @@ class BatchedSendTest {
       return true;
     } finally {
       prober.rollback();
-    }
-  }
-
-  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "timed out");
-      Thread.sleep(10);
     }
   }
 
