@@ -2,7 +2,6 @@ package app.homeroom;
 
 import app.homeroom.chat.ChatShared;
 import app.homeroom.chat.ChatVerticle;
-import app.homeroom.chat.SearchIndexer;
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.DbTarget;
 import app.homeroom.db.EmbeddedDatabase;
@@ -83,7 +82,6 @@ public final class Node implements AutoCloseable {
       await(vertx.deployVerticle(new PresenceVerticle(config.presence())), "start presence");
       await(vertx.deployVerticle(() -> new ChatVerticle(context),
           new DeploymentOptions().setInstances(2).setThreadingModel(ThreadingModel.EVENT_LOOP)), "start the chat service");
-      await(vertx.deployVerticle(new SearchIndexer(context)), "start search indexing");
       HttpVerticle[] first = new HttpVerticle[1];
       await(vertx.deployVerticle(() -> {
         HttpVerticle v = new HttpVerticle(context);

@@ -20,7 +20,7 @@ import java.util.function.Function;
 
 /**
  * Full-text search over all chat history (R6.4): PostgreSQL's {@code websearch_to_tsquery} with English stemming
- * against the stored {@code messages.search_tsv} (V6; GIN-indexed in {@code message_search} behind the send, V11), ranked by {@code ts_rank_cd} or by date,
+ * against the stored {@code messages.search_tsv} (GIN-indexed, V6), ranked by {@code ts_rank_cd} or by date,
  * filtered by student, class, sender role, status and time, paged by keyset (an opaque cursor) so there is no page
  * cap and no deep OFFSET. Snippets come from {@code ts_headline} and are returned as plain-text segments, never
  * HTML. A student's search is always confined to their own conversation.
@@ -162,9 +162,9 @@ public final class MessageSearch {
          and ($3::text is null or s.class_name = $3) and ($4::text is null or c.status = $4)""";
 
   /**
-   * The matching messages: $1 query, $2 conversation ids (null: all), $3 sender role, $4/$5 time range, on a source
-   * named {@code m} with a message's id, conversation, sender, time and text vector. Shared by both sorts and the
-   * probe; names, statuses and the text are joined for the page's rows only.
+   * The matching messages, from the messages table alone: $1 query, $2 conversation ids (null: all), $3 sender
+   * role, $4/$5 time range. Shared by both sorts and the probe; names and statuses are joined for the page's rows
+   * only.
    */
   private static final String MATCH_CONDITIONS = """
           m.search_tsv @@ websearch_to_tsquery('%1$s', $1)
@@ -172,23 +172,7 @@ public final class MessageSearch {
              and ($3::text is null or exists (select 1 from users u where u.id = m.sender_id and u.role = $3))
              and ($4::timestamptz is null or m.created_at >= $4)
              and ($5::timestamptz is null or m.created_at < $5)""".formatted(CONFIG);
-
-  /** What the search statements read of a message to match, filter, rank and order it. */
-  private static final String SEARCHED = "m.id, m.conversation_id, m.sender_id, m.created_at, m.search_tsv";
-
-  /** Every message in the messages table: walked newest first by its time index ({@code messages_by_time}, V7). */
-  private static final String FROM_MESSAGES = "from messages m where " + MATCH_CONDITIONS;
-
-  /**
-   * Every message as the text index sees it (V11): those indexed ({@code message_search}, with the GIN index), and
-   * those still queued for the {@link SearchIndexer}, read from messages. A batch leaves the queue and enters the
-   * index in one transaction, so one snapshot has each message in exactly one of the two.
-   */
-  private static final String FROM_TEXT_INDEX = """
-      from (select s.message_id as id, s.conversation_id, s.sender_id, s.created_at, s.search_tsv from message_search s
-            union all
-            select x.id, x.conversation_id, x.sender_id, x.created_at, x.search_tsv
-              from search_pending p join messages x on x.id = p.message_id) m""" + " where " + MATCH_CONDITIONS;
+  private static final String MATCHES = "from messages m where " + MATCH_CONDITIONS;
 
   /** Messages the probe looks at: the newest, by the time index. */
   static final int PROBE_ROWS = 5000;
@@ -209,18 +193,13 @@ public final class MessageSearch {
   private static final String WALK_ORDER = "m.created_at desc, m.id desc";
   private static final String SORT_ORDER = "(m.created_at + interval '0 s') desc, m.id desc";
 
-  /**
-   * The page's rows ({@code p}) with their text and snippet (read from messages for these rows only), who sent them
-   * and whose conversation they are in.
-   */
+  /** The page's rows ({@code p}) with who sent them and whose conversation they are in. */
   private static final String PAGE = """
-      select p.id, p.conversation_id, x.seq, x.kind, p.sender_id, x.client_msg_id, x.body, x.note, p.created_at,
-             p.rank, %s, %s
+      select p.id, p.conversation_id, p.seq, p.kind, p.sender_id, p.client_msg_id, p.body, p.note, p.created_at,
+             p.rank, p.headline, %s
              u.name as sender_name, u.role as sender_role, c.student_id, c.status as conversation_status,
              s.name as student_name, s.roll_id, s.class_name
         from (%s) p
-        join messages x on x.id = p.id
-        cross join websearch_to_tsquery('%s', $1) q (query)
         join conversations c on c.id = p.conversation_id
         join users s on s.id = c.student_id
         join users u on u.id = p.sender_id
@@ -232,45 +211,43 @@ public final class MessageSearch {
    * last hit shown (rank, id; null at the start of a tier), $10 headline options, $11 the tier size, $12 rows
    * wanted. Each row also says where its tier begins and ends, for the next cursor.
    */
-  private static String byRelevance(String matches, String order) {
-    return PAGE.formatted(HEADLINE.formatted(CONFIG, "x", "$10"),
-        "p.tier_size, p.floor_at, p.floor_id, p.top_at, p.top_id,", """
-        select r.*
-          from (
-            select t.*, ts_rank_cd(t.search_tsv, q.query) as rank, count(*) over () as tier_size,
-                   first_value(t.created_at) over oldest as floor_at, first_value(t.id) over oldest as floor_id,
-                   first_value(t.created_at) over newest as top_at, first_value(t.id) over newest as top_id
-              from (select %2$s %3$s
-                       and ($6::timestamptz is null or (m.created_at, m.id) < ($6, $7::bigint))
-                     order by %4$s
-                     limit $11) t
-             cross join websearch_to_tsquery('%1$s', $1) q (query)
-            window oldest as (order by t.created_at, t.id), newest as (order by t.created_at desc, t.id desc)
-          ) r
-         where ($8::real is null or r.rank < $8 or (r.rank = $8 and r.id < $9::bigint))
-         order by r.rank desc, r.id desc
-         limit $12""".formatted(CONFIG, SEARCHED, matches, order), CONFIG, "p.rank desc, p.id desc");
-  }
-
+  private static final String RELEVANCE_TEMPLATE = PAGE.formatted(
+      "p.tier_size, p.floor_at, p.floor_id, p.top_at, p.top_id,", """
+      select r.*, %4$s
+        from (
+          select t.*, ts_rank_cd(t.search_tsv, q.query) as rank, count(*) over () as tier_size,
+                 first_value(t.created_at) over oldest as floor_at, first_value(t.id) over oldest as floor_id,
+                 first_value(t.created_at) over newest as top_at, first_value(t.id) over newest as top_id
+            from (select m.* %2$s
+                     and ($6::timestamptz is null or (m.created_at, m.id) < ($6, $7::bigint))
+                   order by %3$s
+                   limit $11) t
+           cross join websearch_to_tsquery('%1$s', $1) q (query)
+          window oldest as (order by t.created_at, t.id), newest as (order by t.created_at desc, t.id desc)
+        ) r
+       cross join websearch_to_tsquery('%1$s', $1) q (query)
+       where ($8::real is null or r.rank < $8 or (r.rank = $8 and r.id < $9::bigint))
+       order by r.rank desc, r.id desc
+       limit $12""", "p.rank desc, p.id desc");
   /** A tier by walking the time index backwards: for searches common among recent messages. */
-  public static final String BY_RELEVANCE = byRelevance(FROM_MESSAGES, WALK_ORDER);
+  public static final String BY_RELEVANCE = RELEVANCE_TEMPLATE.formatted(CONFIG, MATCHES, WALK_ORDER,
+      HEADLINE.formatted(CONFIG, "r", "$10"));
   /** A tier from the text index, sorted: for rare searches (the order expression keeps the planner off the walk). */
-  public static final String BY_RELEVANCE_RARE = byRelevance(FROM_TEXT_INDEX, SORT_ORDER);
+  public static final String BY_RELEVANCE_RARE = RELEVANCE_TEMPLATE.formatted(CONFIG, MATCHES, SORT_ORDER,
+      HEADLINE.formatted(CONFIG, "r", "$10"));
 
   /** Newest first: $6/$7 the last hit shown (created_at, id), $8 rows wanted, $9 headline options. */
-  private static String byDate(String matches, String order) {
-    return PAGE.formatted(HEADLINE.formatted(CONFIG, "x", "$9"), "", """
-        select d.*, ts_rank_cd(d.search_tsv, q.query) as rank
-          from (select %2$s %3$s
-                   and ($6::timestamptz is null or (m.created_at, m.id) < ($6, $7::bigint))
-                 order by %4$s
-                 limit $8) d
-         cross join websearch_to_tsquery('%1$s', $1) q (query)""".formatted(CONFIG, SEARCHED, matches, order),
-        CONFIG, "p.created_at desc, p.id desc");
-  }
-
-  public static final String BY_DATE = byDate(FROM_MESSAGES, WALK_ORDER);
-  public static final String BY_DATE_RARE = byDate(FROM_TEXT_INDEX, SORT_ORDER);
+  private static final String DATE_TEMPLATE = PAGE.formatted("", """
+      select d.*, %4$s, ts_rank_cd(d.search_tsv, q.query) as rank
+        from (select m.* %2$s
+                 and ($6::timestamptz is null or (m.created_at, m.id) < ($6, $7::bigint))
+               order by %3$s
+               limit $8) d
+       cross join websearch_to_tsquery('%1$s', $1) q (query)""", "p.created_at desc, p.id desc");
+  public static final String BY_DATE = DATE_TEMPLATE.formatted(CONFIG, MATCHES, WALK_ORDER,
+      HEADLINE.formatted(CONFIG, "d", "$9"));
+  public static final String BY_DATE_RARE = DATE_TEMPLATE.formatted(CONFIG, MATCHES, SORT_ORDER,
+      HEADLINE.formatted(CONFIG, "d", "$9"));
 
   private final Pool pool;
 

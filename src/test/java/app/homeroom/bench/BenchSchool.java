@@ -93,7 +93,6 @@ final class BenchSchool {
           from conversations c cross join generate_series(1, ?) s
          order by c.created_at + s * interval '2 hours'""".formatted(vocabulary, WORDS.length),
         admin, MESSAGES_PER_CONVERSATION);
-    db.indexForSearch();
     // This admin has read most conversations to some point: a realistic mix of zero and non-zero unread.
     db.exec("""
         insert into conversation_reads (conversation_id, user_id, read_seq, read_student_count, delivered_seq)

@@ -79,7 +79,7 @@ class SearchBenchmark {
         () -> assertEquals(200, student.get("/api/search?q=homework").status()));
     for (String word : new String[] {"homework", "museum", "telescope", "ref4242"}) {
       counts.append(String.format("| %s | %,d |%n", word,
-          db.queryLong("select count(*) from message_search where search_tsv @@ websearch_to_tsquery('english', ?)", word)));
+          db.queryLong("select count(*) from messages where search_tsv @@ websearch_to_tsquery('english', ?)", word)));
     }
 
     StringBuilder report = new StringBuilder();

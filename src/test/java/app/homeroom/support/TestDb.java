@@ -1,7 +1,6 @@
 package app.homeroom.support;
 
 import app.homeroom.account.Passwords;
-import app.homeroom.chat.SearchIndexer;
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.DbTarget;
 
@@ -29,15 +28,7 @@ public final class TestDb {
    * reused within a run, so a socket still closing from an earlier test cannot pass for a new test's user.
    */
   public void reset() {
-    exec("truncate search_pending, message_search, conversation_reads, messages, conversations, login_failures, login_address_failures, users cascade");
-  }
-
-  /**
-   * Moves every message queued for the text index into it at once, as the nodes' {@link SearchIndexer}s do batch
-   * by batch: for a seed of many messages, which the indexers would otherwise take a while over.
-   */
-  public void indexForSearch() {
-    exec(SearchIndexer.INDEX_BATCH.replace("$1", "?"), Integer.MAX_VALUE);
+    exec("truncate conversation_reads, messages, conversations, login_failures, login_address_failures, users cascade");
   }
 
   public long createAdmin(String name, String email, String password) {
