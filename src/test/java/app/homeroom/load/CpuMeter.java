@@ -44,6 +44,20 @@ final class CpuMeter {
     return new Snapshot(System.nanoTime(), ticks, machine[0], machine[1]);
   }
 
+  /**
+   * CPU time per stored message, in microseconds, by process (and the machine), from the cores each used over
+   * {@code seconds} in which {@code stored} messages were stored: a cost that hardly moves with the machine's other
+   * load, unlike a tail latency, so two builds compare in one run each (issue 9, docs/PERFORMANCE.md step 5). Empty
+   * when nothing was stored.
+   */
+  static Map<String, Double> microsPerMessage(Map<String, Double> cores, double seconds, long stored) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (stored > 0 && seconds > 0) {
+      cores.forEach((process, c) -> out.put(process, c * seconds * 1e6 / stored));
+    }
+    return out;
+  }
+
   /** Cores used between two snapshots: per label, then "everything else" and "machine" (all cores busy = 2.0). */
   static Map<String, Double> cores(Snapshot a, Snapshot b) {
     double seconds = (b.nanos() - a.nanos()) / 1e9;

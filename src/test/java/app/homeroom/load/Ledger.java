@@ -199,6 +199,11 @@ final class Ledger {
     return List.copyOf(windows);
   }
 
+  /** Messages stored (acknowledged) so far, in every window. */
+  long stored() {
+    return windows.stream().mapToLong(w -> w.storedDuring.sum()).sum();
+  }
+
   /** The window that was open at that instant (the last one opened before it; usually the current one). */
   Window windowAt(long nanos) {
     for (int i = windows.size() - 1; i > 0; i--) {

@@ -41,6 +41,30 @@ class LedgerTest {
   }
 
   @Test
+  void stored_counts_each_acknowledged_message_once_across_windows() {
+    Ledger ledger = new Ledger(0);
+    ledger.openWindow("warmup", 0, 1000);
+    ledger.sent("a", 0, 0, 1, ALL, 0);
+    ledger.acked("a", 1, false, MS);
+    ledger.openWindow("measure", 2 * MS, 1000);
+    ledger.sent("b", 0, 0, 1, ALL, 3 * MS);
+    ledger.sent("c", 0, 0, 1, ALL, 3 * MS);
+    ledger.acked("b", 2, false, 4 * MS);
+    ledger.acked("b", 2, false, 5 * MS); // a retry's second answer
+    assertEquals(2, ledger.stored(), "c is not stored yet; b once");
+    ledger.acked("c", 3, false, 6 * MS);
+    assertEquals(3, ledger.stored());
+  }
+
+  @Test
+  void cpu_per_message_is_cpu_time_over_messages_stored() {
+    // 0.6 cores for 60 s while 120,000 messages were stored: 36 s of CPU, 300 µs a message.
+    var each = CpuMeter.microsPerMessage(java.util.Map.of("homeroom", 0.6), 60, 120_000);
+    assertEquals(300, each.get("homeroom"), 1e-9);
+    assertTrue(CpuMeter.microsPerMessage(java.util.Map.of("homeroom", 0.6), 60, 0).isEmpty(), "nothing stored");
+  }
+
+  @Test
   void percentiles_of_a_skewed_distribution_see_the_tail() {
     Ledger ledger = new Ledger(0);
     ledger.openWindow("measure", 0, 1000);

@@ -306,6 +306,12 @@ final class LoadReport {
       x.cpuCores.forEach((k, v) -> parts.add(fmt("%s %.2f", k, v)));
       b.append("CPU while measuring ").append(x.system).append(", in cores of ")
           .append(Runtime.getRuntime().availableProcessors()).append(": ").append(String.join(", ", parts)).append(".\n\n");
+      if (!x.cpuMicrosPerMessage.isEmpty()) {
+        List<String> each = new ArrayList<>();
+        x.cpuMicrosPerMessage.forEach((k, v) -> each.add(fmt("%s %.0f", k, v)));
+        b.append("CPU per message stored meanwhile, in µs (compare builds by this when the machine is noisy): ")
+            .append(String.join(", ", each)).append(".\n\n");
+      }
     }
   }
 

@@ -97,6 +97,7 @@ final class LoadRun {
   private volatile Pacer pacer;
   private CpuMeter cpu;
   private CpuMeter.Snapshot cpuStart;
+  private long storedAtCpuStart;
 
   LoadRun(LoadOptions o, String system, Population population, long[] pids, PrintStream log) {
     this.o = o;
@@ -778,11 +779,15 @@ final class LoadRun {
 
   private void cpuFrom() {
     cpuStart = cpu.snapshot();
+    storedAtCpuStart = ledger.stored();
   }
 
   private void cpuTo() {
     if (cpuStart != null) {
-      result.cpuCores = CpuMeter.cores(cpuStart, cpu.snapshot());
+      CpuMeter.Snapshot end = cpu.snapshot();
+      result.cpuCores = CpuMeter.cores(cpuStart, end);
+      result.cpuMicrosPerMessage = CpuMeter.microsPerMessage(result.cpuCores, (end.nanos() - cpuStart.nanos()) / 1e9,
+          ledger.stored() - storedAtCpuStart);
     }
   }
 

@@ -40,6 +40,8 @@ final class RunResult {
   List<Memory> memory = new ArrayList<>();
   /** CPU used during the measured part, in cores, by process (see {@link CpuMeter}). */
   Map<String, Double> cpuCores = new LinkedHashMap<>();
+  /** The same CPU per message stored meanwhile, in microseconds ({@link CpuMeter#microsPerMessage}). */
+  Map<String, Double> cpuMicrosPerMessage = new LinkedHashMap<>();
   /**
    * Idle: (after - before) / connections, KiB; NaN when unknown. {@code serverKbPerConnection} is the resident memory
    * less the heap's free part ({@link ServerProbe.Sample#inUseKb()}): heap used after GC plus native memory, exact
