@@ -57,14 +57,6 @@ class LedgerTest {
   }
 
   @Test
-  void cpu_per_message_is_cpu_time_over_messages_stored() {
-    // 0.6 cores for 60 s while 120,000 messages were stored: 36 s of CPU, 300 µs a message.
-    var each = CpuMeter.microsPerMessage(java.util.Map.of("homeroom", 0.6), 60, 120_000);
-    assertEquals(300, each.get("homeroom"), 1e-9);
-    assertTrue(CpuMeter.microsPerMessage(java.util.Map.of("homeroom", 0.6), 60, 0).isEmpty(), "nothing stored");
-  }
-
-  @Test
   void percentiles_of_a_skewed_distribution_see_the_tail() {
     Ledger ledger = new Ledger(0);
     ledger.openWindow("measure", 0, 1000);
