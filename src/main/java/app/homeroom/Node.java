@@ -1,5 +1,6 @@
 package app.homeroom;
 
+import app.homeroom.bus.Events;
 import app.homeroom.chat.ChatShared;
 import app.homeroom.chat.ChatVerticle;
 import app.homeroom.config.HomeroomConfig;
@@ -78,6 +79,8 @@ public final class Node implements AutoCloseable {
           .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().eventBusPort())))
           .withClusterManager(new HazelcastClusterManager(hazelcast(config.cluster())))
           .buildClustered(), "join the cluster '" + config.cluster().name() + "'");
+      // Before any verticle publishes: inbox events are shared by their consumers, not copied for each (issue 9).
+      Events.register(vertx.eventBus());
 
       await(vertx.deployVerticle(new PresenceVerticle(config.presence())), "start presence");
       await(vertx.deployVerticle(() -> new ChatVerticle(context),

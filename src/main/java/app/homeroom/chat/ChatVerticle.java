@@ -5,6 +5,7 @@ import app.homeroom.FailureLog;
 import app.homeroom.Params;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.EventType;
+import app.homeroom.bus.Events;
 import app.homeroom.bus.Identity;
 import app.homeroom.NodeContext;
 import io.vertx.core.Future;
@@ -171,9 +172,10 @@ public class ChatVerticle extends VerticleBase {
     return chat.checkAck(actor, conversationId, seq).compose(conversation -> acks.read(who(actor), conversationId, seq)
         .map(marks -> {
           long studentId = conversation.getLong("studentId");
-          vertx.eventBus().publish(Address.userInbox(actor.userId()), new JsonObject()
+          Events.publish(vertx.eventBus(), new JsonObject()
               .put("type", EventType.CONVERSATION_READ.type()).put("conversationId", conversationId)
-              .put("studentId", studentId).put("userId", actor.userId()).put("readSeq", marks.getLong("readSeq")));
+              .put("studentId", studentId).put("userId", actor.userId()).put("readSeq", marks.getLong("readSeq")),
+              Address.userInbox(actor.userId()));
           if (!actor.isAdmin() && marks.getBoolean("moved", false)) {
             publishNotifications(studentId);
           }
@@ -290,8 +292,9 @@ public class ChatVerticle extends VerticleBase {
   }
 
   private void publishNotificationList(long studentId, JsonArray list) {
-    vertx.eventBus().publish(Address.userInbox(studentId),
-        new JsonObject().put("type", EventType.NOTIFICATION_CHANGED.type()).put("notifications", list));
+    Events.publish(vertx.eventBus(),
+        new JsonObject().put("type", EventType.NOTIFICATION_CHANGED.type()).put("notifications", list),
+        Address.userInbox(studentId));
   }
 
   /** After a write that moved someone's marks: tell the conversation's participants (R4.3, R4.4). */
@@ -308,11 +311,12 @@ public class ChatVerticle extends VerticleBase {
         .put("deliveredSeq", marks.getLong("deliveredSeq")).put("readSeq", marks.getLong("readSeq")));
   }
 
-  /** Best effort, after commit: a client that misses it catches up from the database. */
+  /**
+   * Best effort, after commit: a client that misses it catches up from the database. Frozen once and shared by both
+   * inboxes' consumers ({@link Events}).
+   */
   private void publishToParticipants(long studentId, JsonObject event) {
-    EventBus eb = vertx.eventBus();
-    eb.publish(Address.userInbox(studentId), event);
-    eb.publish(Address.ADMIN_INBOX.address(), event);
+    Events.publish(vertx.eventBus(), event, Address.userInbox(studentId), Address.ADMIN_INBOX.address());
   }
 
   /**

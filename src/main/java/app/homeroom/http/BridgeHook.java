@@ -3,6 +3,7 @@ package app.homeroom.http;
 import app.homeroom.account.Revocations;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.EventType;
+import app.homeroom.bus.Events;
 import app.homeroom.bus.Identity;
 import app.homeroom.config.HomeroomConfig;
 import io.vertx.core.Handler;
@@ -57,9 +58,8 @@ final class BridgeHook implements Handler<BridgeEvent> {
   @Override
   public void handle(BridgeEvent event) {
     try {
-      if (event.type() == BridgeEventType.RECEIVE && ownTyping(event)) {
-        // Not a refusal (nothing to log): the typist's clients drop their own typing, so it is not encoded and sent.
-        event.complete(false);
+      if (event.type() == BridgeEventType.RECEIVE) {
+        receive(event);
         return;
       }
       String refusal = refusal(event);
@@ -81,6 +81,32 @@ final class BridgeHook implements Handler<BridgeEvent> {
       logRefusal(event, e.toString());
       event.tryComplete(false);
     }
+  }
+
+  /**
+   * An event on its way to a socket (every REGISTER was checked already). Not a refusal either way (nothing to log):
+   * <ul>
+   *   <li>the typist's own typing is not sent at all: their clients drop it;</li>
+   *   <li>an event published through {@link Events} is written here, as the frame the bridge would write, encoded
+   *   once for every socket on its address ({@link Events#bridgeFrame}); the bridge is then told not to write it
+   *   again (completed with false, which for a RECEIVE only skips the write);</li>
+   *   <li>anything else goes the bridge's usual way.</li>
+   * </ul>
+   */
+  private void receive(BridgeEvent event) {
+    JsonObject raw = event.getRawMessage();
+    if (ownTyping(event)) {
+      event.complete(false);
+      return;
+    }
+    String frame = raw.getValue("replyAddress") == null && raw.getValue("headers") == null
+        && raw.getValue("address") instanceof String address ? Events.bridgeFrame(raw.getValue("body"), address) : null;
+    if (frame == null) {
+      event.complete(true);
+      return;
+    }
+    event.socket().write(frame);
+    event.complete(false);
   }
 
   /** Why the event is refused, or null when it is allowed. */

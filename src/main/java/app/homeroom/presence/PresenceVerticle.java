@@ -3,10 +3,10 @@ package app.homeroom.presence;
 import app.homeroom.ApiError;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.EventType;
+import app.homeroom.bus.Events;
 import app.homeroom.config.HomeroomConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +31,6 @@ import java.util.UUID;
  */
 public class PresenceVerticle extends VerticleBase {
 
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final HomeroomConfig.Presence settings;
   private final String nodeId = UUID.randomUUID().toString();
@@ -116,8 +115,9 @@ public class PresenceVerticle extends VerticleBase {
 
   private void push(List<PresenceView.Change> changes) {
     for (PresenceView.Change c : changes) {
-      vertx.eventBus().publish(Address.ADMIN_INBOX.address(), new JsonObject()
-          .put("type", EventType.PRESENCE_CHANGED.type()).put("userId", c.userId()).put("online", c.online()), LOCAL);
+      Events.publishOnThisNode(vertx.eventBus(), new JsonObject()
+          .put("type", EventType.PRESENCE_CHANGED.type()).put("userId", c.userId()).put("online", c.online()),
+          Address.ADMIN_INBOX.address());
     }
   }
 

@@ -231,4 +231,43 @@ class BridgeSecurityTest {
     JsonObject history = sam.call("chat.messages.fetch", new JsonObject().put("conversationId", conversation).put("after", 0));
     assertEquals(3, history.getJsonObject("body").getJsonArray("messages").size());
   }
+  @Test
+  @DisplayName("R3.1, R3.2: a message reaches each socket exactly once, as the bridge's own rec frame, on every tab")
+  void each_socket_gets_each_event_once_as_a_plain_rec_frame() throws Exception {
+    // Issue 9: events are encoded once per address and written by the hook, not by the bridge (bus.Events). Two
+    // admin tabs and the student's tab must each get the message once, in the frame a bridge client expects.
+    SockJsClient adaTab1 = connect(staff);
+    SockJsClient adaTab2 = connect(staff);
+    SockJsClient sam = connect(pupil);
+    adaTab1.register("role.admin");
+    adaTab2.register("role.admin");
+    sam.register("user." + student);
+    String samInbox = "user." + student;
+    // Registration is asynchronous: probe until every tab has an event, then forget what the probes left.
+    sam.call("chat.message.send", sendFrame(UUID.randomUUID().toString(), "probe"));
+    for (SockJsClient c : List.of(adaTab1, adaTab2)) {
+      c.await(f -> "role.admin".equals(f.getString("address")), 5000);
+    }
+    adaTab1.call("chat.message.send", sendFrame(UUID.randomUUID().toString(), "probe 2"));
+    sam.await(f -> samInbox.equals(f.getString("address")), 5000);
+    Thread.sleep(300);
+    List.of(adaTab1, adaTab2, sam).forEach(SockJsClient::drain);
+
+    JsonObject stored = sam.call("chat.message.send", sendFrame(UUID.randomUUID().toString(), "Once each, \"quoted\" é 😀"))
+        .getJsonObject("body").getJsonObject("message");
+
+    java.util.function.BiPredicate<JsonObject, String> theMessage = (f, address) -> address.equals(f.getString("address"))
+        && f.getJsonObject("body") != null && "chat.message.created".equals(f.getJsonObject("body").getString("type"))
+        && stored.getLong("id").equals(f.getJsonObject("body").getJsonObject("message").getLong("id"));
+    for (SockJsClient c : List.of(adaTab1, adaTab2, sam)) {
+      String address = c == sam ? samInbox : "role.admin";
+      JsonObject frame = c.await(f -> theMessage.test(f, address), 5000);
+      assertEquals(java.util.Set.of("type", "address", "body"), frame.fieldNames(), frame::encode);
+      assertEquals("rec", frame.getString("type"));
+      assertEquals(stored, frame.getJsonObject("body").getJsonObject("message"), "the stored message, as the reply gave it");
+      assertEquals(student, frame.getJsonObject("body").getLong("studentId"));
+      assertEquals("active", frame.getJsonObject("body").getString("conversationStatus"));
+      assertTrue(c.nothingMatching(f -> theMessage.test(f, address), 500), "no second copy on the same socket");
+    }
+  }
 }
