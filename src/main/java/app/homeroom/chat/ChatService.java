@@ -134,6 +134,9 @@ public final class ChatService {
                student_msg_count = cv.student_msg_count + (case when cv.student_id = i.sender_id then 1 else 0 end)
           from i join l on l.id = i.conversation_id
          where cv.id = i.conversation_id and cv.status = 'active'
+           -- Said again as a lookup by id: joined only to the arrays, a plan made on a nearly empty table read it
+           -- whole for every batch (BatchedSendTest).
+           and cv.id = any((select $1::bigint[])::bigint[])
            and not exists (select 1 from messages x where x.sender_id = i.sender_id and x.client_msg_id = i.client_msg_id)
         returning cv.id, cv.last_seq, cv.last_message_at, cv.student_msg_count, cv.student_id, cv.created_by,
                   i.sender_id, i.client_msg_id, i.body, i.ord
@@ -219,6 +222,18 @@ public final class ChatService {
             as a (conversation_id, user_id, seq)""";
 
   /**
+   * The mark of a batch's row {@code a}, looked up by its key. Each lookup of a batch statement is a lateral subquery
+   * with a limit, which PostgreSQL cannot turn into a join: it stays an index lookup per row whatever the tables'
+   * statistics say. As joins, a plan made on nearly empty tables (the first seconds of a run, before any analyze)
+   * hashed whole tables for every batch, and kept doing so as they grew (issue 9: a load run's p99 went to 20 s).
+   */
+  private static String markOfRow() {
+    return """
+        select cr.read_seq, cr.delivered_seq, cr.read_student_count from conversation_reads cr
+         where cr.conversation_id = a.conversation_id and cr.user_id = a.user_id limit 1""";
+  }
+
+  /**
    * Moves delivered marks forward (never back), a batch of them in one statement ({@link #MARKS_AS_ARRAYS}): a row
    * per acknowledgement, {@code moved} 1 when its mark moved. None is written that would not move. Rows are written in
    * the order of their keys, as every batch of marks does, so two batches never wait for each other's row locks.
@@ -239,8 +254,8 @@ public final class ChatService {
              (d.user_id is not null)::int as moved
         from a
         left join d on d.conversation_id = a.conversation_id and d.user_id = a.user_id
-        left join conversation_reads cr on cr.conversation_id = a.conversation_id and cr.user_id = a.user_id
-      """.formatted(MARKS_OF_BATCH);
+        left join lateral (%s) cr on true
+      """.formatted(MARKS_OF_BATCH, markOfRow());
 
   /**
    * A student's pending notifications (R5.1-R5.4): the staff messages past the student's read mark (status entries
@@ -295,13 +310,14 @@ public final class ChatService {
              (r.user_id is not null)::int as moved,
              c.student_msg_count - coalesce(r.read_student_count, cr.read_student_count, 0) as unread
         from a
-        join conversations c on c.id = a.conversation_id
+        cross join lateral (select c.student_msg_count from conversations c where c.id = a.conversation_id limit 1) c
         left join r on r.conversation_id = a.conversation_id and r.user_id = a.user_id
-        left join conversation_reads cr on cr.conversation_id = a.conversation_id and cr.user_id = a.user_id
+        left join lateral (%s) cr on true
       """.formatted(MARKS_OF_BATCH, upsertReadMark("""
-          select m.conversation_id, a.user_id, m.seq, m.student_count
-            from a join messages m on m.conversation_id = a.conversation_id and m.seq = a.seq
-           order by a.conversation_id, a.user_id"""));
+          select a.conversation_id, a.user_id, m.seq, m.student_count
+            from a cross join lateral (select m.seq, m.student_count from messages m
+                                        where m.conversation_id = a.conversation_id and m.seq = a.seq limit 1) m
+           order by a.conversation_id, a.user_id"""), markOfRow());
 
   /**
    * Read and delivered marks run a batch as one statement (issue 9): their arguments as arrays, and each row names
