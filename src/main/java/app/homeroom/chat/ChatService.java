@@ -210,52 +210,25 @@ public final class ChatService {
            set read_seq = excluded.read_seq, read_student_count = excluded.read_student_count,
                delivered_seq = greatest(conversation_reads.delivered_seq, excluded.read_seq), updated_at = now()
          where conversation_reads.read_seq < excluded.read_seq
-        returning conversation_id, user_id, read_seq, read_student_count, delivered_seq""".formatted(source);
+        returning read_seq, read_student_count, delivered_seq""".formatted(source);
   }
 
-  /**
-   * The acknowledgements of a batch, as arrays (conversation, user, seq), one per reader and conversation (issue 9).
-   * Behind subqueries, as the sends' arrays: the planner cannot see how many there are, and keeps one plan.
-   */
-  private static final String MARKS_OF_BATCH = """
-        select * from unnest((select $1::bigint[]), (select $2::bigint[]), (select $3::bigint[]))
-            as a (conversation_id, user_id, seq)""";
-
-  /**
-   * The mark of a batch's row {@code a}, looked up by its key. Each lookup of a batch statement is a lateral subquery
-   * with a limit, which PostgreSQL cannot turn into a join: it stays an index lookup per row whatever the tables'
-   * statistics say. As joins, a plan made on nearly empty tables (the first seconds of a run, before any analyze)
-   * hashed whole tables for every batch, and kept doing so as they grew (issue 9: a load run's p99 went to 20 s).
-   */
-  private static String markOfRow() {
-    return """
-        select cr.read_seq, cr.delivered_seq, cr.read_student_count from conversation_reads cr
-         where cr.conversation_id = a.conversation_id and cr.user_id = a.user_id limit 1""";
-  }
-
-  /**
-   * Moves delivered marks forward (never back), a batch of them in one statement ({@link #MARKS_AS_ARRAYS}): a row
-   * per acknowledgement, {@code moved} 1 when its mark moved. None is written that would not move. Rows are written in
-   * the order of their keys, as every batch of marks does, so two batches never wait for each other's row locks.
-   */
+  /** Moves the delivered mark forward (never back); one small write, and none when it would not move. */
   static final String MARK_DELIVERED = """
-      with a as (%s
-      ), d as (
+      with d as (
         insert into conversation_reads (conversation_id, user_id, read_seq, read_student_count, delivered_seq)
-        select a.conversation_id, a.user_id, 0, 0, a.seq from a order by a.conversation_id, a.user_id
+        values ($1, $2, 0, 0, $3)
         on conflict (conversation_id, user_id) do update
            set delivered_seq = excluded.delivered_seq, updated_at = now()
          where conversation_reads.delivered_seq < excluded.delivered_seq
-        returning conversation_id, user_id, delivered_seq, read_seq
+        returning delivered_seq, read_seq
       )
-      select a.conversation_id, a.user_id,
-             coalesce(d.delivered_seq, cr.delivered_seq, 0) as delivered_seq,
-             coalesce(d.read_seq, cr.read_seq, 0) as read_seq,
-             (d.user_id is not null)::int as moved
-        from a
-        left join d on d.conversation_id = a.conversation_id and d.user_id = a.user_id
-        left join lateral (%s) cr on true
-      """.formatted(MARKS_OF_BATCH, markOfRow());
+      select coalesce((select delivered_seq from d), cr.delivered_seq, 0) as delivered_seq,
+             coalesce((select read_seq from d), cr.read_seq, 0) as read_seq,
+             (select count(*) from d) as moved
+        from (select 1) one
+        left join conversation_reads cr on cr.conversation_id = $1 and cr.user_id = $2
+      """;
 
   /**
    * A student's pending notifications (R5.1-R5.4): the staff messages past the student's read mark (status entries
@@ -294,44 +267,26 @@ public final class ChatService {
       """;
 
   /**
-   * Moves read marks forward (never back), and with them the delivered marks, a batch of them in one statement
-   * ({@link #MARKS_AS_ARRAYS}): a row per acknowledgement of an existing conversation, with {@code moved} 1 when
-   * its mark moved and the reader's {@code unread} after it. The outer select sees the marks as they were before
-   * the upsert (one snapshot): what moved comes from r. Rows are written in the order of their keys.
+   * The outer select sees the mark as it was before the upsert (one snapshot): what moved comes from r. The cast on
+   * {@code $2} matters: without it PostgreSQL took it for text, the client's first prepare failed on every run and it
+   * fell back to a one-off statement, parsed and planned each time (DatabasePoolsTest).
    */
   static final String MARK_READ = """
-      with a as (%s
-      ), r as (
+      with r as (
         %s
       )
-      select a.conversation_id, a.user_id,
-             coalesce(r.read_seq, cr.read_seq) as read_seq,
-             coalesce(r.delivered_seq, cr.delivered_seq) as delivered_seq,
-             (r.user_id is not null)::int as moved,
-             c.student_msg_count - coalesce(r.read_student_count, cr.read_student_count, 0) as unread
-        from a
-        cross join lateral (select c.student_msg_count from conversations c where c.id = a.conversation_id limit 1) c
-        left join r on r.conversation_id = a.conversation_id and r.user_id = a.user_id
-        left join lateral (%s) cr on true
-      """.formatted(MARKS_OF_BATCH, upsertReadMark("""
-          select a.conversation_id, a.user_id, m.seq, m.student_count
-            from a cross join lateral (select m.seq, m.student_count from messages m
-                                        where m.conversation_id = a.conversation_id and m.seq = a.seq limit 1) m
-           order by a.conversation_id, a.user_id"""), markOfRow());
-
-  /**
-   * Read and delivered marks run a batch as one statement (issue 9): their arguments as arrays, and each row names
-   * its acknowledgement by {@link #markKey}. A batch carries one acknowledgement per key.
-   */
-  static final GroupCommit.Combined MARKS_AS_ARRAYS = new GroupCommit.Combined(marks -> Tuple.tuple()
-      .addValue(marks.stream().map(t -> t.getLong(0)).toArray(Long[]::new))
-      .addValue(marks.stream().map(t -> t.getLong(1)).toArray(Long[]::new))
-      .addValue(marks.stream().map(t -> t.getLong(2)).toArray(Long[]::new)),
-      row -> markKey(row.getLong("conversation_id"), row.getLong("user_id")));
+      select coalesce((select read_seq from r), cr.read_seq) as read_seq,
+             coalesce((select delivered_seq from r), cr.delivered_seq) as delivered_seq,
+             (select count(*) from r) as moved,
+             c.student_msg_count - coalesce((select read_student_count from r), cr.read_student_count, 0) as unread
+        from conversations c
+        left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = $2
+       where c.id = $1
+      """.formatted(upsertReadMark("select m.conversation_id, $2::bigint, m.seq, m.student_count from messages m where m.conversation_id = $1 and m.seq = $3"));
 
   /**
    * A mark's lock key: its conversation, then its reader (exact while user ids fit in 32 bits; two marks that share a
-   * key would only wait for each other). Ordering a batch by it orders it as the statements write their rows.
+   * key would only wait for each other). Marks of different readers of one conversation share a batch.
    */
   static long markKey(long conversationId, long userId) {
     return (conversationId << 32) | (userId & 0xffffffffL);
@@ -379,9 +334,8 @@ public final class ChatService {
     this.inserts = new GroupCommit(pool, INSERT_INTO_ACTIVE, SENDS_AS_ARRAYS, INSERT_MESSAGE, INSERTS_IN_FLIGHT,
         MAX_INSERT_BATCH);
     // Marks are writes with a commit each too: under load they share round trips and WAL flushes the same way.
-    this.readMarks = new GroupCommit(pool, MARK_READ, MARKS_AS_ARRAYS, null, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
-    this.deliveredMarks = new GroupCommit(pool, MARK_DELIVERED, MARKS_AS_ARRAYS, null, MARKS_IN_FLIGHT,
-        MAX_INSERT_BATCH);
+    this.readMarks = new GroupCommit(pool, MARK_READ, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
+    this.deliveredMarks = new GroupCommit(pool, MARK_DELIVERED, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
     this.knownStudents = knownStudents;
     this.knownLastSeqs = knownLastSeqs;
   }
