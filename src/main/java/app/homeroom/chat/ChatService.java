@@ -137,7 +137,10 @@ public final class ChatService {
            -- Said again as a lookup by id: joined only to the arrays, a plan made on a nearly empty table read it
            -- whole for every batch (BatchedSendTest).
            and cv.id = any((select $1::bigint[])::bigint[])
-           and not exists (select 1 from messages x where x.sender_id = i.sender_id and x.client_msg_id = i.client_msg_id)
+           -- A lookup per send that PostgreSQL cannot turn into a join: as "not exists", a plan made before messages
+           -- was first analyzed could hash the whole table for every batch, as it grew (BatchedSendTest).
+           and (select x.id from messages x
+                 where x.sender_id = i.sender_id and x.client_msg_id = i.client_msg_id limit 1) is null
         returning cv.id, cv.last_seq, cv.last_message_at, cv.student_msg_count, cv.student_id, cv.created_by,
                   i.sender_id, i.client_msg_id, i.body, i.ord
       ), n as materialized (
