@@ -231,6 +231,7 @@ class BridgeSecurityTest {
     JsonObject history = sam.call("chat.messages.fetch", new JsonObject().put("conversationId", conversation).put("after", 0));
     assertEquals(3, history.getJsonObject("body").getJsonArray("messages").size());
   }
+
   @Test
   @DisplayName("R3.1, R3.2: a message reaches each socket exactly once, as the bridge's own rec frame, on every tab")
   void each_socket_gets_each_event_once_as_a_plain_rec_frame() throws Exception {
@@ -250,8 +251,7 @@ class BridgeSecurityTest {
     }
     adaTab1.call("chat.message.send", sendFrame(UUID.randomUUID().toString(), "probe 2"));
     sam.await(f -> samInbox.equals(f.getString("address")), 5000);
-    Thread.sleep(300);
-    List.of(adaTab1, adaTab2, sam).forEach(SockJsClient::drain);
+    // Probe frames still arriving do not matter: every check below matches the message by its id.
 
     JsonObject stored = sam.call("chat.message.send", sendFrame(UUID.randomUUID().toString(), "Once each, \"quoted\" é 😀"))
         .getJsonObject("body").getJsonObject("message");
