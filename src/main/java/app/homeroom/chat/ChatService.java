@@ -287,14 +287,6 @@ public final class ChatService {
        where c.id = $1
       """.formatted(upsertReadMark("select m.conversation_id, $2::bigint, m.seq, m.student_count from messages m where m.conversation_id = $1 and m.seq = $3"));
 
-  /**
-   * A mark's lock key: its conversation, then its reader (exact while user ids fit in 32 bits; two marks that share a
-   * key would only wait for each other). Marks of different readers of one conversation share a batch.
-   */
-  static long markKey(long conversationId, long userId) {
-    return (conversationId << 32) | (userId & 0xffffffffL);
-  }
-
   private static final String SELECT_BY_CLIENT_ID =
       "select " + MESSAGE_COLUMNS + " from messages m join users u on u.id = m.sender_id where m.sender_id = $1 and m.client_msg_id = $2";
 
@@ -624,8 +616,8 @@ public final class ChatService {
    * moved}}. Callers check the acknowledgement first ({@link #checkAck}).
    */
   Future<JsonObject> writeRead(long userId, long conversationId, long seq) {
-    return readMarks.execute(markKey(conversationId, userId), Tuple.of(conversationId, userId, seq)).map(rows -> {
-      Row row = only(rows, conversationId);
+    return readMarks.execute(conversationId, Tuple.of(conversationId, userId, seq)).map(rows -> {
+      Row row = rows.iterator().next();
       return new JsonObject().put("conversationId", conversationId).put("readSeq", row.getLong("read_seq"))
           .put("deliveredSeq", row.getLong("delivered_seq")).put("unread", row.getLong("unread"))
           .put("moved", row.getLong("moved") > 0);
@@ -634,19 +626,11 @@ public final class ChatService {
 
   /** Moves the delivered mark forward to {@code seq} (R4.3); callers check the acknowledgement first. */
   Future<JsonObject> writeDelivered(long userId, long conversationId, long seq) {
-    return deliveredMarks.execute(markKey(conversationId, userId), Tuple.of(conversationId, userId, seq)).map(rows -> {
-      Row row = only(rows, conversationId);
+    return deliveredMarks.execute(conversationId, Tuple.of(conversationId, userId, seq)).map(rows -> {
+      Row row = rows.iterator().next();
       return new JsonObject().put("conversationId", conversationId).put("deliveredSeq", row.getLong("delivered_seq"))
           .put("readSeq", row.getLong("read_seq")).put("moved", row.getLong("moved") > 0);
     });
-  }
-
-  /** A mark's row; none when its conversation is gone (checked acknowledgements name existing ones). */
-  private static Row only(List<Row> rows, long conversationId) {
-    if (rows.isEmpty()) {
-      throw ApiError.notFound("No such conversation: " + conversationId);
-    }
-    return rows.get(0);
   }
 
   /** The student's pending notifications: {@code [Notification]} as docs/API.md describes. */
