@@ -76,9 +76,15 @@ public final class Node implements AutoCloseable {
           new app.homeroom.http.UserLimits(config.limits()), java.util.UUID.randomUUID().toString());
 
       vertx = await(Vertx.builder()
-          .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().eventBusPort())))
+          .with(new VertxOptions().setPreferNativeTransport(true).setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().eventBusPort())))
           .withClusterManager(new HazelcastClusterManager(hazelcast(config.cluster())))
           .buildClustered(), "join the cluster '" + config.cluster().name() + "'");
+      if (vertx.isNativeTransportEnabled()) {
+        LOG.info("network transport: native (epoll)");
+      } else {
+        LOG.info("network transport: NIO; the native one is unavailable here: {}",
+            String.valueOf(vertx.unavailableNativeTransportCause()));
+      }
       // Before any verticle publishes: inbox events are shared by their consumers, not copied for each (issue 9).
       Events.register(vertx.eventBus());
 

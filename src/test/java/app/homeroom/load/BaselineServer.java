@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
@@ -68,7 +69,8 @@ public final class BaselineServer {
 
   /** Starts listening (several instances sharing the port, as Homeroom's HTTP verticles); returns the port. */
   int start(int port, int instances) throws Exception {
-    vertx = Vertx.vertx();
+    // The same transport as a node (Node.start), so the ratio compares the servers, not their sockets.
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     int[] actual = {port};
     vertx.deployVerticle(() -> new Listener(port, actual), new DeploymentOptions().setInstances(instances))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

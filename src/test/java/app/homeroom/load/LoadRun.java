@@ -244,7 +244,7 @@ final class LoadRun {
     boolean idle = o.scenario == LoadOptions.Scenario.IDLE;
     sampleMemory("before connecting" + (idle ? " (after GC)" : ""), idle);
 
-    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(o.loops).setWorkerPoolSize(2)
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(o.loops).setWorkerPoolSize(2)
         .setBlockedThreadCheckInterval(10_000));
     wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxConnections(Math.max(100, result.clients * 2))
