@@ -140,10 +140,10 @@ class BatchedSendTest {
   @Test
   @DisplayName("issue 9: a batch locks its conversations in one order, whatever plan joins them")
   void aBatchLocksItsConversationsInOrder() throws Exception {
-    // A node runs two chat-service instances, and a school several nodes: an admin's sends and a student's reply to
-    // the same conversations go out in different batches at once. Were each batch to lock its conversations in the
-    // order of its plan's join, two batches could each wait for the other (a deadlock, which PostgreSQL breaks after
-    // a second by failing one). Joining by hashes, the plan's order is the hash table's, not the conversations'.
+    // A school runs several nodes, each with its own batches: an admin's sends and a student's reply to the same
+    // conversations, on two nodes, go out in different batches at once. Were each batch to lock its conversations in
+    // the order of its plan's join, two batches could each wait for the other (a deadlock, which PostgreSQL breaks
+    // after a second by failing one). Joining by hashes, the plan's order is the hash table's, not the conversations'.
     PgConnectOptions options = DbTarget.fromConfig(TestEnv.config(0).db()).connectOptions();
     options.addProperty("enable_nestloop", "off");
     options.addProperty("enable_mergejoin", "off");
