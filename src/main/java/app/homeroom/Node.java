@@ -3,6 +3,7 @@ package app.homeroom;
 import app.homeroom.bus.Events;
 import app.homeroom.chat.ChatShared;
 import app.homeroom.chat.ChatVerticle;
+import app.homeroom.chat.SearchIndexUpkeep;
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.DbTarget;
 import app.homeroom.db.EmbeddedDatabase;
@@ -100,6 +101,7 @@ public final class Node implements AutoCloseable {
       await(vertx.deployVerticle(() -> new ChatVerticle(context),
           new DeploymentOptions().setInstances(CHAT_INSTANCES).setThreadingModel(ThreadingModel.EVENT_LOOP)),
           "start the chat service");
+      await(vertx.deployVerticle(new SearchIndexUpkeep(context)), "start the search index upkeep");
       HttpVerticle[] first = new HttpVerticle[1];
       await(vertx.deployVerticle(() -> {
         HttpVerticle v = new HttpVerticle(context);

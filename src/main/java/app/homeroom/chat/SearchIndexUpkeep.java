@@ -1,0 +1,89 @@
+package app.homeroom.chat;
+
+import app.homeroom.NodeContext;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the full-text index's pending list short, so that no send has to merge it (issue 9). One instance per node.
+ *
+ * <p>{@code messages_search} (V6) is a GIN index with {@code fastupdate}: an insert adds its message's words to a
+ * pending list, and the insert that finds the list over {@code gin_pending_list_limit} (4 MB, about 17,000
+ * messages) merges the whole list into the index itself, inside its own statement. At 2,000 messages a second that
+ * was one send every ~8.7 s holding up a node's batch for 100–300 ms: the worst seconds, and the p99
+ * (docs/PERFORMANCE.md, steps 3, 4 and 8). Merged every {@link #INTERVAL_MS} ms from here instead, the list holds a
+ * few hundred messages, each merge takes a few milliseconds beside the sends rather than inside one, and the limit
+ * stays a backstop that a node only reaches when this falls behind. A search reads the pending list as well as the
+ * index, so what is found does not depend on when the merge runs.
+ *
+ * <p>Each node runs it, and one merge runs at a time in the whole school: a run that finds another node's merge
+ * under way (a transaction-scoped advisory lock, {@link #LOCK_KEY}) skips its turn rather than queue behind it. The
+ * next run starts only after the last one ended, so a slow merge never piles more up behind it.
+ */
+public final class SearchIndexUpkeep extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SearchIndexUpkeep.class);
+
+  /** A quarter of a second: the merges were measured at 1 s (16–25 ms each, felt by the sends) and 250 ms (1–10 ms). */
+  static final long INTERVAL_MS = 250;
+
+  /** The advisory lock a merge holds for its statement (an arbitrary key of Homeroom's; Flyway's are others). */
+  static final long LOCK_KEY = 0x486f6d65_53726368L;
+
+  /** Merges the pending list and answers the pages it freed, or -1 when another node's merge holds the lock. */
+  static final String CLEAN = "select case when pg_try_advisory_xact_lock(" + LOCK_KEY + ")"
+      + " then gin_clean_pending_list('messages_search'::regclass) else -1 end as pages";
+
+  private final NodeContext node;
+  private Pool pool;
+  private long timer = -1;
+  private boolean stopped;
+  /** The last failure logged, so a failure that repeats every run is logged once. */
+  private String lastFailure;
+
+  public SearchIndexUpkeep(NodeContext node) {
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = node.pool(vertx);
+    schedule();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  private void schedule() {
+    if (!stopped) {
+      timer = vertx.setTimer(INTERVAL_MS, id -> merge());
+    }
+  }
+
+  private void merge() {
+    pool.query(CLEAN).execute().onComplete(ar -> {
+      if (ar.succeeded()) {
+        if (lastFailure != null) {
+          LOG.info("Search index upkeep works again");
+          lastFailure = null;
+        }
+      } else if (!stopped) {
+        String failure = ar.cause().getMessage();
+        if (!failure.equals(lastFailure)) {
+          // For example, the database user does not own the index: sends then merge it themselves, as before.
+          LOG.warn("Search index upkeep failed (sends merge the index themselves meanwhile): {}", failure);
+          lastFailure = failure;
+        }
+      }
+      schedule();
+    });
+  }
+}
