@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +92,11 @@ final class LoadRun {
   // reconnect bookkeeping
   private final AtomicInteger backCount = new AtomicInteger();
   private final AtomicInteger droppedCount = new AtomicInteger();
-  private volatile long allBackAt;
+  /**
+   * When the last dropped client was back (System.nanoTime). A future, not a field the main thread polls beside
+   * {@link #backCount}: a poll could see the last increment before the time was written, and report "n/a".
+   */
+  private final CompletableFuture<Long> allBack = new CompletableFuture<>();
   private volatile boolean dropComplete;
 
   private volatile Pacer pacer;
@@ -183,8 +188,8 @@ final class LoadRun {
 
   /** A client that lost its socket is connected, registered and caught up again. */
   void back(SimClient c, long downSince, long now) {
-    if (backCount.incrementAndGet() == droppedCount.get() && dropComplete && allBackAt == 0) {
-      allBackAt = now;
+    if (backCount.incrementAndGet() == droppedCount.get() && dropComplete) {
+      allBack.complete(now);
     }
   }
 
@@ -612,21 +617,24 @@ final class LoadRun {
     long dropAt = System.nanoTime();
     disrupt.accept(dropAt);
     dropComplete = true;
-    if (backCount.get() == droppedCount.get() && allBackAt == 0) {
-      allBackAt = System.nanoTime();
+    if (backCount.get() == droppedCount.get()) {
+      allBack.complete(System.nanoTime());
     }
     result.dropped = droppedCount.get();
     long measureEnd = measureStart + o.duration.toNanos();
     long waitUntil = Math.max(measureEnd, dropAt + o.reconnectDeadline.toNanos() + TimeUnit.SECONDS.toNanos(30));
-    while (backCount.get() < droppedCount.get() && System.nanoTime() < waitUntil) {
-      Thread.sleep(20);
+    Long allBackAt = null;
+    try {
+      allBackAt = allBack.get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      // Not all back in time: reported as such.
     }
     result.back = backCount.get();
-    if (allBackAt != 0) {
+    if (allBackAt != null) {
       result.secondsUntilAllBack = (allBackAt - dropAt) / 1e9;
     }
     log.printf("[%s] %,d of %,d back%s%n", system, backCount.get(), droppedCount.get(),
-        allBackAt != 0 ? String.format(" in %.1f s", (allBackAt - dropAt) / 1e9) : "");
+        allBackAt != null ? String.format(" in %.1f s", (allBackAt - dropAt) / 1e9) : "");
     long now = System.nanoTime();
     markHeld();
     if (now < measureEnd) {
