@@ -125,7 +125,7 @@ public final class ChatService {
             with ordinality as i (conversation_id, sender_id, client_msg_id, body, ord)
       ), l as (
         -- The batch's conversations locked in the order of their ids, whatever order the plan joins them in: two
-        -- batches with conversations in common (two instances, two nodes) then never wait for each other.
+        -- batches with conversations in common (on two nodes) then never wait for each other.
         select cv.id from conversations cv where cv.id = any((select $1::bigint[])::bigint[])
          order by cv.id for no key update
       ), c as (
@@ -291,17 +291,19 @@ public final class ChatService {
       "select " + MESSAGE_COLUMNS + " from messages m join users u on u.id = m.sender_id where m.sender_id = $1 and m.client_msg_id = $2";
 
   /**
-   * Message inserts of one chat-service instance running at once (so two for the node's two instances). More sends
-   * than that wait and go out as one batch when the insert finishes. One, since a batch is one statement (issue 9,
-   * tuning step 4): larger batches cost PostgreSQL less per send, and at 2,000 msg/s the p50 fell from 4.8–6.3 to
-   * 3.1–3.2 ms and its CPU from 0.94–1.03 to 0.85–0.86 cores, with the same ceiling (docs/PERFORMANCE.md).
+   * Message inserts of one chat-service instance running at once (one instance per node: Node.CHAT_INSTANCES). More
+   * sends than that wait and go out as one batch when the insert finishes. One, since a batch is one statement
+   * (issue 9, tuning step 4): larger batches cost PostgreSQL less per send, and at 2,000 msg/s the p50 fell from
+   * 4.8–6.3 to 3.1–3.2 ms and its CPU from 0.94–1.03 to 0.85–0.86 cores, with the same ceiling
+   * (docs/PERFORMANCE.md).
    */
   static final int INSERTS_IN_FLIGHT = 1;
   /** The most messages (or marks) one batch (one round trip, one commit) carries. */
   static final int MAX_INSERT_BATCH = 32;
   /**
    * Read and delivered marks written at once per instance and kind; more go out together in the next batch. With
-   * the inserts, the node's chat service uses the default pool of 8 at most.
+   * the inserts, the node's chat service holds three connections of the pool (default 8) at most, and the search
+   * index upkeep one more for a few milliseconds every 250 ms.
    */
   static final int MARKS_IN_FLIGHT = 1;
 

@@ -42,7 +42,7 @@ class SearchIndexUpkeepTest {
   }
 
   @Test
-  @DisplayName("issue 9: the node merges the search index's pending list within a second; no send has to")
+  @DisplayName("issue 9: the node merges the search index's pending list within moments; no send has to")
   void theNodeMergesThePendingList() throws Exception {
     try (Connection c = TestEnv.db().connect(); Statement st = c.createStatement()) {
       c.setAutoCommit(false);
