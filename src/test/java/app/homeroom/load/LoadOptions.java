@@ -50,7 +50,9 @@ final class LoadOptions implements Cloneable {
   int killTarget = 0;
   // baseline
   Baseline baseline = Baseline.NONE;
-  String baselineJvm = "-Xms512m -Xmx512m -XX:+AlwaysPreTouch";
+  // The node's heap in the documented command: with 512 MiB, the baseline's 200 kept messages a conversation filled
+  // most of it, and its collector took a third of its CPU at 7,500 msg/s (docs/PERFORMANCE.md, step 9).
+  String baselineJvm = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch";
   int baselineInstances = 2;
   // database and sessions
   String dbUrl = "postgresql://postgres@localhost:54329/homeroom";
@@ -296,7 +298,7 @@ final class LoadOptions implements Cloneable {
         Baseline:
           --baseline              also run the same scenario against a bare Vert.x WebSocket server (no database,
                                   no auth) in its own JVM; results side by side with ratios
-          --baseline=only         only the baseline; --baseline-jvm (default "-Xms512m -Xmx512m -XX:+AlwaysPreTouch");
+          --baseline=only         only the baseline; --baseline-jvm (default "-Xms1g -Xmx1g -XX:+AlwaysPreTouch");
                                   --baseline-instances 2 (HTTP verticles sharing the port, as the node's default)
         Output and checks:
           --out DIR               where the .md and .json results go (default target/load)
