@@ -26,6 +26,11 @@ public record NodeContext(HomeroomConfig config, DbTarget db, String sessionKey,
     return Database.sharedPool(vertx, db, config.db().poolSize());
   }
 
+  /** The pool for read and delivered marks, committed without waiting for the disk (see {@link DbTarget}). */
+  public Pool marksPool(Vertx vertx) {
+    return Database.sharedMarksPool(vertx, db);
+  }
+
   /** The pool for roster, search and audit queries, planned on every run (see {@link DbTarget}). */
   public Pool reportsPool(Vertx vertx) {
     return Database.sharedReportsPool(vertx, db, config.db().poolSize());

@@ -301,9 +301,9 @@ public final class ChatService {
   /** The most messages (or marks) one batch (one round trip, one commit) carries. */
   static final int MAX_INSERT_BATCH = 32;
   /**
-   * Read and delivered marks written at once per instance and kind; more go out together in the next batch. With
-   * the inserts, the node's chat service holds three connections of the pool (default 8) at most, and the search
-   * index upkeep one more for a few milliseconds every 250 ms.
+   * Read and delivered marks written at once per instance and kind; more go out together in the next batch. They
+   * use the node's marks pool (two connections); the inserts hold one connection of the general pool (default 8),
+   * and the search index upkeep one more for a few milliseconds every 250 ms.
    */
   static final int MARKS_IN_FLIGHT = 1;
 
@@ -318,21 +318,24 @@ public final class ChatService {
   /** Lookups of a conversation's student still running, on this instance's event loop. */
   private final Map<Long, Future<Long>> studentLookups = new java.util.HashMap<>();
 
+  /** Marks go through {@code pool} too, committed durably like everything else. */
   public ChatService(Pool pool) {
-    this(pool, new java.util.concurrent.ConcurrentHashMap<>(), new java.util.concurrent.ConcurrentHashMap<>());
+    this(pool, pool, new java.util.concurrent.ConcurrentHashMap<>(), new java.util.concurrent.ConcurrentHashMap<>());
   }
 
   /**
+   * @param marksPool where read and delivered marks are written: the node's marks pool, whose commits do not wait
+   *                  for the disk ({@link app.homeroom.db.DbTarget#marksConnectOptions()})
    * @param knownStudents the node's conversation → student map, shared with the other instances
    * @param knownLastSeqs the node's conversation → highest stored sequence it has seen, shared likewise
    */
-  public ChatService(Pool pool, Map<Long, Long> knownStudents, Map<Long, Long> knownLastSeqs) {
+  public ChatService(Pool pool, Pool marksPool, Map<Long, Long> knownStudents, Map<Long, Long> knownLastSeqs) {
     this.pool = pool;
     this.inserts = new GroupCommit(pool, INSERT_INTO_ACTIVE, SENDS_AS_ARRAYS, INSERT_MESSAGE, INSERTS_IN_FLIGHT,
         MAX_INSERT_BATCH);
-    // Marks are writes with a commit each too: under load they share round trips and WAL flushes the same way.
-    this.readMarks = new GroupCommit(pool, MARK_READ, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
-    this.deliveredMarks = new GroupCommit(pool, MARK_DELIVERED, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
+    // Marks are writes with a commit each too: under load they share round trips the same way.
+    this.readMarks = new GroupCommit(marksPool, MARK_READ, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
+    this.deliveredMarks = new GroupCommit(marksPool, MARK_DELIVERED, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
     this.knownStudents = knownStudents;
     this.knownLastSeqs = knownLastSeqs;
   }

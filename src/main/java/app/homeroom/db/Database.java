@@ -7,14 +7,18 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
 /**
- * The reactive PostgreSQL pools. Every verticle asks for the same named, shared pools, so a node opens two: the
- * general one, and a smaller one for reports (roster, search, audit), whose statements are planned on every run
- * ({@link DbTarget#reportsConnectOptions()}).
+ * The reactive PostgreSQL pools. Every verticle asks for the same named, shared pools, so a node opens three: the
+ * general one, a smaller one for reports (roster, search, audit), whose statements are planned on every run
+ * ({@link DbTarget#reportsConnectOptions()}), and two connections for read and delivered marks, committed without
+ * waiting for the disk ({@link DbTarget#marksConnectOptions()}).
  */
 public final class Database {
 
   private static final String POOL_NAME = "homeroom-pg";
   private static final String REPORTS_POOL_NAME = "homeroom-pg-reports";
+  private static final String MARKS_POOL_NAME = "homeroom-pg-marks";
+  /** Read marks and delivered marks, one batch of each in flight per chat-service instance (one per node). */
+  static final int MARKS_POOL_SIZE = 2;
 
   private Database() {}
 
@@ -25,6 +29,11 @@ public final class Database {
   /** The reports pool: half the general pool's size, at least 2. */
   public static Pool sharedReportsPool(Vertx vertx, DbTarget target, int generalSize) {
     return pool(vertx, REPORTS_POOL_NAME, target.reportsConnectOptions(), Math.max(2, generalSize / 2));
+  }
+
+  /** The marks pool ({@link DbTarget#marksConnectOptions()}): two connections. */
+  public static Pool sharedMarksPool(Vertx vertx, DbTarget target) {
+    return pool(vertx, MARKS_POOL_NAME, target.marksConnectOptions(), MARKS_POOL_SIZE);
   }
 
   private static Pool pool(Vertx vertx, String name, PgConnectOptions options, int maxSize) {

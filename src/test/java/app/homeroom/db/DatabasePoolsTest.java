@@ -3,6 +3,7 @@ package app.homeroom.db;
 import app.homeroom.support.TestEnv;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -45,7 +47,12 @@ class DatabasePoolsTest {
   }
 
   private static String planCacheMode(Pool pool) throws Exception {
-    return pool.query("show plan_cache_mode").execute()
+    return setting(pool, "plan_cache_mode", "setting");
+  }
+
+  /** A column of {@code pg_settings} for one setting, as a connection of {@code pool} sees it. */
+  private static String setting(Pool pool, String name, String column) throws Exception {
+    return pool.preparedQuery("select " + column + " from pg_settings where name = $1").execute(Tuple.of(name))
         .map(rows -> rows.iterator().next().getString(0))
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -107,5 +114,17 @@ class DatabasePoolsTest {
   void plansPerPool() throws Exception {
     assertEquals("force_generic_plan", planCacheMode(Database.sharedPool(vertx, target, 2)));
     assertEquals("force_custom_plan", planCacheMode(Database.sharedReportsPool(vertx, target, 2)));
+  }
+
+  @Test
+  @DisplayName("issue 9: marks are committed without waiting for the disk; the other pools keep the server's setting")
+  void onlyMarksCommitAsynchronously() throws Exception {
+    Pool marks = Database.sharedMarksPool(vertx, target);
+    assertEquals("off", setting(marks, "synchronous_commit", "setting"));
+    assertEquals("client", setting(marks, "synchronous_commit", "source"), "set by the pool's connect options");
+    for (Pool pool : List.of(Database.sharedPool(vertx, target, 2), Database.sharedReportsPool(vertx, target, 2))) {
+      assertNotEquals("client", setting(pool, "synchronous_commit", "source"),
+          "messages and everything else commit as the server is configured (durably, unless told otherwise)");
+    }
   }
 }
