@@ -59,20 +59,24 @@ public record DbTarget(String host, int port, String database, String user, Stri
         password == null ? "" : password, sslMode);
   }
 
+  /** Each pool names its connections, so {@code pg_stat_activity} tells an operator which pool a backend serves. */
+  static final String APPLICATION_NAME = "application_name";
+
   public String jdbcUrl() {
     return "jdbc:postgresql://" + host + ":" + port + "/" + database + (sslMode == null ? "" : "?sslmode=" + sslMode);
   }
 
   /**
-   * Options for the general pool: sends, marks, fetches, logins. Each of its statements finds its rows by key
-   * (a conversation, a user, a sequence range), so one generic plan per connection serves every run, and
-   * {@code force_generic_plan} makes PostgreSQL keep it. Left to choose, it planned the notifications query on a
-   * quarter of its runs (pg_stat_statements at 1,000 msg/s); the send statement cost 0.86 ms a run planned each time
-   * and 0.47 ms with its plan kept. Statements with optional filters, or a range whose bound decides the plan (a
-   * generic plan cannot see the bound), belong in the reports pool.
+   * Options for the general pool: sends, fetches, logins, everything but reports and marks. Each of its statements
+   * finds its rows by key (a conversation, a user, a sequence range), so one generic plan per connection serves
+   * every run, and {@code force_generic_plan} makes PostgreSQL keep it. Left to choose, it planned the notifications
+   * query on a quarter of its runs (pg_stat_statements at 1,000 msg/s); the send statement cost 0.86 ms a run
+   * planned each time and 0.47 ms with its plan kept. Statements with optional filters, or a range whose bound
+   * decides the plan (a generic plan cannot see the bound), belong in the reports pool.
    */
   public PgConnectOptions connectOptions() {
-    return baseOptions().addProperty("plan_cache_mode", "force_generic_plan");
+    return baseOptions().addProperty("plan_cache_mode", "force_generic_plan")
+        .addProperty(APPLICATION_NAME, "homeroom");
   }
 
   private PgConnectOptions baseOptions() {
@@ -100,7 +104,8 @@ public record DbTarget(String host, int port, String database, String user, Stri
    * each run costs about 1 ms there, which a listing can afford and a send cannot.
    */
   public PgConnectOptions reportsConnectOptions() {
-    return baseOptions().addProperty("plan_cache_mode", "force_custom_plan");
+    return baseOptions().addProperty("plan_cache_mode", "force_custom_plan")
+        .addProperty(APPLICATION_NAME, "homeroom-reports");
   }
 
   /**
@@ -112,7 +117,8 @@ public record DbTarget(String host, int port, String database, String user, Stri
    * and lowered the sends' p99 in every pair of runs measured (docs/PERFORMANCE.md, step 9).
    */
   public PgConnectOptions marksConnectOptions() {
-    return connectOptions().addProperty("synchronous_commit", "off");
+    return connectOptions().addProperty("synchronous_commit", "off")
+        .addProperty(APPLICATION_NAME, "homeroom-marks");
   }
 
   /** For log lines: never prints the password. */

@@ -102,6 +102,17 @@ class ReceiptsAndTypingTest {
   }
 
   @Test
+  @DisplayName("issue 9: the node writes marks through its marks pool, whose commits do not wait for the disk")
+  void marks_go_through_the_marks_pool() {
+    say(school.staff, conversation, 2);
+    assertEquals(200, ack(school.pupil, "read", conversation, 2).getInteger("status"));
+    // The pool opens connections when first asked, and only marks ask it: a backend of it that last ran a mark
+    // statement is the node's chat service writing marks there (DatabasePoolsTest checks the pool's setting).
+    assertTrue(school.db.queryLong("select count(*) from pg_stat_activity where application_name = 'homeroom-marks'"
+        + " and query like '%conversation_reads%'") > 0, "a marks-pool backend wrote the read mark");
+  }
+
+  @Test
   @DisplayName("Bad acknowledgements are refused with an error and change nothing")
   void bad_acknowledgements_are_refused() {
     say(school.staff, conversation, 2);
