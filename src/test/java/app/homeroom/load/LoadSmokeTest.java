@@ -26,6 +26,12 @@ class LoadSmokeTest {
   @TempDir
   Path out;
 
+  /**
+   * The shared test node enforces the shipped per-user limits (typing: 2 a second, a burst of 20; sending: 10 a
+   * second, a burst of 60), and every run here signs in as the same load accounts, so one run's spending carries into
+   * the next. Admins take half of each kind of traffic ({@code --admin-share 0.5}), split between the two of them:
+   * the rates below keep each admin under its refill rate, so no run depends on the order the tests run in.
+   */
   private List<String> args(String... more) {
     List<String> a = new ArrayList<>(List.of("--target", TestEnv.baseUrl(), "--db", TestEnv.config(0).db().url(),
         "--session-key", TestEnv.config(0).auth().jwtSecret(), "--students", "12", "--admins", "2", "--ramp", "500ms",
@@ -46,14 +52,14 @@ class LoadSmokeTest {
 
   @Test
   void steady_run_measures_stored_and_delivered_messages_over_the_real_bridge() throws Exception {
-    LoadReport report = run(args("--rate", "40", "--duration", "2s", "--typing-rate", "10", "--read-rate", "10"));
+    LoadReport report = run(args("--rate", "30", "--duration", "2s", "--typing-rate", "6", "--read-rate", "10"));
     RunResult r = report.homeroom;
     assertNotNull(r);
     assertNull(report.baseline);
     Ledger.WindowStats m = r.window("measure");
 
     // Paced, acknowledged after commit, and really in the database.
-    assertTrue(m.sent() >= 60 && m.sent() <= 130, "about 40/s for 2 s, sent " + m.sent());
+    assertTrue(m.sent() >= 45 && m.sent() <= 100, "about 30/s for 2 s, sent " + m.sent());
     assertEquals(m.sent(), m.acked(), "every send acknowledged: " + m.errors());
     assertEquals(0, m.failed() + m.unacked());
     long acked = r.windows.stream().filter(w -> !w.name().equals("total")).mapToLong(Ledger.WindowStats::acked).sum();
@@ -65,7 +71,8 @@ class LoadSmokeTest {
     assertEquals(m.deliveriesExpected(), m.deliveriesLive());
     assertEquals(0, m.lostMessages());
     assertEquals(0, m.duplicateDeliveries());
-    assertTrue(m.storedPerSecond() > 25 && m.deliveredPerSecond() > 25, m.storedPerSecond() + " / " + m.deliveredPerSecond());
+    assertTrue(m.storedPerSecond() > 20 && m.deliveredPerSecond() > 20,
+        m.storedPerSecond() + " / " + m.deliveredPerSecond());
 
     // Latencies measured (non-zero, ordered percentiles), for both stages.
     assertEquals(m.acked(), m.ack().count());
@@ -96,8 +103,8 @@ class LoadSmokeTest {
 
   @Test
   void reconnect_run_brings_everyone_back_and_loses_nothing() throws Exception {
-    LoadReport report = run(args("--scenario", "reconnect", "--rate", "30", "--drop-after", "1s", "--duration", "4s",
-        "--reconnect-deadline", "10s", "--backoff-base", "300ms"));
+    LoadReport report = run(args("--scenario", "reconnect", "--rate", "30", "--typing-rate", "4", "--read-rate", "10",
+        "--drop-after", "1s", "--duration", "4s", "--reconnect-deadline", "10s", "--backoff-base", "300ms"));
     RunResult r = report.homeroom;
     assertEquals(14, r.dropped);
     assertEquals(14, r.back);
