@@ -3,6 +3,7 @@ package app.homeroom.chat;
 import app.homeroom.ApiError;
 import app.homeroom.bus.Identity;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -213,25 +214,52 @@ public final class ChatService {
            set read_seq = excluded.read_seq, read_student_count = excluded.read_student_count,
                delivered_seq = greatest(conversation_reads.delivered_seq, excluded.read_seq), updated_at = now()
          where conversation_reads.read_seq < excluded.read_seq
-        returning read_seq, read_student_count, delivered_seq""".formatted(source);
+        returning conversation_id, user_id, read_seq, read_student_count, delivered_seq""".formatted(source);
   }
 
-  /** Moves the delivered mark forward (never back); one small write, and none when it would not move. */
+  /**
+   * The acknowledgements of a batch, as arrays (conversation, user, seq), one per reader and conversation (issue 9).
+   * Behind subqueries, as the sends' arrays: the planner cannot see how many there are, and keeps one plan.
+   */
+  private static final String MARKS_OF_BATCH = """
+        select * from unnest((select $1::bigint[]), (select $2::bigint[]), (select $3::bigint[]))
+            as a (conversation_id, user_id, seq)""";
+
+  /**
+   * The mark of a batch's row {@code a}, looked up by its key. Each lookup of a batch statement is a lateral subquery
+   * with a limit, which PostgreSQL cannot turn into a join: it stays an index lookup per row whatever the tables'
+   * statistics say. As joins, a plan made on nearly empty tables (the first seconds of a run, before any analyze)
+   * hashed whole tables for every batch, and kept doing so as they grew (issue 9: a load run's p99 went to 20 s).
+   */
+  private static String markOfRow() {
+    return """
+        select cr.read_seq, cr.delivered_seq, cr.read_student_count from conversation_reads cr
+         where cr.conversation_id = a.conversation_id and cr.user_id = a.user_id limit 1""";
+  }
+
+  /**
+   * Moves delivered marks forward (never back), a batch of them in one statement ({@link #MARKS_AS_ARRAYS}): a row
+   * per acknowledgement, {@code moved} 1 when its mark moved. None is written that would not move. Rows are written in
+   * the order of their keys, as every batch of marks does, so two batches never wait for each other's row locks.
+   */
   static final String MARK_DELIVERED = """
-      with d as (
+      with a as (%s
+      ), d as (
         insert into conversation_reads (conversation_id, user_id, read_seq, read_student_count, delivered_seq)
-        values ($1, $2, 0, 0, $3)
+        select a.conversation_id, a.user_id, 0, 0, a.seq from a order by a.conversation_id, a.user_id
         on conflict (conversation_id, user_id) do update
            set delivered_seq = excluded.delivered_seq, updated_at = now()
          where conversation_reads.delivered_seq < excluded.delivered_seq
-        returning delivered_seq, read_seq
+        returning conversation_id, user_id, delivered_seq, read_seq
       )
-      select coalesce((select delivered_seq from d), cr.delivered_seq, 0) as delivered_seq,
-             coalesce((select read_seq from d), cr.read_seq, 0) as read_seq,
-             (select count(*) from d) as moved
-        from (select 1) one
-        left join conversation_reads cr on cr.conversation_id = $1 and cr.user_id = $2
-      """;
+      select a.conversation_id, a.user_id,
+             coalesce(d.delivered_seq, cr.delivered_seq, 0) as delivered_seq,
+             coalesce(d.read_seq, cr.read_seq, 0) as read_seq,
+             (d.user_id is not null)::int as moved
+        from a
+        left join d on d.conversation_id = a.conversation_id and d.user_id = a.user_id
+        left join lateral (%s) cr on true
+      """.formatted(MARKS_OF_BATCH, markOfRow());
 
   /**
    * A student's pending notifications (R5.1-R5.4): the staff messages past the student's read mark (status entries
@@ -270,22 +298,48 @@ public final class ChatService {
       """;
 
   /**
-   * The outer select sees the mark as it was before the upsert (one snapshot): what moved comes from r. The cast on
-   * {@code $2} matters: without it PostgreSQL took it for text, the client's first prepare failed on every run and it
-   * fell back to a one-off statement, parsed and planned each time (DatabasePoolsTest).
+   * Moves read marks forward (never back), and with them the delivered marks, a batch of them in one statement
+   * ({@link #MARKS_AS_ARRAYS}): a row per acknowledgement of an existing conversation, with {@code moved} 1 when
+   * its mark moved and the reader's {@code unread} after it. The outer select sees the marks as they were before
+   * the upsert (one snapshot): what moved comes from r. Rows are written in the order of their keys.
    */
   static final String MARK_READ = """
-      with r as (
+      with a as (%s
+      ), r as (
         %s
       )
-      select coalesce((select read_seq from r), cr.read_seq) as read_seq,
-             coalesce((select delivered_seq from r), cr.delivered_seq) as delivered_seq,
-             (select count(*) from r) as moved,
-             c.student_msg_count - coalesce((select read_student_count from r), cr.read_student_count, 0) as unread
-        from conversations c
-        left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = $2
-       where c.id = $1
-      """.formatted(upsertReadMark("select m.conversation_id, $2::bigint, m.seq, m.student_count from messages m where m.conversation_id = $1 and m.seq = $3"));
+      select a.conversation_id, a.user_id,
+             coalesce(r.read_seq, cr.read_seq) as read_seq,
+             coalesce(r.delivered_seq, cr.delivered_seq) as delivered_seq,
+             (r.user_id is not null)::int as moved,
+             c.student_msg_count - coalesce(r.read_student_count, cr.read_student_count, 0) as unread
+        from a
+        cross join lateral (select c.student_msg_count from conversations c where c.id = a.conversation_id limit 1) c
+        left join r on r.conversation_id = a.conversation_id and r.user_id = a.user_id
+        left join lateral (%s) cr on true
+      """.formatted(MARKS_OF_BATCH, upsertReadMark("""
+          select a.conversation_id, a.user_id, m.seq, m.student_count
+            from a cross join lateral (select m.seq, m.student_count from messages m
+                                        where m.conversation_id = a.conversation_id and m.seq = a.seq limit 1) m
+           order by a.conversation_id, a.user_id"""), markOfRow());
+
+  /**
+   * Read and delivered marks run a batch as one statement (issue 9): their arguments as arrays, and each row names
+   * its acknowledgement by {@link #markKey}. A batch carries one acknowledgement per key.
+   */
+  static final GroupCommit.Combined MARKS_AS_ARRAYS = new GroupCommit.Combined(marks -> Tuple.tuple()
+      .addValue(marks.stream().map(t -> t.getLong(0)).toArray(Long[]::new))
+      .addValue(marks.stream().map(t -> t.getLong(1)).toArray(Long[]::new))
+      .addValue(marks.stream().map(t -> t.getLong(2)).toArray(Long[]::new)),
+      row -> markKey(row.getLong("conversation_id"), row.getLong("user_id")));
+
+  /**
+   * A mark's lock key: its conversation, then its reader (exact while user ids fit in 32 bits; two marks that share a
+   * key would only wait for each other). Ordering a batch by it orders it as the statements write their rows.
+   */
+  static long markKey(long conversationId, long userId) {
+    return (conversationId << 32) | (userId & 0xffffffffL);
+  }
 
   private static final String SELECT_BY_CLIENT_ID =
       "select " + MESSAGE_COLUMNS + " from messages m join users u on u.id = m.sender_id where m.sender_id = $1 and m.client_msg_id = $2";
@@ -306,6 +360,14 @@ public final class ChatService {
    * and the search index upkeep one more for a few milliseconds every 250 ms.
    */
   static final int MARKS_IN_FLIGHT = 1;
+  /**
+   * How long a read or delivered mark waits for others to share its batch (issue 9, tuning step 10). Without a wait,
+   * marks under load went out 1.2–1.4 to a batch, each batch a statement and a commit: about a third of
+   * PostgreSQL's time at 2,000 msg/s. A reader sees the "Read" tick that much later; nobody can tell 25 ms.
+   */
+  static final long MARK_LINGER_MS = 25;
+  /** The most marks one batch carries: a full batch goes out without waiting out the linger. */
+  static final int MAX_MARK_BATCH = 256;
 
   private final Pool pool;
   private final GroupCommit inserts;
@@ -318,24 +380,32 @@ public final class ChatService {
   /** Lookups of a conversation's student still running, on this instance's event loop. */
   private final Map<Long, Future<Long>> studentLookups = new java.util.HashMap<>();
 
-  /** Marks go through {@code pool} too, committed durably like everything else. */
+  /** Marks go through {@code pool} too, committed durably like everything else, each batch as soon as it can. */
   public ChatService(Pool pool) {
-    this(pool, pool, new java.util.concurrent.ConcurrentHashMap<>(), new java.util.concurrent.ConcurrentHashMap<>());
+    this(null, pool, pool, new java.util.concurrent.ConcurrentHashMap<>(),
+        new java.util.concurrent.ConcurrentHashMap<>());
   }
 
   /**
+   * @param vertx sets the timers marks wait on to share a batch ({@link #MARK_LINGER_MS}); null: marks do not wait
    * @param marksPool where read and delivered marks are written: the node's marks pool, whose commits do not wait
    *                  for the disk ({@link app.homeroom.db.DbTarget#marksConnectOptions()})
    * @param knownStudents the node's conversation → student map, shared with the other instances
    * @param knownLastSeqs the node's conversation → highest stored sequence it has seen, shared likewise
    */
-  public ChatService(Pool pool, Pool marksPool, Map<Long, Long> knownStudents, Map<Long, Long> knownLastSeqs) {
+  public ChatService(Vertx vertx, Pool pool, Pool marksPool, Map<Long, Long> knownStudents,
+                     Map<Long, Long> knownLastSeqs) {
     this.pool = pool;
     this.inserts = new GroupCommit(pool, INSERT_INTO_ACTIVE, SENDS_AS_ARRAYS, INSERT_MESSAGE, INSERTS_IN_FLIGHT,
         MAX_INSERT_BATCH);
-    // Marks are writes with a commit each too: under load they share round trips the same way.
-    this.readMarks = new GroupCommit(marksPool, MARK_READ, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
-    this.deliveredMarks = new GroupCommit(marksPool, MARK_DELIVERED, MARKS_IN_FLIGHT, MAX_INSERT_BATCH);
+    // Marks are writes with a commit each too: a batch of them is one statement, and they wait a little to share it.
+    this.readMarks = new GroupCommit(marksPool, MARK_READ, MARKS_AS_ARRAYS, null, MARKS_IN_FLIGHT, MAX_MARK_BATCH);
+    this.deliveredMarks = new GroupCommit(marksPool, MARK_DELIVERED, MARKS_AS_ARRAYS, null, MARKS_IN_FLIGHT,
+        MAX_MARK_BATCH);
+    if (vertx != null) {
+      readMarks.lingering(vertx, MARK_LINGER_MS);
+      deliveredMarks.lingering(vertx, MARK_LINGER_MS);
+    }
     this.knownStudents = knownStudents;
     this.knownLastSeqs = knownLastSeqs;
   }
@@ -621,7 +691,7 @@ public final class ChatService {
    * moved}}. Callers check the acknowledgement first ({@link #checkAck}).
    */
   Future<JsonObject> writeRead(long userId, long conversationId, long seq) {
-    return readMarks.execute(conversationId, Tuple.of(conversationId, userId, seq)).map(rows -> {
+    return readMarks.execute(markKey(conversationId, userId), Tuple.of(conversationId, userId, seq)).map(rows -> {
       Row row = rows.iterator().next();
       return new JsonObject().put("conversationId", conversationId).put("readSeq", row.getLong("read_seq"))
           .put("deliveredSeq", row.getLong("delivered_seq")).put("unread", row.getLong("unread"))
@@ -631,7 +701,7 @@ public final class ChatService {
 
   /** Moves the delivered mark forward to {@code seq} (R4.3); callers check the acknowledgement first. */
   Future<JsonObject> writeDelivered(long userId, long conversationId, long seq) {
-    return deliveredMarks.execute(conversationId, Tuple.of(conversationId, userId, seq)).map(rows -> {
+    return deliveredMarks.execute(markKey(conversationId, userId), Tuple.of(conversationId, userId, seq)).map(rows -> {
       Row row = rows.iterator().next();
       return new JsonObject().put("conversationId", conversationId).put("deliveredSeq", row.getLong("delivered_seq"))
           .put("readSeq", row.getLong("read_seq")).put("moved", row.getLong("moved") > 0);

@@ -56,7 +56,7 @@ public class ChatVerticle extends VerticleBase {
   public Future<?> start() {
     Pool pool = node.pool(vertx);
     conversationStudents = node.chat().conversationStudents;
-    chat = new ChatService(pool, node.marksPool(vertx), conversationStudents, node.chat().conversationLastSeqs);
+    chat = new ChatService(vertx, pool, node.marksPool(vertx), conversationStudents, node.chat().conversationLastSeqs);
     lastTyping = node.chat().lastTypingForwarded;
     acks = new AckCoalescer(new AckCoalescer.Writer() {
       @Override

@@ -2,6 +2,7 @@ package app.homeroom.chat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -45,13 +46,15 @@ import java.util.function.ToLongFunction;
  *       which cuts its time per call by a third to a half in batches of four to eight (pgbench,
  *       docs/PERFORMANCE.md). Each row says by its lock key which call it answers, so a batch carries at most one
  *       call per key here too. A batch of one runs the same statement with arrays of one.</li>
+ *   <li>{@link #lingering} trades latency for batch size: a call then waits up to that long for others even when
+ *       nothing is running. For writes whose callers can afford the wait (read and delivered marks).</li>
  * </ul>
  *
  * <p>Confined to the event loop of the verticle that owns it (no locking).
  */
 final class GroupCommit {
 
-  private record Call(long lockKey, Tuple args, Promise<List<Row>> result) {}
+  private record Call(long lockKey, Tuple args, Promise<List<Row>> result, long queuedAt) {}
 
   /**
    * How one run of the statement serves a whole batch: {@code arguments} combines the calls' arguments, in the
@@ -71,6 +74,11 @@ final class GroupCommit {
   private final int maxInFlight;
   private final int maxBatch;
   private final ArrayDeque<Call> waiting = new ArrayDeque<>();
+  /** How long a call may wait for others to share its batch (0: none); see {@link #lingering}. */
+  private long lingerNanos;
+  private Vertx vertx;
+  /** The timer that ends the current wait, or -1. */
+  private long lingerTimer = -1;
   private int inFlight;
   /** The lock keys of the running batches, with how many calls of each. */
   private final Map<Long, Integer> keysInFlight = new HashMap<>();
@@ -107,10 +115,22 @@ final class GroupCommit {
     this.maxBatch = maxBatch;
   }
 
+  /**
+   * Lets a call wait up to {@code millis} for others to join its batch, even when no batch is running (a batch also
+   * goes out once it is full). For writes nobody waits on to see the next thing happen, such as read and delivered
+   * marks: without it, under load their batches held 1.2–1.4 calls (issue 9, step 7), each a statement and a commit.
+   * {@code vertx} sets the timers, on the calling event loop.
+   */
+  GroupCommit lingering(Vertx vertx, long millis) {
+    this.vertx = vertx;
+    this.lingerNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+    return this;
+  }
+
   /** Runs the statement with {@code args}; {@code lockKey} orders it within a batch (e.g. the row it locks first). */
   Future<List<Row>> execute(long lockKey, Tuple args) {
     Promise<List<Row>> result = Promise.promise();
-    waiting.add(new Call(lockKey, args, result));
+    waiting.add(new Call(lockKey, args, result, lingerNanos > 0 ? System.nanoTime() : 0));
     drain();
     return result.future();
   }
@@ -134,6 +154,18 @@ final class GroupCommit {
 
   private void drain() {
     while (inFlight < maxInFlight && !waiting.isEmpty()) {
+      if (lingerNanos > 0 && waiting.size() < maxBatch) {
+        long left = waiting.peekFirst().queuedAt() + lingerNanos - System.nanoTime();
+        if (left > 0) {
+          if (lingerTimer < 0) {
+            lingerTimer = vertx.setTimer((left + 999_999) / 1_000_000, t -> {
+              lingerTimer = -1;
+              drain();
+            });
+          }
+          return;
+        }
+      }
       List<Call> batch = new ArrayList<>(Math.min(waiting.size(), maxBatch));
       // A call whose key a running batch holds waits for it, and so do the later calls with that key: calls with one
       // key run in the order they were made (a later batch could otherwise take the row lock first), and two

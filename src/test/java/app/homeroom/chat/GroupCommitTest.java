@@ -205,6 +205,69 @@ class GroupCommitTest {
     assertTrue(group.fallbacks() > 0, "the failed batches ran again call by call");
   }
 
+  @Test
+  @DisplayName("Lingering: calls a few milliseconds apart share a batch even with nothing running; without, they do not")
+  void lingering_calls_share_a_batch() throws Exception {
+    GroupCommit lingering = new GroupCommit(pool, INSERT_ALL, AS_ARRAYS, null, 1, 256).lingering(vertx, 500);
+    callPaced(lingering, 40, 2);
+    assertEquals(40, TestEnv.db().queryLong("select count(*) from group_commit_probe"));
+    assertEquals(1, lingering.batches(), "40 calls over ~80 ms, each waiting up to 500 ms: one batch");
+    assertEquals(1, statementsRun());
+
+    GroupCommit eager = new GroupCommit(pool, INSERT_ALL, AS_ARRAYS, null, 1, 256);
+    callPaced(eager, 40, 2);
+    System.out.printf("[group commit] 40 calls 2 ms apart: 1 batch lingering, %d without%n", eager.batches());
+    assertTrue(eager.batches() >= 3, "without a linger each call goes out when nothing runs: " + eager.batches());
+  }
+
+  @Test
+  @DisplayName("Lingering: a full batch goes out at once; the rest waits out the linger")
+  void a_full_batch_does_not_linger() throws Exception {
+    GroupCommit group = new GroupCommit(pool, INSERT_ALL, AS_ARRAYS, null, 1, 8).lingering(vertx, 2_000);
+    List<Tuple> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(Tuple.of((long) i, "m" + i));
+    }
+    long[] answeredAfterMs = new long[calls.size()];
+    long t0 = System.nanoTime();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      List<Future<List<Row>>> results = new ArrayList<>();
+      for (int i = 0; i < calls.size(); i++) {
+        int n = i;
+        results.add(group.execute(n, calls.get(n))
+            .onComplete(ar -> answeredAfterMs[n] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
+      }
+      Future.join(results).onComplete(ar -> done.complete(null));
+    });
+    done.get(30, TimeUnit.SECONDS);
+    for (int i = 0; i < 16; i++) {
+      assertTrue(answeredAfterMs[i] < 1_500, "call " + i + " was in a full batch: " + answeredAfterMs[i] + " ms");
+    }
+    for (int i = 16; i < 20; i++) {
+      assertTrue(answeredAfterMs[i] >= 1_950, "call " + i + " waited out the linger: " + answeredAfterMs[i] + " ms");
+    }
+    assertEquals(3, group.batches());
+    assertEquals(20, TestEnv.db().queryLong("select count(*) from group_commit_probe"));
+  }
+
+  /** Makes {@code n} calls, one every {@code everyMs} from one event loop, and waits for their answers. */
+  private static void callPaced(GroupCommit group, int n, long everyMs) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      List<Future<List<Row>>> results = new ArrayList<>();
+      vertx.setPeriodic(everyMs, id -> {
+        long i = results.size();
+        results.add(group.execute(i, Tuple.of(i, "p" + i)));
+        if (results.size() == n) {
+          vertx.cancelTimer(id);
+          Future.join(results).onComplete(ar -> done.complete(null));
+        }
+      });
+    });
+    done.get(30, TimeUnit.SECONDS);
+  }
+
   private static long statementsRun() {
     return TestEnv.db().queryLong("select n from group_commit_statements");
   }
