@@ -362,8 +362,8 @@ public final class ChatService {
   static final int MARKS_IN_FLIGHT = 1;
   /**
    * How long a read or delivered mark waits for others to share its batch (issue 9, tuning step 10). Without a wait,
-   * marks under load went out 1.2–1.4 to a batch, each batch a statement and a commit: about a third of
-   * PostgreSQL's time at 2,000 msg/s. A reader sees the "Read" tick that much later; nobody can tell 25 ms.
+   * marks under load went out 1.2–1.4 to a batch, each a statement and a commit: 10 s a run at 2,000 msg/s, a
+   * quarter of PostgreSQL's statement time (3 s with the wait). A reader sees the "Read" tick up to 25 ms later.
    */
   static final long MARK_LINGER_MS = 25;
   /** The most marks one batch carries: a full batch goes out without waiting out the linger. */

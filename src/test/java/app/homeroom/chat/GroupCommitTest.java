@@ -206,7 +206,7 @@ class GroupCommitTest {
   }
 
   @Test
-  @DisplayName("Lingering: calls a few milliseconds apart share a batch even with nothing running; without, they do not")
+  @DisplayName("Lingering: calls a few milliseconds apart share a batch with nothing running; without, they do not")
   void lingering_calls_share_a_batch() throws Exception {
     GroupCommit lingering = new GroupCommit(pool, INSERT_ALL, AS_ARRAYS, null, 1, 256).lingering(vertx, 500);
     callPaced(lingering, 40, 2);

@@ -17,6 +17,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -212,16 +216,16 @@ class RateLimitTest {
 
     // Eight at a time, as a flooding client would: one by one, each acknowledgement waits for its batch of marks (up
     // to ChatService.MARK_LINGER_MS), which alone keeps a client under the refill rate.
-    java.util.concurrent.ExecutorService flood = java.util.concurrent.Executors.newFixedThreadPool(8);
+    ExecutorService flood = Executors.newFixedThreadPool(8);
     try {
-      List<java.util.concurrent.Future<Integer>> statuses = new ArrayList<>();
+      List<Future<Integer>> statuses = new ArrayList<>();
       for (int i = 0; i < 3 * LIMITS.acksBurst(); i++) {
         statuses.add(flood.submit(() -> olga.post("/api/conversations/" + olgaConversation + "/read",
             new JsonObject().put("seq", 1)).status()));
       }
       int ackRefused = 0;
-      for (java.util.concurrent.Future<Integer> status : statuses) {
-        int code = status.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      for (Future<Integer> status : statuses) {
+        int code = status.get(60, TimeUnit.SECONDS);
         assertTrue(code == 200 || code == 429, "an acknowledgement answered " + code);
         ackRefused += code == 429 ? 1 : 0;
       }
