@@ -3,7 +3,7 @@ package app.homeroom;
 import app.homeroom.bus.Events;
 import app.homeroom.chat.ChatShared;
 import app.homeroom.chat.ChatVerticle;
-import app.homeroom.chat.SearchIndexUpkeep;
+import app.homeroom.search.SearchIndexUpkeep;
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.DbTarget;
 import app.homeroom.db.EmbeddedDatabase;
@@ -82,7 +82,7 @@ public final class Node implements AutoCloseable {
       // After the demo seed: a demo school has its admins, so no random first admin is made for it.
       Bootstrap.firstAdmin(db, config);
       NodeContext context = new NodeContext(config, db, sessionKey, new ChatShared(),
-          new app.homeroom.http.UserLimits(config.limits()), java.util.UUID.randomUUID().toString());
+          new app.homeroom.web.UserLimits(config.limits()), java.util.UUID.randomUUID().toString());
 
       vertx = await(Vertx.builder()
           .with(new VertxOptions().setPreferNativeTransport(true).setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().eventBusPort())))
@@ -98,13 +98,13 @@ public final class Node implements AutoCloseable {
       Events.register(vertx.eventBus());
 
       await(vertx.deployVerticle(new PresenceVerticle(config.presence())), "start presence");
-      await(vertx.deployVerticle(() -> new ChatVerticle(context),
+      await(vertx.deployVerticle(() -> new ChatVerticle(context.pools(), context.chat(), context.nodeId()),
           new DeploymentOptions().setInstances(CHAT_INSTANCES).setThreadingModel(ThreadingModel.EVENT_LOOP)),
           "start the chat service");
-      await(vertx.deployVerticle(new SearchIndexUpkeep(context)), "start the search index upkeep");
+      await(vertx.deployVerticle(new SearchIndexUpkeep(context.pools())), "start the search index upkeep");
       HttpVerticle[] first = new HttpVerticle[1];
       await(vertx.deployVerticle(() -> {
-        HttpVerticle v = new HttpVerticle(context);
+        HttpVerticle v = new HttpVerticle(config, context.pools(), context.sessionKey(), context.limits(), context.nodeId());
         if (first[0] == null) {
           first[0] = v;
         }

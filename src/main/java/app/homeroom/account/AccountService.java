@@ -1,8 +1,11 @@
 package app.homeroom.account;
 
-import app.homeroom.ApiError;
+import app.homeroom.common.Text;
+
+import app.homeroom.session.Sessions;
+
+import app.homeroom.common.ApiError;
 import app.homeroom.bus.Identity;
-import app.homeroom.chat.ChatService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -146,6 +149,11 @@ public final class AccountService {
     public long seconds() {
       return seconds;
     }
+
+    @Override
+    public long retryAfterSeconds() {
+      return seconds;
+    }
   }
 
   /**
@@ -217,7 +225,7 @@ public final class AccountService {
       Row r = rows.iterator().next();
       return new JsonObject().put("student", new JsonObject().put("id", r.getLong("id"))
           .put("disabled", r.getOffsetDateTime("disabled_at") != null)
-          .put("disabledAt", ChatService.iso(r.getOffsetDateTime("disabled_at"))));
+          .put("disabledAt", Text.iso(r.getOffsetDateTime("disabled_at"))));
     });
   }
 
@@ -246,7 +254,7 @@ public final class AccountService {
       email = text(req, "email", 320).toLowerCase(Locale.ROOT);
       rollId = text(req, "rollId", 64);
       className = text(req, "className", 64);
-      given = app.homeroom.Params.optionalString(req, "password");
+      given = app.homeroom.common.Params.optionalString(req, "password");
       if (!EMAIL.matcher(email).matches()) {
         throw ApiError.badRequest("'email' is not an email address");
       }
@@ -378,7 +386,7 @@ public final class AccountService {
         .put("email", r.getString("email")).put("rollId", r.getString("roll_id"))
         .put("className", r.getString("class_name")).put("conversationId", r.getLong("conversation_id"))
         .put("conversationStatus", r.getString("status"))
-        .put("lastMessageAt", ChatService.iso(r.getOffsetDateTime("last_message_at")))
+        .put("lastMessageAt", Text.iso(r.getOffsetDateTime("last_message_at")))
         .put("lastSeq", r.getLong("last_seq")).put("unread", r.getLong("unread"))
         .put("disabled", r.getOffsetDateTime("disabled_at") != null);
   }
@@ -420,7 +428,7 @@ public final class AccountService {
   }
 
   private static String text(JsonObject req, String field, int max) {
-    String v = app.homeroom.Params.requireString(req, field).trim();
+    String v = app.homeroom.common.Params.requireString(req, field).trim();
     if (v.isEmpty()) {
       throw ApiError.badRequest("'" + field + "' cannot be empty");
     }

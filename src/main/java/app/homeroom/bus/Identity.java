@@ -1,6 +1,6 @@
 package app.homeroom.bus;
 
-import app.homeroom.ApiError;
+import app.homeroom.common.ApiError;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,11 @@
 package app.homeroom.chat;
 
-import app.homeroom.ApiError;
+import app.homeroom.search.MessageSearch;
+
+import app.homeroom.batch.GroupCommit;
+
+import app.homeroom.common.ApiError;
+import app.homeroom.common.Text;
 import app.homeroom.bus.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -614,7 +619,7 @@ public final class ChatService {
     if (trimmed.codePointCount(0, trimmed.length()) > MAX_NOTE_CHARS) {
       throw ApiError.badRequest("A note can be at most " + MAX_NOTE_CHARS + " characters");
     }
-    rejectControlCharacters(trimmed, "A note");
+    Text.rejectControlCharacters(trimmed, "A note");
     return trimmed;
   }
 
@@ -723,7 +728,7 @@ public final class ChatService {
           continue;
         }
         out.add(notification(r.getLong("id"), unread, r.getString("latest_body"), r.getString("latest_sender"),
-            iso(r.getOffsetDateTime("latest_at")), latestSeq == null ? 0 : latestSeq, r.getString("started_by"), started));
+            Text.iso(r.getOffsetDateTime("latest_at")), latestSeq == null ? 0 : latestSeq, r.getString("started_by"), started));
       }
       return out;
     });
@@ -838,20 +843,7 @@ public final class ChatService {
     if (body.codePointCount(0, body.length()) > MAX_BODY_CHARS) {
       throw ApiError.badRequest("A message can be at most " + MAX_BODY_CHARS + " characters");
     }
-    rejectControlCharacters(body, "A message");
-  }
-
-  /**
-   * Text may hold tabs and line breaks but no other control characters: NUL is refused by PostgreSQL, and search
-   * snippets use two of the others as match markers ({@link MessageSearch}).
-   */
-  static void rejectControlCharacters(String text, String what) {
-    for (int i = 0; i < text.length(); i++) {
-      char ch = text.charAt(i);
-      if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
-        throw ApiError.badRequest(what + " cannot contain control characters");
-      }
-    }
+    Text.rejectControlCharacters(body, "A message");
   }
 
   private static JsonObject page(RowSet<Row> rows, int limit, boolean descending) {
@@ -875,9 +867,9 @@ public final class ChatService {
         .put("id", row.getLong("id"))
         .put("studentId", row.getLong("student_id"))
         .put("status", row.getString("status"))
-        .put("createdAt", iso(row.getOffsetDateTime("created_at")))
+        .put("createdAt", Text.iso(row.getOffsetDateTime("created_at")))
         .put("lastSeq", row.getLong("last_seq"))
-        .put("lastMessageAt", iso(row.getOffsetDateTime("last_message_at")));
+        .put("lastMessageAt", Text.iso(row.getOffsetDateTime("last_message_at")));
   }
 
   public static JsonObject messageJson(Row row) {
@@ -892,10 +884,6 @@ public final class ChatService {
         .put("clientMsgId", row.getUUID("client_msg_id").toString())
         .put("body", row.getString("body"))
         .put("note", row.getString("note"))
-        .put("createdAt", iso(row.getOffsetDateTime("created_at")));
-  }
-
-  public static String iso(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
+        .put("createdAt", Text.iso(row.getOffsetDateTime("created_at")));
   }
 }

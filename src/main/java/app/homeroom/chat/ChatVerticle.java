@@ -1,13 +1,13 @@
 package app.homeroom.chat;
 
-import app.homeroom.ApiError;
-import app.homeroom.FailureLog;
-import app.homeroom.Params;
+import app.homeroom.common.ApiError;
+import app.homeroom.common.FailureLog;
+import app.homeroom.common.Params;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.EventType;
 import app.homeroom.bus.Events;
 import app.homeroom.bus.Identity;
-import app.homeroom.NodeContext;
+import app.homeroom.db.Pools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -42,22 +42,30 @@ public class ChatVerticle extends VerticleBase {
   /** Typing events forwarded per typist and conversation at most this often; clients send one per ~2 s. */
   static final long TYPING_FORWARD_INTERVAL_MS = 1_000;
 
-  private final NodeContext node;
+  private final Pools pools;
+  private final ChatShared shared;
+  private final String nodeId;
   private ChatService chat;
   private AckCoalescer acks;
   private Map<Long, Long> conversationStudents;
   private Map<String, Long> lastTyping;
 
-  public ChatVerticle(NodeContext node) {
-    this.node = node;
+  /**
+   * @param shared what the node's chat instances share
+   * @param nodeId this node's id: the verticle consumes its commands at this node's own addresses too
+   */
+  public ChatVerticle(Pools pools, ChatShared shared, String nodeId) {
+    this.pools = pools;
+    this.shared = shared;
+    this.nodeId = nodeId;
   }
 
   @Override
   public Future<?> start() {
-    Pool pool = node.pool(vertx);
-    conversationStudents = node.chat().conversationStudents;
-    chat = new ChatService(vertx, pool, node.marksPool(vertx), conversationStudents, node.chat().conversationLastSeqs);
-    lastTyping = node.chat().lastTypingForwarded;
+    Pool pool = pools.general(vertx);
+    conversationStudents = shared.conversationStudents;
+    chat = new ChatService(vertx, pool, pools.marks(vertx), conversationStudents, shared.conversationLastSeqs);
+    lastTyping = shared.lastTypingForwarded;
     acks = new AckCoalescer(new AckCoalescer.Writer() {
       @Override
       public Future<JsonObject> read(long userId, long conversationId, long seq) {
@@ -68,7 +76,7 @@ public class ChatVerticle extends VerticleBase {
       public Future<JsonObject> delivered(long userId, long conversationId, long seq) {
         return chat.writeDelivered(userId, conversationId, seq);
       }
-    }, node.chat(), this::publishReceipt);
+    }, shared, this::publishReceipt);
     // The typing throttle's memory: forget typists idle for a minute.
     vertx.setPeriodic(60_000, id -> lastTyping.values().removeIf(t -> System.currentTimeMillis() - t > 60_000));
     EventBus eb = vertx.eventBus();
@@ -325,7 +333,7 @@ public class ChatVerticle extends VerticleBase {
    */
   private Future<Void> consume(EventBus eb, Address address,
                                BiFunction<Identity, JsonObject, Future<JsonObject>> handler) {
-    MessageConsumer<Object> consumer = eb.consumer(node.local(address), (Message<Object> msg) -> {
+    MessageConsumer<Object> consumer = eb.consumer(address.onNode(nodeId), (Message<Object> msg) -> {
       Future<JsonObject> result;
       try {
         result = handler.apply(Identity.from(msg.headers()), Params.body(msg.body()));

@@ -1,6 +1,14 @@
 package app.homeroom.http;
 
-import app.homeroom.account.Revocations;
+import app.homeroom.common.FailureLog;
+
+import app.homeroom.web.UserLimits;
+
+import app.homeroom.web.RateLimited;
+
+import app.homeroom.web.Guard;
+
+import app.homeroom.session.Revocations;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.EventType;
 import app.homeroom.bus.Events;
@@ -149,21 +157,7 @@ final class BridgeHook implements Handler<BridgeEvent> {
     Identity who = identity(event.socket());
     JsonObject raw = event.getRawMessage();
     LOG.warn("Bridge refused {} from user {} on address '{}': {}", event.type(),
-        who == null ? "(none)" : Long.toString(who.userId()), printable(raw == null ? null : raw.getValue("address")), reason);
-  }
-
-  /** An attacker-chosen value made safe for a log line: short, one line, no control characters. */
-  static String printable(Object value) {
-    if (value == null) {
-      return "";
-    }
-    String s = value.toString();
-    StringBuilder out = new StringBuilder(Math.min(s.length(), 100));
-    for (int i = 0; i < s.length() && out.length() < 100; i++) {
-      char c = s.charAt(i);
-      out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
-    }
-    return s.length() > 100 ? out + "…(" + s.length() + " chars)" : out.toString();
+        who == null ? "(none)" : Long.toString(who.userId()), FailureLog.printable(raw == null ? null : raw.getValue("address")), reason);
   }
 
   /** Students' sockets opening and closing feed presence (R2.2) on this node. */

@@ -1,6 +1,8 @@
 package app.homeroom.http;
 
-import app.homeroom.account.Sessions;
+import app.homeroom.web.Guard;
+
+import app.homeroom.session.Sessions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
 package app.homeroom.presence;
 
-import app.homeroom.ApiError;
+import app.homeroom.common.ApiError;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.EventType;
 import app.homeroom.bus.Events;

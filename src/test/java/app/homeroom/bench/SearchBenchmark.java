@@ -1,6 +1,6 @@
 package app.homeroom.bench;
 
-import app.homeroom.chat.MessageSearch;
+import app.homeroom.search.MessageSearch;
 import app.homeroom.support.Api;
 import app.homeroom.support.TestDb;
 import app.homeroom.support.TestEnv;

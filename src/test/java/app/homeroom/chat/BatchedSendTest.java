@@ -1,5 +1,7 @@
 package app.homeroom.chat;
 
+import app.homeroom.batch.GroupCommit;
+
 import app.homeroom.bus.Identity;
 import app.homeroom.db.Database;
 import app.homeroom.db.DbTarget;
@@ -342,10 +344,10 @@ class BatchedSendTest {
     // Another student's acknowledgement is still refused (404), and a later sequence still asks the database.
     var other = assertThrows(java.util.concurrent.ExecutionException.class,
         () -> onLoop(() -> chat.checkAck(students.get(2), conversation, seq)));
-    assertEquals(404, ((app.homeroom.ApiError) other.getCause()).status());
+    assertEquals(404, ((app.homeroom.common.ApiError) other.getCause()).status());
     var beyond = assertThrows(java.util.concurrent.ExecutionException.class,
         () -> onLoop(() -> chat.checkAck(student, conversation, seq + 1)));
-    assertFalse(beyond.getCause() instanceof app.homeroom.ApiError, "went to the (closed) pool: " + beyond.getCause());
+    assertFalse(beyond.getCause() instanceof app.homeroom.common.ApiError, "went to the (closed) pool: " + beyond.getCause());
   }
 
   @Test

@@ -1,11 +1,11 @@
 package app.homeroom.http;
 
 import app.homeroom.Node;
-import app.homeroom.account.Sessions;
+import app.homeroom.session.Sessions;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.Identity;
 import app.homeroom.support.Api;
-import app.homeroom.account.Revocations;
+import app.homeroom.session.Revocations;
 import app.homeroom.support.Await;
 import app.homeroom.support.School;
 import app.homeroom.support.SockJsClient;

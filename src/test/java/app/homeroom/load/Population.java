@@ -1,7 +1,7 @@
 package app.homeroom.load;
 
 import app.homeroom.account.Passwords;
-import app.homeroom.account.Sessions;
+import app.homeroom.session.Sessions;
 import app.homeroom.bus.Identity;
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.DbTarget;

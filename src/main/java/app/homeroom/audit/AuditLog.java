@@ -1,7 +1,11 @@
-package app.homeroom.account;
+package app.homeroom.audit;
 
-import app.homeroom.ApiError;
-import app.homeroom.Params;
+import app.homeroom.common.Text;
+
+import app.homeroom.account.AccountService;
+
+import app.homeroom.common.ApiError;
+import app.homeroom.common.Params;
 import app.homeroom.bus.Identity;
 import app.homeroom.chat.ChatService;
 import io.vertx.core.Future;
@@ -88,7 +92,7 @@ public final class AuditLog {
     if (r.getLong("conversation_student_id") != null) {
       target.put("studentId", r.getLong("conversation_student_id"));
     }
-    return new JsonObject().put("id", r.getLong("id")).put("at", ChatService.iso(r.getOffsetDateTime("at")))
+    return new JsonObject().put("id", r.getLong("id")).put("at", Text.iso(r.getOffsetDateTime("at")))
         .put("action", r.getString("action"))
         .put("actor", new JsonObject().put("id", r.getLong("actor_id")).put("name", r.getString("actor_name"))
             .put("role", r.getString("actor_role")))

@@ -1,4 +1,4 @@
-package app.homeroom.chat;
+package app.homeroom.batch;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -52,7 +52,7 @@ import java.util.function.ToLongFunction;
  *
  * <p>Confined to the event loop of the verticle that owns it (no locking).
  */
-final class GroupCommit {
+public final class GroupCommit {
 
   private record Call(long lockKey, Tuple args, Promise<List<Row>> result, long queuedAt) {}
 
@@ -61,7 +61,7 @@ final class GroupCommit {
    * batch's order, into the statement's (arrays, for {@code unnest}); {@code keyOf} reads from a row the lock key of
    * the call it answers. A call no row names is answered with no rows.
    */
-  record Combined(Function<List<Tuple>, Tuple> arguments, ToLongFunction<Row> keyOf) {}
+  public record Combined(Function<List<Tuple>, Tuple> arguments, ToLongFunction<Row> keyOf) {}
 
   private static final Comparator<Call> BY_LOCK_KEY = Comparator.comparingLong(Call::lockKey);
 
@@ -89,12 +89,12 @@ final class GroupCommit {
   private long fallbacks;
   private long reruns;
 
-  GroupCommit(Pool pool, String sql, int maxInFlight, int maxBatch) {
+  public GroupCommit(Pool pool, String sql, int maxInFlight, int maxBatch) {
     this(pool, sql, null, null, maxInFlight, maxBatch);
   }
 
   /** @param whenNoRows the statement a call runs with when {@code sql} answers it with no rows (null: none) */
-  GroupCommit(Pool pool, String sql, String whenNoRows, int maxInFlight, int maxBatch) {
+  public GroupCommit(Pool pool, String sql, String whenNoRows, int maxInFlight, int maxBatch) {
     this(pool, sql, null, whenNoRows, maxInFlight, maxBatch);
   }
 
@@ -103,7 +103,7 @@ final class GroupCommit {
    * @param whenNoRows the statement, taking one call's own arguments, a call runs with when {@code sql} answers it
    *     with no rows (null: none)
    */
-  GroupCommit(Pool pool, String sql, Combined combined, String whenNoRows, int maxInFlight, int maxBatch) {
+  public GroupCommit(Pool pool, String sql, Combined combined, String whenNoRows, int maxInFlight, int maxBatch) {
     if (maxInFlight < 1 || maxBatch < 1) {
       throw new IllegalArgumentException("maxInFlight and maxBatch must be positive");
     }
@@ -121,34 +121,34 @@ final class GroupCommit {
    * marks: without it, under load their batches held 1.2–1.4 calls (issue 9, step 7), each a statement and a commit.
    * {@code vertx} sets the timers, on the calling event loop.
    */
-  GroupCommit lingering(Vertx vertx, long millis) {
+  public GroupCommit lingering(Vertx vertx, long millis) {
     this.vertx = vertx;
     this.lingerNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
     return this;
   }
 
   /** Runs the statement with {@code args}; {@code lockKey} orders it within a batch (e.g. the row it locks first). */
-  Future<List<Row>> execute(long lockKey, Tuple args) {
+  public Future<List<Row>> execute(long lockKey, Tuple args) {
     Promise<List<Row>> result = Promise.promise();
     waiting.add(new Call(lockKey, args, result, lingerNanos > 0 ? System.nanoTime() : 0));
     drain();
     return result.future();
   }
 
-  long batches() {
+  public long batches() {
     return batches;
   }
 
-  long statements() {
+  public long statements() {
     return statements;
   }
 
-  long fallbacks() {
+  public long fallbacks() {
     return fallbacks;
   }
 
   /** Calls the statement answered with no rows and that ran again with {@code whenNoRows}. */
-  long reruns() {
+  public long reruns() {
     return reruns;
   }
 

@@ -1,4 +1,4 @@
-package app.homeroom;
+package app.homeroom.common;
 
 import org.slf4j.Logger;
 
@@ -40,6 +40,20 @@ public final class FailureLog {
     } else {
       leftOut.incrementAndGet();
     }
+  }
+
+  /** An attacker-chosen value made safe for a log line: short, one line, no control characters. */
+  public static String printable(Object value) {
+    if (value == null) {
+      return "";
+    }
+    String s = value.toString();
+    StringBuilder out = new StringBuilder(Math.min(s.length(), 100));
+    for (int i = 0; i < s.length() && out.length() < 100; i++) {
+      char c = s.charAt(i);
+      out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+    }
+    return s.length() > 100 ? out + "…(" + s.length() + " chars)" : out.toString();
   }
 
   private static String rootCause(Throwable t) {

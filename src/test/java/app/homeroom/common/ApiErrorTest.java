@@ -1,4 +1,4 @@
-package app.homeroom;
+package app.homeroom.common;
 
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;

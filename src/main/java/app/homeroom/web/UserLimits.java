@@ -1,4 +1,4 @@
-package app.homeroom.http;
+package app.homeroom.web;
 
 import app.homeroom.bus.Address;
 import app.homeroom.config.HomeroomConfig;
@@ -51,7 +51,7 @@ public final class UserLimits {
   }
 
   /** Forget a user whose buckets have been full for this long. */
-  static final long IDLE_NANOS = 60_000_000_000L;
+  public static final long IDLE_NANOS = 60_000_000_000L;
 
   private final HomeroomConfig.Limits config;
   private final double[] perNano = new double[Kind.values().length];

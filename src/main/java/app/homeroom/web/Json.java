@@ -1,7 +1,8 @@
-package app.homeroom.http;
+package app.homeroom.web;
 
-import app.homeroom.ApiError;
-import app.homeroom.FailureLog;
+import app.homeroom.common.ApiError;
+import app.homeroom.common.Params;
+import app.homeroom.common.FailureLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -11,35 +12,33 @@ import org.slf4j.LoggerFactory;
 import java.util.function.Function;
 
 /** The one way HTTP handlers answer: JSON bodies, and every failure as {@code {"error": {code, message}}}. */
-final class Json {
+public final class Json {
 
   private static final Logger LOG = LoggerFactory.getLogger(Json.class);
 
   private Json() {}
 
-  static void ok(RoutingContext ctx, int status, JsonObject body) {
+  public static void ok(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status)
         .putHeader("content-type", "application/json; charset=utf-8")
         .putHeader("cache-control", "no-store")
         .end(body.encode());
   }
 
-  static void fail(RoutingContext ctx, Throwable cause) {
+  public static void fail(RoutingContext ctx, Throwable cause) {
     if (ctx.response().ended()) {
       return;
     }
     ApiError error = ApiError.from(cause);
     FailureLog.failed(LOG, ctx.request().method() + " " + ctx.request().path(), cause, error);
-    if (error instanceof app.homeroom.account.AccountService.RetryLater later) {
-      ctx.response().putHeader("retry-after", Long.toString(later.seconds()));
-    } else if (error instanceof RateLimited limited) {
-      ctx.response().putHeader("retry-after", Long.toString(limited.retryAfterSeconds()));
+    if (error.retryAfterSeconds() > 0) {
+      ctx.response().putHeader("retry-after", Long.toString(error.retryAfterSeconds()));
     }
     ok(ctx, error.status(), error.toJson());
   }
 
   /** Runs a handler that produces a future JSON body; any exception or failure becomes the JSON error. */
-  static void respond(RoutingContext ctx, int status, Function<RoutingContext, Future<JsonObject>> handler) {
+  public static void respond(RoutingContext ctx, int status, Function<RoutingContext, Future<JsonObject>> handler) {
     Future<JsonObject> result;
     try {
       result = handler.apply(ctx);
@@ -50,7 +49,7 @@ final class Json {
   }
 
   /** The request body as a JSON object, or a 400/415 explaining what is wrong with it. */
-  static JsonObject body(RoutingContext ctx) {
+  public static JsonObject body(RoutingContext ctx) {
     String type = ctx.request().getHeader("content-type");
     if (type == null || !type.toLowerCase().startsWith("application/json")) {
       throw new ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json");
@@ -64,5 +63,11 @@ final class Json {
     } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
       throw ApiError.badRequest("Malformed JSON");
     }
+  }
+
+  /** An optional whole-number query parameter (null when absent or empty), or a 400 naming it. */
+  public static Long queryLong(RoutingContext ctx, String name) {
+    String v = ctx.request().getParam(name);
+    return v == null || v.isEmpty() ? null : Params.parseLong(v, name);
   }
 }

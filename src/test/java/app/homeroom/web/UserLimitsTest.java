@@ -1,4 +1,4 @@
-package app.homeroom.http;
+package app.homeroom.web;
 
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.support.Await;

@@ -1,4 +1,4 @@
-package app.homeroom.chat;
+package app.homeroom.search;
 
 import app.homeroom.support.Await;
 import app.homeroom.support.TestEnv;

@@ -1,4 +1,4 @@
-package app.homeroom.chat;
+package app.homeroom.search;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -60,7 +60,7 @@ class MessageSearchTest {
   private static int assertBadRequest(Runnable r) {
     try {
       r.run();
-    } catch (app.homeroom.ApiError e) {
+    } catch (app.homeroom.common.ApiError e) {
       return e.status();
     }
     throw new AssertionError("no error");

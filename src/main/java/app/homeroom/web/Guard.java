@@ -1,8 +1,12 @@
-package app.homeroom.http;
+package app.homeroom.web;
 
-import app.homeroom.ApiError;
-import app.homeroom.account.Revocations;
-import app.homeroom.account.Sessions;
+import app.homeroom.common.FailureLog;
+
+
+
+import app.homeroom.common.ApiError;
+import app.homeroom.session.Revocations;
+import app.homeroom.session.Sessions;
 import app.homeroom.bus.Identity;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.net.HostAndPort;
@@ -22,11 +26,11 @@ import java.util.regex.Pattern;
  * session cookie. The identity found is stored on the routing context, where REST handlers and the bridge
  * hook ({@code SockJSSocket.routingContext()}) read it.
  */
-final class Guard {
+public final class Guard {
 
-  static final String IDENTITY = "hr.identity";
+  public static final String IDENTITY = "hr.identity";
   /** The verified session ({@link Sessions.Session}: token id, issue and expiry times) beside the identity. */
-  static final String SESSION = "hr.session";
+  public static final String SESSION = "hr.session";
 
   private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
 
@@ -34,7 +38,7 @@ final class Guard {
    * Where vertx-web keeps the sessions of SockJS's HTTP transports (xhr, xhr_streaming, eventsource, htmlfile),
    * node-wide, by session id (vertx-web's SockJSImpl; BridgeAbuseTest fails if a Vert.x upgrade moves it).
    */
-  static final String SOCKJS_SESSIONS = "_vertx.sockjssessions";
+  public static final String SOCKJS_SESSIONS = "_vertx.sockjssessions";
 
   /** {@code /eventbus/<server>/<session>/<transport>} of the HTTP transports, which look sessions up by id. */
   private static final Pattern SOCKJS_SESSION_PATH =
@@ -44,13 +48,13 @@ final class Guard {
   private final Revocations revocations;
   private final List<String> allowedOrigins;
 
-  Guard(Sessions sessions, Revocations revocations, List<String> allowedOrigins) {
+  public Guard(Sessions sessions, Revocations revocations, List<String> allowedOrigins) {
     this.sessions = sessions;
     this.revocations = revocations;
     this.allowedOrigins = allowedOrigins;
   }
 
-  static Identity identity(RoutingContext ctx) {
+  public static Identity identity(RoutingContext ctx) {
     Identity who = ctx.get(IDENTITY);
     if (who == null) {
       throw ApiError.unauthorized("Sign in first");
@@ -63,7 +67,7 @@ final class Guard {
    * cross-origin request and on same-origin POSTs; {@code Sec-Fetch-Site} tells the rest. A request with neither
    * (curl, tests) is not a browser's cross-site request and is judged by its credentials alone.
    */
-  void checkOrigin(RoutingContext ctx) {
+  public void checkOrigin(RoutingContext ctx) {
     String origin = ctx.request().getHeader("origin");
     if (origin != null && !originAllowed(ctx, origin)) {
       throw ApiError.forbidden("Origin " + origin + " is not allowed");
@@ -74,7 +78,7 @@ final class Guard {
     }
   }
 
-  boolean originAllowed(RoutingContext ctx, String origin) {
+  public boolean originAllowed(RoutingContext ctx, String origin) {
     if (!allowedOrigins.isEmpty()) {
       return allowedOrigins.contains(origin);
     }
@@ -95,12 +99,12 @@ final class Guard {
   }
 
   /** Route handler: origin check for everything, then the session for everything but login. */
-  void handle(RoutingContext ctx, boolean requireSession) {
+  public void handle(RoutingContext ctx, boolean requireSession) {
     try {
       checkOrigin(ctx);
     } catch (ApiError e) {
-      LOG.warn("Refused {} {}: {}", ctx.request().method(), BridgeHook.printable(ctx.request().path()),
-          BridgeHook.printable(e.getMessage()));
+      LOG.warn("Refused {} {}: {}", ctx.request().method(), FailureLog.printable(ctx.request().path()),
+          FailureLog.printable(e.getMessage()));
       Json.fail(ctx, e);
       return;
     }
@@ -158,7 +162,7 @@ final class Guard {
    * ({@code xhr}, {@code xhr_streaming}, {@code eventsource}) or send as them ({@code xhr_send}). Another user's
    * request is refused with 403. (WebSocket sessions are never looked up by id.)
    */
-  void checkSockJsSession(RoutingContext ctx) {
+  public void checkSockJsSession(RoutingContext ctx) {
     Matcher m = SOCKJS_SESSION_PATH.matcher(ctx.normalizedPath());
     Identity who = ctx.get(IDENTITY);
     if (m.matches() && who != null) {
@@ -168,7 +172,7 @@ final class Guard {
         Identity owner = socket.routingContext().get(IDENTITY);
         if (owner == null || owner.userId() != who.userId()) {
           LOG.warn("Refused {} {} by user {}: the SockJS session belongs to user {}", ctx.request().method(),
-              BridgeHook.printable(ctx.normalizedPath()), who.userId(), owner == null ? "(none)" : owner.userId());
+              FailureLog.printable(ctx.normalizedPath()), who.userId(), owner == null ? "(none)" : owner.userId());
           Json.fail(ctx, ApiError.forbidden("This SockJS session belongs to another user"));
           return;
         }

@@ -1,4 +1,4 @@
-package app.homeroom;
+package app.homeroom.common;
 
 import io.vertx.core.json.JsonObject;
 

@@ -1,4 +1,4 @@
-package app.homeroom.chat;
+package app.homeroom.batch;
 
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.DbTarget;

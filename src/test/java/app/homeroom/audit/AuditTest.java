@@ -1,4 +1,4 @@
-package app.homeroom.account;
+package app.homeroom.audit;
 
 import app.homeroom.support.Api;
 import app.homeroom.support.School;

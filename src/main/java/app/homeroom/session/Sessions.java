@@ -1,4 +1,4 @@
-package app.homeroom.account;
+package app.homeroom.session;
 
 import app.homeroom.bus.Identity;
 import io.vertx.core.Future;

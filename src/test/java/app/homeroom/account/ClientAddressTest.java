@@ -1,4 +1,4 @@
-package app.homeroom.http;
+package app.homeroom.account;
 
 import app.homeroom.config.HomeroomConfig;
 import org.junit.jupiter.api.DisplayName;
@@ -16,17 +16,17 @@ class ClientAddressTest {
   @Test
   @DisplayName("Behind a trusted proxy the proxy-appended (last) X-Forwarded-For entry counts; a client cannot forge it")
   void behind_a_trusted_proxy() {
-    assertEquals("203.0.113.7", HttpVerticle.clientAddress("203.0.113.7", "10.0.0.2", true));
-    assertEquals("203.0.113.7", HttpVerticle.clientAddress("1.2.3.4, 203.0.113.7", "10.0.0.2", true),
+    assertEquals("203.0.113.7", AccountRoutes.clientAddress("203.0.113.7", "10.0.0.2", true));
+    assertEquals("203.0.113.7", AccountRoutes.clientAddress("1.2.3.4, 203.0.113.7", "10.0.0.2", true),
         "what the client sent comes first; the proxy appends the real address");
-    assertEquals("10.0.0.2", HttpVerticle.clientAddress(null, "10.0.0.2", true), "no header: the connection");
-    assertEquals("10.0.0.2", HttpVerticle.clientAddress(" ", "10.0.0.2", true));
+    assertEquals("10.0.0.2", AccountRoutes.clientAddress(null, "10.0.0.2", true), "no header: the connection");
+    assertEquals("10.0.0.2", AccountRoutes.clientAddress(" ", "10.0.0.2", true));
   }
 
   @Test
   @DisplayName("Without a trusted proxy the header is ignored: a client reaching the node directly cannot pick its address")
   void directly() {
-    assertEquals("198.51.100.9", HttpVerticle.clientAddress("1.2.3.4", "198.51.100.9", false));
+    assertEquals("198.51.100.9", AccountRoutes.clientAddress("1.2.3.4", "198.51.100.9", false));
   }
 
   @Test

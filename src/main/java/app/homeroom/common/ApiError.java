@@ -1,4 +1,4 @@
-package app.homeroom;
+package app.homeroom.common;
 
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -130,5 +130,10 @@ public class ApiError extends RuntimeException {
       return unavailable("The server is too busy right now; nothing was stored. Try again shortly");
     }
     return new ApiError(500, "internal", "Something went wrong on our side");
+  }
+
+  /** Whole seconds the caller should wait before trying again ({@code Retry-After}), or 0 when it need not wait. */
+  public long retryAfterSeconds() {
+    return 0;
   }
 }

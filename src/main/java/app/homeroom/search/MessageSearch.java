@@ -1,6 +1,10 @@
-package app.homeroom.chat;
+package app.homeroom.search;
 
-import app.homeroom.ApiError;
+import app.homeroom.common.Text;
+
+import app.homeroom.chat.ChatService;
+
+import app.homeroom.common.ApiError;
 import app.homeroom.bus.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -111,7 +115,7 @@ public final class MessageSearch {
     if (text.codePointCount(0, text.length()) > MAX_QUERY_CHARS) {
       throw ApiError.badRequest("'q' can be at most " + MAX_QUERY_CHARS + " characters");
     }
-    ChatService.rejectControlCharacters(text, "'q'");
+    Text.rejectControlCharacters(text, "'q'");
     Long studentId = optionalId(param.apply("studentId"), "studentId");
     String className = blankToNull(param.apply("className"));
     if (className != null && className.length() > 64) {

@@ -1,6 +1,6 @@
-package app.homeroom.account;
+package app.homeroom.session;
 
-import app.homeroom.ApiError;
+import app.homeroom.common.ApiError;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -78,7 +78,7 @@ public final class Revocations {
     this(pool, reports, System::currentTimeMillis);
   }
 
-  Revocations(Pool pool, Pool reports, LongSupplier clock) {
+  public Revocations(Pool pool, Pool reports, LongSupplier clock) {
     this.pool = pool;
     this.reports = reports;
     this.clock = clock;

@@ -1,6 +1,6 @@
-package app.homeroom.chat;
+package app.homeroom.search;
 
-import app.homeroom.NodeContext;
+import app.homeroom.db.Pools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -37,20 +37,20 @@ public final class SearchIndexUpkeep extends VerticleBase {
   static final String CLEAN = "select case when pg_try_advisory_xact_lock(" + LOCK_KEY + ")"
       + " then gin_clean_pending_list('messages_search'::regclass) else -1 end as pages";
 
-  private final NodeContext node;
+  private final Pools pools;
   private Pool pool;
   private long timer = -1;
   private boolean stopped;
   /** The last failure logged, so a failure that repeats every run is logged once. */
   private String lastFailure;
 
-  public SearchIndexUpkeep(NodeContext node) {
-    this.node = node;
+  public SearchIndexUpkeep(Pools pools) {
+    this.pools = pools;
   }
 
   @Override
   public Future<?> start() {
-    pool = node.pool(vertx);
+    pool = pools.general(vertx);
     schedule();
     return Future.succeededFuture();
   }

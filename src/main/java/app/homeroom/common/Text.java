@@ -1,0 +1,27 @@
+package app.homeroom.common;
+
+import java.time.OffsetDateTime;
+
+/** Rules for user text and how times are written, shared by every feature. */
+public final class Text {
+
+  private Text() {}
+
+  /**
+   * Text may hold tabs and line breaks but no other control characters: NUL is refused by PostgreSQL, and search
+   * snippets use two of the others as match markers ({@code search.MessageSearch}).
+   */
+  public static void rejectControlCharacters(String text, String what) {
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
+        throw ApiError.badRequest(what + " cannot contain control characters");
+      }
+    }
+  }
+
+  /** A database time as an ISO-8601 instant in UTC (how every JSON body writes times), or null. */
+  public static String iso(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}

@@ -1,0 +1,46 @@
+package app.homeroom.search;
+
+import app.homeroom.account.AccountService;
+import app.homeroom.bus.Identity;
+import app.homeroom.presence.Presence;
+import app.homeroom.web.Guard;
+import app.homeroom.web.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/** GET /api/search (R6.4): message hits, and for staff the students whose name or roll ID matches. */
+public final class SearchRoutes {
+
+  /** Students listed beside the message hits of a search. */
+  static final int STUDENT_MATCHES = 5;
+
+  private final Vertx vertx;
+  private final MessageSearch search;
+  private final AccountService accounts;
+
+  public SearchRoutes(Vertx vertx, MessageSearch search, AccountService accounts) {
+    this.vertx = vertx;
+    this.search = search;
+    this.accounts = accounts;
+  }
+
+  /**
+   * A page of message hits and, for staff on the first page, the students whose name or roll ID matches, so "Sam"
+   * finds Sam's conversation as well as messages that mention Sam.
+   */
+  public void mount(Router router) {
+    router.get("/api/search").handler(ctx -> Json.respond(ctx, 200, c -> {
+      Identity who = Guard.identity(c);
+      MessageSearch.Query query = MessageSearch.parse(c.request()::getParam);
+      Future<JsonObject> hits = search.search(who, query);
+      Future<JsonArray> students = !who.isAdmin() || query.cursor() != null
+          ? Future.succeededFuture(new JsonArray())
+          : accounts.listStudents(who, query.text(), null, null, STUDENT_MATCHES, 0)
+              .compose(page -> Presence.markOnline(vertx, page.getJsonArray("students")));
+      return Future.all(hits, students).map(v -> hits.result().put("students", students.result()));
+    }));
+  }
+}
