@@ -7,6 +7,7 @@ import app.homeroom.bus.Address;
 import app.homeroom.bus.EventType;
 import app.homeroom.bus.Events;
 import app.homeroom.bus.Identity;
+import app.homeroom.chat.notifications.Notifications;
 import app.homeroom.db.Pools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,6 +47,7 @@ public class ChatVerticle extends VerticleBase {
   private final ChatShared shared;
   private final String nodeId;
   private ChatService chat;
+  private Notifications notifications;
   private AckCoalescer acks;
   private Map<Long, Long> conversationStudents;
   private Map<String, Long> lastTyping;
@@ -65,16 +67,17 @@ public class ChatVerticle extends VerticleBase {
     Pool pool = pools.general(vertx);
     conversationStudents = shared.conversationStudents;
     chat = new ChatService(vertx, pool, pools.marks(vertx), conversationStudents, shared.conversationLastSeqs);
+    notifications = new Notifications(pool, chat);
     lastTyping = shared.lastTypingForwarded;
     acks = new AckCoalescer(new AckCoalescer.Writer() {
       @Override
       public Future<JsonObject> read(long userId, long conversationId, long seq) {
-        return chat.writeRead(userId, conversationId, seq);
+        return chat.marks().writeRead(userId, conversationId, seq);
       }
 
       @Override
       public Future<JsonObject> delivered(long userId, long conversationId, long seq) {
-        return chat.writeDelivered(userId, conversationId, seq);
+        return chat.marks().writeDelivered(userId, conversationId, seq);
       }
     }, shared, this::publishReceipt);
     // The typing throttle's memory: forget typists idle for a minute.
@@ -119,9 +122,10 @@ public class ChatVerticle extends VerticleBase {
         }
         publishEntry(sent.studentId(), sent.message(), ChatService.STATUS_ACTIVE);
         if (actor.isAdmin()) {
-          if (sent.studentNotifications() != null) {
+          if (sent.studentUnread() != null) {
             // Answered by the send statement itself: no query per staff message (issue 9).
-            publishNotificationList(sent.studentId(), sent.studentNotifications());
+            publishNotificationList(sent.studentId(),
+                Notifications.afterStaffMessage(sent.message(), sent.studentUnread(), sent.startedBy()));
           } else {
             publishNotifications(sent.studentId());
           }
@@ -276,7 +280,7 @@ public class ChatVerticle extends VerticleBase {
     if (actor.isAdmin()) {
       throw ApiError.forbidden("Staff have no student notifications");
     }
-    return chat.notificationsFor(actor.userId()).map(list -> new JsonObject().put("notifications", list));
+    return notifications.notificationsFor(actor.userId()).map(list -> new JsonObject().put("notifications", list));
   }
 
   private Future<JsonObject> dismiss(Identity actor, JsonObject body) {
@@ -285,8 +289,8 @@ public class ChatVerticle extends VerticleBase {
     if (seq == null) {
       throw ApiError.badRequest("'seq' is required");
     }
-    return chat.dismiss(actor, conversationId, seq)
-        .compose(conversation -> chat.notificationsFor(actor.userId()))
+    return notifications.dismiss(actor, conversationId, seq)
+        .compose(conversation -> notifications.notificationsFor(actor.userId()))
         .map(list -> {
           publishNotificationList(actor.userId(), list);
           return new JsonObject().put("notifications", list);
@@ -295,7 +299,7 @@ public class ChatVerticle extends VerticleBase {
 
   /** Tells the student's tabs what is pending now (R5.1-R5.4); best effort, like every event. */
   private void publishNotifications(long studentId) {
-    chat.notificationsFor(studentId).onSuccess(list -> publishNotificationList(studentId, list))
+    notifications.notificationsFor(studentId).onSuccess(list -> publishNotificationList(studentId, list))
         .onFailure(err -> LOG.warn("Could not compute notifications for student {}: {}", studentId, err.toString()));
   }
 

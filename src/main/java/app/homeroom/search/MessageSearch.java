@@ -2,6 +2,7 @@ package app.homeroom.search;
 
 import app.homeroom.common.Text;
 
+import app.homeroom.chat.ChatJson;
 import app.homeroom.chat.ChatService;
 
 import app.homeroom.common.ApiError;
@@ -374,7 +375,7 @@ public final class MessageSearch {
 
   private static JsonObject hitJson(Row row) {
     return new JsonObject()
-        .put("message", ChatService.messageJson(row))
+        .put("message", ChatJson.message(row))
         .put("student", new JsonObject().put("id", row.getLong("student_id")).put("name", row.getString("student_name"))
             .put("rollId", row.getString("roll_id")).put("className", row.getString("class_name")))
         .put("conversationStatus", row.getString("conversation_status"))

@@ -1,5 +1,7 @@
 package app.homeroom.chat;
 
+import app.homeroom.chat.notifications.Notifications;
+
 import app.homeroom.batch.GroupCommit;
 
 import app.homeroom.bus.Identity;
@@ -93,8 +95,8 @@ class BatchedSendTest {
     // times, then keeps its generic plan unless that costs more; were the generic plan to cost more than the plan for
     // one send, each send would be planned again, which costs more than running it (issue 9).
     String oneSend = "array[-1]::bigint[], array[-1]::bigint[], array[gen_random_uuid()], array['hello']";
-    double generic = TestEnv.db().planCost(ChatService.INSERT_INTO_ACTIVE, oneSend, true);
-    double custom = TestEnv.db().planCost(ChatService.INSERT_INTO_ACTIVE, oneSend, false);
+    double generic = TestEnv.db().planCost(ChatSql.INSERT_INTO_ACTIVE, oneSend, true);
+    double custom = TestEnv.db().planCost(ChatSql.INSERT_INTO_ACTIVE, oneSend, false);
     assertTrue(generic <= custom, "the generic plan (" + generic + ") costs no more than one send's (" + custom + ")");
   }
 
@@ -102,7 +104,7 @@ class BatchedSendTest {
   @DisplayName("issue 9: the read and delivered mark statements are planned once, not again at every batch")
   void theMarkStatementsKeepTheirPlans() {
     String oneMark = "array[-1]::bigint[], array[-1]::bigint[], array[1]::bigint[]";
-    for (String sql : List.of(ChatService.MARK_READ, ChatService.MARK_DELIVERED)) {
+    for (String sql : List.of(ChatSql.MARK_READ, ChatSql.MARK_DELIVERED)) {
       double generic = TestEnv.db().planCost(sql, oneMark, true);
       double custom = TestEnv.db().planCost(sql, oneMark, false);
       assertTrue(generic <= custom, "the generic plan (" + generic + ") costs no more than one mark's (" + custom + ")");
@@ -133,8 +135,8 @@ class BatchedSendTest {
               + " select g, 1 from generate_series(1, 2000) g");
           st.execute("analyze plan_probe.conversations");
         }
-        for (String[] statement : List.of(new String[] {ChatService.MARK_READ, oneMark},
-            new String[] {ChatService.MARK_DELIVERED, oneMark}, new String[] {ChatService.INSERT_INTO_ACTIVE, oneSend})) {
+        for (String[] statement : List.of(new String[] {ChatSql.MARK_READ, oneMark},
+            new String[] {ChatSql.MARK_DELIVERED, oneMark}, new String[] {ChatSql.INSERT_INTO_ACTIVE, oneSend})) {
           st.execute("prepare probed as " + statement[0]);
           StringBuilder plan = new StringBuilder();
           try (java.sql.ResultSet rs = st.executeQuery("explain execute probed(" + statement[1] + ")")) {
@@ -181,7 +183,7 @@ class BatchedSendTest {
           sends.add(io.vertx.sqlclient.Tuple.of(c, admin.userId(), UUID.randomUUID(), "in order " + round));
         }
         CompletableFuture<Integer> stored = new CompletableFuture<>();
-        vertx.runOnContext(v -> hashJoins.preparedQuery(ChatService.INSERT_INTO_ACTIVE)
+        vertx.runOnContext(v -> hashJoins.preparedQuery(ChatSql.INSERT_INTO_ACTIVE)
             .execute(ChatService.SENDS_AS_ARRAYS.arguments().apply(sends))
             .onComplete(ar -> {
               if (ar.succeeded()) {
@@ -358,14 +360,15 @@ class BatchedSendTest {
     Identity student = students.get(5);
     onLoop(() -> chat.sendMessage(admin, conversation, UUID.randomUUID(), "first"));
     ChatService.Sent mine = onLoop(() -> chat.sendMessage(student, conversation, UUID.randomUUID(), "a reply"));
-    assertEquals(null, mine.studentNotifications(), "a student's own message answers none");
+    assertEquals(null, mine.studentUnread(), "a student's own message answers none");
     // Replying moved the student's read mark past "first": only what staff wrote after counts.
     onLoop(() -> chat.sendMessage(admin, conversation, UUID.randomUUID(), "second"));
     ChatService.Sent staff = onLoop(() -> chat.sendMessage(admin, conversation, UUID.randomUUID(), "third"));
-    assertTrue(staff.studentNotifications() != null, "the send statement answered it (no query after the send)");
-    assertEquals(onLoop(() -> chat.notificationsFor(student.userId())), staff.studentNotifications());
-    assertEquals(2, staff.studentNotifications().getJsonObject(0).getLong("count"));
-    assertEquals("third", staff.studentNotifications().getJsonObject(0).getString("latestExcerpt"));
+    assertTrue(staff.studentUnread() != null, "the send statement answered it (no query after the send)");
+    io.vertx.core.json.JsonArray answered = Notifications.afterStaffMessage(staff.message(), staff.studentUnread(), staff.startedBy());
+    assertEquals(onLoop(() -> new Notifications(pool, chat).notificationsFor(student.userId())), answered);
+    assertEquals(2, answered.getJsonObject(0).getLong("count"));
+    assertEquals("third", answered.getJsonObject(0).getString("latestExcerpt"));
   }
 
   private record Mark(long read, long delivered, long readStudentCount) {}
@@ -416,17 +419,17 @@ class BatchedSendTest {
         long last = TestEnv.db().queryLong("select last_seq from conversations where id = ?", conversation);
         acks.add(new Ack(readers[random.nextInt(3)], conversation, 1 + random.nextInt((int) last)));
       }
-      long batchesBefore = reads ? chat.readMarkBatches() : chat.deliveredMarkBatches();
+      long batchesBefore = reads ? chat.marks().readMarkBatches() : chat.marks().deliveredMarkBatches();
       long statementsBefore = markStatements();
       List<io.vertx.core.json.JsonObject> replies = onLoop(() -> {
         List<Future<io.vertx.core.json.JsonObject>> all = new ArrayList<>();
         for (Ack a : acks) {
-          all.add(reads ? chat.writeRead(a.userId(), a.conversationId(), a.seq())
-              : chat.writeDelivered(a.userId(), a.conversationId(), a.seq()));
+          all.add(reads ? chat.marks().writeRead(a.userId(), a.conversationId(), a.seq())
+              : chat.marks().writeDelivered(a.userId(), a.conversationId(), a.seq()));
         }
         return Future.all(all).map(done -> all.stream().map(Future::result).toList());
       });
-      long batches = (reads ? chat.readMarkBatches() : chat.deliveredMarkBatches()) - batchesBefore;
+      long batches = (reads ? chat.marks().readMarkBatches() : chat.marks().deliveredMarkBatches()) - batchesBefore;
       String kind = reads ? "read" : "delivered";
       assertTrue(batches < acks.size() / 4, "the " + kind + " marks went out in batches: " + batches);
       assertEquals(batches, markStatements() - statementsBefore, "one statement writes a batch of " + kind + " marks");

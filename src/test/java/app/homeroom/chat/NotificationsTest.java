@@ -1,5 +1,7 @@
 package app.homeroom.chat;
 
+import app.homeroom.chat.notifications.Notifications;
+
 import app.homeroom.support.Api;
 import app.homeroom.support.School;
 import app.homeroom.support.SockJsClient;
@@ -122,7 +124,7 @@ class NotificationsTest {
       JsonObject changed = tab.await(f -> notificationChange(f)
           && f.getJsonObject("body").getJsonArray("notifications").getJsonObject(0).getLong("count") == 2, 5_000);
       String excerpt = changed.getJsonObject("body").getJsonArray("notifications").getJsonObject(0).getString("latestExcerpt");
-      assertEquals(ChatService.EXCERPT_CHARS, excerpt.codePointCount(0, excerpt.length()), "a long message is cut");
+      assertEquals(Notifications.EXCERPT_CHARS, excerpt.codePointCount(0, excerpt.length()), "a long message is cut");
       assertTrue(excerpt.endsWith("…"));
 
       school.pupil.post("/api/conversations/" + conversation + "/read", new JsonObject().put("seq", seq));
