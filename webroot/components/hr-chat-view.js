@@ -1,37 +1,22 @@
-import { LitElement, html, css, nothing } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
+import { LitElement, html, nothing } from 'lit';
 import * as api from '../lib/api.js';
 import { listenAll } from '../lib/listeners.js';
+import { SessionController } from '../lib/session-controller.js';
 import { ConversationStore } from '../lib/conversation-store.js';
 import { OutboxSender } from '../lib/outbox.js';
-import { Receipts, messageStatus } from '../lib/receipts.js';
+import { Receipts } from '../lib/receipts.js';
 import { describeTypists } from '../lib/typing-tracker.js';
 import { randomUUID } from '../lib/uuid.js';
-import { initials } from '../lib/format.js';
-import { withDaySeparators, timeLabel, fullLabel } from '../lib/local-time.js';
-import {
-  MAX_NOTE_LENGTH, isStatusEntry, isChatMessage, statusLabel, describeStatusEntry, latestStatusEntry, closedBanner,
-  announceStatusEntry,
-} from '../lib/conversation-status.js';
-import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presenceStyles, dialogStyles } from './shared-styles.js';
+import { isStatusEntry, isChatMessage, announceStatusEntry } from '../lib/conversation-status.js';
+import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presenceStyles } from './shared-styles.js';
+import { chatViewStyles } from './chat-view-styles.js';
+import { renderTimeline } from './message-list.js';
+import { renderChatHeader, renderClosedBanner } from './chat-header.js';
+import { HistoryScroll } from './history-scroll.js';
+import './hr-composer.js';
+import './hr-close-dialog.js';
 
-/** The longest message body the server accepts, in UTF-16 code units (String.length on both sides). */
-export const MAX_BODY_LENGTH = 4000;
-const COUNTER_WARNING_AT = 3800;
-const NEAR_TOP_PX = 120; // start loading older messages this close to the top
-const NEAR_BOTTOM_PX = 48; // "at the bottom" for following new messages
-const NEAR_END_PX = 160; // start loading newer messages (a window opened at a search hit) this close to the end
-const COMPOSER_MAX_HEIGHT_PX = 200;
 const ANNOUNCE_MAX_CHARS = 200; // what the live region reads of an incoming message
-/**
- * The receipt marks: one tick (sent), two (delivered), two on a filled badge (read: a different shape, not
- * only a different colour). Decorative: the words are next to them, for screen readers and as a tooltip.
- */
-const TICKS = {
-  sent: html`<svg viewBox="0 0 20 14" aria-hidden="true" focusable="false"><path d="M4 7.5l3 3L14 3.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg>`,
-  delivered: html`<svg viewBox="0 0 20 14" aria-hidden="true" focusable="false"><path d="M2 7.5l3 3L12 3.5M9 10.5l0.2 0L16.2 3.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg>`,
-  read: html`<svg viewBox="0 0 20 14" aria-hidden="true" focusable="false"><rect x="0" y="0" width="20" height="14" rx="7" fill="currentColor"/><path d="M3.5 7.5l2.5 2.5L12 4M9 10l0.2 0L15.5 4" fill="none" stroke="#fff" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"/></svg>`,
-};
 /** How long "showing the latest messages" stays after a catch-up too large was replaced by the newest page. */
 const GAP_NOTICE_MS = 12_000;
 
@@ -105,14 +90,12 @@ export class HrChatViewElement extends LitElement {
     /** The participants' delivered/read marks in this conversation. */
     receipts: { state: true },
     loadError: { state: true },
-    draft: { state: true },
     /** A search hit to open the conversation at: `{seq}` (a new object each time it is asked for), or null. */
     openAt: { attribute: false },
     /** The latest "closed"/"reopened" entry the server named (R6.2), or null. */
     statusEvent: { state: true },
     /** The entry highlighted as the opened search hit, or null. */
     hitSeq: { state: true },
-    closeNote: { state: true },
     statusBusy: { state: true },
     statusError: { state: true },
     reopenError: { state: true },
@@ -125,517 +108,7 @@ export class HrChatViewElement extends LitElement {
     badgeStyles,
     avatarStyles,
     presenceStyles,
-    dialogStyles,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-        min-width: 0;
-        background: var(--hr-color-bg);
-      }
-      .presence-text {
-        font-weight: 600;
-        color: var(--hr-color-text-muted);
-      }
-      .presence-text.online {
-        color: var(--hr-color-success);
-      }
-      header {
-        flex: none;
-        display: flex;
-        align-items: center;
-        gap: var(--hr-space-3);
-        padding: var(--hr-space-3) var(--hr-space-5);
-        border-bottom: 1px solid var(--hr-color-border);
-        background: var(--hr-color-surface);
-        min-height: 64px;
-      }
-      .title {
-        flex: 1;
-        min-width: 0;
-        display: grid;
-      }
-      h2 {
-        margin: 0;
-        font-size: 16px;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .subtitle {
-        font-size: var(--hr-font-size-sm);
-        color: var(--hr-color-text-muted);
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .history {
-        position: relative;
-        flex: 1;
-        min-height: 0;
-        display: flex;
-        flex-direction: column;
-      }
-      .scroller {
-        flex: 1;
-        min-height: 0;
-        overflow-y: auto;
-        overscroll-behavior: contain;
-        padding: var(--hr-space-4) var(--hr-space-5);
-      }
-      .scroller:focus-visible {
-        box-shadow: inset var(--hr-focus-ring);
-      }
-      .loading-older {
-        position: absolute;
-        top: var(--hr-space-2);
-        left: 50%;
-        transform: translateX(-50%);
-        padding: 2px 10px;
-        border-radius: var(--hr-radius-pill);
-        background: var(--hr-color-surface);
-        box-shadow: var(--hr-shadow);
-        font-size: var(--hr-font-size-xs);
-        color: var(--hr-color-text-muted);
-      }
-      ol {
-        list-style: none;
-        margin: 0 auto;
-        padding: 0;
-        max-width: 860px;
-        display: flex;
-        flex-direction: column;
-        gap: var(--hr-space-2);
-      }
-      .edge {
-        text-align: center;
-        font-size: var(--hr-font-size-xs);
-        color: var(--hr-color-text-muted);
-        padding: var(--hr-space-2) 0;
-      }
-      .day {
-        display: flex;
-        align-items: center;
-        gap: var(--hr-space-3);
-        margin: var(--hr-space-3) 0 var(--hr-space-1);
-        font-size: var(--hr-font-size-xs);
-        font-weight: 600;
-        color: var(--hr-color-text-muted);
-      }
-      .day::before,
-      .day::after {
-        content: '';
-        flex: 1;
-        height: 1px;
-        background: var(--hr-color-border);
-      }
-      .msg {
-        display: flex;
-        flex-direction: column;
-        align-items: flex-start;
-        max-width: min(640px, 80%);
-        min-width: 0;
-      }
-      .msg.own {
-        align-self: flex-end;
-        align-items: flex-end;
-      }
-      .meta {
-        display: flex;
-        gap: var(--hr-space-2);
-        align-items: baseline;
-        padding: 0 var(--hr-space-1);
-        font-size: var(--hr-font-size-xs);
-        color: var(--hr-color-text-muted);
-      }
-      .sender {
-        font-weight: 600;
-        color: var(--hr-color-text);
-      }
-      .bubble {
-        margin-top: 2px;
-        padding: var(--hr-space-2) var(--hr-space-3);
-        border-radius: var(--hr-radius-lg);
-        border-top-left-radius: var(--hr-radius-sm);
-        background: var(--hr-color-surface);
-        border: 1px solid var(--hr-color-border);
-        box-shadow: var(--hr-shadow-sm);
-        white-space: pre-wrap;
-        overflow-wrap: anywhere;
-        word-break: break-word;
-        max-width: 100%;
-      }
-      .msg.own .bubble {
-        background: var(--hr-color-primary);
-        border-color: var(--hr-color-primary);
-        color: var(--hr-color-primary-text);
-        border-top-left-radius: var(--hr-radius-lg);
-        border-top-right-radius: var(--hr-radius-sm);
-      }
-      .msg.pending .bubble {
-        opacity: 0.7;
-      }
-      .msg.failed .bubble {
-        opacity: 1;
-        background: var(--hr-color-danger-soft);
-        border-color: var(--hr-color-danger);
-        color: var(--hr-color-text);
-      }
-      .status {
-        margin-top: 2px;
-        padding: 0 var(--hr-space-1);
-        font-size: var(--hr-font-size-xs);
-        color: var(--hr-color-text-muted);
-      }
-      .status.failed,
-      .status.waiting {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: flex-end;
-        gap: var(--hr-space-2);
-        align-items: center;
-        color: var(--hr-color-danger);
-      }
-      .status.waiting {
-        color: var(--hr-color-warning);
-      }
-      .gap-notice {
-        margin: var(--hr-space-2) var(--hr-space-4) 0;
-        padding: var(--hr-space-2) var(--hr-space-3);
-        border-radius: var(--hr-radius);
-        background: var(--hr-color-primary-soft);
-        color: var(--hr-color-text);
-        font-size: var(--hr-font-size-sm);
-      }
-      .empty {
-        margin: auto;
-        max-width: 40ch;
-        padding: var(--hr-space-6) var(--hr-space-4);
-        text-align: center;
-        color: var(--hr-color-text-muted);
-      }
-      .empty strong {
-        display: block;
-        margin-bottom: var(--hr-space-1);
-        color: var(--hr-color-text);
-      }
-      .error {
-        color: var(--hr-color-danger);
-      }
-      form {
-        flex: none;
-        padding: var(--hr-space-3) var(--hr-space-5) var(--hr-space-4);
-        border-top: 1px solid var(--hr-color-border);
-        background: var(--hr-color-surface);
-      }
-      .composer {
-        display: flex;
-        gap: var(--hr-space-2);
-        align-items: flex-end;
-        max-width: 860px;
-        margin: 0 auto;
-      }
-      .textarea {
-        flex: 1;
-        resize: none;
-        min-height: 42px;
-        max-height: ${COMPOSER_MAX_HEIGHT_PX}px;
-        line-height: 1.4;
-      }
-      .btn.primary {
-        min-height: 42px;
-      }
-      .hints {
-        display: flex;
-        justify-content: space-between;
-        gap: var(--hr-space-3);
-        max-width: 860px;
-        margin: var(--hr-space-1) auto 0;
-        font-size: var(--hr-font-size-xs);
-        color: var(--hr-color-text-muted);
-      }
-      .counter {
-        flex: none;
-        white-space: nowrap;
-      }
-      .counter.warn {
-        color: var(--hr-color-warning);
-        font-weight: 600;
-      }
-      .fallback {
-        color: var(--hr-color-warning);
-      }
-      .ticks {
-        display: inline-flex;
-        align-items: center;
-        align-self: center;
-        color: var(--hr-color-text-muted);
-      }
-      .ticks.read {
-        color: var(--hr-color-primary);
-      }
-      .ticks svg {
-        display: block;
-        width: 20px;
-        height: 14px;
-      }
-      .receipt-line {
-        max-width: 100%;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .typing {
-        display: inline-flex;
-        align-items: center;
-        gap: var(--hr-space-2);
-        min-width: 0;
-        font-style: italic;
-        color: var(--hr-color-text);
-      }
-      .dots {
-        display: inline-flex;
-        gap: 3px;
-      }
-      .dots span {
-        width: 5px;
-        height: 5px;
-        border-radius: 50%;
-        background: var(--hr-color-text-muted);
-        animation: hr-typing 1.2s infinite ease-in-out;
-      }
-      .dots span:nth-child(2) {
-        animation-delay: 0.15s;
-      }
-      .dots span:nth-child(3) {
-        animation-delay: 0.3s;
-      }
-      @keyframes hr-typing {
-        0%,
-        60%,
-        100% {
-          opacity: 0.35;
-          transform: translateY(0);
-        }
-        30% {
-          opacity: 1;
-          transform: translateY(-2px);
-        }
-      }
-      .header-status {
-        flex: none;
-        display: flex;
-        align-items: center;
-        gap: var(--hr-space-2);
-      }
-      .badge.closed {
-        background: var(--hr-color-warning-soft);
-        color: var(--hr-color-warning);
-        border-color: transparent;
-      }
-      .banner {
-        flex: none;
-        display: flex;
-        align-items: flex-start;
-        gap: var(--hr-space-2);
-        margin: 0;
-        padding: var(--hr-space-2) var(--hr-space-5);
-        border-bottom: 1px solid var(--hr-color-border);
-        background: var(--hr-color-warning-soft);
-        color: var(--hr-color-text);
-        font-size: var(--hr-font-size-sm);
-        overflow-wrap: anywhere;
-      }
-      .banner svg {
-        flex: none;
-        margin-top: 2px;
-        color: var(--hr-color-warning);
-      }
-      /* Timestamps (R6.1): the time shows; the full date and time is the accessible text and, on hover or
-         keyboard focus, a tooltip. */
-      .stamp {
-        position: relative;
-        border-radius: var(--hr-radius-sm);
-        cursor: default;
-        white-space: nowrap;
-      }
-      .stamp .tip {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip-path: inset(50%);
-        white-space: nowrap;
-      }
-      .stamp:hover .tip,
-      .stamp:focus-visible .tip {
-        z-index: 5;
-        top: calc(100% + 4px);
-        left: 0;
-        width: auto;
-        height: auto;
-        overflow: visible;
-        clip-path: none;
-        padding: 4px 8px;
-        border-radius: var(--hr-radius-sm);
-        background: var(--hr-color-text);
-        color: var(--hr-color-surface);
-        font-size: var(--hr-font-size-xs);
-        font-weight: 500;
-        box-shadow: var(--hr-shadow);
-        pointer-events: none;
-      }
-      .msg.own .stamp:hover .tip,
-      .msg.own .stamp:focus-visible .tip {
-        left: auto;
-        right: 0;
-      }
-      .system .stamp:hover .tip,
-      .system .stamp:focus-visible .tip {
-        left: 50%;
-        transform: translateX(-50%);
-      }
-      /* Status entries (R6.2, R6.3): centred system lines, not bubbles. */
-      .system {
-        align-self: center;
-        max-width: min(640px, 100%);
-        margin: var(--hr-space-2) 0;
-        padding: 2px var(--hr-space-3);
-        border-radius: var(--hr-radius-pill);
-        background: var(--hr-color-surface-muted);
-        border: 1px solid var(--hr-color-border);
-        font-size: var(--hr-font-size-xs);
-        color: var(--hr-color-text-muted);
-        text-align: center;
-        overflow-wrap: anywhere;
-      }
-      .system .action {
-        font-weight: 600;
-        color: var(--hr-color-text);
-      }
-      .system.closed .action::before {
-        content: '';
-        display: inline-block;
-        width: 7px;
-        height: 7px;
-        margin-right: 6px;
-        border-radius: 2px;
-        background: var(--hr-color-warning);
-        vertical-align: 1px;
-      }
-      .system.reopened .action::before {
-        content: '';
-        display: inline-block;
-        width: 7px;
-        height: 7px;
-        margin-right: 6px;
-        border-radius: 50%;
-        background: var(--hr-color-success);
-        vertical-align: 1px;
-      }
-      /* The opened search hit (R6.4): a highlight that fades; the outline stays while it has the focus. */
-      .msg.hit,
-      .system.hit {
-        border-radius: var(--hr-radius-lg);
-      }
-      .msg.hit .bubble,
-      .system.hit {
-        animation: hr-hit 4s ease-out 0.2s both;
-      }
-      .msg:focus,
-      .system:focus {
-        outline: none;
-      }
-      .msg:focus-visible .bubble,
-      .system:focus-visible {
-        box-shadow: var(--hr-focus-ring);
-      }
-      @keyframes hr-hit {
-        0%,
-        40% {
-          box-shadow: 0 0 0 4px var(--hr-color-hit);
-        }
-        100% {
-          box-shadow: 0 0 0 4px transparent;
-        }
-      }
-      .edge.end {
-        padding-top: var(--hr-space-3);
-      }
-      .jump {
-        position: absolute;
-        bottom: var(--hr-space-3);
-        left: 50%;
-        transform: translateX(-50%);
-        box-shadow: var(--hr-shadow-lg);
-        z-index: 6;
-      }
-      .reopen-hint {
-        color: var(--hr-color-warning);
-        font-weight: 600;
-      }
-      dialog {
-        --hr-dialog-width: 480px;
-      }
-      dialog form {
-        padding: 0;
-        border: 0;
-        background: none;
-      }
-      dialog p {
-        font-size: var(--hr-font-size-sm);
-      }
-      dialog .textarea {
-        margin-top: var(--hr-space-1);
-        min-height: 96px;
-        resize: vertical;
-      }
-      dialog .counter {
-        display: block;
-        margin-top: var(--hr-space-1);
-        text-align: right;
-        font-size: var(--hr-font-size-xs);
-        color: var(--hr-color-text-muted);
-      }
-      @media (prefers-reduced-motion: reduce) {
-        .dots span {
-          animation: none;
-        }
-        .msg.hit .bubble,
-        .system.hit {
-          animation: none;
-          box-shadow: 0 0 0 3px var(--hr-color-hit);
-        }
-      }
-      @media (max-width: 640px) {
-        header,
-        .scroller,
-        form {
-          padding-left: var(--hr-space-3);
-          padding-right: var(--hr-space-3);
-        }
-        .msg {
-          max-width: 90%;
-        }
-        .keys {
-          display: none;
-        }
-        .banner {
-          padding-left: var(--hr-space-3);
-          padding-right: var(--hr-space-3);
-        }
-      }
-      @media (max-width: 480px) {
-        header {
-          gap: var(--hr-space-2);
-        }
-        header .avatar-wrap,
-        header > .avatar {
-          display: none;
-        }
-      }
-    `,
+    chatViewStyles,
   ];
 
   constructor() {
@@ -649,11 +122,9 @@ export class HrChatViewElement extends LitElement {
     this.announcement = '';
     this.receipts = new Receipts();
     this.loadError = '';
-    this.draft = '';
     this.openAt = null;
     this.statusEvent = null;
     this.hitSeq = null;
-    this.closeNote = '';
     this.statusBusy = false;
     this.statusError = '';
     this.reopenError = '';
@@ -665,25 +136,31 @@ export class HrChatViewElement extends LitElement {
     /** "Showing the latest messages" after a gap reload (R5.3), for a few seconds. */
     this.gapNotice = '';
     this.gapTimer = null;
-    this.bound = null;
-    this.scrollSnapshot = null;
-    this.forceBottom = false;
-    /** Whether the rendered history reaches the newest message (only then does it stick to the bottom). */
-    this.renderedAtEnd = true;
+    /** Sticks to the bottom, keeps the place when older pages go in, loads pages as the reader scrolls. */
+    this.history = new HistoryScroll(this);
     /** The seq the conversation's status was last learnt at: an older word does not undo a newer one. */
     this.statusSeq = -1;
     /** The seq to scroll to, highlight and focus once it is rendered (R6.4). */
     this.revealSeq = null;
-  }
-
-  connectedCallback() {
-    super.connectedCallback();
-    this.bindTo(this.session);
+    /** Listens to the session's live events and connection state. */
+    this.sessionBinding = new SessionController(this, (session) =>
+      listenAll([
+        [session.events, 'message-created', this.handleMessageCreated],
+        [session.events, 'presence-changed', this.handlePresenceChanged],
+        [session.events, 'resync', this.handleResync],
+        [session.events, 'receipt', this.handleReceipt],
+        [session.typing, 'change', this.handleTypingChange],
+        [session.bus, 'statechange', this.handleBusState],
+        [session.bus, 'attemptfailed', this.handleBusState],
+        [session.attention, 'change', this.handleAttentionChange],
+        [session.poller ?? new EventTarget(), 'poll', this.handlePoll],
+        [window, 'online', this.handleOnline],
+      ]),
+    );
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
-    this.bindTo(null);
     this.closeOutbox();
   }
 
@@ -698,28 +175,6 @@ export class HrChatViewElement extends LitElement {
     this.gapNotice = '';
   }
 
-  /** Listens to a session's live events and connection state (and stops listening to the last one). */
-  bindTo(session) {
-    if (this.bound === session) return;
-    this.unlisten?.();
-    this.unlisten = null;
-    this.bound = session;
-    if (session) {
-      this.unlisten = listenAll([
-        [session.events, 'message-created', this.handleMessageCreated],
-        [session.events, 'presence-changed', this.handlePresenceChanged],
-        [session.events, 'resync', this.handleResync],
-        [session.events, 'receipt', this.handleReceipt],
-        [session.typing, 'change', this.handleTypingChange],
-        [session.bus, 'statechange', this.handleBusState],
-        [session.bus, 'attemptfailed', this.handleBusState],
-        [session.attention, 'change', this.handleAttentionChange],
-        [session.poller ?? new EventTarget(), 'poll', this.handlePoll],
-        [window, 'online', this.handleOnline],
-      ]);
-    }
-  }
-
   get me() {
     return this.session?.user;
   }
@@ -729,15 +184,11 @@ export class HrChatViewElement extends LitElement {
   }
 
   willUpdate(changed) {
-    if (changed.has('session') && this.isConnected) this.bindTo(this.session);
     if (changed.has('conversationId')) this.openConversation();
     else if (changed.has('openAt') && this.openAt?.seq != null && this.store) this.showAt(this.openAt.seq);
-    this.scrollSnapshot = this.takeScrollSnapshot();
   }
 
   updated(changed) {
-    this.restoreScroll();
-    this.renderedAtEnd = !this.store?.hasMoreAfter;
     if (this.revealSeq != null && this.store?.loaded && !this.store.loadingAround) this.reveal();
     if (changed.has('conversationId') && this.conversationId != null && this.focusComposerOnOpen && this.active && this.openAt?.seq == null) {
       this.focusComposer();
@@ -745,10 +196,10 @@ export class HrChatViewElement extends LitElement {
     if (changed.has('active') && changed.get('active') === false && this.active) {
       // Shown after being mounted hidden: it opens at the newest message (or at the hit it is showing).
       if (this.revealSeq == null && this.hitSeq == null && !this.store?.hasMoreAfter) {
-        this.forceBottom = true;
+        this.history.forceBottom = true;
         this.requestUpdate();
       }
-      this.updateComplete.then(() => this.fillViewport());
+      this.updateComplete.then(() => this.history.fillViewport());
       this.maybeMarkRead();
     }
   }
@@ -764,7 +215,6 @@ export class HrChatViewElement extends LitElement {
     this.statusEvent = null;
     this.statusSeq = -1;
     this.loadError = '';
-    this.draft = '';
     this.announcement = '';
     this.hitSeq = null;
     this.revealSeq = null;
@@ -806,20 +256,20 @@ export class HrChatViewElement extends LitElement {
 
     const seq = this.openAt?.seq;
     if (seq != null) {
-      this.forceBottom = false;
+      this.history.forceBottom = false;
       this.showAt(seq);
       return;
     }
-    this.forceBottom = true;
+    this.history.forceBottom = true;
     store
       .loadLatest()
       .then(() => {
         if (this.store !== store) return;
-        this.forceBottom = true;
+        this.history.forceBottom = true;
         this.requestUpdate();
         this.maybeMarkRead();
         this.sender?.flush(); // what an earlier page left waiting goes now
-        return this.updateComplete.then(() => this.fillViewport());
+        return this.updateComplete.then(() => this.history.fillViewport());
       })
       .catch((error) => {
         if (this.store === store) this.loadError = error.message;
@@ -833,7 +283,7 @@ export class HrChatViewElement extends LitElement {
   async showAt(seq) {
     const store = this.store;
     if (!store) return;
-    this.forceBottom = false;
+    this.history.forceBottom = false;
     this.hitSeq = null; // a hit opened again highlights again
     this.revealSeq = seq;
     try {
@@ -842,7 +292,7 @@ export class HrChatViewElement extends LitElement {
       this.requestUpdate();
       this.maybeMarkRead();
       await this.updateComplete;
-      this.fillViewport();
+      this.history.fillViewport();
     } catch (error) {
       if (this.store === store) {
         this.revealSeq = null;
@@ -941,7 +391,7 @@ export class HrChatViewElement extends LitElement {
   /** A catch-up too large was replaced by the newest page (R5.3): say so briefly, never a silent gap. */
   handleGapReload = () => {
     this.gapNotice = 'You were away for a while: showing the latest messages. Scroll up for earlier ones.';
-    this.forceBottom = true;
+    this.history.forceBottom = true;
     clearTimeout(this.gapTimer);
     this.gapTimer = setTimeout(() => {
       this.gapNotice = '';
@@ -1042,18 +492,12 @@ export class HrChatViewElement extends LitElement {
   // ---- status (R6.2, R6.3) ----------------------------------------------------------------
 
   get closeDialog() {
-    return this.renderRoot?.querySelector('dialog');
+    return this.renderRoot?.querySelector('hr-close-dialog');
   }
 
   openCloseDialog() {
-    this.closeNote = '';
     this.statusError = '';
-    this.closeDialog?.showModal();
-    this.updateComplete.then(() => this.renderRoot.querySelector('#close-note')?.focus());
-  }
-
-  cancelClose() {
-    this.closeDialog?.close();
+    this.closeDialog?.show();
   }
 
   handleDialogClose() {
@@ -1062,11 +506,9 @@ export class HrChatViewElement extends LitElement {
     this.updateComplete.then(() => this.renderRoot.querySelector('[data-status-action]')?.focus());
   }
 
-  async handleCloseSubmit(event) {
-    event.preventDefault();
-    const note = this.closeNote.trim();
-    if (note.length > MAX_NOTE_LENGTH) return;
-    const ok = await this.changeStatus(() => this.session.chat.closeConversation(this.conversationId, note || undefined));
+  async handleCloseConfirm(event) {
+    const { note } = event.detail;
+    const ok = await this.changeStatus(() => this.session.chat.closeConversation(this.conversationId, note));
     if (ok) this.closeDialog?.close();
   }
 
@@ -1107,97 +549,22 @@ export class HrChatViewElement extends LitElement {
 
   // ---- history scrolling ------------------------------------------------------------------
 
-  get scroller() {
-    return this.renderRoot?.querySelector('.scroller');
-  }
-
-  takeScrollSnapshot() {
-    const el = this.scroller;
-    if (!el) return null;
-    return {
-      height: el.scrollHeight,
-      top: el.scrollTop,
-      // Sticking to the bottom follows new messages: only when what is shown reaches the newest one.
-      atBottom: this.renderedAtEnd && el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX,
-      firstKey: el.querySelector('[data-key]')?.dataset.key ?? null,
-    };
-  }
-
-  restoreScroll() {
-    const el = this.scroller;
-    const before = this.scrollSnapshot;
-    this.scrollSnapshot = null;
-    if (!el) return;
-    if (this.forceBottom || (before?.atBottom && this.revealSeq == null)) {
-      el.scrollTop = el.scrollHeight;
-      if (this.store?.loaded) this.forceBottom = false;
-      return;
-    }
-    const firstKey = el.querySelector('[data-key]')?.dataset.key ?? null;
-    if (before && before.firstKey && firstKey !== before.firstKey) {
-      // Older messages went in above: keep what the reader was looking at in place.
-      el.scrollTop = before.top + (el.scrollHeight - before.height);
-    }
-  }
-
-  handleScroll() {
-    const el = this.scroller;
-    // While a new window goes in and its hit is brought into view, scroll events are not the reader's.
-    if (!el || this.revealSeq != null || this.store?.loadingAround || this.store?.loadingLatest) return;
-    if (el.scrollTop < NEAR_TOP_PX) this.loadOlder();
-    if (this.store?.hasMoreAfter && el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_END_PX) this.loadNewer();
-  }
-
-  async loadOlder() {
-    const store = this.store;
-    if (!store || !store.hasMoreBefore || store.loadingOlder) return;
-    try {
-      await store.loadOlder();
-      await this.updateComplete;
-      this.fillViewport();
-    } catch (error) {
-      console.warn('[chat] cannot load older messages', error);
-    }
-  }
-
-  /** The next page after the window (R6.4), when it does not reach the newest message. */
-  async loadNewer() {
-    const store = this.store;
-    if (!store || !store.hasMoreAfter || store.loadingNewer) return;
-    try {
-      await store.loadNewer();
-      await this.updateComplete;
-      this.fillViewport();
-    } catch (error) {
-      console.warn('[chat] cannot load newer messages', error);
-    }
-  }
-
-  /** Loads pages while the history does not fill the view (no scrollbar, no scroll event). */
-  fillViewport() {
-    const el = this.scroller;
-    // Not while hidden (the student's notifications show): a history with no height would load every page.
-    if (!el || el.clientHeight === 0 || el.scrollHeight > el.clientHeight + NEAR_TOP_PX) return;
-    if (this.store?.hasMoreBefore) this.loadOlder();
-    if (this.store?.hasMoreAfter) this.loadNewer();
-  }
-
   /** "Jump to latest" (R6.4): the newest page replaces the window; the focus stays in the history. */
   async jumpToLatest({ focusHistory = true } = {}) {
     const store = this.store;
     if (!store) return;
     this.hitSeq = null;
     this.revealSeq = null;
-    this.forceBottom = true;
+    this.history.forceBottom = true;
     this.dispatchEvent(new CustomEvent('hr-at-latest', { bubbles: true, composed: true }));
     try {
       await store.jumpToLatest();
       if (this.store !== store) return;
-      this.forceBottom = true;
+      this.history.forceBottom = true;
       this.requestUpdate();
       await this.updateComplete;
-      if (focusHistory) this.scroller?.focus({ preventScroll: true });
-      this.fillViewport();
+      if (focusHistory) this.history.scroller?.focus({ preventScroll: true });
+      this.history.fillViewport();
     } catch (error) {
       console.warn('[chat] cannot load the newest messages', error);
     }
@@ -1205,51 +572,25 @@ export class HrChatViewElement extends LitElement {
 
   // ---- sending ----------------------------------------------------------------------------
 
-  get textarea() {
-    return this.renderRoot?.querySelector('#composer');
+  get composer() {
+    return this.renderRoot?.querySelector('hr-composer');
   }
 
   focusComposer() {
-    if (window.matchMedia?.('(pointer: coarse)').matches) return; // don't pop up a phone keyboard
-    this.textarea?.focus();
-  }
-
-  handleDraftInput(event) {
-    this.draft = event.target.value;
-    this.fitComposer();
-    if (this.draft.trim() && this.store) this.session?.typingSignal?.typed(this.store.conversationId);
-  }
-
-  handleComposerKeydown(event) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      this.send();
-    }
-  }
-
-  fitComposer() {
-    const el = this.textarea;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight + 2, COMPOSER_MAX_HEIGHT_PX)}px`;
-  }
-
-  handleSubmit(event) {
-    event.preventDefault();
-    this.send();
+    this.composer?.focusInput();
   }
 
   /** Sends the draft: shown at once as pending, kept in the outbox until stored, replaced by the stored copy. */
-  send() {
-    const body = this.draft.trim();
-    if (!body || body.length > MAX_BODY_LENGTH || !this.store || !this.sender) return;
-    this.draft = '';
-    this.forceBottom = true;
+  handleSend(event) {
+    if (!this.store || !this.sender) {
+      event.preventDefault(); // the draft stays
+      return;
+    }
+    this.history.forceBottom = true;
     // Writing from a search hit: the message goes at the end, so the view goes there (R6.4).
     if (this.store.hasMoreAfter) this.jumpToLatest({ focusHistory: false });
     this.session?.typingSignal?.reset(this.store.conversationId); // the message ends the typing on their side
-    this.updateComplete.then(() => this.fitComposer());
-    this.sender.submit(body);
+    this.sender.submit(event.detail.body);
   }
 
   /** Sends (again) a pending message now: same clientMsgId, so never stored twice. */
@@ -1261,124 +602,17 @@ export class HrChatViewElement extends LitElement {
 
   render() {
     if (this.conversationId == null) return nothing;
-    return html`${this.renderHeader()}${this.renderBanner()}${this.renderHistory()}${this.renderComposer()}${this.renderCloseDialog()}`;
+    return html`${renderChatHeader(this)}${renderClosedBanner(this)}${this.renderHistory()}${this.renderComposer()}${this.renderCloseDialog()}`;
   }
 
   get status() {
     return this.conversation?.status === 'closed' ? 'closed' : 'active';
   }
 
-  renderStatus() {
-    const status = this.status;
-    const badge = html`<span class="badge ${status}" data-testid="conversation-status" data-status=${status}
-      ><span class="visually-hidden">Status: </span>${statusLabel(status)}</span
-    >`;
-    if (!this.isAdmin) return html`<div class="header-status">${badge}</div>`;
-    const ready = Boolean(this.conversation) && Boolean(this.store);
-    return html`<div class="header-status">
-      ${badge}
-      ${status === 'closed'
-        ? html`<button class="btn small" type="button" data-testid="reopen-conversation" data-status-action
-            ?disabled=${!ready || this.statusBusy} @click=${this.reopen}>Reopen</button>`
-        : html`<button class="btn small" type="button" data-testid="close-conversation" data-status-action
-            ?disabled=${!ready || this.statusBusy} @click=${this.openCloseDialog} aria-haspopup="dialog">Close</button>`}
-    </div>`;
-  }
-
-  renderHeader() {
-    if (this.isAdmin) {
-      const s = this.student;
-      const online = s?.online;
-      const known = typeof online === 'boolean';
-      return html`<header data-testid="chat-header">
-        <slot name="start"></slot>
-        <span class="avatar-wrap">
-          <span class="avatar" aria-hidden="true">${initials(s?.name ?? '')}</span>
-          ${known ? html`<span class="presence-dot ${online ? 'online' : 'offline'}" aria-hidden="true"></span>` : nothing}
-        </span>
-        <div class="title">
-          <h2 data-testid="chat-title">${s?.name ?? 'Loading…'}</h2>
-          ${s
-            ? html`<span class="subtitle">
-                ${known
-                  ? html`<span class="presence-text ${online ? 'online' : ''}" data-testid="chat-presence" data-online=${online ? 'true' : 'false'}
-                        >${online ? 'Online' : 'Offline'}</span
-                      > · `
-                  : nothing}Class ${s.className} · Roll ${s.rollId} · ${s.email}
-              </span>`
-            : html`<span class="subtitle">&nbsp;</span>`}
-        </div>
-        ${this.renderStatus()}
-      </header>`;
-    }
-    return html`<header data-testid="chat-header">
-      <slot name="start"></slot>
-      <span class="avatar" aria-hidden="true">HR</span>
-      <div class="title">
-        <h2 data-testid="chat-title">Your school's staff</h2>
-        <span class="subtitle">${this.me?.name}${this.me?.className ? html` · Class ${this.me.className}` : nothing}</span>
-      </div>
-      ${this.renderStatus()}
-    </header>`;
-  }
-
-  /** A closed conversation says who closed it, when, and why (admins), or that writing reopens it (students). */
-  renderBanner() {
-    const entry = latestStatusEntry(this.statusEvent, this.store?.messages ?? []);
-    const text = closedBanner(this.status, entry, this.isAdmin ? 'admin' : 'student');
-    const error = this.reopenError
-      ? html`<p class="banner error" role="alert" data-testid="reopen-error">Could not reopen it: ${this.reopenError}</p>`
-      : nothing;
-    if (!text) return error;
-    return html`${error}<p class="banner" data-testid="closed-banner">
-      <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false"><rect x="3" y="7" width="10" height="7" rx="1.5" fill="currentColor"/><path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" stroke-width="1.6"/></svg>
-      <span>${text}</span>
-    </p>`;
-  }
-
   renderHistory() {
     const store = this.store;
     const messages = store?.messages ?? [];
-    let body;
-    if (this.loadError) {
-      body = html`<div class="empty" role="alert">
-        <p class="error">Could not load the messages: ${this.loadError}</p>
-        <button class="btn small" type="button" @click=${this.retryLoad}>Try again</button>
-      </div>`;
-    } else if (!store?.loaded && messages.length === 0) {
-      body = html`<div class="empty" aria-busy="true">Loading messages…</div>`;
-    } else if (messages.length === 0) {
-      body = this.isAdmin
-        ? html`<div class="empty" data-testid="chat-empty">
-            <strong>No messages yet</strong>
-            Write the first message below; ${this.student?.name ?? 'the student'} sees it as soon as it is sent.
-          </div>`
-        : html`<div class="empty" data-testid="chat-empty"><strong>No messages yet</strong>Your school's staff will write here.</div>`;
-    } else {
-      body = html`
-        ${store.hasMoreBefore
-          ? html`<div class="edge">
-              <button class="btn small ghost" type="button" @click=${this.loadOlder} ?disabled=${store.loadingOlder}>
-                Load earlier messages
-              </button>
-            </div>`
-          : html`<div class="edge">Start of the conversation</div>`}
-        <ol data-testid="message-list">
-          ${repeat(
-            this.timelineItems(messages),
-            (item) => item.key,
-            (item) => this.renderItem(item),
-          )}
-        </ol>
-        ${store.hasMoreAfter
-          ? html`<div class="edge end">
-              <button class="btn small ghost" type="button" data-testid="load-newer" @click=${this.loadNewer} ?disabled=${store.loadingNewer}>
-                ${store.loadingNewer ? 'Loading newer messages…' : 'Load newer messages'}
-              </button>
-            </div>`
-          : nothing}
-      `;
-    }
+    const body = renderTimeline(this);
     const waiting = store?.newerWaiting ?? 0;
     // The history is a focusable region (keyboard scrolling); new messages are announced by the live
     // region below instead, so loading older pages or one's own sends are not read out.
@@ -1393,189 +627,25 @@ export class HrChatViewElement extends LitElement {
             <span aria-hidden="true">↓</span> Jump to latest${waiting > 0 ? ` · ${waiting} new` : ''}
           </button>`
         : nothing}
-      <div class="scroller" role="region" aria-label="Messages" tabindex="0" @scroll=${this.handleScroll}
+      <div class="scroller" role="region" aria-label="Messages" tabindex="0" @scroll=${() => this.history.handleScroll()}
         data-testid="history" data-at-latest=${store?.hasMoreAfter ? 'false' : 'true'}>${body}</div>
       ${store?.loadingOlder ? html`<div class="loading-older" aria-hidden="true">Loading earlier messages…</div>` : nothing}
       <div class="visually-hidden" aria-live="polite" data-testid="announcer">${this.announcement}</div>
     </div>`;
   }
 
-  /**
-   * The list's items: day separators (by local calendar day, R6.1), messages with their receipt status, and
-   * status entries. The status is spelled out under the newest message from this side (and, for an admin,
-   * under the newest student message admins read); elsewhere ticks say it, with the words for screen readers
-   * and in a tooltip. Status entries have no status.
-   */
-  timelineItems(messages) {
-    const me = this.me;
-    const statuses = new Map(messages.map((m) => [m, isChatMessage(m) ? messageStatus(m, this.receipts, me) : null]));
-    const newest = (test) => {
-      for (let i = messages.length - 1; i >= 0; i -= 1) {
-        const m = messages[i];
-        if (isChatMessage(m) && test(m, statuses.get(m))) return m;
-      }
-      return null;
-    };
-    const ownSide = (m) => (me?.role === 'admin' ? m.senderRole !== 'student' : m.senderId === me?.id);
-    const spelledOut = new Set([newest((m, st) => !m.pending && st && ownSide(m))]);
-    if (me?.role === 'admin') spelledOut.add(newest((m, st) => st && !ownSide(m)));
-    return withDaySeparators(messages).map((item) => {
-      if (item.type === 'day') return item;
-      const message = item.entry;
-      // Keyed by sender and clientMsgId so the pending element becomes the stored one in place.
-      const key = message.clientMsgId ? `c:${message.senderId}:${message.clientMsgId}` : `m:${message.id}`;
-      return { type: 'entry', key, message, status: statuses.get(message), spelledOut: spelledOut.has(message) };
-    });
-  }
-
-  renderItem(item) {
-    if (item.type === 'day') return html`<li class="day" data-testid="day-separator" data-day=${item.day}>${item.label}</li>`;
-    if (isStatusEntry(item.message)) return this.renderStatusEntry(item.message, item.key);
-    return this.renderMessage(item.message, item.key, item.status, item.spelledOut);
-  }
-
-  /** The time (R6.1): focusable; the full date and time is its accessible text and shows on hover and focus. */
-  renderTime(createdAt) {
-    if (!createdAt) return nothing;
-    return html`<time class="stamp" datetime=${createdAt} tabindex="0" data-testid="message-time"
-      ><span aria-hidden="true" data-testid="time-short">${timeLabel(createdAt)}</span><span class="tip" data-testid="time-full">${fullLabel(createdAt)}</span></time
-    >`;
-  }
-
-  /** A status entry (R6.2, R6.3): "Closed by Ada Admin · 14:02 · “note”", centred. */
-  renderStatusEntry(entry, key) {
-    const { action, note } = describeStatusEntry(entry);
-    const hit = entry.seq === this.hitSeq;
-    return html`<li
-      class="system ${entry.kind} ${hit ? 'hit' : ''}"
-      data-testid="status-entry"
-      data-kind=${entry.kind}
-      data-key=${key}
-      data-seq=${entry.seq}
-      data-hit=${hit ? 'true' : 'false'}
-      tabindex=${hit ? '-1' : nothing}
-    >
-      <span class="action" data-testid="status-entry-action">${action}</span> · ${this.renderTime(entry.createdAt)}${note
-        ? html` · <span data-testid="status-entry-note">“${note}”</span>`
-        : nothing}
-    </li>`;
-  }
-
-  renderMessage(m, key, status = null, spelledOut = false) {
-    const own = m.senderId === this.me?.id;
-    const stored = status && !m.pending;
-    const hit = !m.pending && m.seq === this.hitSeq;
-    const classes = ['msg', own ? 'own' : 'theirs', m.pending ? 'pending' : '', m.failed ? 'failed' : '', hit ? 'hit' : ''].join(' ');
-    return html`<li
-      class=${classes}
-      data-testid="message"
-      data-key=${key}
-      data-seq=${m.seq ?? nothing}
-      data-message-id=${m.id ?? nothing}
-      data-sender-role=${m.senderRole ?? nothing}
-      data-pending=${m.pending ? 'true' : 'false'}
-      data-hit=${hit ? 'true' : 'false'}
-      tabindex=${hit ? '-1' : nothing}
-    >
-      <div class="meta">
-        <span class="sender" data-testid="message-sender">${m.senderName}</span>
-        ${this.renderTime(m.createdAt)}
-        ${stored
-          ? html`<span class="ticks ${status.state}" data-testid="message-status" data-status=${status.state} title=${status.text}
-              >${TICKS[status.state]}<span class="visually-hidden">${status.text}</span></span
-            >`
-          : nothing}
-      </div>
-      <div class="bubble" data-testid="message-body">${m.body}</div>
-      ${stored && spelledOut
-        ? html`<div class="status receipt-line" aria-hidden="true" data-testid="receipt-line">${status.text}</div>`
-        : nothing}
-      ${m.failed
-        ? html`<div class="status failed" role="alert" data-testid="message-status" data-status="failed">
-            Not sent${m.error ? `: ${m.error}` : ''}
-            <button class="btn small" type="button" data-testid="message-retry" @click=${() => this.deliver(m.clientMsgId)}>Retry</button>
-            <button class="btn small ghost" type="button" data-testid="message-discard" @click=${() => this.sender?.discard(m.clientMsgId)}>Discard</button>
-          </div>`
-        : m.waiting
-          ? html`<div class="status waiting" data-testid="message-status" data-status="waiting">
-              <span>Waiting to send: it goes as soon as the server can be reached.</span>
-              <button class="btn small" type="button" data-testid="message-retry" @click=${() => this.deliver(m.clientMsgId)}>Send now</button>
-              <button class="btn small ghost" type="button" data-testid="message-discard" @click=${() => this.sender?.discard(m.clientMsgId)}>Discard</button>
-            </div>`
-          : m.pending
-            ? html`<div class="status" data-testid="message-status" data-status="sending">sending…</div>`
-            : nothing}
-    </li>`;
-  }
-
   renderComposer() {
-    const length = this.draft.length;
-    const down = this.session?.bus?.isDown;
-    const canSend = this.draft.trim().length > 0 && length <= MAX_BODY_LENGTH && Boolean(this.store);
-    const typing = describeTypists(this.session?.typing?.typists(this.conversationId) ?? []);
-    const closed = this.status === 'closed';
-    let hint;
-    if (typing) hint = nothing;
-    else if (down) hint = html`<span class="fallback" data-testid="http-fallback">Live connection down: messages are sent over HTTP and new ones checked for every few seconds.</span>`;
-    else if (closed && this.isAdmin) hint = html`<span class="reopen-hint" data-testid="reopen-hint">Closed: sending a message reopens it.</span>`;
-    else hint = html`<span class="keys">Enter to send · Shift+Enter for a new line</span>`;
-    return html`<form @submit=${this.handleSubmit} data-testid="composer-form">
-      <div class="composer">
-        <label class="visually-hidden" for="composer">${closed ? 'Message (sending reopens the conversation)' : 'Message'}</label>
-        <textarea
-          id="composer"
-          class="textarea"
-          rows="1"
-          maxlength=${MAX_BODY_LENGTH}
-          placeholder=${closed ? 'Write a message to reopen…' : 'Write a message…'}
-          aria-describedby="counter"
-          .value=${this.draft}
-          @input=${this.handleDraftInput}
-          @keydown=${this.handleComposerKeydown}
-          data-testid="composer"
-        ></textarea>
-        <button class="btn primary" type="submit" ?disabled=${!canSend} data-testid="send-button">Send</button>
-      </div>
-      <div class="hints">
-        <span>
-          <span class="typing" aria-live="polite" data-testid="typing-indicator"
-            >${typing ? html`<span class="dots" aria-hidden="true"><span></span><span></span><span></span></span>${typing}` : nothing}</span
-          >
-          ${hint}
-        </span>
-        <span
-          id="counter"
-          class="counter ${length >= COUNTER_WARNING_AT ? 'warn' : ''}"
-          data-testid="char-counter"
-          aria-live=${length >= COUNTER_WARNING_AT ? 'polite' : 'off'}
-          >${length} / ${MAX_BODY_LENGTH}</span
-        >
-      </div>
-    </form>`;
+    return html`<hr-composer .session=${this.session} .conversationId=${this.conversationId} ?ready=${Boolean(this.store)}
+      ?closed=${this.status === 'closed'} ?admin=${this.isAdmin} ?down=${this.session?.bus?.isDown}
+      .typing=${describeTypists(this.session?.typing?.typists(this.conversationId) ?? [])}
+      @hr-send=${this.handleSend}></hr-composer>`;
   }
 
-  /** Closing asks for an optional note (R6.3), at most 500 characters. Admins only. */
+  /** Closing asks for an optional note (R6.3). Admins only. */
   renderCloseDialog() {
     if (!this.isAdmin) return nothing;
-    const length = this.closeNote.length;
-    const who = this.student?.name ?? 'The student';
-    return html`<dialog data-testid="close-dialog" aria-labelledby="close-title" aria-describedby="close-help"
-      @close=${this.handleDialogClose}>
-      <form @submit=${this.handleCloseSubmit}>
-        <h2 id="close-title">Close this conversation?</h2>
-        <p id="close-help">${who} can still read it. Writing a message, on either side, reopens it.</p>
-        <label for="close-note">Note (optional, shown to the student too)</label>
-        <textarea id="close-note" class="textarea" maxlength=${MAX_NOTE_LENGTH} data-testid="close-note"
-          aria-describedby="close-note-counter" .value=${this.closeNote}
-          @input=${(e) => { this.closeNote = e.target.value; }}></textarea>
-        <span id="close-note-counter" class="counter" data-testid="close-note-counter">${length} / ${MAX_NOTE_LENGTH}</span>
-        ${this.statusError ? html`<p class="error" role="alert" data-testid="close-error">Could not close it: ${this.statusError}</p>` : nothing}
-        <div class="actions">
-          <button class="btn" type="button" @click=${this.cancelClose}>Cancel</button>
-          <button class="btn primary" type="submit" data-testid="confirm-close" ?disabled=${this.statusBusy}>Close conversation</button>
-        </div>
-      </form>
-    </dialog>`;
+    return html`<hr-close-dialog .studentName=${this.student?.name ?? ''} ?busy=${this.statusBusy} .error=${this.statusError}
+      @hr-close-confirm=${this.handleCloseConfirm} @hr-dialog-closed=${this.handleDialogClose}></hr-close-dialog>`;
   }
 }
 

@@ -2,6 +2,7 @@ import { LitElement, html, css, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import * as api from '../lib/api.js';
 import { listenAll } from '../lib/listeners.js';
+import { SessionController } from '../lib/session-controller.js';
 import { StudentRoster } from '../lib/student-roster.js';
 import { formatRelativeShort, formatFull, initials } from '../lib/format.js';
 import { describeTypists } from '../lib/typing-tracker.js';
@@ -217,33 +218,28 @@ export class HrStudentListElement extends LitElement {
     this.observer = null;
     this.observedSentinel = null;
     this.refocusId = null;
+    this.sessionBinding = new SessionController(this, (session) => this.follow(session));
   }
 
   connectedCallback() {
     super.connectedCallback();
-    this.bindTo(this.session);
     this.loadClasses();
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
-    this.bindTo(null);
     clearTimeout(this.filterTimer);
     this.observer?.disconnect();
     this.observer = null;
     this.observedSentinel = null;
   }
 
-  /** Follows a session's events with a roster of its own (and drops the previous one). */
-  bindTo(session) {
-    const events = session?.events ?? null;
-    if (this.events === events && this.roster) return;
-    this.unlisten?.();
-    this.unlisten = null;
-    this.events = events;
-    this.roster = null;
-    this.typing = null;
-    if (!session) return;
+  /**
+   * Follows a session's events with a roster of its own; answers what stops following them and drops the roster
+   * (the {@link SessionController} calls it when the session comes and when it goes).
+   */
+  follow(session) {
+    this.events = session.events ?? null;
     this.typing = session.typing ?? null;
     this.roster = new StudentRoster({
       api,
@@ -253,30 +249,29 @@ export class HrStudentListElement extends LitElement {
     });
     this.roster.filters = { q: this.query.trim(), className: this.className, status: this.status };
     this.roster.selectedId = this.selectedStudentId ?? null;
-    this.unlisten = listenAll([
+    const unlisten = listenAll([
       [this.typing, 'change', this.handleTypingChange],
       [this.roster, 'change', this.handleRosterChange],
-      [events, 'message-created', this.handleMessageCreated],
-      [events, 'conversation-created', this.handleConversationCreated],
-      [events, 'conversation-read', this.handleConversationRead],
-      [events, 'presence-changed', this.handlePresenceChanged],
-      [events, 'resync', this.handleResync],
+      [this.events, 'message-created', this.handleMessageCreated],
+      [this.events, 'conversation-created', this.handleConversationCreated],
+      [this.events, 'conversation-read', this.handleConversationRead],
+      [this.events, 'presence-changed', this.handlePresenceChanged],
+      [this.events, 'resync', this.handleResync],
     ]);
     // No events while the live channel is down: unread counts and order come by polling, more slowly than messages.
     const unpoll = session.poller?.add(this.pollRows);
-    if (unpoll) {
-      const unlisten = this.unlisten;
-      this.unlisten = () => {
-        unlisten();
-        unpoll();
-      };
-    }
     this.lastRowPoll = Date.now();
     this.roster.reload();
+    return () => {
+      unlisten();
+      unpoll?.();
+      this.events = null;
+      this.roster = null;
+      this.typing = null;
+    };
   }
 
   willUpdate(changed) {
-    if (changed.has('session') && this.isConnected) this.bindTo(this.session);
     if (changed.has('selectedStudentId')) {
       this.roster?.select(this.selectedStudentId);
       // The last student opened is where Tab (or "back" on a phone) returns to in the list.

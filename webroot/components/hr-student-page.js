@@ -1,6 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import * as api from '../lib/api.js';
 import { listenAll } from '../lib/listeners.js';
+import { SessionController } from '../lib/session-controller.js';
 import { NotificationCoalescer, excerptOf, describeNotification, isNotifiable } from '../lib/notification-coalescer.js';
 import { showBrowserNotification } from '../lib/browser-notifications.js';
 import { baseStyles, buttonStyles, badgeStyles } from './shared-styles.js';
@@ -207,37 +208,10 @@ export class HrStudentPageElement extends LitElement {
     this.toasts = [];
     this.loading = true;
     this.error = '';
-    this.bound = null;
     this.toastSerial = 0;
     this.coalescer = new NotificationCoalescer({ emit: (n) => this.notify(n) });
-  }
-
-  connectedCallback() {
-    super.connectedCallback();
-    this.bindTo(this.session);
-    this.load();
-  }
-
-  disconnectedCallback() {
-    super.disconnectedCallback();
-    this.bindTo(null);
-    this.coalescer.stop();
-    document.title = APP_TITLE;
-  }
-
-  willUpdate(changed) {
-    if (changed.has('session') && this.isConnected) this.bindTo(this.session);
-    // Opening a search hit (R6.4) shows the chat, whatever was pending.
-    if (changed.has('openAt') && this.openAt?.seq != null && this.view !== null) this.view = 'chat';
-  }
-
-  bindTo(session) {
-    if (this.bound === session) return;
-    this.unlisten?.();
-    this.unlisten = null;
-    this.bound = session;
-    if (session) {
-      this.unlisten = listenAll([
+    this.sessionBinding = new SessionController(this, (session) => {
+      const unlisten = listenAll([
         [session.events, 'conversation-created', this.handleConversationCreated],
         [session.events, 'message-created', this.handleMessageCreated],
         [session.events, 'resync', this.handleResync],
@@ -246,14 +220,27 @@ export class HrStudentPageElement extends LitElement {
       ]);
       // While the live channel is down: a conversation started meanwhile, and the notifications, by polling (R1.4).
       const unpoll = session.poller?.add(this.pollOnce);
-      if (unpoll) {
-        const unlisten = this.unlisten;
-        this.unlisten = () => {
-          unlisten();
-          unpoll();
-        };
-      }
-    }
+      return () => {
+        unlisten();
+        unpoll?.();
+      };
+    });
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.load();
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    this.coalescer.stop();
+    document.title = APP_TITLE;
+  }
+
+  willUpdate(changed) {
+    // Opening a search hit (R6.4) shows the chat, whatever was pending.
+    if (changed.has('openAt') && this.openAt?.seq != null && this.view !== null) this.view = 'chat';
   }
 
   /** One poll while the live channel is down; an unreachable server rejects, so the poller backs off. */

@@ -1,0 +1,182 @@
+import { html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { messageStatus } from '../lib/receipts.js';
+import { withDaySeparators, timeLabel, fullLabel } from '../lib/local-time.js';
+import { isStatusEntry, isChatMessage, describeStatusEntry } from '../lib/conversation-status.js';
+
+/*
+ * The message list of a conversation: what the chat view's scrolling region shows (R3.2, R3.4, R4.3, R4.4, R6.1,
+ * R6.3, R6.4): the loading, empty and error states, "Load earlier/newer messages", and the timeline of day
+ * separators, messages (with their receipt ticks and outbox states) and status entries. Message bodies are only
+ * ever rendered as text.
+ *
+ * It renders into the chat view's own shadow root, not an element of its own: the view anchors the scroll position
+ * (history-scroll.js) by measuring these items in the same update that renders them, which a child
+ * element, rendering a microtask later, would not allow. Its styles are in chat-view-styles.js.
+ */
+
+/**
+ * The receipt marks: one tick (sent), two (delivered), two on a filled badge (read: a different shape, not
+ * only a different colour). Decorative: the words are next to them, for screen readers and as a tooltip.
+ */
+const TICKS = {
+  sent: html`<svg viewBox="0 0 20 14" aria-hidden="true" focusable="false"><path d="M4 7.5l3 3L14 3.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg>`,
+  delivered: html`<svg viewBox="0 0 20 14" aria-hidden="true" focusable="false"><path d="M2 7.5l3 3L12 3.5M9 10.5l0.2 0L16.2 3.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg>`,
+  read: html`<svg viewBox="0 0 20 14" aria-hidden="true" focusable="false"><rect x="0" y="0" width="20" height="14" rx="7" fill="currentColor"/><path d="M3.5 7.5l2.5 2.5L12 4M9 10l0.2 0L15.5 4" fill="none" stroke="#fff" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"/></svg>`,
+};
+
+/**
+ * The list for the chat view `view` (its store, the signed-in user, receipts, the highlighted search hit; its
+ * history for loading pages, retryLoad, deliver and the outbox sender for the buttons).
+ */
+export function renderTimeline(view) {
+  const store = view.store;
+  const messages = store?.messages ?? [];
+  if (view.loadError) {
+    return html`<div class="empty" role="alert">
+      <p class="error">Could not load the messages: ${view.loadError}</p>
+      <button class="btn small" type="button" @click=${view.retryLoad}>Try again</button>
+    </div>`;
+  } else if (!store?.loaded && messages.length === 0) {
+    return html`<div class="empty" aria-busy="true">Loading messages…</div>`;
+  } else if (messages.length === 0) {
+    return view.isAdmin
+      ? html`<div class="empty" data-testid="chat-empty">
+          <strong>No messages yet</strong>
+          Write the first message below; ${view.student?.name ?? 'the student'} sees it as soon as it is sent.
+        </div>`
+      : html`<div class="empty" data-testid="chat-empty"><strong>No messages yet</strong>Your school's staff will write here.</div>`;
+  } else {
+    return html`
+      ${store.hasMoreBefore
+        ? html`<div class="edge">
+            <button class="btn small ghost" type="button" @click=${() => view.history.loadOlder()} ?disabled=${store.loadingOlder}>
+              Load earlier messages
+            </button>
+          </div>`
+        : html`<div class="edge">Start of the conversation</div>`}
+      <ol data-testid="message-list">
+        ${repeat(
+          timelineItems(view, messages),
+          (item) => item.key,
+          (item) => renderItem(view, item),
+        )}
+      </ol>
+      ${store.hasMoreAfter
+        ? html`<div class="edge end">
+            <button class="btn small ghost" type="button" data-testid="load-newer" @click=${() => view.history.loadNewer()} ?disabled=${store.loadingNewer}>
+              ${store.loadingNewer ? 'Loading newer messages…' : 'Load newer messages'}
+            </button>
+          </div>`
+        : nothing}
+    `;
+  }
+}
+
+/**
+ * The list's items: day separators (by local calendar day, R6.1), messages with their receipt status, and
+ * status entries. The status is spelled out under the newest message from this side (and, for an admin,
+ * under the newest student message admins read); elsewhere ticks say it, with the words for screen readers
+ * and in a tooltip. Status entries have no status.
+ */
+function timelineItems(view, messages) {
+  const me = view.me;
+  const statuses = new Map(messages.map((m) => [m, isChatMessage(m) ? messageStatus(m, view.receipts, me) : null]));
+  const newest = (test) => {
+    for (let i = messages.length - 1; i >= 0; i -= 1) {
+      const m = messages[i];
+      if (isChatMessage(m) && test(m, statuses.get(m))) return m;
+    }
+    return null;
+  };
+  const ownSide = (m) => (me?.role === 'admin' ? m.senderRole !== 'student' : m.senderId === me?.id);
+  const spelledOut = new Set([newest((m, st) => !m.pending && st && ownSide(m))]);
+  if (me?.role === 'admin') spelledOut.add(newest((m, st) => st && !ownSide(m)));
+  return withDaySeparators(messages).map((item) => {
+    if (item.type === 'day') return item;
+    const message = item.entry;
+    // Keyed by sender and clientMsgId so the pending element becomes the stored one in place.
+    const key = message.clientMsgId ? `c:${message.senderId}:${message.clientMsgId}` : `m:${message.id}`;
+    return { type: 'entry', key, message, status: statuses.get(message), spelledOut: spelledOut.has(message) };
+  });
+}
+
+function renderItem(view, item) {
+  if (item.type === 'day') return html`<li class="day" data-testid="day-separator" data-day=${item.day}>${item.label}</li>`;
+  if (isStatusEntry(item.message)) return renderStatusEntry(view, item.message, item.key);
+  return renderMessage(view, item.message, item.key, item.status, item.spelledOut);
+}
+
+/** The time (R6.1): focusable; the full date and time is its accessible text and shows on hover and focus. */
+function renderTime(createdAt) {
+  if (!createdAt) return nothing;
+  return html`<time class="stamp" datetime=${createdAt} tabindex="0" data-testid="message-time"
+    ><span aria-hidden="true" data-testid="time-short">${timeLabel(createdAt)}</span><span class="tip" data-testid="time-full">${fullLabel(createdAt)}</span></time
+  >`;
+}
+
+/** A status entry (R6.2, R6.3): "Closed by Ada Admin · 14:02 · “note”", centred. */
+function renderStatusEntry(view, entry, key) {
+  const { action, note } = describeStatusEntry(entry);
+  const hit = entry.seq === view.hitSeq;
+  return html`<li
+    class="system ${entry.kind} ${hit ? 'hit' : ''}"
+    data-testid="status-entry"
+    data-kind=${entry.kind}
+    data-key=${key}
+    data-seq=${entry.seq}
+    data-hit=${hit ? 'true' : 'false'}
+    tabindex=${hit ? '-1' : nothing}
+  >
+    <span class="action" data-testid="status-entry-action">${action}</span> · ${renderTime(entry.createdAt)}${note
+      ? html` · <span data-testid="status-entry-note">“${note}”</span>`
+      : nothing}
+  </li>`;
+}
+
+function renderMessage(view, m, key, status = null, spelledOut = false) {
+  const own = m.senderId === view.me?.id;
+  const stored = status && !m.pending;
+  const hit = !m.pending && m.seq === view.hitSeq;
+  const classes = ['msg', own ? 'own' : 'theirs', m.pending ? 'pending' : '', m.failed ? 'failed' : '', hit ? 'hit' : ''].join(' ');
+  return html`<li
+    class=${classes}
+    data-testid="message"
+    data-key=${key}
+    data-seq=${m.seq ?? nothing}
+    data-message-id=${m.id ?? nothing}
+    data-sender-role=${m.senderRole ?? nothing}
+    data-pending=${m.pending ? 'true' : 'false'}
+    data-hit=${hit ? 'true' : 'false'}
+    tabindex=${hit ? '-1' : nothing}
+  >
+    <div class="meta">
+      <span class="sender" data-testid="message-sender">${m.senderName}</span>
+      ${renderTime(m.createdAt)}
+      ${stored
+        ? html`<span class="ticks ${status.state}" data-testid="message-status" data-status=${status.state} title=${status.text}
+            >${TICKS[status.state]}<span class="visually-hidden">${status.text}</span></span
+          >`
+        : nothing}
+    </div>
+    <div class="bubble" data-testid="message-body">${m.body}</div>
+    ${stored && spelledOut
+      ? html`<div class="status receipt-line" aria-hidden="true" data-testid="receipt-line">${status.text}</div>`
+      : nothing}
+    ${m.failed
+      ? html`<div class="status failed" role="alert" data-testid="message-status" data-status="failed">
+          Not sent${m.error ? `: ${m.error}` : ''}
+          <button class="btn small" type="button" data-testid="message-retry" @click=${() => view.deliver(m.clientMsgId)}>Retry</button>
+          <button class="btn small ghost" type="button" data-testid="message-discard" @click=${() => view.sender?.discard(m.clientMsgId)}>Discard</button>
+        </div>`
+      : m.waiting
+        ? html`<div class="status waiting" data-testid="message-status" data-status="waiting">
+            <span>Waiting to send: it goes as soon as the server can be reached.</span>
+            <button class="btn small" type="button" data-testid="message-retry" @click=${() => view.deliver(m.clientMsgId)}>Send now</button>
+            <button class="btn small ghost" type="button" data-testid="message-discard" @click=${() => view.sender?.discard(m.clientMsgId)}>Discard</button>
+          </div>`
+        : m.pending
+          ? html`<div class="status" data-testid="message-status" data-status="sending">sending…</div>`
+          : nothing}
+  </li>`;
+}
