@@ -1,3 +1,5 @@
+import { Address, EventType, userInbox } from './contract.js';
+
 /**
  * The signed-in user's live events, from the event bus, as DOM-free typed events.
  *
@@ -39,9 +41,9 @@ export class ChatEvents extends EventTarget {
 
   start() {
     if (this.#unsubscribers.length > 0) return this;
-    this.#unsubscribers.push(this.#bus.subscribe(`user.${this.#user.id}`, this.#handleBody));
+    this.#unsubscribers.push(this.#bus.subscribe(userInbox(this.#user.id), this.#handleBody));
     if (this.#user.role === 'admin') {
-      this.#unsubscribers.push(this.#bus.subscribe('role.admin', this.#handleBody));
+      this.#unsubscribers.push(this.#bus.subscribe(Address.ADMIN_INBOX, this.#handleBody));
     }
     this.#bus.addEventListener('reconnected', this.#handleReconnected);
     return this;
@@ -54,7 +56,7 @@ export class ChatEvents extends EventTarget {
 
   #handleBody = (body) => {
     if (!body || typeof body !== 'object') return;
-    if (body.type === 'chat.message.created' && body.message) {
+    if (body.type === EventType.MESSAGE_CREATED && body.message) {
       if (this.#firstTime(`m${body.message.id}`)) {
         // The event names the conversation's student (the roster row to update, with no lookup) and its status.
         const detail = { ...body.message };
@@ -62,21 +64,21 @@ export class ChatEvents extends EventTarget {
         if (body.conversationStatus != null) detail.conversationStatus = body.conversationStatus;
         this.dispatchEvent(new CustomEvent('message-created', { detail }));
       }
-    } else if (body.type === 'chat.conversation.created' && body.conversation) {
+    } else if (body.type === EventType.CONVERSATION_CREATED && body.conversation) {
       if (this.#firstTime(`c${body.conversation.id}`)) {
         this.dispatchEvent(new CustomEvent('conversation-created', { detail: body.conversation }));
       }
-    } else if (body.type === 'chat.conversation.read' && body.conversationId != null) {
+    } else if (body.type === EventType.CONVERSATION_READ && body.conversationId != null) {
       const { conversationId, studentId, userId, readSeq } = body;
       this.dispatchEvent(new CustomEvent('conversation-read', { detail: { conversationId, studentId, userId, readSeq } }));
-    } else if (body.type === 'presence.changed' && body.userId != null) {
+    } else if (body.type === EventType.PRESENCE_CHANGED && body.userId != null) {
       this.dispatchEvent(new CustomEvent('presence-changed', { detail: { userId: body.userId, online: Boolean(body.online) } }));
-    } else if (body.type === 'chat.typing' && body.conversationId != null && body.userId != null) {
+    } else if (body.type === EventType.TYPING && body.conversationId != null && body.userId != null) {
       const { conversationId, studentId = null, userId, name = '', role = null, expiresInMs = null } = body;
       this.dispatchEvent(new CustomEvent('typing', { detail: { conversationId, studentId, userId, name, role, expiresInMs } }));
-    } else if (body.type === 'notification.changed' && Array.isArray(body.notifications)) {
+    } else if (body.type === EventType.NOTIFICATION_CHANGED && Array.isArray(body.notifications)) {
       this.dispatchEvent(new CustomEvent('notification-changed', { detail: { notifications: body.notifications } }));
-    } else if (body.type === 'chat.receipt' && body.conversationId != null && body.userId != null) {
+    } else if (body.type === EventType.RECEIPT && body.conversationId != null && body.userId != null) {
       const { conversationId, studentId = null, userId, name = '', role = null, deliveredSeq = 0, readSeq = 0 } = body;
       this.dispatchEvent(
         new CustomEvent('receipt', { detail: { conversationId, studentId, userId, name, role, deliveredSeq, readSeq } }),

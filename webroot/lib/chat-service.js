@@ -8,6 +8,7 @@
  */
 import * as api from './api.js';
 import { BusError } from './bus-client.js';
+import { Address } from './contract.js';
 
 export class ChatService {
   #bus;
@@ -20,7 +21,7 @@ export class ChatService {
   /** @returns {Promise<{conversation: object, created: boolean}>} */
   openConversation(studentId) {
     return this.#either(
-      () => this.#bus.request('chat.conversation.open', { studentId: Number(studentId) }),
+      () => this.#bus.request(Address.CONVERSATION_OPEN, { studentId: Number(studentId) }),
       () => api.openConversation(studentId),
     );
   }
@@ -37,7 +38,7 @@ export class ChatService {
     if (after != null) body.after = after;
     if (limit != null) body.limit = limit;
     return this.#either(
-      () => this.#bus.request('chat.messages.fetch', body),
+      () => this.#bus.request(Address.MESSAGES_FETCH, body),
       () => api.listMessages(conversationId, { before, after, limit }),
     );
   }
@@ -48,7 +49,7 @@ export class ChatService {
    */
   sendMessage(conversationId, { clientMsgId, body }) {
     return this.#either(
-      () => this.#bus.request('chat.message.send', { conversationId, clientMsgId, body }),
+      () => this.#bus.request(Address.MESSAGE_SEND, { conversationId, clientMsgId, body }),
       () => api.sendMessage(conversationId, { clientMsgId, body }),
     );
   }
@@ -58,7 +59,7 @@ export class ChatService {
     const body = { conversationId };
     if (note) body.note = note;
     return this.#either(
-      () => this.#bus.request('chat.conversation.close', body),
+      () => this.#bus.request(Address.CONVERSATION_CLOSE, body),
       () => api.closeConversation(conversationId, note),
     );
   }
@@ -66,7 +67,7 @@ export class ChatService {
   /** Reopens a closed conversation (admins, R6.3). @returns {Promise<{conversation, event}>} */
   reopenConversation(conversationId) {
     return this.#either(
-      () => this.#bus.request('chat.conversation.reopen', { conversationId }),
+      () => this.#bus.request(Address.CONVERSATION_REOPEN, { conversationId }),
       () => api.reopenConversation(conversationId),
     );
   }
@@ -78,7 +79,7 @@ export class ChatService {
    */
   markRead(conversationId, seq) {
     return this.#either(
-      () => this.#bus.request('chat.conversation.read', { conversationId, seq }),
+      () => this.#bus.request(Address.CONVERSATION_READ, { conversationId, seq }),
       () => api.markRead(conversationId, seq),
     );
   }
@@ -89,7 +90,7 @@ export class ChatService {
    */
   markDelivered(conversationId, seq) {
     return this.#either(
-      () => this.#bus.request('chat.conversation.delivered', { conversationId, seq }),
+      () => this.#bus.request(Address.CONVERSATION_DELIVERED, { conversationId, seq }),
       () => api.markDelivered(conversationId, seq),
     );
   }
@@ -101,7 +102,7 @@ export class ChatService {
    */
   typing(conversationId) {
     if (!this.#bus.isLive) return Promise.resolve(null);
-    return this.#bus.request('chat.typing', { conversationId });
+    return this.#bus.request(Address.TYPING, { conversationId });
   }
 
   async #either(overBus, overHttp) {

@@ -1,5 +1,6 @@
 package app.homeroom.bus;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.PermittedOptions;
 
 import java.util.Arrays;
@@ -15,37 +16,37 @@ import java.util.regex.Pattern;
 public enum Address {
 
   /** Body {@code {studentId}}; reply {@code {conversation, created}}. Admins only. Creates the room if missing (R1.1). */
-  CONVERSATION_OPEN("chat.conversation.open", Kind.CLIENT_COMMAND),
+  CONVERSATION_OPEN("chat.conversation.open", Command.OpenConversation.class, Reply.Opened.class),
 
   /** Body {@code {conversationId, clientMsgId, body}}; reply {@code {message, duplicate}} only after commit (R3.3). */
-  MESSAGE_SEND("chat.message.send", Kind.CLIENT_COMMAND),
+  MESSAGE_SEND("chat.message.send", Command.SendMessage.class, Reply.Sent.class),
 
   /**
    * Body {@code {conversationId, before?, after?, around?, limit?}}; reply {@code {messages, hasMore}} (R3.4,
    * catch-up), or {@code {messages, hasOlder, hasNewer}} around a search hit (R6.4).
    */
-  MESSAGES_FETCH("chat.messages.fetch", Kind.CLIENT_COMMAND),
+  MESSAGES_FETCH("chat.messages.fetch", Command.FetchMessages.class, JsonObject.class),
 
   /** Body {@code {conversationId, seq}}; reply {@code {conversationId, readSeq, unread}}. Moves the caller's read mark (R2.3). */
-  CONVERSATION_READ("chat.conversation.read", Kind.CLIENT_COMMAND),
+  CONVERSATION_READ("chat.conversation.read", Command.Acknowledge.class, JsonObject.class),
 
   /** Body {@code {conversationId, seq}}; reply {@code {conversationId, deliveredSeq, readSeq}}: the caller's clients have it (R4.3). */
-  CONVERSATION_DELIVERED("chat.conversation.delivered", Kind.CLIENT_COMMAND),
+  CONVERSATION_DELIVERED("chat.conversation.delivered", Command.Acknowledge.class, JsonObject.class),
 
   /** Body {@code {conversationId, note?}}; reply {@code {conversation, event}}. Staff close a conversation (R6.3). */
-  CONVERSATION_CLOSE("chat.conversation.close", Kind.CLIENT_COMMAND),
+  CONVERSATION_CLOSE("chat.conversation.close", Command.ChangeStatus.class, Reply.StatusChanged.class),
 
   /** Body {@code {conversationId}}; reply {@code {conversation, event}}. Staff reopen it with its whole history (R6.3). */
-  CONVERSATION_REOPEN("chat.conversation.reopen", Kind.CLIENT_COMMAND),
+  CONVERSATION_REOPEN("chat.conversation.reopen", Command.ChangeStatus.class, Reply.StatusChanged.class),
 
   /** Body {@code {conversationId}}; reply {@code {}}. "I am typing" (R4.1, R4.2): published, never stored. */
-  TYPING("chat.typing", Kind.CLIENT_COMMAND),
+  TYPING("chat.typing", Command.Typing.class, Reply.Empty.class),
 
   /** Body {@code {}}; reply {@code {notifications}}: the student's pending notifications (R5.4). Students only. */
-  NOTIFICATIONS_LIST("chat.notifications.list", Kind.CLIENT_COMMAND),
+  NOTIFICATIONS_LIST("chat.notifications.list", Command.ListNotifications.class, Reply.Notifications.class),
 
   /** Body {@code {conversationId, seq}}; reply {@code {notifications}} still pending. Students only (R5.4). */
-  NOTIFICATIONS_DISMISS("chat.notifications.dismiss", Kind.CLIENT_COMMAND),
+  NOTIFICATIONS_DISMISS("chat.notifications.dismiss", Command.DismissNotification.class, Reply.Notifications.class),
 
   /** {@code user.<id>}: one user's personal inbox of events; only that user may register on it. */
   USER_INBOX("user.", Kind.CLIENT_INBOX_PREFIX),
@@ -98,10 +99,32 @@ public enum Address {
 
   private final String address;
   private final Kind kind;
+  private final Class<? extends Record> request;
+  private final Class<?> reply;
 
   Address(String address, Kind kind) {
     this.address = address;
     this.kind = kind;
+    this.request = null;
+    this.reply = null;
+  }
+
+  /** A client command: its body is a {@code request} ({@link BusCodec#decode}), it answers a {@code reply}. */
+  Address(String address, Class<? extends Command> request, Class<?> reply) {
+    this.address = address;
+    this.kind = Kind.CLIENT_COMMAND;
+    this.request = request.asSubclass(Record.class);
+    this.reply = reply;
+  }
+
+  /** The record a client command's body decodes to; null for other addresses. */
+  public Class<? extends Record> request() {
+    return request;
+  }
+
+  /** What a client command answers: a {@link Reply} record, or a {@link JsonObject} whose shape API.md gives. */
+  public Class<?> reply() {
+    return reply;
   }
 
   public String address() {

@@ -1,29 +1,36 @@
 package app.homeroom.bus;
 
-/** The {@code type} of an event body delivered on an inbox address ({@link Address#USER_INBOX}, {@link Address#ADMIN_INBOX}). */
+/** The {@code type} of an event body (an {@link Event} record) delivered on an inbox address ({@link Address#USER_INBOX}, {@link Address#ADMIN_INBOX}). */
 public enum EventType {
   /**
    * {@code {type, studentId, message, conversationStatus}}: a message or a status entry was stored (R3.1, R3.2,
    * R6.3); studentId names the roster row, conversationStatus is the status after it.
    */
-  MESSAGE_CREATED("chat.message.created"),
+  MESSAGE_CREATED("chat.message.created", Event.MessageCreated.class),
   /** {@code {type, conversation}}: a conversation was created (R1.1). */
-  CONVERSATION_CREATED("chat.conversation.created"),
+  CONVERSATION_CREATED("chat.conversation.created", Event.ConversationCreated.class),
   /** {@code {type, conversationId, studentId, userId, readSeq}} on the reader's own inbox: their other tabs follow (R2.3). */
-  CONVERSATION_READ("chat.conversation.read"),
+  CONVERSATION_READ("chat.conversation.read", Event.ConversationRead.class),
   /** {@code {type, conversationId, studentId, userId, name, role, expiresInMs}}: someone is typing (R4.1, R4.2). */
-  TYPING("chat.typing"),
+  TYPING("chat.typing", Event.Typing.class),
   /** {@code {type, conversationId, studentId, userId, name, role, deliveredSeq, readSeq}}: a participant's marks moved (R4.3, R4.4). */
-  RECEIPT("chat.receipt"),
+  RECEIPT("chat.receipt", Event.Receipt.class),
   /** {@code {type, notifications}} on a student's own inbox: their pending notifications changed (R5.1-R5.4). */
-  NOTIFICATION_CHANGED("notification.changed"),
+  NOTIFICATION_CHANGED("notification.changed", Event.NotificationChanged.class),
   /** {@code {type, userId, online}} on the admin inbox: a student came online or went offline anywhere (R2.2). */
-  PRESENCE_CHANGED("presence.changed");
+  PRESENCE_CHANGED("presence.changed", Event.PresenceChanged.class);
 
   private final String type;
+  private final Class<? extends Event> record;
 
-  EventType(String type) {
+  EventType(String type, Class<? extends Event> record) {
     this.type = type;
+    this.record = record;
+  }
+
+  /** The record of this event ({@link BusCodec#encode} writes it). */
+  public Class<? extends Event> record() {
+    return record;
   }
 
   public String type() {

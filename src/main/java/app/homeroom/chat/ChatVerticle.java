@@ -4,6 +4,10 @@ import app.homeroom.common.ApiError;
 import app.homeroom.common.FailureLog;
 import app.homeroom.common.Params;
 import app.homeroom.bus.Address;
+import app.homeroom.bus.BusCodec;
+import app.homeroom.bus.Command;
+import app.homeroom.bus.Event;
+import app.homeroom.bus.Reply;
 import app.homeroom.bus.EventType;
 import app.homeroom.bus.Events;
 import app.homeroom.bus.Identity;
@@ -29,10 +33,14 @@ import java.util.function.BiFunction;
  * database has committed, and then publishes the resulting event to every participant's inbox, on whichever node
  * holds their socket.
  *
- * <p>Consumes {@link Address#CONVERSATION_OPEN}, {@link Address#MESSAGE_SEND}, {@link Address#MESSAGES_FETCH},
- * {@link Address#CONVERSATION_READ}, {@link Address#CONVERSATION_CLOSE}, {@link Address#CONVERSATION_REOPEN}. Publishes {@link EventType#CONVERSATION_CREATED} and
- * {@link EventType#MESSAGE_CREATED} on {@code user.<studentId>} and {@link Address#ADMIN_INBOX}, and
- * {@link EventType#CONVERSATION_READ} on the reader's own {@code user.<id>}.
+ * <p>Consumes, at this node's own alias of each ({@link Address#onNode}): {@link Address#CONVERSATION_OPEN},
+ * {@link Address#MESSAGE_SEND}, {@link Address#MESSAGES_FETCH}, {@link Address#CONVERSATION_READ},
+ * {@link Address#CONVERSATION_DELIVERED}, {@link Address#TYPING}, {@link Address#CONVERSATION_CLOSE},
+ * {@link Address#CONVERSATION_REOPEN}, {@link Address#NOTIFICATIONS_LIST} and {@link Address#NOTIFICATIONS_DISMISS}.
+ * Publishes {@link EventType#CONVERSATION_CREATED}, {@link EventType#MESSAGE_CREATED}, {@link EventType#TYPING} and
+ * {@link EventType#RECEIPT} on {@code user.<studentId>} and {@link Address#ADMIN_INBOX};
+ * {@link EventType#CONVERSATION_READ} on the reader's own {@code user.<id>}; {@link EventType#NOTIFICATION_CHANGED}
+ * on the student's.
  */
 public class ChatVerticle extends VerticleBase {
 
@@ -90,30 +98,26 @@ public class ChatVerticle extends VerticleBase {
         consume(eb, Address.CONVERSATION_READ, this::read),
         consume(eb, Address.CONVERSATION_DELIVERED, this::delivered),
         consume(eb, Address.TYPING, this::typing),
-        consume(eb, Address.CONVERSATION_CLOSE, (actor, body) -> changeStatus(actor, body, true)),
-        consume(eb, Address.CONVERSATION_REOPEN, (actor, body) -> changeStatus(actor, body, false)),
+        consume(eb, Address.CONVERSATION_CLOSE, (Identity actor, Command.ChangeStatus c) -> changeStatus(actor, c, true)),
+        consume(eb, Address.CONVERSATION_REOPEN, (Identity actor, Command.ChangeStatus c) -> changeStatus(actor, c, false)),
         consume(eb, Address.NOTIFICATIONS_LIST, this::notifications),
         consume(eb, Address.NOTIFICATIONS_DISMISS, this::dismiss)));
   }
 
-  private Future<JsonObject> open(Identity actor, JsonObject body) {
-    long studentId = Params.requireId(body, "studentId");
+  private Future<Reply.Opened> open(Identity actor, Command.OpenConversation command) {
+    long studentId = command.studentId();
     return chat.openConversation(actor, studentId).map(opened -> {
       if (opened.created()) {
-        JsonObject event = new JsonObject().put("type", EventType.CONVERSATION_CREATED.type())
-            .put("conversation", opened.conversation());
-        publishToParticipants(studentId, event);
+        publishToParticipants(studentId, new Event.ConversationCreated(opened.conversation()));
         publishNotifications(studentId);
       }
-      return new JsonObject().put("conversation", opened.conversation()).put("created", opened.created());
+      return new Reply.Opened(opened.conversation(), opened.created());
     });
   }
 
-  private Future<JsonObject> send(Identity actor, JsonObject body) {
-    long conversationId = Params.requireId(body, "conversationId");
-    var clientMsgId = Params.requireUuid(body, "clientMsgId");
-    String text = Params.requireString(body, "body");
-    return chat.sendMessage(actor, conversationId, clientMsgId, text).map(sent -> {
+  private Future<Reply.Sent> send(Identity actor, Command.SendMessage command) {
+    long conversationId = command.conversationId();
+    return chat.sendMessage(actor, conversationId, command.clientMsgId(), command.body()).map(sent -> {
       if (!sent.duplicate()) {
         // Receivers drop this typist's indicator when the message lands; typing again must show at once.
         lastTyping.remove(typingKey(actor, conversationId));
@@ -131,35 +135,31 @@ public class ChatVerticle extends VerticleBase {
           }
         }
       }
-      return new JsonObject().put("message", sent.message()).put("duplicate", sent.duplicate())
-          .put("reopened", sent.reopened());
+      return new Reply.Sent(sent.message(), sent.duplicate(), sent.reopened());
     });
   }
 
   /** Close or reopen (R6.2, R6.3): the entry goes to everyone viewing, like a message; nothing when unchanged. */
-  private Future<JsonObject> changeStatus(Identity actor, JsonObject body, boolean close) {
-    long conversationId = Params.requireId(body, "conversationId");
-    String note = Params.optionalString(body, "note");
-    return chat.changeStatus(actor, conversationId, close, note).map(change -> {
+  private Future<Reply.StatusChanged> changeStatus(Identity actor, Command.ChangeStatus command, boolean close) {
+    return chat.changeStatus(actor, command.conversationId(), close, command.note()).map(change -> {
       JsonObject conversation = change.conversation();
       if (change.event() != null) {
         publishEntry(conversation.getLong("studentId"), change.event(), conversation.getString("status"));
       }
-      return new JsonObject().put("conversation", conversation).put("event", change.event());
+      return new Reply.StatusChanged(conversation, change.event());
     });
   }
 
   private void publishEntry(long studentId, JsonObject message, String conversationStatus) {
-    publishToParticipants(studentId, new JsonObject().put("type", EventType.MESSAGE_CREATED.type())
-        .put("studentId", studentId).put("message", message).put("conversationStatus", conversationStatus));
+    publishToParticipants(studentId, new Event.MessageCreated(studentId, message, conversationStatus));
   }
 
-  private Future<JsonObject> fetch(Identity actor, JsonObject body) {
-    long conversationId = Params.requireId(body, "conversationId");
-    int limit = Params.limit(Params.optionalLong(body, "limit"), ChatService.DEFAULT_PAGE, ChatService.MAX_PAGE);
-    Long before = Params.optionalLong(body, "before");
-    Long after = Params.optionalLong(body, "after");
-    Long around = Params.optionalLong(body, "around");
+  private Future<JsonObject> fetch(Identity actor, Command.FetchMessages command) {
+    long conversationId = command.conversationId();
+    int limit = Params.limit(command.limit(), ChatService.DEFAULT_PAGE, ChatService.MAX_PAGE);
+    Long before = command.before();
+    Long after = command.after();
+    Long around = command.around();
     if (around != null) {
       if (before != null || after != null) {
         throw ApiError.badRequest("Give one of 'before', 'after' or 'around'");
@@ -178,16 +178,14 @@ public class ChatVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> read(Identity actor, JsonObject body) {
-    long conversationId = Params.requireId(body, "conversationId");
-    long seq = requireSeq(body);
+  private Future<JsonObject> read(Identity actor, Command.Acknowledge command) {
+    long conversationId = command.conversationId();
+    long seq = command.seq();
     return chat.checkAck(actor, conversationId, seq).compose(conversation -> acks.read(who(actor), conversationId, seq)
         .map(marks -> {
           long studentId = conversation.getLong("studentId");
-          Events.publish(vertx.eventBus(), new JsonObject()
-              .put("type", EventType.CONVERSATION_READ.type()).put("conversationId", conversationId)
-              .put("studentId", studentId).put("userId", actor.userId()).put("readSeq", marks.getLong("readSeq")),
-              Address.userInbox(actor.userId()));
+          Events.publish(vertx.eventBus(), BusCodec.encode(new Event.ConversationRead(conversationId, studentId,
+              actor.userId(), marks.getLong("readSeq"))), Address.userInbox(actor.userId()));
           if (!actor.isAdmin() && marks.getBoolean("moved", false)) {
             publishNotifications(studentId);
           }
@@ -195,9 +193,9 @@ public class ChatVerticle extends VerticleBase {
         }));
   }
 
-  private Future<JsonObject> delivered(Identity actor, JsonObject body) {
-    long conversationId = Params.requireId(body, "conversationId");
-    long seq = requireSeq(body);
+  private Future<JsonObject> delivered(Identity actor, Command.Acknowledge command) {
+    long conversationId = command.conversationId();
+    long seq = command.seq();
     return chat.checkAck(actor, conversationId, seq).compose(conversation ->
         acks.delivered(who(actor), conversationId, seq).map(marks -> reply(marks, conversation.getLong("studentId"))));
   }
@@ -216,20 +214,12 @@ public class ChatVerticle extends VerticleBase {
     return out;
   }
 
-  private static long requireSeq(JsonObject body) {
-    Long seq = Params.optionalLong(body, "seq");
-    if (seq == null) {
-      throw ApiError.badRequest("'seq' is required");
-    }
-    return seq;
-  }
-
   /**
    * "I am typing" (R4.1, R4.2): checked against the conversation (a student only in their own), then published to
    * its participants; never written. Bursts beyond one per second per typist are answered but not forwarded.
    */
-  private Future<JsonObject> typing(Identity actor, JsonObject body) {
-    long conversationId = Params.requireId(body, "conversationId");
+  private Future<Reply.Empty> typing(Identity actor, Command.Typing command) {
+    long conversationId = command.conversationId();
     return studentOf(actor, conversationId).map(studentId -> {
       String key = typingKey(actor, conversationId);
       long now = System.currentTimeMillis();
@@ -244,11 +234,10 @@ public class ChatVerticle extends VerticleBase {
         return last;
       });
       if (forward[0]) {
-        publishToParticipants(studentId, new JsonObject().put("type", EventType.TYPING.type())
-            .put("conversationId", conversationId).put("studentId", studentId).put("userId", actor.userId())
-            .put("name", actor.name()).put("role", actor.role().wire()).put("expiresInMs", TYPING_EXPIRES_MS));
+        publishToParticipants(studentId, new Event.Typing(conversationId, studentId, actor.userId(), actor.name(),
+            actor.role().wire(), TYPING_EXPIRES_MS));
       }
-      return new JsonObject();
+      return new Reply.Empty();
     });
   }
 
@@ -276,24 +265,19 @@ public class ChatVerticle extends VerticleBase {
   }
 
   /** The student's pending notifications (R5.4); students only. */
-  private Future<JsonObject> notifications(Identity actor, JsonObject body) {
+  private Future<Reply.Notifications> notifications(Identity actor, Command.ListNotifications command) {
     if (actor.isAdmin()) {
       throw ApiError.forbidden("Staff have no student notifications");
     }
-    return notifications.notificationsFor(actor.userId()).map(list -> new JsonObject().put("notifications", list));
+    return notifications.notificationsFor(actor.userId()).map(Reply.Notifications::new);
   }
 
-  private Future<JsonObject> dismiss(Identity actor, JsonObject body) {
-    long conversationId = Params.requireId(body, "conversationId");
-    Long seq = Params.optionalLong(body, "seq");
-    if (seq == null) {
-      throw ApiError.badRequest("'seq' is required");
-    }
-    return notifications.dismiss(actor, conversationId, seq)
+  private Future<Reply.Notifications> dismiss(Identity actor, Command.DismissNotification command) {
+    return notifications.dismiss(actor, command.conversationId(), command.seq())
         .compose(conversation -> notifications.notificationsFor(actor.userId()))
         .map(list -> {
           publishNotificationList(actor.userId(), list);
-          return new JsonObject().put("notifications", list);
+          return new Reply.Notifications(list);
         });
   }
 
@@ -304,9 +288,7 @@ public class ChatVerticle extends VerticleBase {
   }
 
   private void publishNotificationList(long studentId, JsonArray list) {
-    Events.publish(vertx.eventBus(),
-        new JsonObject().put("type", EventType.NOTIFICATION_CHANGED.type()).put("notifications", list),
-        Address.userInbox(studentId));
+    Events.publish(vertx.eventBus(), BusCodec.encode(new Event.NotificationChanged(list)), Address.userInbox(studentId));
   }
 
   /** After a write that moved someone's marks: tell the conversation's participants (R4.3, R4.4). */
@@ -317,30 +299,31 @@ public class ChatVerticle extends VerticleBase {
     if (studentId == null || who == null) {
       return;
     }
-    publishToParticipants(studentId, new JsonObject().put("type", EventType.RECEIPT.type())
-        .put("conversationId", conversationId).put("studentId", studentId)
-        .put("userId", who.getLong("userId")).put("name", who.getString("name")).put("role", who.getString("role"))
-        .put("deliveredSeq", marks.getLong("deliveredSeq")).put("readSeq", marks.getLong("readSeq")));
+    publishToParticipants(studentId, new Event.Receipt(conversationId, studentId, who.getLong("userId"),
+        who.getString("name"), who.getString("role"), marks.getLong("deliveredSeq"), marks.getLong("readSeq")));
   }
 
   /**
    * Best effort, after commit: a client that misses it catches up from the database. Frozen once and shared by both
    * inboxes' consumers ({@link Events}).
    */
-  private void publishToParticipants(long studentId, JsonObject event) {
-    Events.publish(vertx.eventBus(), event, Address.userInbox(studentId), Address.ADMIN_INBOX.address());
+  private void publishToParticipants(long studentId, Event event) {
+    Events.publish(vertx.eventBus(), BusCodec.encode(event), Address.userInbox(studentId), Address.ADMIN_INBOX.address());
   }
 
   /**
    * Registers a command handler that always answers: the handler's reply, or {@code fail(status, message)} for
-   * bad input and refusals, so no caller is left to time out.
+   * bad input and refusals, so no caller is left to time out. The handler receives the command's record
+   * ({@link Address#request()}, checked by {@link BusCodec#decode}) and answers its reply, encoded by the codec.
    */
-  private Future<Void> consume(EventBus eb, Address address,
-                               BiFunction<Identity, JsonObject, Future<JsonObject>> handler) {
+  private <C extends Record> Future<Void> consume(EventBus eb, Address address,
+                                                  BiFunction<Identity, C, Future<?>> handler) {
+    @SuppressWarnings("unchecked")
+    Class<C> type = (Class<C>) address.request();
     MessageConsumer<Object> consumer = eb.consumer(address.onNode(nodeId), (Message<Object> msg) -> {
       Future<JsonObject> result;
       try {
-        result = handler.apply(Identity.from(msg.headers()), Params.body(msg.body()));
+        result = handler.apply(Identity.from(msg.headers()), BusCodec.decode(type, msg.body())).map(BusCodec::encode);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }

@@ -2,6 +2,8 @@ package app.homeroom.presence;
 
 import app.homeroom.common.ApiError;
 import app.homeroom.bus.Address;
+import app.homeroom.bus.BusCodec;
+import app.homeroom.bus.Event;
 import app.homeroom.bus.EventType;
 import app.homeroom.bus.Events;
 import app.homeroom.config.HomeroomConfig;
@@ -115,8 +117,7 @@ public class PresenceVerticle extends VerticleBase {
 
   private void push(List<PresenceView.Change> changes) {
     for (PresenceView.Change c : changes) {
-      Events.publishOnThisNode(vertx.eventBus(), new JsonObject()
-          .put("type", EventType.PRESENCE_CHANGED.type()).put("userId", c.userId()).put("online", c.online()),
+      Events.publishOnThisNode(vertx.eventBus(), BusCodec.encode(new Event.PresenceChanged(c.userId(), c.online())),
           Address.ADMIN_INBOX.address());
     }
   }

@@ -1,0 +1,65 @@
+package app.homeroom.bus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The events browsers receive on their inboxes, one record per {@link EventType}. {@link BusCodec#encode} writes
+ * one as {@code {type, <components in order>}}, what docs/API.md describes and {@code webroot/lib/chat-events.js}
+ * reads; {@link Events} publishes it frozen.
+ */
+public sealed interface Event {
+
+  EventType type();
+
+  /** A message or a status entry was stored (R3.1, R3.2, R6.3); the conversation's status after it. */
+  record MessageCreated(long studentId, JsonObject message, String conversationStatus) implements Event {
+    public EventType type() {
+      return EventType.MESSAGE_CREATED;
+    }
+  }
+
+  /** A conversation was created (R1.1). */
+  record ConversationCreated(JsonObject conversation) implements Event {
+    public EventType type() {
+      return EventType.CONVERSATION_CREATED;
+    }
+  }
+
+  /** On the reader's own inbox: their read mark moved, so their other tabs follow (R2.3). */
+  record ConversationRead(long conversationId, long studentId, long userId, Long readSeq) implements Event {
+    public EventType type() {
+      return EventType.CONVERSATION_READ;
+    }
+  }
+
+  /** Someone is typing (R4.1, R4.2); the indicator lasts {@code expiresInMs} without a new event. */
+  record Typing(long conversationId, long studentId, long userId, String name, String role, long expiresInMs)
+      implements Event {
+    public EventType type() {
+      return EventType.TYPING;
+    }
+  }
+
+  /** A participant's delivered and read marks moved (R4.3, R4.4). */
+  record Receipt(long conversationId, long studentId, long userId, String name, String role, Long deliveredSeq,
+                 Long readSeq) implements Event {
+    public EventType type() {
+      return EventType.RECEIPT;
+    }
+  }
+
+  /** On a student's own inbox: their pending notifications now (R5.1-R5.4). */
+  record NotificationChanged(JsonArray notifications) implements Event {
+    public EventType type() {
+      return EventType.NOTIFICATION_CHANGED;
+    }
+  }
+
+  /** On the admin inbox: a student came online or went offline anywhere (R2.2). */
+  record PresenceChanged(long userId, boolean online) implements Event {
+    public EventType type() {
+      return EventType.PRESENCE_CHANGED;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The event-bus contract as the browser sees it: the addresses it may send commands to or listen on, and the `type`
+ * of each event on its inboxes. The server's side is `app.homeroom.bus.Address` and `app.homeroom.bus.EventType`;
+ * `BusContractTest` fails when this file and those enums disagree in either direction, or when any other web file
+ * names an address or event type in a string of its own instead of taking it from here.
+ */
+
+/** Commands (request/reply) and inboxes a browser may use; see docs/API.md for each body. */
+export const Address = Object.freeze({
+  CONVERSATION_OPEN: 'chat.conversation.open',
+  MESSAGE_SEND: 'chat.message.send',
+  MESSAGES_FETCH: 'chat.messages.fetch',
+  CONVERSATION_READ: 'chat.conversation.read',
+  CONVERSATION_DELIVERED: 'chat.conversation.delivered',
+  CONVERSATION_CLOSE: 'chat.conversation.close',
+  CONVERSATION_REOPEN: 'chat.conversation.reopen',
+  TYPING: 'chat.typing',
+  NOTIFICATIONS_LIST: 'chat.notifications.list',
+  NOTIFICATIONS_DISMISS: 'chat.notifications.dismiss',
+  /** A prefix: `user.<id>` is one user's own inbox. */
+  USER_INBOX: 'user.',
+  ADMIN_INBOX: 'role.admin',
+});
+
+/** The `type` of an event body on an inbox. */
+export const EventType = Object.freeze({
+  MESSAGE_CREATED: 'chat.message.created',
+  CONVERSATION_CREATED: 'chat.conversation.created',
+  CONVERSATION_READ: 'chat.conversation.read',
+  TYPING: 'chat.typing',
+  RECEIPT: 'chat.receipt',
+  NOTIFICATION_CHANGED: 'notification.changed',
+  PRESENCE_CHANGED: 'presence.changed',
+});
+
+/** One user's own inbox address. */
+export function userInbox(userId) {
+  return `${Address.USER_INBOX}${userId}`;
+}
