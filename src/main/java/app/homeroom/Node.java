@@ -45,7 +45,7 @@ public final class Node implements AutoCloseable {
   /**
    * One chat-service instance per node: each instance runs one batch of sends at a time (group commit), so with
    * one, a node's sends meet in larger batches: at 2,000 messages a second, 1.9–4.2 sends a statement instead of
-   * 1.5–1.7, and PostgreSQL's CPU per message 15–31 % lower (docs/PERFORMANCE.md, step 8). The node's own CPU rose
+   * 1.5–1.7, and PostgreSQL's CPU per message 15–31 % lower (docs/PERFORMANCE-LOG.md, step 8). The node's own CPU rose
    * by about a third of what PostgreSQL saved. The one chat event loop carried the saturation ceiling (4,400 msg/s).
    */
   static final int CHAT_INSTANCES = 1;

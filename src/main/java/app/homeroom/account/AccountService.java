@@ -40,7 +40,6 @@ public final class AccountService {
 
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
   private static final Pattern ROLL_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$");
-  private static final String USER_COLUMNS = "id, role, name, email, roll_id, class_name";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -60,12 +59,12 @@ public final class AccountService {
    */
   public Future<JsonObject> login(String email, String password, String address) {
     String key = email.trim().toLowerCase(Locale.ROOT);
-    Future<Long> accountWait = pool.preparedQuery("select failures, last_failed_at from login_failures where account_key = $1")
+    Future<Long> accountWait = pool.preparedQuery(AccountSql.ACCOUNT_FAILURES)
         .execute(Tuple.of(key))
         .map(rows -> rows.size() == 0 ? 0L : secondsToWait(rows.iterator().next().getInteger("failures"),
             rows.iterator().next().getOffsetDateTime("last_failed_at"), FREE_FAILURES));
     Future<Long> addressWait = address == null ? Future.succeededFuture(0L) : pool
-        .preparedQuery("select failures, last_failed_at from login_address_failures where address = $1")
+        .preparedQuery(AccountSql.ADDRESS_FAILURES)
         .execute(Tuple.of(address))
         .map(rows -> rows.size() == 0 ? 0L : secondsToWait(rows.iterator().next().getInteger("failures"),
             rows.iterator().next().getOffsetDateTime("last_failed_at"), FREE_ADDRESS_FAILURES));
@@ -77,7 +76,7 @@ public final class AccountService {
           if (accountWait.result() > 0) {
             return Future.failedFuture(new RetryLater(accountWait.result(), "for this account"));
           }
-          return pool.preparedQuery("select " + USER_COLUMNS + ", password_hash, disabled_at from users where lower(email) = $1")
+          return pool.preparedQuery(AccountSql.USER_BY_EMAIL)
               .execute(Tuple.of(key));
         })
         .compose(rows -> {
@@ -93,26 +92,16 @@ public final class AccountService {
                   return Future.failedFuture(ApiError.unauthorized("This account has been disabled; ask a member of staff"));
                 }
                 // Only the account's count is cleared: one good password must not clear an address's failures.
-                return pool.preparedQuery("delete from login_failures where account_key = $1").execute(Tuple.of(key))
+                return pool.preparedQuery(AccountSql.CLEAR_ACCOUNT_FAILURES).execute(Tuple.of(key))
                     .map(v -> userJson(row));
               });
         });
   }
 
   private Future<JsonObject> recordFailure(String key, String address) {
-    Future<?> account = pool.preparedQuery("""
-            insert into login_failures (account_key, failures, last_failed_at) values ($1, 1, now())
-            on conflict (account_key) do update set
-              failures = case when login_failures.last_failed_at < now() - make_interval(secs => $2)
-                              then 1 else login_failures.failures + 1 end,
-              last_failed_at = now()""")
+    Future<?> account = pool.preparedQuery(AccountSql.ACCOUNT_FAILED)
         .execute(Tuple.of(key, (double) FAILURE_WINDOW.toSeconds()));
-    Future<?> byAddress = address == null ? Future.succeededFuture() : pool.preparedQuery("""
-            insert into login_address_failures (address, failures, last_failed_at) values ($1, 1, now())
-            on conflict (address) do update set
-              failures = case when login_address_failures.last_failed_at < now() - make_interval(secs => $2)
-                              then 1 else login_address_failures.failures + 1 end,
-              last_failed_at = now()""")
+    Future<?> byAddress = address == null ? Future.succeededFuture() : pool.preparedQuery(AccountSql.ADDRESS_FAILED)
         .execute(Tuple.of(address, (double) FAILURE_WINDOW.toSeconds()));
     return Future.all(account, byAddress)
         .compose(v -> Future.failedFuture(ApiError.unauthorized("Wrong email or password")));
@@ -161,10 +150,7 @@ public final class AccountService {
    * rows of tokens past their expiry are pruned on the way.
    */
   public Future<Void> revokeSession(Sessions.Session session) {
-    return pool.preparedQuery("""
-            with pruned as (delete from revoked_sessions where expires_at < now() - interval '1 minute')
-            insert into revoked_sessions (jti, user_id, expires_at) values ($1, $2, to_timestamp($3))
-            on conflict (jti) do nothing""")
+    return pool.preparedQuery(AccountSql.REVOKE_SESSION)
         .execute(Tuple.of(session.jti(), session.identity().userId(), (double) session.expiresAt()))
         .mapEmpty();
   }
@@ -175,15 +161,7 @@ public final class AccountService {
    * cut-off is the end of the current second: a session signed in during the same second also ends.
    */
   public Future<Void> endAllSessions(Identity who) {
-    return pool.preparedQuery("""
-            with u as (
-              update users set sessions_valid_after = date_trunc('second', now()) + interval '1 second'
-               where id = $1 returning id
-            ), a as (
-              insert into audit_events (actor_id, action, target_type, target_id)
-              select u.id, 'user.signed_out_everywhere', 'user', u.id from u
-            )
-            select id from u""")
+    return pool.preparedQuery(AccountSql.END_ALL_SESSIONS)
         .execute(Tuple.of(who.userId()))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -203,34 +181,21 @@ public final class AccountService {
       return Future.failedFuture(ApiError.forbidden("Only staff can disable or enable accounts"));
     }
     // One statement: the change and its audit entry (V9) commit together or not at all.
-    String sql = """
-        with old as (
-          select id, disabled_at from users where id = $1 and role = 'student' for update
-        ), u as (
-          update users set %s
-            from old where users.id = old.id
-          returning users.id, users.disabled_at, old.disabled_at as was_disabled_at
-        ), a as (
-          insert into audit_events (actor_id, action, target_type, target_id, details)
-          select $2, $3, 'student', u.id, jsonb_build_object('wasDisabled', u.was_disabled_at is not null) from u
-        )
-        select id, disabled_at from u""".formatted(disabled
-        ? "disabled_at = coalesce(users.disabled_at, now()), disabled_by = coalesce(users.disabled_by, $2),"
-            + " sessions_valid_after = now()"
-        : "disabled_at = null, disabled_by = null");
-    return pool.preparedQuery(sql).execute(Tuple.of(studentId, actor.userId(), disabled ? "student.disabled" : "student.enabled")).map(rows -> {
-      if (rows.size() == 0) {
-        throw ApiError.notFound("No such student");
-      }
-      Row r = rows.iterator().next();
-      return new JsonObject().put("student", new JsonObject().put("id", r.getLong("id"))
-          .put("disabled", r.getOffsetDateTime("disabled_at") != null)
-          .put("disabledAt", Text.iso(r.getOffsetDateTime("disabled_at"))));
-    });
+    return pool.preparedQuery(AccountSql.SET_DISABLED)
+        .execute(Tuple.of(studentId, actor.userId(), disabled ? "student.disabled" : "student.enabled", disabled))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiError.notFound("No such student");
+          }
+          Row r = rows.iterator().next();
+          return new JsonObject().put("student", new JsonObject().put("id", r.getLong("id"))
+              .put("disabled", r.getOffsetDateTime("disabled_at") != null)
+              .put("disabledAt", Text.iso(r.getOffsetDateTime("disabled_at"))));
+        });
   }
 
   public Future<JsonObject> me(Identity who) {
-    return pool.preparedQuery("select " + USER_COLUMNS + " from users where id = $1").execute(Tuple.of(who.userId()))
+    return pool.preparedQuery(AccountSql.USER_BY_ID).execute(Tuple.of(who.userId()))
         .map(rows -> {
           if (rows.size() == 0) {
             throw ApiError.unauthorized("This account no longer exists");
@@ -270,17 +235,7 @@ public final class AccountService {
     String password = given != null ? given : Passwords.generate(12);
     return vertx.executeBlocking(() -> Passwords.hash(password), false)
         // The student and its audit entry (V9) in one statement: both or neither.
-        .compose(hash -> pool.preparedQuery("""
-                with s as (
-                  insert into users (role, name, email, password_hash, roll_id, class_name)
-                  values ('student', $1, $2, $3, $4, $5) returning id, name, email, roll_id, class_name
-                ), a as (
-                  insert into audit_events (actor_id, action, target_type, target_id, details)
-                  select $6, 'student.created', 'student', s.id,
-                         jsonb_build_object('name', s.name, 'email', s.email, 'rollId', s.roll_id, 'className', s.class_name)
-                    from s
-                )
-                select * from s""")
+        .compose(hash -> pool.preparedQuery(AccountSql.CREATE_STUDENT)
             .execute(Tuple.of(name, email, hash, rollId, className, actor.userId())))
         .recover(err -> {
           if (err instanceof PgException pg && "23505".equals(pg.getSqlState())) {
@@ -305,41 +260,6 @@ public final class AccountService {
   }
 
   /**
-   * The roster as one admin sees it (R2.1–R2.4): each student with their conversation, the student's messages
-   * this admin has not read, students with unread messages first, then latest activity, then name. Unread is a
-   * subtraction of two counters (see V2__read_marks.sql): the query never scans messages.
-   */
-  private static final String ROSTER = """
-      with ranked as (
-        select u.id as student_id, c.id as conversation_id, c.status, c.last_message_at,
-               coalesce(c.last_seq, 0) as last_seq,
-               coalesce(c.student_msg_count - r.read_student_count, c.student_msg_count, 0) as unread, u.name_key
-          from users u
-          left join conversations c on c.student_id = u.id
-          left join conversation_reads r on r.conversation_id = c.id and r.user_id = $1
-         where u.role = 'student' %s
-         order by (coalesce(c.student_msg_count - r.read_student_count, c.student_msg_count, 0) > 0) desc,
-                  c.last_message_at desc nulls last, u.name_key, u.id
-         %s)
-      select u.id, u.name, u.email, u.roll_id, u.class_name, k.conversation_id, k.status, k.last_message_at,
-             k.last_seq, k.unread, u.disabled_at
-        from ranked k join users u on u.id = k.student_id
-       order by (k.unread > 0) desc, k.last_message_at desc nulls last, k.name_key, k.student_id
-      """;
-  /** Ranking on narrow columns first and joining the wide ones for the page only keeps a 10,000-row sort cheap. */
-  private static final String ROSTER_FILTER =
-      " and ($2::text is null or u.class_name = $2)"
-      + " and ($3::text is null or u.name_key like $3 or lower(u.email) like $3 or lower(u.roll_id) like $3)"
-      + " and ($6::text is null or (case when $6 = 'none' then c.id is null else c.status = $6 end))";
-  /**
-   * The page query as it runs ($1 admin, $2 class, $3 pattern, $4 limit, $5 offset, $6 status): the benchmark
-   * explains it.
-   */
-  public static final String ROSTER_PAGE_SQL = ROSTER.formatted(ROSTER_FILTER, "limit $4 offset $5");
-  private static final String ROSTER_COUNT = "select count(*) from users u left join conversations c on c.student_id = u.id"
-      + " where u.role = 'student'" + ROSTER_FILTER.replace("$2", "$1").replace("$3", "$2").replace("$6", "$3");
-
-  /**
    * The roster page; {@code q} matches name, email or roll ID (as typed: LIKE wildcards are literal); {@code status}
    * is {@code active}, {@code closed} or {@code none} (no conversation yet).
    */
@@ -354,14 +274,14 @@ public final class AccountService {
     }
     String pattern = q == null || q.isBlank() ? null : "%" + likeEscape(q.trim().toLowerCase(Locale.ROOT)) + "%";
     String cls = className == null || className.isBlank() ? null : className.trim();
-    Future<JsonArray> page = reports.preparedQuery(ROSTER_PAGE_SQL)
+    Future<JsonArray> page = reports.preparedQuery(AccountSql.ROSTER_PAGE)
         .execute(Tuple.of(actor.userId(), cls, pattern, limit, offset, wanted))
         .map(rows -> {
           JsonArray students = new JsonArray();
           rows.forEach(r -> students.add(rosterJson(r)));
           return students;
         });
-    Future<Long> total = reports.preparedQuery(ROSTER_COUNT).execute(Tuple.of(cls, pattern, wanted))
+    Future<Long> total = reports.preparedQuery(AccountSql.ROSTER_COUNT).execute(Tuple.of(cls, pattern, wanted))
         .map(rows -> rows.iterator().next().getLong(0));
     return Future.all(page, total)
         .map(v -> new JsonObject().put("students", page.result()).put("total", total.result()));
@@ -372,7 +292,7 @@ public final class AccountService {
     if (!actor.isAdmin()) {
       return Future.failedFuture(ApiError.forbidden("Only staff can list students"));
     }
-    return reports.preparedQuery(ROSTER.formatted(" and u.id = $2", "")).execute(Tuple.of(actor.userId(), studentId))
+    return reports.preparedQuery(AccountSql.ROSTER_ROW).execute(Tuple.of(actor.userId(), studentId))
         .map(rows -> {
           if (rows.size() == 0) {
             throw ApiError.notFound("No such student");
@@ -396,7 +316,7 @@ public final class AccountService {
     if (!actor.isAdmin() && actor.userId() != studentId) {
       return Future.failedFuture(ApiError.notFound("No such student"));
     }
-    return pool.preparedQuery("select " + USER_COLUMNS + " from users where id = $1 and role = 'student'")
+    return pool.preparedQuery(AccountSql.STUDENT_BY_ID)
         .execute(Tuple.of(studentId))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -410,7 +330,7 @@ public final class AccountService {
     if (!actor.isAdmin()) {
       return Future.failedFuture(ApiError.forbidden("Only staff can list classes"));
     }
-    return pool.query("select distinct class_name from users where role = 'student' order by class_name").execute()
+    return pool.query(AccountSql.CLASSES).execute()
         .map(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(r -> out.add(r.getString(0)));

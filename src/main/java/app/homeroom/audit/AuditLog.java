@@ -2,12 +2,10 @@ package app.homeroom.audit;
 
 import app.homeroom.common.Text;
 
-import app.homeroom.account.AccountService;
 
 import app.homeroom.common.ApiError;
 import app.homeroom.common.Params;
 import app.homeroom.bus.Identity;
-import app.homeroom.chat.ChatService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +19,7 @@ import java.util.function.Function;
 /**
  * Issue 8, point 5: reading the audit trail ({@code audit_events}, V9), admins only, newest first, paged by keyset
  * ({@code before} = the last id of the previous page). The entries themselves are written by the statements that make
- * the changes ({@link AccountService}, {@link ChatService}); nothing in the product edits or deletes them, and the
+ * the changes ({@code account.AccountService}, {@code chat.ChatSql}); nothing in the product edits or deletes them, and the
  * database refuses it.
  */
 public final class AuditLog {

@@ -44,7 +44,7 @@ import java.util.function.ToLongFunction;
  *   <li>With a {@link Combined} form, a batch is one run of the statement, given all its calls' arguments at once
  *       (as arrays): PostgreSQL starts one statement instead of one per call (plan, constraint checks, triggers),
  *       which cuts its time per call by a third to a half in batches of four to eight (pgbench,
- *       docs/PERFORMANCE.md). Each row says by its lock key which call it answers, so a batch carries at most one
+ *       docs/PERFORMANCE-LOG.md). Each row says by its lock key which call it answers, so a batch carries at most one
  *       call per key here too. A batch of one runs the same statement with arrays of one.</li>
  *   <li>{@link #lingering} trades latency for batch size: a call then waits up to that long for others even when
  *       nothing is running. For writes whose callers can afford the wait (read and delivered marks).</li>

@@ -48,7 +48,7 @@ public final class ChatService {
    * sends than that wait and go out as one batch when the insert finishes. One, since a batch is one statement
    * (issue 9, tuning step 4): larger batches cost PostgreSQL less per send, and at 2,000 msg/s the p50 fell from
    * 4.8–6.3 to 3.1–3.2 ms and its CPU from 0.94–1.03 to 0.85–0.86 cores, with the same ceiling
-   * (docs/PERFORMANCE.md).
+   * (docs/PERFORMANCE-LOG.md, step 4).
    */
   static final int INSERTS_IN_FLIGHT = 1;
   /** The most messages (or marks) one batch (one round trip, one commit) carries. */

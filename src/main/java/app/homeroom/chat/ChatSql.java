@@ -74,7 +74,7 @@ public final class ChatSql {
 
   /**
    * The usual send, to an active conversation: {@link #INSERT_MESSAGE} without its reopening branches, which cost
-   * about a tenth of its time in PostgreSQL on every run (issue 9; pgbench, docs/PERFORMANCE.md). It stores nothing
+   * about a tenth of its time in PostgreSQL on every run (issue 9; pgbench, docs/PERFORMANCE-LOG.md). It stores nothing
    * and answers no rows when the conversation is closed (or gone), or when the sender already used this client
    * message id; the group commit then runs {@link #INSERT_MESSAGE} for that send, which reopens, or finds nothing to
    * store. The update re-checks the status under the row lock, so a close that commits first is seen.
@@ -86,7 +86,7 @@ public final class ChatSql {
    *
    * <p>It takes a whole batch of sends at once, as arrays ({@link ChatService#SENDS_AS_ARRAYS}), one send per conversation: one
    * statement's start-up (plan, constraint checks, triggers) for the batch instead of one per send: PostgreSQL's time per
-   * message falls by a third in a batch of four and by half in one of eight (pgbench, docs/PERFORMANCE.md).
+   * message falls by a third in a batch of four and by half in one of eight (pgbench, docs/PERFORMANCE-LOG.md).
    */
   static final String INSERT_INTO_ACTIVE = """
       with i as (
@@ -196,8 +196,8 @@ public final class ChatSql {
    * hashed whole tables for every batch, and kept doing so as they grew (issue 9: a load run's p99 went to 20 s).
    */
   static final String MARK_OF_ROW = """
-        select cr.read_seq, cr.delivered_seq, cr.read_student_count from conversation_reads cr
-         where cr.conversation_id = a.conversation_id and cr.user_id = a.user_id limit 1""";
+        (select cr.read_seq, cr.delivered_seq, cr.read_student_count from conversation_reads cr
+          where cr.conversation_id = a.conversation_id and cr.user_id = a.user_id limit 1)""";
 
   /**
    * Moves delivered marks forward (never back), a batch of them in one statement ({@link ReadMarks#MARKS_AS_ARRAYS}): a row
@@ -220,8 +220,8 @@ public final class ChatSql {
              (d.user_id is not null)::int as moved
         from a
         left join d on d.conversation_id = a.conversation_id and d.user_id = a.user_id
-        left join lateral (""" + MARK_OF_ROW + """
-        ) cr on true
+        left join lateral\s""" + MARK_OF_ROW + """
+        \scr on true
       """;
 
   static final String RECEIPTS = """
@@ -254,8 +254,8 @@ public final class ChatSql {
         from a
         cross join lateral (select c.student_msg_count from conversations c where c.id = a.conversation_id limit 1) c
         left join r on r.conversation_id = a.conversation_id and r.user_id = a.user_id
-        left join lateral (""" + MARK_OF_ROW + """
-        ) cr on true
+        left join lateral\s""" + MARK_OF_ROW + """
+        \scr on true
       """;
 
 

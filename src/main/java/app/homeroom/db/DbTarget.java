@@ -114,7 +114,7 @@ public record DbTarget(String host, int port, String database, String user, Stri
    * consistent as ever; a crash of PostgreSQL or its machine (not of a node) can forget the marks of its last
    * moments (three times {@code wal_writer_delay} at most, 600 ms by default), and the reader's next acknowledgement
    * moves them again. Messages are committed durably, always. At 2,000 msg/s this halved PostgreSQL's WAL flushes
-   * and lowered the sends' p99 in every pair of runs measured (docs/PERFORMANCE.md, step 9).
+   * and lowered the sends' p99 in every pair of runs measured (docs/PERFORMANCE-LOG.md, step 9).
    */
   public PgConnectOptions marksConnectOptions() {
     return connectOptions().addProperty("synchronous_commit", "off")

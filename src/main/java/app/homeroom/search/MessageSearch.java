@@ -35,19 +35,12 @@ public final class MessageSearch {
   public static final int MAX_QUERY_CHARS = 200;
   public static final int DEFAULT_LIMIT = 20;
   public static final int MAX_LIMIT = 50;
-  /** The text-search configuration; the same as the generated column's in V6__status_entries_and_search.sql. */
-  static final String CONFIG = "english";
 
   /** Match markers inside ts_headline's output: control characters that message text may not contain. */
   static final char START = '\u0002';
   static final char STOP = '\u0003';
   private static final String HEADLINE_OPTIONS = "StartSel=\"" + START + "\", StopSel=\"" + STOP + "\", "
       + "MaxWords=30, MinWords=12, ShortWord=0, MaxFragments=2, FragmentDelimiter=\" … \"";
-  /** A message this short is shown whole in its snippet; a longer one by fragments around the matches. */
-  static final int WHOLE_SNIPPET_CHARS = 240;
-  private static final String HEADLINE = ("ts_headline('%1$s', %2$s.body, q.query, case when length(%2$s.body) <= "
-      + WHOLE_SNIPPET_CHARS + " then 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', HighlightAll=true'"
-      + " else %3$s end) as headline");
 
   public enum Sort {
     RELEVANCE, DATE;
@@ -157,103 +150,6 @@ public final class MessageSearch {
    */
   public static final int RANK_TIER = 300;
 
-  /**
-   * The conversations that the student, class and status filters (and a student's own scope) leave: resolved
-   * first, so the message query gets them as an array it can intersect with the text index.
-   */
-  private static final String CONVERSATIONS = """
-      select coalesce(array_agg(c.id), '{}') from conversations c join users s on s.id = c.student_id
-       where ($1::bigint is null or c.student_id = $1) and ($2::bigint is null or c.student_id = $2)
-         and ($3::text is null or s.class_name = $3) and ($4::text is null or c.status = $4)""";
-
-  /**
-   * The matching messages, from the messages table alone: $1 query, $2 conversation ids (null: all), $3 sender
-   * role, $4/$5 time range. Shared by both sorts and the probe; names and statuses are joined for the page's rows
-   * only.
-   */
-  private static final String MATCH_CONDITIONS = """
-          m.search_tsv @@ websearch_to_tsquery('%1$s', $1)
-             and ($2::bigint[] is null or m.conversation_id = any($2))
-             and ($3::text is null or exists (select 1 from users u where u.id = m.sender_id and u.role = $3))
-             and ($4::timestamptz is null or m.created_at >= $4)
-             and ($5::timestamptz is null or m.created_at < $5)""".formatted(CONFIG);
-  private static final String MATCHES = "from messages m where " + MATCH_CONDITIONS;
-
-  /** Messages the probe looks at: the newest, by the time index. */
-  static final int PROBE_ROWS = 5000;
-
-  /**
-   * How common the search is among the newest {@value #PROBE_ROWS} messages, with and without the filters, and how
-   * many messages there are. PostgreSQL's estimate for a word it has no statistics on is 0.5% of the table, so for
-   * a rare name or code it walks the time index expecting a page soon, and reads the whole table (1.4 s for 21
-   * matches in a million, measured); the probe tells the cases apart for a few milliseconds.
-   */
-  private static final String PROBE = """
-      select count(*) filter (where m.search_tsv @@ websearch_to_tsquery('%s', $1)) as text_matches,
-             count(*) filter (where %s) as matches,
-             (select greatest(reltuples, 1) from pg_class where oid = 'messages'::regclass)::bigint as total
-        from (select * from messages order by created_at desc, id desc limit %d) m""".formatted(CONFIG,
-      MATCH_CONDITIONS, PROBE_ROWS);
-
-  private static final String WALK_ORDER = "m.created_at desc, m.id desc";
-  private static final String SORT_ORDER = "(m.created_at + interval '0 s') desc, m.id desc";
-
-  /** The page's rows ({@code p}) with who sent them and whose conversation they are in. */
-  private static final String PAGE = """
-      select p.id, p.conversation_id, p.seq, p.kind, p.sender_id, p.client_msg_id, p.body, p.note, p.created_at,
-             p.rank, p.headline, %s
-             u.name as sender_name, u.role as sender_role, c.student_id, c.status as conversation_status,
-             s.name as student_name, s.roll_id, s.class_name
-        from (%s) p
-        join conversations c on c.id = p.conversation_id
-        join users s on s.id = c.student_id
-        join users u on u.id = p.sender_id
-       order by %s
-      """;
-
-  /**
-   * One tier, ranked: $6/$7 the tier's upper bound, exclusive (created_at, id; null for the newest), $8/$9 the
-   * last hit shown (rank, id; null at the start of a tier), $10 headline options, $11 the tier size, $12 rows
-   * wanted. Each row also says where its tier begins and ends, for the next cursor.
-   */
-  private static final String RELEVANCE_TEMPLATE = PAGE.formatted(
-      "p.tier_size, p.floor_at, p.floor_id, p.top_at, p.top_id,", """
-      select r.*, %4$s
-        from (
-          select t.*, ts_rank_cd(t.search_tsv, q.query) as rank, count(*) over () as tier_size,
-                 first_value(t.created_at) over oldest as floor_at, first_value(t.id) over oldest as floor_id,
-                 first_value(t.created_at) over newest as top_at, first_value(t.id) over newest as top_id
-            from (select m.* %2$s
-                     and ($6::timestamptz is null or (m.created_at, m.id) < ($6, $7::bigint))
-                   order by %3$s
-                   limit $11) t
-           cross join websearch_to_tsquery('%1$s', $1) q (query)
-          window oldest as (order by t.created_at, t.id), newest as (order by t.created_at desc, t.id desc)
-        ) r
-       cross join websearch_to_tsquery('%1$s', $1) q (query)
-       where ($8::real is null or r.rank < $8 or (r.rank = $8 and r.id < $9::bigint))
-       order by r.rank desc, r.id desc
-       limit $12""", "p.rank desc, p.id desc");
-  /** A tier by walking the time index backwards: for searches common among recent messages. */
-  public static final String BY_RELEVANCE = RELEVANCE_TEMPLATE.formatted(CONFIG, MATCHES, WALK_ORDER,
-      HEADLINE.formatted(CONFIG, "r", "$10"));
-  /** A tier from the text index, sorted: for rare searches (the order expression keeps the planner off the walk). */
-  public static final String BY_RELEVANCE_RARE = RELEVANCE_TEMPLATE.formatted(CONFIG, MATCHES, SORT_ORDER,
-      HEADLINE.formatted(CONFIG, "r", "$10"));
-
-  /** Newest first: $6/$7 the last hit shown (created_at, id), $8 rows wanted, $9 headline options. */
-  private static final String DATE_TEMPLATE = PAGE.formatted("", """
-      select d.*, %4$s, ts_rank_cd(d.search_tsv, q.query) as rank
-        from (select m.* %2$s
-                 and ($6::timestamptz is null or (m.created_at, m.id) < ($6, $7::bigint))
-               order by %3$s
-               limit $8) d
-       cross join websearch_to_tsquery('%1$s', $1) q (query)""", "p.created_at desc, p.id desc");
-  public static final String BY_DATE = DATE_TEMPLATE.formatted(CONFIG, MATCHES, WALK_ORDER,
-      HEADLINE.formatted(CONFIG, "d", "$9"));
-  public static final String BY_DATE_RARE = DATE_TEMPLATE.formatted(CONFIG, MATCHES, SORT_ORDER,
-      HEADLINE.formatted(CONFIG, "d", "$9"));
-
   private final Pool pool;
 
   public MessageSearch(Pool pool) {
@@ -266,7 +162,7 @@ public final class MessageSearch {
     boolean byConversation = scope != null || query.studentId() != null || query.className() != null
         || query.status() != null;
     Future<Long[]> conversations = !byConversation ? Future.succeededFuture(null)
-        : pool.preparedQuery(CONVERSATIONS)
+        : pool.preparedQuery(SearchSql.CONVERSATIONS)
             .execute(Tuple.of(scope, query.studentId(), query.className(), query.status()))
             .map(rows -> rows.iterator().next().getArrayOfLongs(0));
     return conversations.compose(ids -> {
@@ -275,7 +171,7 @@ public final class MessageSearch {
         return Future.succeededFuture(page(results, null));
       }
       int wanted = query.sort() == Sort.DATE ? query.limit() + 1 : RANK_TIER;
-      return pool.preparedQuery(PROBE).execute(filters(ids, query)).compose(rows -> {
+      return pool.preparedQuery(SearchSql.PROBE).execute(filters(ids, query)).compose(rows -> {
         Row probe = rows.iterator().next();
         boolean walk = walkTheTimeIndex(probe.getLong("text_matches"), probe.getLong("matches"), probe.getLong("total"),
             wanted);
@@ -292,8 +188,8 @@ public final class MessageSearch {
    * {@code t * total} (t: the share matching the text alone), and sorts them. Both shares come from the probe.
    */
   static boolean walkTheTimeIndex(long textMatches, long matches, long total, int wanted) {
-    double s = (double) matches / PROBE_ROWS;
-    double t = (double) textMatches / PROBE_ROWS;
+    double s = (double) matches / SearchSql.PROBE_ROWS;
+    double t = (double) textMatches / SearchSql.PROBE_ROWS;
     return matches > 0 && s * t * total >= wanted;
   }
 
@@ -308,7 +204,7 @@ public final class MessageSearch {
         .addValue(cursor == null ? null : at(cursor.tierMicros()))
         .addValue(cursor == null ? null : cursor.tierId())
         .addValue(query.limit() + 1).addValue(HEADLINE_OPTIONS);
-    return pool.preparedQuery(walk ? BY_DATE : BY_DATE_RARE).execute(args).map(rows -> {
+    return pool.preparedQuery(walk ? SearchSql.BY_DATE : SearchSql.BY_DATE_RARE).execute(args).map(rows -> {
       Row last = null;
       for (Row row : rows) {
         if (results.size() == query.limit()) {
@@ -335,7 +231,7 @@ public final class MessageSearch {
         .addValue(cursor == null ? null : cursor.rank())
         .addValue(cursor == null ? null : cursor.id())
         .addValue(HEADLINE_OPTIONS).addValue(RANK_TIER).addValue(wanted + 1);
-    return pool.preparedQuery(walk ? BY_RELEVANCE : BY_RELEVANCE_RARE).execute(args).compose(rows -> {
+    return pool.preparedQuery(walk ? SearchSql.BY_RELEVANCE : SearchSql.BY_RELEVANCE_RARE).execute(args).compose(rows -> {
       Row last = null;
       Cursor tier = cursor;
       for (Row row : rows) {

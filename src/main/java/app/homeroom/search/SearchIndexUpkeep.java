@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * pending list, and the insert that finds the list over {@code gin_pending_list_limit} (4 MB, about 17,000
  * messages) merges the whole list into the index itself, inside its own statement. At 2,000 messages a second that
  * was one send every ~8.7 s holding up a node's batch for 100–300 ms: the worst seconds, and the p99
- * (docs/PERFORMANCE.md, steps 3, 4 and 8). Merged every {@link #INTERVAL_MS} ms from here instead, the list holds a
+ * (docs/PERFORMANCE-LOG.md, steps 3, 4 and 8). Merged every {@link #INTERVAL_MS} ms from here instead, the list holds a
  * few hundred messages, each merge takes a few milliseconds beside the sends rather than inside one, and the limit
  * stays a backstop that a node only reaches when this falls behind. A search reads the pending list as well as the
  * index, so what is found does not depend on when the merge runs.

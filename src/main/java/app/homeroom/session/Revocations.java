@@ -73,7 +73,7 @@ public final class Revocations {
   /** The database's time of the last read of the feed, less the overlap; null before the first. */
   private java.time.OffsetDateTime feedSince;
 
-  /** {@code reports}: the node's reports pool ({@link app.homeroom.NodeContext#reportsPool}), for the feed. */
+  /** {@code reports}: the node's reports pool ({@link app.homeroom.db.Pools#reports}), for the feed. */
   public Revocations(Pool pool, Pool reports) {
     this(pool, reports, System::currentTimeMillis);
   }

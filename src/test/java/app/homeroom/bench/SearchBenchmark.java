@@ -1,6 +1,7 @@
 package app.homeroom.bench;
 
 import app.homeroom.search.MessageSearch;
+import app.homeroom.search.SearchSql;
 import app.homeroom.support.Api;
 import app.homeroom.support.TestDb;
 import app.homeroom.support.TestEnv;
@@ -88,13 +89,13 @@ class SearchBenchmark {
     report.append(table.markdown()).append('\n').append(counts);
     String filters = "'homework', null, null, null, null, ";
     report.append("\nPlan, one common word by relevance (first page):\n\n```\n");
-    db.explainPrepared(MessageSearch.BY_RELEVANCE, filters + "null, null, null, null, 'MaxWords=30', " + MessageSearch.RANK_TIER + ", 21")
+    db.explainPrepared(SearchSql.BY_RELEVANCE, filters + "null, null, null, null, 'MaxWords=30', " + MessageSearch.RANK_TIER + ", 21")
         .forEach(l -> report.append(l).append('\n'));
     report.append("```\n\nPlan, one common word newest first (first page):\n\n```\n");
-    db.explainPrepared(MessageSearch.BY_DATE, filters + "null, null, 21, 'MaxWords=30'")
+    db.explainPrepared(SearchSql.BY_DATE, filters + "null, null, 21, 'MaxWords=30'")
         .forEach(l -> report.append(l).append('\n'));
     report.append("```\n\nPlan, a rare code by relevance (first page, from the text index):\n\n```\n");
-    db.explainPrepared(MessageSearch.BY_RELEVANCE_RARE, filters.replace("homework", "ref4242")
+    db.explainPrepared(SearchSql.BY_RELEVANCE_RARE, filters.replace("homework", "ref4242")
         + "null, null, null, null, 'MaxWords=30', " + MessageSearch.RANK_TIER + ", 21")
         .forEach(l -> report.append(l).append('\n'));
     report.append("```\n");

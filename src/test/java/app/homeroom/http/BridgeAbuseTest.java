@@ -60,7 +60,8 @@ class BridgeAbuseTest {
     samConversation = school.openConversation(sam);
     olgaConversation = school.openConversation(olga);
     olgaApi = Api.signedIn("olga@test.school", School.PASSWORD);
-    log = LogCapture.of("app.homeroom.http");
+    // The bridge hook (http) and the guard (web) both log refusals.
+    log = LogCapture.of("app.homeroom");
   }
 
   @AfterEach

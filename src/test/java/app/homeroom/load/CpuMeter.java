@@ -47,7 +47,7 @@ final class CpuMeter {
   /**
    * CPU time per stored message, in microseconds, by process (and the machine), from the cores each used over
    * {@code seconds} in which {@code stored} messages were stored: a cost that hardly moves with the machine's other
-   * load, unlike a tail latency, so two builds compare in one run each (issue 9, docs/PERFORMANCE.md step 5). Empty
+   * load, unlike a tail latency, so two builds compare in one run each (issue 9, docs/PERFORMANCE-LOG.md step 5). Empty
    * when nothing was stored.
    */
   static Map<String, Double> microsPerMessage(Map<String, Double> cores, double seconds, long stored) {

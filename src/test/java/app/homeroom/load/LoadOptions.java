@@ -51,7 +51,7 @@ final class LoadOptions implements Cloneable {
   // baseline
   Baseline baseline = Baseline.NONE;
   // The node's heap in the documented command: with 512 MiB, the baseline's 200 kept messages a conversation filled
-  // most of it, and its collector took a third of its CPU at 7,500 msg/s (docs/PERFORMANCE.md, step 9).
+  // most of it, and its collector took a third of its CPU at 7,500 msg/s (docs/PERFORMANCE-LOG.md, step 9).
   String baselineJvm = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch";
   int baselineInstances = 2;
   // database and sessions

@@ -32,7 +32,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     }
   }
 
-  /** Captures {@code loggerName} (e.g. "app.homeroom.http", or {@code Logger.ROOT_LOGGER_NAME} for all). */
+  /** Captures {@code loggerName} (e.g. "app.homeroom.http", "app.homeroom" for the whole app, or {@code Logger.ROOT_LOGGER_NAME} for all). */
   public static LogCapture of(String loggerName) {
     return new LogCapture(loggerName, false);
   }

@@ -1,0 +1,150 @@
+package app.homeroom.account;
+
+/**
+ * Every statement of the account feature, where SQL is read: named constants, composed only of other named constants
+ * (no formatting at run time). Each write that an audit entry records carries that entry as one more data-modifying
+ * CTE, so the change and its entry commit together (V9).
+ */
+public final class AccountSql {
+
+  private AccountSql() {}
+
+  static final String USER_COLUMNS = "id, role, name, email, roll_id, class_name";
+
+  static final String USER_BY_ID = "select " + USER_COLUMNS + " from users where id = $1";
+
+  static final String STUDENT_BY_ID = "select " + USER_COLUMNS + " from users where id = $1 and role = 'student'";
+
+  /** $1 the lower-cased email. */
+  static final String USER_BY_EMAIL =
+      "select " + USER_COLUMNS + ", password_hash, disabled_at from users where lower(email) = $1";
+
+  static final String CLASSES = "select distinct class_name from users where role = 'student' order by class_name";
+
+  // ---- failed sign-ins: counted per account and per client address ($2: the window in seconds) -----------------
+
+  static final String ACCOUNT_FAILURES = "select failures, last_failed_at from login_failures where account_key = $1";
+
+  static final String ADDRESS_FAILURES =
+      "select failures, last_failed_at from login_address_failures where address = $1";
+
+  /** A failure counts from 1 again once the last one is older than the window. */
+  static final String ACCOUNT_FAILED = """
+      insert into login_failures (account_key, failures, last_failed_at) values ($1, 1, now())
+      on conflict (account_key) do update set
+        failures = case when login_failures.last_failed_at < now() - make_interval(secs => $2)
+                        then 1 else login_failures.failures + 1 end,
+        last_failed_at = now()""";
+
+  static final String ADDRESS_FAILED = """
+      insert into login_address_failures (address, failures, last_failed_at) values ($1, 1, now())
+      on conflict (address) do update set
+        failures = case when login_address_failures.last_failed_at < now() - make_interval(secs => $2)
+                        then 1 else login_address_failures.failures + 1 end,
+        last_failed_at = now()""";
+
+  static final String CLEAR_ACCOUNT_FAILURES = "delete from login_failures where account_key = $1";
+
+  // ---- sessions ----------------------------------------------------------------------------------------------------
+
+  /** One session signed out by its token id ($1) until it would have expired ($3, epoch seconds); old rows pruned. */
+  static final String REVOKE_SESSION = """
+      with pruned as (delete from revoked_sessions where expires_at < now() - interval '1 minute')
+      insert into revoked_sessions (jti, user_id, expires_at) values ($1, $2, to_timestamp($3))
+      on conflict (jti) do nothing""";
+
+  /** "Sign out everywhere" for user $1, and its audit entry. */
+  static final String END_ALL_SESSIONS = """
+      with u as (
+        update users set sessions_valid_after = date_trunc('second', now()) + interval '1 second'
+         where id = $1 returning id
+      ), a as (
+        insert into audit_events (actor_id, action, target_type, target_id)
+        select u.id, 'user.signed_out_everywhere', 'user', u.id from u
+      )
+      select id from u""";
+
+  // ---- students ----------------------------------------------------------------------------------------------------
+
+  /** A new student ($1 name, $2 email, $3 password hash, $4 roll ID, $5 class) and its audit entry by admin $6. */
+  static final String CREATE_STUDENT = """
+      with s as (
+        insert into users (role, name, email, password_hash, roll_id, class_name)
+        values ('student', $1, $2, $3, $4, $5) returning id, name, email, roll_id, class_name
+      ), a as (
+        insert into audit_events (actor_id, action, target_type, target_id, details)
+        select $6, 'student.created', 'student', s.id,
+               jsonb_build_object('name', s.name, 'email', s.email, 'rollId', s.roll_id, 'className', s.class_name)
+          from s
+      )
+      select * from s""";
+
+  /**
+   * Disables ($4 true) or re-enables ($4 false) student $1, by admin $2, with the audit entry (action $3) in the same
+   * statement. The row is locked first to record whether it was disabled before. Disabling keeps the first disabling's
+   * time and admin and ends every session issued before now; re-enabling clears them (old sessions stay ended).
+   */
+  static final String SET_DISABLED = """
+      with old as (
+        select id, disabled_at from users where id = $1 and role = 'student' for update
+      ), u as (
+        update users
+           set disabled_at = case when $4 then coalesce(users.disabled_at, now()) end,
+               disabled_by = case when $4 then coalesce(users.disabled_by, $2) end,
+               sessions_valid_after = case when $4 then now() else users.sessions_valid_after end
+          from old where users.id = old.id
+        returning users.id, users.disabled_at, old.disabled_at as was_disabled_at
+      ), a as (
+        insert into audit_events (actor_id, action, target_type, target_id, details)
+        select $2, $3, 'student', u.id, jsonb_build_object('wasDisabled', u.was_disabled_at is not null) from u
+      )
+      select id, disabled_at from u""";
+
+  // ---- the roster (R2.1-R2.4) ---------------------------------------------------------------------------------------
+
+  /*
+   * The roster as one admin ($1) sees it: each student with their conversation, the student's messages this admin
+   * has not read, students with unread messages first, then latest activity, then name. Unread is a subtraction of
+   * two counters (see V2__read_marks.sql): the query never scans messages. Ranking on narrow columns first and
+   * joining the wide ones for the page only keeps a 10,000-row sort cheap.
+   */
+  private static final String ROSTER_RANKED = """
+      with ranked as (
+        select u.id as student_id, c.id as conversation_id, c.status, c.last_message_at,
+               coalesce(c.last_seq, 0) as last_seq,
+               coalesce(c.student_msg_count - r.read_student_count, c.student_msg_count, 0) as unread, u.name_key
+          from users u
+          left join conversations c on c.student_id = u.id
+          left join conversation_reads r on r.conversation_id = c.id and r.user_id = $1
+         where u.role = 'student'""";
+  private static final String ROSTER_ORDER = """
+
+         order by (coalesce(c.student_msg_count - r.read_student_count, c.student_msg_count, 0) > 0) desc,
+                  c.last_message_at desc nulls last, u.name_key, u.id""";
+  private static final String ROSTER_ROWS = """
+      )
+      select u.id, u.name, u.email, u.roll_id, u.class_name, k.conversation_id, k.status, k.last_message_at,
+             k.last_seq, k.unread, u.disabled_at
+        from ranked k join users u on u.id = k.student_id
+       order by (k.unread > 0) desc, k.last_message_at desc nulls last, k.name_key, k.student_id
+      """;
+  /** The filters of a roster page: $2 class, $3 a LIKE pattern on name, email or roll ID, $6 the status. */
+  private static final String ROSTER_FILTER =
+      " and ($2::text is null or u.class_name = $2)"
+      + " and ($3::text is null or u.name_key like $3 or lower(u.email) like $3 or lower(u.roll_id) like $3)"
+      + " and ($6::text is null or (case when $6 = 'none' then c.id is null else c.status = $6 end))";
+
+  /**
+   * The page query as it runs ($1 admin, $2 class, $3 pattern, $4 limit, $5 offset, $6 status): the benchmark
+   * explains it.
+   */
+  public static final String ROSTER_PAGE = ROSTER_RANKED + ROSTER_FILTER + ROSTER_ORDER + "\n limit $4 offset $5"
+      + ROSTER_ROWS;
+
+  /** One row of admin $1's roster: student $2. */
+  static final String ROSTER_ROW = ROSTER_RANKED + " and u.id = $2" + ROSTER_ORDER + ROSTER_ROWS;
+
+  /** How many students the filters match ($1 class, $2 pattern, $3 status: the page's $2, $3, $6). */
+  static final String ROSTER_COUNT = "select count(*) from users u left join conversations c on c.student_id = u.id"
+      + " where u.role = 'student'" + ROSTER_FILTER.replace("$2", "$1").replace("$3", "$2").replace("$6", "$3");
+}
