@@ -399,4 +399,15 @@ export const chatViewStyles = css`
           display: none;
         }
       }
-    `;
+          .bidi-control {
+        display: inline-block;
+        margin: 0 1px;
+        padding: 0 3px;
+        border: 1px dashed currentColor;
+        border-radius: 3px;
+        font-size: 0.75em;
+        font-family: var(--hr-font-mono, monospace);
+        unicode-bidi: isolate;
+        direction: ltr;
+      }
+`;

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { messageStatus } from '../lib/receipts.js';
+import { bidiSegments } from '../lib/format.js';
 import { withDaySeparators, timeLabel, fullLabel } from '../lib/local-time.js';
 import { isStatusEntry, isChatMessage, describeStatusEntry } from '../lib/conversation-status.js';
 
@@ -159,7 +160,7 @@ function renderMessage(view, m, key, status = null, spelledOut = false) {
           >`
         : nothing}
     </div>
-    <div class="bubble" data-testid="message-body">${m.body}</div>
+    <div class="bubble" data-testid="message-body">${renderBody(m.body)}</div>
     ${stored && spelledOut
       ? html`<div class="status receipt-line" aria-hidden="true" data-testid="receipt-line">${status.text}</div>`
       : nothing}
@@ -179,4 +180,16 @@ function renderMessage(view, m, key, status = null, spelledOut = false) {
           ? html`<div class="status" data-testid="message-status" data-status="sending">sending…</div>`
           : nothing}
   </li>`;
+}
+
+/**
+ * A message's text, only ever as text; a bidirectional control is shown as its name in a marked box instead of being
+ * obeyed, so it cannot reverse or disguise what follows it (issue 24, point 10).
+ */
+function renderBody(body) {
+  const segments = bidiSegments(body ?? '');
+  if (segments.length === 1 && segments[0].text !== undefined) return segments[0].text;
+  return segments.map((s) => (s.control
+    ? html`<span class="bidi-control" data-testid="bidi-control" title="Direction control ${s.code}">${s.control}</span>`
+    : s.text));
 }

@@ -37,3 +37,29 @@ export function initials(name = '') {
   const last = parts.length > 1 ? parts[parts.length - 1][0] : '';
   return (first + last).toUpperCase();
 }
+
+/** Unicode's bidirectional embedding, override and isolate controls, by what they are called. */
+const BIDI_CONTROLS = new Map([
+  ['\u202A', 'LRE'], ['\u202B', 'RLE'], ['\u202C', 'PDF'], ['\u202D', 'LRO'], ['\u202E', 'RLO'],
+  ['\u2066', 'LRI'], ['\u2067', 'RLI'], ['\u2068', 'FSI'], ['\u2069', 'PDI'],
+]);
+const BIDI_PATTERN = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * A message's text as segments to render, with each bidirectional control shown as what it is (issue 24, point 10):
+ * `[{text}, {control: 'RLO', code: 'U+202E'}, …]`. Rendered as text, an override reverses what follows it, so
+ * "invoice‮fdp.exe" reads as "invoiceexe.pdf"; shown, it cannot disguise anything. Everything else is kept as written
+ * (right-to-left scripts need no controls to show correctly).
+ */
+export function bidiSegments(text = '') {
+  const segments = [];
+  let last = 0;
+  for (const match of text.matchAll(BIDI_PATTERN)) {
+    if (match.index > last) segments.push({ text: text.slice(last, match.index) });
+    const ch = match[0];
+    segments.push({ control: BIDI_CONTROLS.get(ch), code: `U+${ch.codePointAt(0).toString(16).toUpperCase()}` });
+    last = match.index + ch.length;
+  }
+  if (last < text.length || segments.length === 0) segments.push({ text: text.slice(last) });
+  return segments;
+}

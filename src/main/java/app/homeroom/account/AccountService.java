@@ -38,7 +38,15 @@ public final class AccountService {
   public static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
   public static final Duration MAX_LOCKOUT = Duration.ofMinutes(5);
 
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+  /**
+   * An address as mail systems write one (RFC 5321's dot-atom local part, at most 64 characters; a domain of letter,
+   * digit and hyphen labels with a top-level name of letters): no quotes, spaces, angle brackets or markup, which an
+   * address can carry in theory and a school's never does (issue 24, point 10).
+   */
+  private static final Pattern EMAIL = Pattern.compile("^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+      + "(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
+  /** A class name: letters and digits of any alphabet, spaces, and . _ / ' ( ) + & and dashes; no markup or quotes. */
+  private static final Pattern CLASS_NAME = Pattern.compile("^[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}\\p{Pd} ._/'()+&]{0,63}$");
   private static final Pattern ROLL_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$");
 
   private final Vertx vertx;
@@ -223,6 +231,9 @@ public final class AccountService {
       if (!EMAIL.matcher(email).matches()) {
         throw ApiError.badRequest("'email' is not an email address");
       }
+      if (!CLASS_NAME.matcher(className).matches()) {
+        throw ApiError.badRequest("'className' may hold letters, digits, spaces, dashes and . _ / ' ( ) + &");
+      }
       if (!ROLL_ID.matcher(rollId).matches()) {
         throw ApiError.badRequest("'rollId' may hold letters, digits, spaces and . _ / -");
       }
@@ -352,6 +363,7 @@ public final class AccountService {
     if (v.isEmpty()) {
       throw ApiError.badRequest("'" + field + "' cannot be empty");
     }
+    Text.rejectControlCharacters(v, "'" + field + "'");
     if (v.codePointCount(0, v.length()) > max) {
       throw ApiError.badRequest("'" + field + "' can be at most " + max + " characters");
     }

@@ -9,13 +9,22 @@ public final class Text {
 
   /**
    * Text may hold tabs and line breaks but no other control characters: NUL is refused by PostgreSQL, and search
-   * snippets use two of the others as match markers ({@code search.MessageSearch}).
+   * snippets use two of the others as match markers ({@code search.MessageSearch}). Nor may it hold half of a UTF-16
+   * surrogate pair: it has no UTF-8 form, so the database would store it as "?" (issue 24, point 10); refused rather
+   * than changed, so what is stored is what was written.
    */
   public static void rejectControlCharacters(String text, String what) {
     for (int i = 0; i < text.length(); i++) {
       char ch = text.charAt(i);
       if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
         throw ApiError.badRequest(what + " cannot contain control characters");
+      }
+      if (Character.isSurrogate(ch)) {
+        if (Character.isHighSurrogate(ch) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++; // a whole pair: one character beyond the Basic Multilingual Plane
+        } else {
+          throw ApiError.badRequest(what + " contains a broken character (half of a UTF-16 surrogate pair)");
+        }
       }
     }
   }

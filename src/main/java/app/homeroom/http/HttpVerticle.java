@@ -156,6 +156,7 @@ public class HttpVerticle extends VerticleBase {
 
     // REST: each feature mounts its own routes; sign-in and sign-out also answer without a session.
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    router.post("/api/*").handler(Json::jsonOnly);
     account.mountSignIn(router);
     router.route("/api/*").handler(ctx -> guard.handle(ctx, true));
     account.mount(router);

@@ -70,4 +70,19 @@ public final class Json {
     String v = ctx.request().getParam(name);
     return v == null || v.isEmpty() ? null : Params.parseLong(v, name);
   }
+
+  /**
+   * The API takes JSON only (docs/API.md), also where a POST reads no body (issue 24, point 10): a request that names
+   * another type, or sends a body without naming one, is a 415. A POST with no body and no type is what the web client
+   * sends where there is nothing to say.
+   */
+  public static void jsonOnly(RoutingContext ctx) {
+    String type = ctx.request().getHeader("content-type");
+    boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
+    if (type != null ? !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json") : hasBody) {
+      fail(ctx, new ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json"));
+    } else {
+      ctx.next();
+    }
+  }
 }
