@@ -8,6 +8,7 @@ import app.homeroom.config.HomeroomConfig;
 import app.homeroom.presence.Presence;
 import app.homeroom.session.Sessions;
 import app.homeroom.web.Guard;
+import app.homeroom.web.Https;
 import app.homeroom.web.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -87,7 +88,7 @@ public final class AccountRoutes {
           c.request().remoteAddress() == null ? null : c.request().remoteAddress().hostAddress(), http.trustProxy());
       return accounts.login(email, password, address).map(user -> {
         Identity who = new Identity(user.getLong("id"), Identity.Role.parse(user.getString("role")), user.getString("name"));
-        c.response().addCookie(sessionCookie(sessions.issue(who), sessions.maxAgeSeconds()));
+        c.response().addCookie(sessionCookie(c, sessions.issue(who), sessions.maxAgeSeconds()));
         return new JsonObject().put("user", user);
       });
     });
@@ -102,7 +103,7 @@ public final class AccountRoutes {
     Future<Void> revoked = session == null ? Future.succeededFuture() : accounts.revokeSession(session)
         .onSuccess(v -> vertx.eventBus().publish(Address.SESSION_REVOKED.address(),
             new JsonObject().put("userId", session.identity().userId()).put("jti", session.jti())));
-    revoked.onSuccess(v -> ctx.response().addCookie(sessionCookie("", 0)).setStatusCode(204).end())
+    revoked.onSuccess(v -> ctx.response().addCookie(sessionCookie(ctx, "", 0)).setStatusCode(204).end())
         .onFailure(err -> Json.fail(ctx, err));
   }
 
@@ -119,7 +120,7 @@ public final class AccountRoutes {
         .onSuccess(v -> {
           LOG.info("User {} signed out everywhere", userId);
           vertx.eventBus().publish(Address.SESSION_REVOKED.address(), new JsonObject().put("userId", userId));
-          ctx.response().addCookie(sessionCookie("", 0)).setStatusCode(204).end();
+          ctx.response().addCookie(sessionCookie(ctx, "", 0)).setStatusCode(204).end();
         })
         .onFailure(err -> Json.fail(ctx, err));
   }
@@ -175,8 +176,9 @@ public final class AccountRoutes {
     return connection;
   }
 
-  private Cookie sessionCookie(String value, long maxAge) {
+  /** {@code Secure} when configured, and whenever the request came over HTTPS ({@link Https}, issue 24, point 11). */
+  private Cookie sessionCookie(RoutingContext ctx, String value, long maxAge) {
     return Cookie.cookie(Sessions.COOKIE, value).setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
-        .setSecure(auth.cookieSecure()).setMaxAge(maxAge);
+        .setSecure(auth.cookieSecure() || Https.isSecure(ctx, http.trustProxy())).setMaxAge(maxAge);
   }
 }

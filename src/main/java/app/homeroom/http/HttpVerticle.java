@@ -15,6 +15,7 @@ import app.homeroom.search.SearchRoutes;
 import app.homeroom.session.Revocations;
 import app.homeroom.session.Sessions;
 import app.homeroom.web.Guard;
+import app.homeroom.web.Https;
 import app.homeroom.web.Json;
 import app.homeroom.web.UserLimits;
 import io.vertx.core.Future;
@@ -196,6 +197,11 @@ public class HttpVerticle extends VerticleBase {
         .putHeader("cross-origin-opener-policy", "same-origin")
         .putHeader("permissions-policy", "camera=(), microphone=(), geolocation=()")
         .putHeader("content-security-policy", contentSecurityPolicy);
+    if (Https.isSecure(ctx, config.http().trustProxy())) {
+      // Reached over HTTPS: browsers keep to it from now on (issue 24, point 11). Never over plain HTTP, where a
+      // browser ignores it anyway and a local or test set-up would be locked out of plain HTTP.
+      ctx.response().putHeader("strict-transport-security", Https.HSTS);
+    }
     ctx.next();
   }
 
