@@ -52,7 +52,7 @@ public final class Json {
   public static JsonObject body(RoutingContext ctx) {
     String type = ctx.request().getHeader("content-type");
     if (type == null || !type.toLowerCase().startsWith("application/json")) {
-      throw new ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json");
+      throw notJson();
     }
     try {
       Object parsed = ctx.body().asJsonObject();
@@ -80,9 +80,14 @@ public final class Json {
     String type = ctx.request().getHeader("content-type");
     boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
     if (type != null ? !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json") : hasBody) {
-      fail(ctx, new ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json"));
+      fail(ctx, notJson());
     } else {
       ctx.next();
     }
+  }
+
+  /** The one answer to a request that is not JSON: {@link #body} and {@link #jsonOnly} both give it. */
+  private static ApiError notJson() {
+    return new ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json");
   }
 }
