@@ -51,6 +51,10 @@ public final class AccountRoutes {
     router.post("/api/login").handler(ctx -> guard.handle(ctx, false)).handler(this::login);
     router.post("/api/logout").handler(ctx -> guard.handle(ctx, false)).handler(this::logout);
     router.post("/api/logout/everywhere").handler(ctx -> guard.handle(ctx, true)).handler(this::logoutEverywhere);
+    // Sign-up and reset links (issue 25, point 3): the token is the credential; setting the password signs in.
+    router.get("/api/signup/:token").handler(ctx -> guard.handle(ctx, false)).handler(ctx -> Json.respond(ctx, 200,
+        c -> accounts.linkInfo(c.pathParam("token")).map(link -> new JsonObject().put("link", link))));
+    router.post("/api/signup/:token").handler(ctx -> guard.handle(ctx, false)).handler(this::setPasswordWithLink);
     // Who is signed in, if anyone: 200 either way, so a signed-out page load is not an error.
     router.get("/api/session").handler(ctx -> guard.handle(ctx, false)).handler(ctx -> Json.respond(ctx, 200,
         c -> c.get(Guard.IDENTITY) == null
@@ -63,14 +67,11 @@ public final class AccountRoutes {
   public void mount(Router router) {
     router.get("/api/me").handler(ctx -> Json.respond(ctx, 200,
         c -> accounts.me(Guard.identity(c)).map(u -> new JsonObject().put("user", u))));
+    router.post("/api/me/password").handler(this::changePassword);
     router.get("/api/students").handler(this::listStudents);
     router.get("/api/students/:studentId").handler(ctx -> Json.respond(ctx, 200, c -> accounts
         .rosterRow(Guard.identity(c), Params.parseId(c.pathParam("studentId"), "studentId"))
         .compose(row -> Presence.markOnline(vertx, new JsonArray().add(row)).map(rows -> new JsonObject().put("student", row)))));
-    router.post("/api/students/:studentId/disable").handler(ctx -> setDisabled(ctx, true));
-    router.post("/api/students/:studentId/enable").handler(ctx -> setDisabled(ctx, false));
-    router.post("/api/students").handler(ctx -> Json.respond(ctx, 201,
-        c -> accounts.createStudent(Guard.identity(c), Json.body(c))));
     router.get("/api/classes").handler(ctx -> Json.respond(ctx, 200,
         c -> accounts.classes(Guard.identity(c)).map(list -> new JsonObject().put("classes", list))));
   }
@@ -86,12 +87,48 @@ public final class AccountRoutes {
       }
       String address = clientAddress(c.request().getHeader("x-forwarded-for"),
           c.request().remoteAddress() == null ? null : c.request().remoteAddress().hostAddress(), http.trustProxy());
-      return accounts.login(email, password, address).map(user -> {
-        Identity who = new Identity(user.getLong("id"), Identity.Role.parse(user.getString("role")), user.getString("name"));
-        c.response().addCookie(sessionCookie(c, sessions.issue(who), sessions.maxAgeSeconds()));
-        return new JsonObject().put("user", user);
-      });
+      return accounts.login(email, password, address).map(user -> signIn(c, user, false));
     });
+  }
+
+  /**
+   * POST /api/signup/:token {password} → {user} and a session cookie: the person behind a sign-up or reset link sets
+   * their password and is signed in. Every session of the account from before ends (a reset's purpose), on every node.
+   */
+  private void setPasswordWithLink(RoutingContext ctx) {
+    Json.respond(ctx, 200, c -> {
+      String password = Params.requireString(Json.body(c), "password");
+      return accounts.setPasswordWithLink(c.pathParam("token"), password).map(user -> signIn(c, user, true));
+    });
+  }
+
+  /**
+   * POST /api/me/password {currentPassword, newPassword} → {user}: every other session of the caller ends on every
+   * node; this device gets a new session cookie and stays signed in.
+   */
+  private void changePassword(RoutingContext ctx) {
+    Json.respond(ctx, 200, c -> {
+      JsonObject body = Json.body(c);
+      String current = Params.requireString(body, "currentPassword");
+      String next = Params.requireString(body, "newPassword");
+      Sessions.Session session = c.get(Guard.SESSION);
+      return accounts.changePassword(Guard.identity(c), current, next)
+          .compose(user -> accounts.revokeSession(session).map(v -> signIn(c, user, true)));
+    });
+  }
+
+  /**
+   * Issues a session for this user as this response's cookie; {@code endedOthers}: the account's earlier sessions
+   * just ended, which every node hears at once (their open sockets close).
+   */
+  private JsonObject signIn(RoutingContext ctx, AccountService.SignedIn signedIn, boolean endedOthers) {
+    JsonObject user = signedIn.user();
+    Identity who = new Identity(user.getLong("id"), Identity.Role.parse(user.getString("role")), user.getString("name"));
+    if (endedOthers) {
+      vertx.eventBus().publish(Address.SESSION_REVOKED.address(), new JsonObject().put("userId", who.userId()));
+    }
+    ctx.response().addCookie(sessionCookie(ctx, sessions.issueInEpoch(who, signedIn.epoch()), sessions.maxAgeSeconds()));
+    return new JsonObject().put("user", user);
   }
 
   /**
@@ -123,21 +160,6 @@ public final class AccountRoutes {
           ctx.response().addCookie(sessionCookie(ctx, "", 0)).setStatusCode(204).end();
         })
         .onFailure(err -> Json.fail(ctx, err));
-  }
-
-  /** POST /api/students/:id/disable and …/enable (admins): disabling ends the student's sessions on every node. */
-  private void setDisabled(RoutingContext ctx, boolean disabled) {
-    Json.respond(ctx, 200, c -> {
-      Identity who = Guard.identity(c);
-      long studentId = Params.parseId(c.pathParam("studentId"), "studentId");
-      return accounts.setDisabled(who, studentId, disabled).onSuccess(out -> {
-        LOG.info("User {} {} student {}", who.userId(), disabled ? "disabled" : "re-enabled", studentId);
-        if (disabled) {
-          vertx.eventBus().publish(Address.SESSION_REVOKED.address(),
-              new JsonObject().put("userId", studentId).put("disabled", true));
-        }
-      });
-    });
   }
 
   /** GET /api/students: a page of the roster, each row marked online or not. */

@@ -1,28 +1,27 @@
 package app.homeroom.account;
 
-import app.homeroom.common.Text;
-
-import app.homeroom.session.Sessions;
-
-import app.homeroom.common.ApiError;
 import app.homeroom.bus.Identity;
+import app.homeroom.common.ApiError;
+import app.homeroom.common.Text;
+import app.homeroom.session.Sessions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Accounts and the student roster: login (bcrypt off the event loop, repeated failures slowed down
- * cluster-wide), the signed-in user, creating and listing students.
+ * cluster-wide), the signed-in user, passwords (set through a one-time link, changed by their owner; issue 25) and the
+ * roster of students as the messaging page lists it. Adding and editing people is {@code app.homeroom.people}.
  */
 public final class AccountService {
 
@@ -37,17 +36,6 @@ public final class AccountService {
   /** Failures older than this are forgotten. */
   public static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
   public static final Duration MAX_LOCKOUT = Duration.ofMinutes(5);
-
-  /**
-   * An address as mail systems write one (RFC 5321's dot-atom local part, at most 64 characters; a domain of letter,
-   * digit and hyphen labels with a top-level name of letters): no quotes, spaces, angle brackets or markup, which an
-   * address can carry in theory and a school's never does (issue 24, point 10).
-   */
-  private static final Pattern EMAIL = Pattern.compile("^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-      + "(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
-  /** A class name: letters and digits of any alphabet, spaces, and . _ / ' ( ) + & and dashes; no markup or quotes. */
-  private static final Pattern CLASS_NAME = Pattern.compile("^[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}\\p{Pd} ._/'()+&]{0,63}$");
-  private static final Pattern ROLL_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$");
 
   private final Vertx vertx;
   private final Pool pool;
@@ -65,7 +53,10 @@ public final class AccountService {
    * hint) while this account or this client address is slowed down. {@code address} is the client's address as
    * the server sees it (null: not throttled by address).
    */
-  public Future<JsonObject> login(String email, String password, String address) {
+  /** A user who has just proved who they are, and the session epoch their new session belongs to (V11). */
+  public record SignedIn(JsonObject user, int epoch) {}
+
+  public Future<SignedIn> login(String email, String password, String address) {
     String key = email.trim().toLowerCase(Locale.ROOT);
     Future<Long> accountWait = pool.preparedQuery(AccountSql.ACCOUNT_FAILURES)
         .execute(Tuple.of(key))
@@ -100,13 +91,14 @@ public final class AccountService {
                   return Future.failedFuture(ApiError.unauthorized("This account has been disabled; ask a member of staff"));
                 }
                 // Only the account's count is cleared: one good password must not clear an address's failures.
-                return pool.preparedQuery(AccountSql.CLEAR_ACCOUNT_FAILURES).execute(Tuple.of(key))
-                    .map(v -> userJson(row));
+                return Future.all(pool.preparedQuery(AccountSql.CLEAR_ACCOUNT_FAILURES).execute(Tuple.of(key)),
+                        pool.preparedQuery(AccountSql.SIGNED_IN).execute(Tuple.of(row.getLong("id"))))
+                    .map(v -> new SignedIn(userJson(row), row.getInteger("session_epoch")));
               });
         });
   }
 
-  private Future<JsonObject> recordFailure(String key, String address) {
+  private <T> Future<T> recordFailure(String key, String address) {
     Future<?> account = pool.preparedQuery(AccountSql.ACCOUNT_FAILED)
         .execute(Tuple.of(key, (double) FAILURE_WINDOW.toSeconds()));
     Future<?> byAddress = address == null ? Future.succeededFuture() : pool.preparedQuery(AccountSql.ADDRESS_FAILED)
@@ -180,26 +172,122 @@ public final class AccountService {
   }
 
   /**
-   * Disables ({@code disabled} true) or re-enables a student's account; admins only. Disabling records who and
-   * when, and ends every session issued before now; re-enabling lets the student sign in again (old sessions stay
-   * ended). Answers {@code {student: {id, disabled, disabledAt}}}.
+   * What a sign-up or reset link is for (issue 25, point 3): {@code {purpose, name, email, role, expiresAt}}; 404 for
+   * no such link, 410 once used or expired, 403 for a disabled account. Read without a session: the token is the
+   * credential, and what it shows (the person's own name and email) is what its holder is about to sign in as.
    */
-  public Future<JsonObject> setDisabled(Identity actor, long studentId, boolean disabled) {
-    if (!actor.isAdmin()) {
-      return Future.failedFuture(ApiError.forbidden("Only staff can disable or enable accounts"));
+  public Future<JsonObject> linkInfo(String token) {
+    byte[] hash;
+    try {
+      hash = PasswordLinks.hashOf(token);
+    } catch (ApiError e) {
+      return Future.failedFuture(e);
     }
-    // One statement: the change and its audit entry (V9) commit together or not at all.
-    return pool.preparedQuery(AccountSql.SET_DISABLED)
-        .execute(Tuple.of(studentId, actor.userId(), disabled ? "student.disabled" : "student.enabled", disabled))
+    return pool.preparedQuery(AccountSql.LINK_BY_TOKEN).execute(Tuple.of(Buffer.buffer(hash)))
+        .map(rows -> {
+          Row r = usableLink(rows.size() == 0 ? null : rows.iterator().next());
+          return new JsonObject().put("purpose", r.getString("purpose")).put("name", r.getString("name"))
+              .put("email", r.getString("email")).put("role", r.getString("role"))
+              .put("expiresAt", Text.iso(r.getOffsetDateTime("expires_at")));
+        });
+  }
+
+  private static Row usableLink(Row r) {
+    if (r == null) {
+      throw ApiError.notFound("This link is not valid; ask a member of staff for a new one");
+    }
+    if (r.getOffsetDateTime("used_at") != null) {
+      throw new ApiError(410, "gone", "This link was already used; sign in with your password, or ask a member of"
+          + " staff for a new link");
+    }
+    if (r.getBoolean("expired")) {
+      throw new ApiError(410, "gone", "This link has expired; ask a member of staff for a new one");
+    }
+    if (r.getOffsetDateTime("disabled_at") != null) {
+      throw ApiError.forbidden("This account has been disabled; ask a member of staff");
+    }
+    return r;
+  }
+
+  /**
+   * Sets a password through a sign-up or reset link: the policy ({@link Passwords#problem}) with the person's name and
+   * email as context, then the hash, then one statement that spends the link, sets the password and ends the
+   * account's earlier sessions. Answers the user, whom the caller signs in.
+   */
+  public Future<SignedIn> setPasswordWithLink(String token, String password) {
+    byte[] hash;
+    try {
+      hash = PasswordLinks.hashOf(token);
+    } catch (ApiError e) {
+      return Future.failedFuture(e);
+    }
+    Buffer key = Buffer.buffer(hash);
+    return pool.preparedQuery(AccountSql.LINK_BY_TOKEN).execute(Tuple.of(key))
+        .map(rows -> usableLink(rows.size() == 0 ? null : rows.iterator().next()))
+        .compose(link -> hashAcceptable(password, link.getString("name"), link.getString("email")))
+        .compose(passwordHash -> pool.preparedQuery(AccountSql.USE_LINK).execute(Tuple.of(key, passwordHash)))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiError.notFound("No such student");
+            throw new ApiError(410, "gone", "This link was used or expired meanwhile; ask a member of staff for a new one");
           }
           Row r = rows.iterator().next();
-          return new JsonObject().put("student", new JsonObject().put("id", r.getLong("id"))
-              .put("disabled", r.getOffsetDateTime("disabled_at") != null)
-              .put("disabledAt", Text.iso(r.getOffsetDateTime("disabled_at"))));
+          return new SignedIn(userJson(r), r.getInteger("session_epoch"));
         });
+  }
+
+  /**
+   * A signed-in user changes their own password (issue 25, point 4): the current one is required (a wrong one counts
+   * as a failed sign-in of the account, so this is no side door for guessing), the new one must pass the policy and
+   * differ. Every session of the account issued before now ends; the caller issues this device a new one.
+   */
+  public Future<SignedIn> changePassword(Identity who, String current, String next) {
+    return pool.preparedQuery(AccountSql.PASSWORD_OF).execute(Tuple.of(who.userId()))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(ApiError.unauthorized("This account no longer exists"));
+          }
+          Row row = rows.iterator().next();
+          String key = row.getString("email").toLowerCase(Locale.ROOT);
+          return pool.preparedQuery(AccountSql.ACCOUNT_FAILURES).execute(Tuple.of(key))
+              .compose(failures -> {
+                long wait = failures.size() == 0 ? 0 : secondsToWait(failures.iterator().next().getInteger("failures"),
+                    failures.iterator().next().getOffsetDateTime("last_failed_at"), FREE_FAILURES);
+                if (wait > 0) {
+                  return Future.failedFuture(new RetryLater(wait, "for this account"));
+                }
+                return vertx.executeBlocking(() -> Passwords.verify(current, row.getString("password_hash")), false);
+              })
+              .compose(ok -> {
+                if (!ok) {
+                  return pool.preparedQuery(AccountSql.ACCOUNT_FAILED)
+                      .execute(Tuple.of(key, (double) FAILURE_WINDOW.toSeconds()))
+                      .compose(v -> Future.failedFuture(ApiError.badRequest("Your current password is not right")));
+                }
+                if (current.equals(next)) {
+                  return Future.failedFuture(ApiError.badRequest("The new password is the one you have now"));
+                }
+                return hashAcceptable(next, row.getString("name"), row.getString("email"))
+                    .compose(hash -> pool.preparedQuery(AccountSql.CHANGE_PASSWORD)
+                        .execute(Tuple.of(who.userId(), hash, row.getString("password_hash"))))
+                    .map(changed -> {
+                      if (changed.size() == 0) {
+                        throw ApiError.conflict("Your password was changed meanwhile; sign in again");
+                      }
+                      return new SignedIn(userJson(row), changed.iterator().next().getInteger("session_epoch"));
+                    });
+              });
+        });
+  }
+
+  /** The bcrypt hash of a password that passes the policy; a 400 saying why not. Both on a worker thread. */
+  Future<String> hashAcceptable(String password, String name, String email) {
+    return vertx.executeBlocking(() -> {
+      String problem = Passwords.problem(password, List.of(name, email));
+      if (problem != null) {
+        throw ApiError.badRequest(problem);
+      }
+      return Passwords.hash(password);
+    }, false);
   }
 
   public Future<JsonObject> me(Identity who) {
@@ -209,64 +297,6 @@ public final class AccountService {
             throw ApiError.unauthorized("This account no longer exists");
           }
           return userJson(rows.iterator().next());
-        });
-  }
-
-  /** Creates a student; a password is generated (and returned once) when none is given. Admins only. */
-  public Future<JsonObject> createStudent(Identity actor, JsonObject req) {
-    if (!actor.isAdmin()) {
-      return Future.failedFuture(ApiError.forbidden("Only staff can add students"));
-    }
-    String name;
-    String email;
-    String rollId;
-    String className;
-    String given;
-    try {
-      name = text(req, "name", 200);
-      email = text(req, "email", 320).toLowerCase(Locale.ROOT);
-      rollId = text(req, "rollId", 64);
-      className = text(req, "className", 64);
-      given = app.homeroom.common.Params.optionalString(req, "password");
-      if (!EMAIL.matcher(email).matches()) {
-        throw ApiError.badRequest("'email' is not an email address");
-      }
-      if (!CLASS_NAME.matcher(className).matches()) {
-        throw ApiError.badRequest("'className' may hold letters, digits, spaces, dashes and . _ / ' ( ) + &");
-      }
-      if (!ROLL_ID.matcher(rollId).matches()) {
-        throw ApiError.badRequest("'rollId' may hold letters, digits, spaces and . _ / -");
-      }
-      if (given != null && Passwords.problem(given) != null) {
-        throw ApiError.badRequest(Passwords.problem(given));
-      }
-    } catch (ApiError e) {
-      return Future.failedFuture(e);
-    }
-    String password = given != null ? given : Passwords.generate(12);
-    return vertx.executeBlocking(() -> Passwords.hash(password), false)
-        // The student and its audit entry (V9) in one statement: both or neither.
-        .compose(hash -> pool.preparedQuery(AccountSql.CREATE_STUDENT)
-            .execute(Tuple.of(name, email, hash, rollId, className, actor.userId())))
-        .recover(err -> {
-          if (err instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-            String c = pg.getConstraint() == null ? "" : pg.getConstraint();
-            return Future.failedFuture(ApiError.conflict(c.contains("roll")
-                ? "Roll ID " + rollId + " is already taken" : "Email " + email + " is already registered"));
-          }
-          return Future.failedFuture(err);
-        })
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          JsonObject student = new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))
-              .put("email", r.getString("email")).put("rollId", r.getString("roll_id"))
-              .put("className", r.getString("class_name")).putNull("conversationId").putNull("conversationStatus")
-              .putNull("lastMessageAt").put("lastSeq", 0).put("unread", 0).put("online", false);
-          JsonObject out = new JsonObject().put("student", student);
-          if (given == null) {
-            out.put("password", password);
-          }
-          return out;
         });
   }
 
@@ -356,18 +386,6 @@ public final class AccountService {
       u.put("rollId", r.getString("roll_id")).put("className", r.getString("class_name"));
     }
     return u;
-  }
-
-  private static String text(JsonObject req, String field, int max) {
-    String v = app.homeroom.common.Params.requireString(req, field).trim();
-    if (v.isEmpty()) {
-      throw ApiError.badRequest("'" + field + "' cannot be empty");
-    }
-    Text.rejectControlCharacters(v, "'" + field + "'");
-    if (v.codePointCount(0, v.length()) > max) {
-      throw ApiError.badRequest("'" + field + "' can be at most " + max + " characters");
-    }
-    return v;
   }
 
   private static String likeEscape(String s) {

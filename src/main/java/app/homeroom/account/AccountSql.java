@@ -17,7 +17,7 @@ public final class AccountSql {
 
   /** $1 the lower-cased email. */
   static final String USER_BY_EMAIL =
-      "select " + USER_COLUMNS + ", password_hash, disabled_at from users where lower(email) = $1";
+      "select " + USER_COLUMNS + ", password_hash, disabled_at, session_epoch from users where lower(email) = $1";
 
   static final String CLASSES = "select distinct class_name from users where role = 'student' order by class_name";
 
@@ -45,6 +45,57 @@ public final class AccountSql {
 
   static final String CLEAR_ACCOUNT_FAILURES = "delete from login_failures where account_key = $1";
 
+  /** A successful sign-in of user $1: the People table shows when each person last signed in. */
+  static final String SIGNED_IN = "update users set last_sign_in_at = now() where id = $1";
+
+  // ---- passwords: sign-up and reset links, changes (issue 25, points 3 and 4) --------------------------------------
+
+  /** What a link ($1, the token's SHA-256) is for, and whose it is; the page shows the name before a password is set. */
+  static final String LINK_BY_TOKEN = """
+      select l.user_id, l.purpose, l.expires_at, l.used_at, l.expires_at <= now() as expired,
+             u.name, u.email, u.role, u.disabled_at
+        from signup_links l join users u on u.id = l.user_id
+       where l.token_hash = $1""";
+
+  /**
+   * Uses link $1 to set the password hash $2: only a link not used, not expired, of an account not disabled; the
+   * link is spent, every session of the account issued before now ends, and the audit records it, all in one
+   * statement. No row: the link was spent meanwhile (or expired, or the account was disabled).
+   */
+  static final String USE_LINK = """
+      with l as (
+        update signup_links set used_at = now()
+         where token_hash = $1 and used_at is null and expires_at > now()
+           and exists (select 1 from users where users.id = signup_links.user_id and users.disabled_at is null)
+        returning user_id, purpose
+      ), u as (
+        update users set password_hash = $2, sessions_valid_after = now(), session_epoch = session_epoch + 1
+          from l where users.id = l.user_id
+        returning users.session_epoch,\s""" + USER_COLUMNS + """
+      ), a as (
+        insert into audit_events (actor_id, action, target_type, target_id, details)
+        select u.id, 'user.password_set', 'user', u.id, jsonb_build_object('purpose', l.purpose) from u, l
+      )
+      select * from u""";
+
+  /** The password hash and who user $1 is: a change of password checks the current one and the policy's context. */
+  static final String PASSWORD_OF = "select " + USER_COLUMNS + ", password_hash, disabled_at from users where id = $1";
+
+  /**
+   * User $1 changes their password to hash $2, if the hash is still $3 (a concurrent change wins, this one is a 409):
+   * every session issued before now ends (the caller gets a new one), and the audit records it.
+   */
+  static final String CHANGE_PASSWORD = """
+      with u as (
+        update users set password_hash = $2, sessions_valid_after = now(), session_epoch = session_epoch + 1
+         where id = $1 and password_hash = $3 and disabled_at is null
+        returning id, session_epoch
+      ), a as (
+        insert into audit_events (actor_id, action, target_type, target_id)
+        select u.id, 'user.password_changed', 'user', u.id from u
+      )
+      select id, session_epoch from u""";
+
   // ---- sessions ----------------------------------------------------------------------------------------------------
 
   /** One session signed out by its token id ($1) until it would have expired ($3, epoch seconds); old rows pruned. */
@@ -56,49 +107,14 @@ public final class AccountSql {
   /** "Sign out everywhere" for user $1, and its audit entry. */
   static final String END_ALL_SESSIONS = """
       with u as (
-        update users set sessions_valid_after = date_trunc('second', now()) + interval '1 second'
+        update users set sessions_valid_after = date_trunc('second', now()) + interval '1 second',
+                         session_epoch = session_epoch + 1
          where id = $1 returning id
       ), a as (
         insert into audit_events (actor_id, action, target_type, target_id)
         select u.id, 'user.signed_out_everywhere', 'user', u.id from u
       )
       select id from u""";
-
-  // ---- students ----------------------------------------------------------------------------------------------------
-
-  /** A new student ($1 name, $2 email, $3 password hash, $4 roll ID, $5 class) and its audit entry by admin $6. */
-  static final String CREATE_STUDENT = """
-      with s as (
-        insert into users (role, name, email, password_hash, roll_id, class_name)
-        values ('student', $1, $2, $3, $4, $5) returning id, name, email, roll_id, class_name
-      ), a as (
-        insert into audit_events (actor_id, action, target_type, target_id, details)
-        select $6, 'student.created', 'student', s.id,
-               jsonb_build_object('name', s.name, 'email', s.email, 'rollId', s.roll_id, 'className', s.class_name)
-          from s
-      )
-      select * from s""";
-
-  /**
-   * Disables ($4 true) or re-enables ($4 false) student $1, by admin $2, with the audit entry (action $3) in the same
-   * statement. The row is locked first to record whether it was disabled before. Disabling keeps the first disabling's
-   * time and admin and ends every session issued before now; re-enabling clears them (old sessions stay ended).
-   */
-  static final String SET_DISABLED = """
-      with old as (
-        select id, disabled_at from users where id = $1 and role = 'student' for update
-      ), u as (
-        update users
-           set disabled_at = case when $4 then coalesce(users.disabled_at, now()) end,
-               disabled_by = case when $4 then coalesce(users.disabled_by, $2) end,
-               sessions_valid_after = case when $4 then now() else users.sessions_valid_after end
-          from old where users.id = old.id
-        returning users.id, users.disabled_at, old.disabled_at as was_disabled_at
-      ), a as (
-        insert into audit_events (actor_id, action, target_type, target_id, details)
-        select $2, $3, 'student', u.id, jsonb_build_object('wasDisabled', u.was_disabled_at is not null) from u
-      )
-      select id, disabled_at from u""";
 
   // ---- the roster (R2.1-R2.4) ---------------------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ import app.homeroom.chat.ChatService;
 import app.homeroom.common.ApiError;
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.Pools;
+import app.homeroom.people.PeopleRoutes;
+import app.homeroom.people.PeopleService;
 import app.homeroom.search.MessageSearch;
 import app.homeroom.search.SearchRoutes;
 import app.homeroom.session.Revocations;
@@ -80,6 +82,7 @@ public class HttpVerticle extends VerticleBase {
   private ChatRoutes chatRoutes;
   private SearchRoutes searchRoutes;
   private AuditRoutes auditRoutes;
+  private PeopleRoutes peopleRoutes;
   private HttpServer server;
   private String contentSecurityPolicy;
 
@@ -108,6 +111,7 @@ public class HttpVerticle extends VerticleBase {
     chatRoutes = new ChatRoutes(vertx, new ChatService(pool), accounts, limits, nodeId);
     searchRoutes = new SearchRoutes(vertx, new MessageSearch(reports), accounts);
     auditRoutes = new AuditRoutes(new AuditLog(reports));
+    peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports));
     SessionUpkeep.start(vertx, openSockets, revocations, limits);
     // Where BridgeHook diverts a rate-limited frame it already answered: dropped here.
     // Local-only: the clustered bus counts local-only registrations when it picks a node, so the frame stays here.
@@ -158,18 +162,20 @@ public class HttpVerticle extends VerticleBase {
     // REST: each feature mounts its own routes; sign-in and sign-out also answer without a session.
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
     router.post("/api/*").handler(Json::jsonOnly);
+    router.patch("/api/*").handler(Json::jsonOnly);
     account.mountSignIn(router);
     router.route("/api/*").handler(ctx -> guard.handle(ctx, true));
     account.mount(router);
     chatRoutes.mount(router);
     searchRoutes.mount(router);
     auditRoutes.mount(router);
+    peopleRoutes.mount(router);
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));
 
     // Browser libraries (versioned paths: cache for long) and the client itself.
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars")
         .setMaxAgeSeconds(365L * 24 * 3600).setDirectoryListing(false));
-    router.getWithRegex("^/(login|student|admin(/.*)?)$").handler(ctx -> ctx.reroute("/index.html"));
+    router.getWithRegex("^/(login|student|admin(/.*)?|signup/[A-Za-z0-9_-]{1,64})$").handler(ctx -> ctx.reroute("/index.html"));
     String webroot = config.http().webroot();
     StaticHandler statics = webroot != null
         ? StaticHandler.create(FileSystemAccess.ROOT, Path.of(webroot).toAbsolutePath().toString())

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Which sessions have ended before their token expired: signed out ({@code revoked_sessions}, by token id), or
- * every session of a disabled account or issued before {@code users.sessions_valid_after}. The database is the
+ * every session of a disabled account, of an earlier session epoch ({@code users.session_epoch}) or issued before {@code users.sessions_valid_after}. The database is the
  * truth every node shares; each HTTP verticle instance keeps the answer per token for {@link #CACHE_MILLIS}, so a
  * signed-in user's requests cost one indexed query per session per instance per {@link #CACHE_MILLIS}, not one per
  * request. The cluster event {@code session.revoked} ({@link #ended}) corrects the cache at once on every node,
@@ -31,9 +31,14 @@ public final class Revocations {
 
   private static final String CHECK = """
       select u.disabled_at is not null as disabled,
-             -- iat has whole seconds: a session signed in the same second as the change (say, right after
-             -- re-enabling) must count as after it; while disabled, disabled_at refuses everything anyway.
-             u.sessions_valid_after is not null and to_timestamp($3) < date_trunc('second', u.sessions_valid_after) as ended,
+             -- Ended when the account's session epoch (V11) moved past the token's: exact, whatever the clocks say,
+             -- so a password change ends the other sessions signed in that same second and keeps the new one. And
+             -- ended when issued before sessions_valid_after, in whole seconds (a token's iat has no more): a
+             -- session signed in the same second as the change (say, right after re-enabling) counts as after it;
+             -- while disabled, disabled_at refuses everything anyway. Tokens from before V11 have no epoch.
+             (($4::int is not null and $4 < u.session_epoch)
+              or (u.sessions_valid_after is not null and to_timestamp($3) < date_trunc('second', u.sessions_valid_after)))
+               as ended,
              exists (select 1 from revoked_sessions r where r.jti = $2) as revoked
         from users u
        where u.id = $1""";
@@ -92,7 +97,7 @@ public final class Revocations {
       return known.refusal == null ? Future.succeededFuture() : Future.failedFuture(ApiError.unauthorized(known.refusal));
     }
     return pool.preparedQuery(CHECK)
-        .execute(Tuple.of(session.identity().userId(), session.jti(), (double) session.issuedAt()))
+        .execute(Tuple.of(session.identity().userId(), session.jti(), (double) session.issuedAt(), session.epoch()))
         .compose(rows -> {
           String refusal = refusal(rows.size() == 0 ? null : rows.iterator().next());
           Verdict fresh = new Verdict(session.identity().userId(), refusal, clock.getAsLong() + CACHE_MILLIS);

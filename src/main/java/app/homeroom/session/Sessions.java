@@ -44,22 +44,44 @@ public final class Sessions {
   }
 
   /**
+   * A session for {@code who} in the account's current session epoch ({@code users.session_epoch}, V11): ending every
+   * session of an account moves the epoch on, so this token ends with it, and one issued in the new epoch, even in the
+   * same second, does not.
+   */
+  public String issueInEpoch(Identity who, int epoch) {
+    return issue(who, maxAgeSeconds(), epoch);
+  }
+
+  /**
    * A token for {@code who} valid for {@code lifetimeSeconds}, with its own id ({@code jti}, 128 random bits) so
    * that signing out can revoke this one session, and its issue time ({@code iat}) so that disabling an account
    * can end every session issued before.
    */
   public String issue(Identity who, long lifetimeSeconds) {
+    return issue(who, lifetimeSeconds, null);
+  }
+
+  private String issue(Identity who, long lifetimeSeconds, Integer epoch) {
     byte[] id = new byte[16];
     RANDOM.nextBytes(id);
-    return jwt.generateToken(
-        new JsonObject().put("sub", Long.toString(who.userId())).put("role", who.role().wire()).put("name", who.name())
-            .put("jti", Base64.getUrlEncoder().withoutPadding().encodeToString(id)),
+    JsonObject claims = new JsonObject().put("sub", Long.toString(who.userId())).put("role", who.role().wire())
+        .put("name", who.name()).put("jti", Base64.getUrlEncoder().withoutPadding().encodeToString(id));
+    if (epoch != null) {
+      claims.put(EPOCH_CLAIM, epoch);
+    }
+    return jwt.generateToken(claims,
         new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) lifetimeSeconds)
             .setIssuer("homeroom").setAudience(java.util.List.of("homeroom")));
   }
 
-  /** A verified token: who, which session, when it was issued and when it expires (epoch seconds). */
-  public record Session(Identity identity, String jti, long issuedAt, long expiresAt) {}
+  /** The claim that carries the account's session epoch. */
+  static final String EPOCH_CLAIM = "sep";
+
+  /**
+   * A verified token: who, which session, when it was issued and when it expires (epoch seconds), and the account's
+   * session epoch it belongs to (null in a token from before V11: its issue time decides instead).
+   */
+  public record Session(Identity identity, String jti, long issuedAt, long expiresAt, Integer epoch) {}
 
   /** The identity in a valid, unexpired token; fails otherwise. */
   public Future<Identity> verify(String token) {
@@ -82,7 +104,8 @@ public final class Sessions {
       }
       Identity who = new Identity(Long.parseLong(p.getString("sub")), Identity.Role.parse(p.getString("role")),
           p.getString("name", ""));
-      return Future.succeededFuture(new Session(who, jti, iat, exp));
+      Integer epoch = p.getValue(EPOCH_CLAIM) instanceof Number n ? n.intValue() : null;
+      return Future.succeededFuture(new Session(who, jti, iat, exp, epoch));
     });
   }
 }

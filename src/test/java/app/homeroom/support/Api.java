@@ -63,6 +63,11 @@ public final class Api {
     }
   }
 
+  public Response patch(String path, JsonObject body) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("content-type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
   public Response postRaw(String path, String body, String contentType) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {

@@ -1,0 +1,109 @@
+package app.homeroom.people;
+
+import app.homeroom.bus.Address;
+import app.homeroom.bus.Identity;
+import app.homeroom.common.ApiError;
+import app.homeroom.common.Params;
+import app.homeroom.web.Guard;
+import app.homeroom.web.Json;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The People routes (issue 25, staff only): the table of students and staff, adding and inviting, editing, disabling
+ * and enabling, and one-time password links; also the older student routes ({@code POST /api/students},
+ * {@code …/disable}, {@code …/enable}), now served by the same code. docs/API.md describes each.
+ */
+public final class PeopleRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PeopleRoutes.class);
+
+  private final Vertx vertx;
+  private final PeopleService people;
+
+  public PeopleRoutes(Vertx vertx, PeopleService people) {
+    this.vertx = vertx;
+    this.people = people;
+  }
+
+  public void mount(Router router) {
+    router.get("/api/people").handler(this::list);
+    router.post("/api/people").handler(ctx -> Json.respond(ctx, 201, c -> {
+      JsonObject body = Json.body(c);
+      return people.create(Guard.identity(c), Params.requireString(body, "role"), body);
+    }));
+    router.get("/api/people/:id").handler(ctx -> Json.respond(ctx, 200,
+        c -> people.get(Guard.identity(c), id(c)).map(p -> new JsonObject().put("person", p))));
+    router.patch("/api/people/:id").handler(ctx -> Json.respond(ctx, 200,
+        c -> people.update(Guard.identity(c), id(c), Json.body(c))));
+    router.post("/api/people/:id/disable").handler(ctx -> setDisabled(ctx, true, null));
+    router.post("/api/people/:id/enable").handler(ctx -> setDisabled(ctx, false, null));
+    router.post("/api/people/:id/link").handler(ctx -> Json.respond(ctx, 200,
+        c -> people.issueLink(Guard.identity(c), id(c))));
+
+    // The routes from before the People table, kept for integrations that call them.
+    router.post("/api/students").handler(ctx -> Json.respond(ctx, 201, c -> people
+        .create(Guard.identity(c), "student", Json.body(c))
+        .map(out -> {
+          JsonObject student = out.getJsonObject("person").copy().putNull("conversationId").putNull("conversationStatus")
+              .putNull("lastMessageAt").put("lastSeq", 0).put("unread", 0).put("online", false)
+              .put("disabled", false);
+          JsonObject answer = new JsonObject().put("student", student);
+          return out.containsKey("link") ? answer.put("link", out.getJsonObject("link")) : answer;
+        })));
+    router.post("/api/students/:id/disable").handler(ctx -> setDisabled(ctx, true, "student"));
+    router.post("/api/students/:id/enable").handler(ctx -> setDisabled(ctx, false, "student"));
+  }
+
+  /** GET /api/people?q&role&status&className&limit&offset → {people, total}. */
+  private void list(RoutingContext ctx) {
+    Json.respond(ctx, 200, c -> {
+      int limit = Params.limit(Json.queryLong(c, "limit"), 50, 200);
+      Long offset = Json.queryLong(c, "offset");
+      if (offset != null && (offset < 0 || offset > 1_000_000)) {
+        throw ApiError.badRequest("'offset' must be from 0 to 1000000");
+      }
+      String q = blankToNull(c.request().getParam("q"));
+      if (q != null && q.length() > 200) {
+        throw ApiError.badRequest("'q' can be at most 200 characters");
+      }
+      return people.list(Guard.identity(c), q, blankToNull(c.request().getParam("role")),
+          blankToNull(c.request().getParam("status")), blankToNull(c.request().getParam("className")), limit,
+          offset == null ? 0 : offset.intValue());
+    });
+  }
+
+  /**
+   * Disabling ends the person's sessions on every node at once (their sockets close); the answer is
+   * {@code {person|student: {id, disabled, disabledAt}}} as the route's family names it.
+   */
+  private void setDisabled(RoutingContext ctx, boolean disabled, String role) {
+    Json.respond(ctx, 200, c -> {
+      Identity who = Guard.identity(c);
+      long id = id(c);
+      return people.setDisabled(who, id, disabled, role).map(out -> {
+        LOG.info("User {} {} user {} ({})", who.userId(), disabled ? "disabled" : "re-enabled", id, out.getString("role"));
+        if (disabled) {
+          vertx.eventBus().publish(Address.SESSION_REVOKED.address(),
+              new JsonObject().put("userId", id).put("disabled", true));
+        }
+        JsonObject answer = new JsonObject().put("id", out.getLong("id")).put("disabled", out.getBoolean("disabled"))
+            .put("disabledAt", out.getString("disabledAt"));
+        return new JsonObject().put(role == null ? "person" : role, role == null
+            ? answer.put("role", out.getString("role")) : answer);
+      });
+    });
+  }
+
+  private static long id(RoutingContext c) {
+    return Params.parseId(c.pathParam("id"), "id");
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}
