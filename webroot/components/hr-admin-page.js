@@ -122,21 +122,6 @@ export class HrAdminPageElement extends LitElement {
         flex: 1;
         min-width: 0;
       }
-      .btn.danger {
-        color: var(--hr-color-danger);
-        border-color: var(--hr-color-danger);
-      }
-      .btn.primary.danger,
-      .btn.primary.danger:hover:not(:disabled) {
-        background: var(--hr-color-danger);
-        border-color: var(--hr-color-danger);
-        color: #fff;
-      }
-      .badge.disabled {
-        background: var(--hr-color-surface);
-        color: var(--hr-color-danger);
-        border-color: var(--hr-color-danger);
-      }
       @media (max-width: 760px) {
         :host {
           grid-template-columns: minmax(0, 1fr);

@@ -10,12 +10,16 @@ import { TypingTracker } from '../lib/typing-tracker.js';
 import { TypingSignal } from '../lib/typing-signal.js';
 import { Acknowledgements } from '../lib/acknowledgements.js';
 import { notificationPermission, requestNotificationPermission } from '../lib/browser-notifications.js';
+import { initials } from '../lib/format.js';
 import { baseStyles, buttonStyles, visuallyHidden } from './shared-styles.js';
 import './hr-login.js';
 import './hr-admin-page.js';
 import './hr-student-page.js';
 import './hr-connection-status.js';
 import './hr-search-panel.js';
+import './hr-signup.js';
+import './hr-people-page.js';
+import './hr-password-dialog.js';
 
 /**
  * The application root: finds out who is signed in (`GET /api/me`), opens the live connection,
@@ -24,7 +28,9 @@ import './hr-search-panel.js';
  *   /login                        sign-in form
  *   /admin                        student list and chat (admins)
  *   /admin/students/:studentId    the same, with that student's conversation open (survives reload)
+ *   /admin/people                 the People section: students and staff (admins, issue 25)
  *   /student                      the student's own conversation
+ *   /signup/:token                a one-time sign-up or password reset link (anyone, signed in or not)
  *
  * `?seq=N` on a conversation's path (`/admin/students/:studentId?seq=N`, `/student?seq=N`) opens it at that
  * entry, a search hit (R6.4), so a reload keeps it; the route's `openAt` is `{seq}`, a new object each time the
@@ -44,6 +50,8 @@ export class HrAppElement extends LitElement {
     loginNotice: { state: true },
     /** The Notification API's permission ('default' shows the "Turn on notifications" button). */
     notificationPermission: { state: true },
+    /** The account menu (change password, sign out everywhere) is open. */
+    menuOpen: { state: true },
   };
 
   static styles = [
@@ -131,12 +139,76 @@ export class HrAppElement extends LitElement {
           display: none;
         }
       }
+      nav {
+        display: flex;
+        gap: var(--hr-space-1, 4px);
+      }
+      nav a {
+        padding: 6px var(--hr-space-3);
+        border-radius: var(--hr-radius);
+        color: var(--hr-color-text-muted);
+        font-size: var(--hr-font-size-sm);
+        font-weight: 600;
+        text-decoration: none;
+      }
+      nav a:hover {
+        background: var(--hr-color-surface-muted);
+        color: var(--hr-color-text);
+      }
+      nav a[aria-current='page'] {
+        background: var(--hr-color-primary-soft, var(--hr-color-surface-muted));
+        color: var(--hr-color-primary);
+      }
+      .account {
+        position: relative;
+        flex: none;
+      }
       .who {
         display: flex;
         flex-direction: column;
         align-items: flex-end;
         line-height: 1.2;
         min-width: 0;
+        padding: 2px var(--hr-space-2);
+        border: 1px solid transparent;
+        border-radius: var(--hr-radius);
+        background: none;
+        color: inherit;
+        font: inherit;
+        cursor: pointer;
+      }
+      .who:hover,
+      .who[aria-expanded='true'] {
+        background: var(--hr-color-surface-muted);
+      }
+      .menu {
+        position: absolute;
+        right: 0;
+        top: calc(100% + 6px);
+        z-index: 20;
+        min-width: 220px;
+        padding: var(--hr-space-1, 4px);
+        border: 1px solid var(--hr-color-border);
+        border-radius: var(--hr-radius);
+        background: var(--hr-color-surface);
+        box-shadow: var(--hr-shadow-lg);
+      }
+      .menu button {
+        display: block;
+        width: 100%;
+        padding: var(--hr-space-2) var(--hr-space-3);
+        border: none;
+        border-radius: var(--hr-radius-sm);
+        background: none;
+        color: inherit;
+        font: inherit;
+        font-size: var(--hr-font-size-sm);
+        text-align: left;
+        cursor: pointer;
+      }
+      .menu button:hover,
+      .menu button:focus-visible {
+        background: var(--hr-color-surface-muted);
       }
       .who .name {
         font-size: var(--hr-font-size-sm);
@@ -191,9 +263,13 @@ export class HrAppElement extends LitElement {
         .search-trigger kbd {
           display: none;
         }
-        .who,
+        .who .name,
+        .who .role,
         .wide-only {
           display: none;
+        }
+        .who .initials {
+          display: inline;
         }
         .topbar {
           gap: var(--hr-space-2);
@@ -225,12 +301,14 @@ export class HrAppElement extends LitElement {
     this.session = null;
     /** Where to go after signing in, when a signed-out visit asked for a deeper page. */
     this.afterLogin = null;
+    this.menuOpen = false;
   }
 
   connectedCallback() {
     super.connectedCallback();
     window.addEventListener('popstate', this.handlePopState);
     window.addEventListener('keydown', this.handleGlobalKeydown);
+    window.addEventListener('pointerdown', this.handleOutsidePointer);
     this.addEventListener('hr-navigate', this.handleNavigate);
     this.addEventListener('hr-at-latest', this.handleAtLatest);
     this.addEventListener('hr-signed-in', this.handleSignedIn);
@@ -242,6 +320,7 @@ export class HrAppElement extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.handlePopState);
     window.removeEventListener('keydown', this.handleGlobalKeydown);
+    window.removeEventListener('pointerdown', this.handleOutsidePointer);
     this.removeEventListener('hr-navigate', this.handleNavigate);
     this.removeEventListener('hr-at-latest', this.handleAtLatest);
     this.removeEventListener('hr-signed-in', this.handleSignedIn);
@@ -404,19 +483,29 @@ export class HrAppElement extends LitElement {
     const match = /^\/admin\/students\/(\d+)\/?$/.exec(path);
     if (match) return { name: 'admin', studentId: Number(match[1]), openAt };
     if (path === '/student' || path === '/student/') return { name: 'student', openAt };
+    if (path === '/admin/people' || path === '/admin/people/') return { name: 'people' };
+    const signup = /^\/signup\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+    if (signup) return { name: 'signup', token: signup[1] };
     return null;
   }
 
   isAllowed(path) {
     const route = this.parse(path);
     if (!route || !this.user) return false;
-    return (route.name === 'admin' && this.user.role === 'admin') || (route.name === 'student' && this.user.role === 'student');
+    if (route.name === 'admin' || route.name === 'people') return this.user.role === 'admin';
+    return route.name === 'student' && this.user.role === 'student';
   }
 
   /** Maps `location` to a route, redirecting (replace) where the user may not be. */
   resolveRoute() {
     const path = location.pathname + location.search;
     const route = this.parse(path);
+    this.menuOpen = false;
+    // A sign-up or reset link is for whoever holds it, signed in (as someone else) or not.
+    if (route?.name === 'signup') {
+      this.route = route;
+      return;
+    }
     if (!this.user) {
       if (route && route.name !== 'login') this.afterLogin = path;
       if (path !== '/login') history.replaceState(null, '', '/login');
@@ -442,6 +531,7 @@ export class HrAppElement extends LitElement {
         </div>
       </div>`;
     }
+    if (this.route.name === 'signup') return html`<hr-signup .token=${this.route.token}></hr-signup>`;
     if (!this.user || this.route.name === 'login') {
       return html`<hr-login .notice=${this.loginNotice}></hr-login>`;
     }
@@ -450,6 +540,7 @@ export class HrAppElement extends LitElement {
         <a class="brand" href=${this.homeFor(this.user)} @click=${this.goHome}>
           <img src="/favicon.svg" alt="" /><span class="brand-name">Homeroom</span>
         </a>
+        ${this.user.role === 'admin' ? this.renderNav() : ''}
         <button class="search-trigger" type="button" data-testid="search-open" aria-keyshortcuts="/"
           aria-haspopup="dialog" aria-label="Search messages" title="Search messages (/)" @click=${this.openSearch}>
           <svg aria-hidden="true" viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor"
@@ -469,20 +560,82 @@ export class HrAppElement extends LitElement {
             </button>`
           : ''}
         <hr-connection-status .bus=${this.session.bus} .poller=${this.session.poller}></hr-connection-status>
-        <div class="who" data-testid="current-user">
-          <span class="name">${this.user.name}</span>
-          <span class="role">${this.user.role}</span>
-        </div>
-        <button class="btn small ghost wide-only" type="button" data-testid="logout-everywhere"
-          title="Sign out on every device" @click=${() => this.logout(true)}>Sign out everywhere</button>
+        ${this.renderAccountMenu()}
         <button class="btn small" type="button" data-testid="logout" @click=${this.logout}>Sign out</button>
       </header>
       <main>${this.renderPage()}</main>
       <hr-search-panel .session=${this.session} .viewerRole=${this.user.role}></hr-search-panel>
+      <hr-password-dialog></hr-password-dialog>
     `;
   }
 
+  renderNav() {
+    const link = (path, label, current) => html`<a href=${path} aria-current=${current ? 'page' : 'false'}
+      data-testid="nav-${label.toLowerCase()}" @click=${(e) => { e.preventDefault(); this.navigate(path); }}>${label}</a>`;
+    return html`<nav aria-label="Sections">
+      ${link('/admin', 'Messages', this.route.name === 'admin')}
+      ${link('/admin/people', 'People', this.route.name === 'people')}
+    </nav>`;
+  }
+
+  /** The signed-in person's name opens a menu: change password, sign out on every device (issues 8, 25). */
+  renderAccountMenu() {
+    return html`<div class="account" @keydown=${this.handleMenuKeydown} @focusout=${this.handleMenuFocusOut}>
+      <button class="who" type="button" data-testid="current-user" aria-haspopup="menu" aria-expanded=${this.menuOpen ? 'true' : 'false'}
+        aria-label="Your account: ${this.user.name}" @click=${this.toggleMenu}>
+        <span class="name">${this.user.name}</span>
+        <span class="role">${this.user.role}</span>
+        <span class="initials" hidden aria-hidden="true">${initials(this.user.name)}</span>
+      </button>
+      ${this.menuOpen
+        ? html`<div class="menu" role="menu" aria-label="Your account">
+            <button role="menuitem" type="button" data-testid="change-password" @click=${this.openPasswordDialog}>Change password</button>
+            <button role="menuitem" type="button" data-testid="logout-everywhere" title="Sign out on every device"
+              @click=${() => this.logout(true)}>Sign out everywhere</button>
+          </div>`
+        : ''}
+    </div>`;
+  }
+
+  async toggleMenu() {
+    this.menuOpen = !this.menuOpen;
+    if (this.menuOpen) {
+      await this.updateComplete;
+      this.renderRoot.querySelector('.menu [role=menuitem]')?.focus();
+    }
+  }
+
+  handleMenuKeydown = (event) => {
+    if (!this.menuOpen) return;
+    const items = [...this.renderRoot.querySelectorAll('.menu [role=menuitem]')];
+    const index = items.indexOf(this.renderRoot.activeElement);
+    if (event.key === 'Escape') {
+      this.menuOpen = false;
+      this.renderRoot.querySelector('.who')?.focus();
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      items[(index + step + items.length) % items.length]?.focus();
+    }
+  };
+
+  /** Tabbing out closes it; so does a press anywhere else (below), which may move no focus at all. */
+  handleMenuFocusOut = (event) => {
+    if (event.relatedTarget && !event.currentTarget.contains(event.relatedTarget)) this.menuOpen = false;
+  };
+
+  handleOutsidePointer = (event) => {
+    const account = this.renderRoot.querySelector('.account');
+    if (this.menuOpen && account && !event.composedPath().includes(account)) this.menuOpen = false;
+  };
+
+  openPasswordDialog() {
+    this.menuOpen = false;
+    this.renderRoot.querySelector('hr-password-dialog')?.show();
+  }
+
   renderPage() {
+    if (this.route.name === 'people') return html`<hr-people-page .user=${this.user}></hr-people-page>`;
     if (this.route.name === 'admin') {
       return html`<hr-admin-page .session=${this.session} .studentId=${this.route.studentId} .openAt=${this.route.openAt ?? null}
         ></hr-admin-page>`;

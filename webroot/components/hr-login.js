@@ -1,6 +1,6 @@
 import { LitElement, html, css } from 'lit';
 import * as api from '../lib/api.js';
-import { baseStyles, buttonStyles, formStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, formStyles, cardPageStyles } from './shared-styles.js';
 
 /**
  * The sign-in form.
@@ -20,69 +20,7 @@ export class HrLoginElement extends LitElement {
     baseStyles,
     buttonStyles,
     formStyles,
-    css`
-      :host {
-        display: grid;
-        place-items: center;
-        min-height: 100%;
-        padding: var(--hr-space-5);
-      }
-      .card {
-        width: min(100%, 400px);
-        padding: var(--hr-space-6);
-        border: 1px solid var(--hr-color-border);
-        border-radius: var(--hr-radius-lg);
-        background: var(--hr-color-surface);
-        box-shadow: var(--hr-shadow-lg);
-      }
-      .brand {
-        display: flex;
-        align-items: center;
-        gap: var(--hr-space-2);
-        margin-bottom: var(--hr-space-5);
-        font-size: 18px;
-        font-weight: 700;
-      }
-      .brand img {
-        width: 28px;
-        height: 28px;
-      }
-      h1 {
-        margin: 0 0 var(--hr-space-1);
-        font-size: 22px;
-      }
-      .lead {
-        margin: 0 0 var(--hr-space-5);
-        color: var(--hr-color-text-muted);
-        font-size: var(--hr-font-size-sm);
-      }
-      form {
-        display: grid;
-        gap: var(--hr-space-4);
-      }
-      .field {
-        display: grid;
-        gap: 6px;
-      }
-      .btn.primary {
-        width: 100%;
-        min-height: 42px;
-        font-size: var(--hr-font-size);
-      }
-      .alert {
-        padding: var(--hr-space-3);
-        border-radius: var(--hr-radius);
-        font-size: var(--hr-font-size-sm);
-      }
-      .alert.error {
-        background: var(--hr-color-danger-soft);
-        color: var(--hr-color-danger);
-      }
-      .alert.info {
-        background: var(--hr-color-primary-soft);
-        color: var(--hr-color-primary-hover);
-      }
-    `,
+    cardPageStyles,
   ];
 
   constructor() {

@@ -123,6 +123,16 @@ export const buttonStyles = css`
   .btn.ghost:hover {
     background: var(--hr-color-surface-muted);
   }
+  .btn.danger {
+    color: var(--hr-color-danger);
+    border-color: var(--hr-color-danger);
+  }
+  .btn.primary.danger,
+  .btn.primary.danger:hover:not(:disabled) {
+    background: var(--hr-color-danger);
+    border-color: var(--hr-color-danger);
+    color: #fff;
+  }
 `;
 
 export const formStyles = css`
@@ -182,6 +192,16 @@ export const badgeStyles = css`
     background: var(--hr-color-surface-muted);
     color: var(--hr-color-text-muted);
   }
+  .badge.disabled {
+    background: var(--hr-color-surface);
+    color: var(--hr-color-danger);
+    border-color: var(--hr-color-danger);
+  }
+  .badge.invited {
+    background: var(--hr-color-new-soft);
+    color: var(--hr-color-new);
+    border-color: transparent;
+  }
   .badge.count {
     min-width: 20px;
     justify-content: center;
@@ -231,5 +251,70 @@ export const presenceStyles = css`
   .presence-dot.online {
     background: var(--hr-color-online);
     box-shadow: none;
+  }
+`;
+
+/** A page that is one centred card: sign-in, and setting a password from a link (issue 25). */
+export const cardPageStyles = css`
+  :host {
+    display: grid;
+    place-items: center;
+    min-height: 100%;
+    padding: var(--hr-space-5);
+  }
+  .card {
+    width: min(100%, 400px);
+    padding: var(--hr-space-6);
+    border: 1px solid var(--hr-color-border);
+    border-radius: var(--hr-radius-lg);
+    background: var(--hr-color-surface);
+    box-shadow: var(--hr-shadow-lg);
+  }
+  .brand {
+    display: flex;
+    align-items: center;
+    gap: var(--hr-space-2);
+    margin-bottom: var(--hr-space-5);
+    font-size: 18px;
+    font-weight: 700;
+  }
+  .brand img {
+    width: 28px;
+    height: 28px;
+  }
+  h1 {
+    margin: 0 0 var(--hr-space-1);
+    font-size: 22px;
+  }
+  .lead {
+    margin: 0 0 var(--hr-space-5);
+    color: var(--hr-color-text-muted);
+    font-size: var(--hr-font-size-sm);
+  }
+  form {
+    display: grid;
+    gap: var(--hr-space-4);
+  }
+  .field {
+    display: grid;
+    gap: 6px;
+  }
+  .btn.primary {
+    width: 100%;
+    min-height: 42px;
+    font-size: var(--hr-font-size);
+  }
+  .alert {
+    padding: var(--hr-space-3);
+    border-radius: var(--hr-radius);
+    font-size: var(--hr-font-size-sm);
+  }
+  .alert.error {
+    background: var(--hr-color-danger-soft);
+    color: var(--hr-color-danger);
+  }
+  .alert.info {
+    background: var(--hr-color-primary-soft);
+    color: var(--hr-color-primary-hover);
   }
 `;

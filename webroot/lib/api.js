@@ -219,3 +219,46 @@ export async function dismissNotification(conversationId, seq) {
   });
   return data.notifications ?? [];
 }
+
+// ---- People (issue 25) --------------------------------------------------------------------------------------------
+
+/** A page of the People table: `{people, total}`; filters `q`, `role`, `status`, `className`. */
+export function listPeople({ q, role, status, className, limit, offset } = {}, { signal } = {}) {
+  return call('GET', '/api/people', { query: { q, role, status, className, limit, offset }, signal });
+}
+
+/** Adds a student (`role: 'student'`) or invites staff (`'admin'`): `{person, link: {path, purpose, expiresAt}}`. */
+export function createPerson(fields) {
+  return call('POST', '/api/people', { body: fields });
+}
+
+/** Changes the fields given (name, email, rollId, className): `{person}`. */
+export function updatePerson(id, fields) {
+  return call('PATCH', `/api/people/${encodeURIComponent(id)}`, { body: fields });
+}
+
+/** Disables (`true`) or re-enables a person's account: `{person: {id, role, disabled, disabledAt}}`. */
+export function setPersonDisabled(id, disabled) {
+  return call('POST', `/api/people/${encodeURIComponent(id)}/${disabled ? 'disable' : 'enable'}`);
+}
+
+/** A new one-time sign-up (or, once they have a password, reset) link: `{link: {path, purpose, expiresAt}}`. */
+export function issuePersonLink(id) {
+  return call('POST', `/api/people/${encodeURIComponent(id)}/link`);
+}
+
+/** What a sign-up or reset link is for: `{link: {purpose, name, email, role, expiresAt}}`; no session needed. */
+export function signupLink(token) {
+  return call('GET', `/api/signup/${encodeURIComponent(token)}`, { expectUnauthorized: true });
+}
+
+/** Sets the password through a link and signs in: the user. */
+export async function setPasswordWithLink(token, password) {
+  const { user } = await call('POST', `/api/signup/${encodeURIComponent(token)}`, { body: { password }, expectUnauthorized: true });
+  return user;
+}
+
+/** Changes the signed-in user's own password; their other sessions end, this one continues. */
+export function changePassword(currentPassword, newPassword) {
+  return call('POST', '/api/me/password', { body: { currentPassword, newPassword } });
+}

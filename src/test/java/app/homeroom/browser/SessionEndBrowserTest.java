@@ -32,6 +32,7 @@ class SessionEndBrowserTest extends BrowserTestBase {
     Page phone = signIn(newContext(), ADMIN_EMAIL, "live");
     Page stranger = signIn(newContext(), STUDENT_EMAIL, "live");
 
+    laptop.getByTestId("current-user").click(); // the account menu
     laptop.getByTestId("logout-everywhere").click();
     assertThat(laptop).hasURL(base + "/login");
     assertThat(phone).hasURL(java.util.regex.Pattern.compile(".*/login.*"),
