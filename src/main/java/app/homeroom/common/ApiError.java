@@ -31,7 +31,30 @@ public class ApiError extends RuntimeException {
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", getMessage()));
+    JsonObject error = new JsonObject().put("code", code).put("message", getMessage());
+    JsonObject details = details();
+    return new JsonObject().put("error", details == null ? error : error.put("details", details));
+  }
+
+  /** What a caller needs to act on the refusal (a roster file's columns, say), or null; see {@link #withDetails}. */
+  public JsonObject details() {
+    return null;
+  }
+
+  /** The same refusal carrying {@code details} in its JSON answer ({@code error.details}). */
+  public ApiError withDetails(JsonObject details) {
+    ApiError self = this;
+    return new ApiError(status, code, getMessage()) {
+      @Override
+      public JsonObject details() {
+        return details;
+      }
+
+      @Override
+      public long retryAfterSeconds() {
+        return self.retryAfterSeconds();
+      }
+    };
   }
 
   public static ApiError badRequest(String message) {
@@ -54,6 +77,11 @@ public class ApiError extends RuntimeException {
     return new ApiError(409, "conflict", message);
   }
 
+  /** Understood but unusable as it is: a roster file with invalid rows or no usable column (issue 25). */
+  public static ApiError unprocessable(String message) {
+    return new ApiError(422, "unprocessable", message);
+  }
+
   public static ApiError tooManyRequests(String message) {
     return new ApiError(429, "too_many_requests", message);
   }
@@ -72,6 +100,7 @@ public class ApiError extends RuntimeException {
       case 409 -> "conflict";
       case 413 -> "payload_too_large";
       case 415 -> "unsupported_media_type";
+      case 422 -> "unprocessable";
       case 429 -> "too_many_requests";
       case 503 -> "unavailable";
       default -> status >= 500 ? "internal" : "bad_request";

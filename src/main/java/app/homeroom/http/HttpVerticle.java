@@ -12,6 +12,7 @@ import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.Pools;
 import app.homeroom.people.PeopleRoutes;
 import app.homeroom.people.PeopleService;
+import app.homeroom.people.RosterImport;
 import app.homeroom.search.MessageSearch;
 import app.homeroom.search.SearchRoutes;
 import app.homeroom.session.Revocations;
@@ -111,7 +112,7 @@ public class HttpVerticle extends VerticleBase {
     chatRoutes = new ChatRoutes(vertx, new ChatService(pool), accounts, limits, nodeId);
     searchRoutes = new SearchRoutes(vertx, new MessageSearch(reports), accounts);
     auditRoutes = new AuditRoutes(new AuditLog(reports));
-    peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports));
+    peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports), new RosterImport(vertx, pool));
     SessionUpkeep.start(vertx, openSockets, revocations, limits);
     // Where BridgeHook diverts a rate-limited frame it already answered: dropped here.
     // Local-only: the clustered bus counts local-only registrations when it picks a node, so the frame stays here.
@@ -159,6 +160,8 @@ public class HttpVerticle extends VerticleBase {
         .setReplyTimeout(15_000), new BridgeHook(vertx.eventBus(), openSockets, revocations, limits,
             nodeId)));
 
+    // Uploads (a roster file, up to 5 MB of CSV) check the caller before reading the body, with a limit of their own.
+    peopleRoutes.mountUploads(router, ctx -> guard.handle(ctx, true));
     // REST: each feature mounts its own routes; sign-in and sign-out also answer without a session.
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
     router.post("/api/*").handler(Json::jsonOnly);

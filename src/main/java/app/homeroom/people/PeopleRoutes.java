@@ -6,12 +6,17 @@ import app.homeroom.common.ApiError;
 import app.homeroom.common.Params;
 import app.homeroom.web.Guard;
 import app.homeroom.web.Json;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The People routes (issue 25, staff only): the table of students and staff, adding and inviting, editing, disabling
@@ -24,10 +29,56 @@ public final class PeopleRoutes {
 
   private final Vertx vertx;
   private final PeopleService people;
+  private final RosterImport roster;
 
-  public PeopleRoutes(Vertx vertx, PeopleService people) {
+  public PeopleRoutes(Vertx vertx, PeopleService people, RosterImport roster) {
     this.vertx = vertx;
     this.people = people;
+    this.roster = roster;
+  }
+
+  /**
+   * {@code POST /api/people/import}: the roster file is the request body (any content type: the file's own bytes
+   * decide), read only once the caller is known, up to {@link RosterFile#MAX_BYTES}; mounted before the JSON routes'
+   * body handler. Options in the query: {@code dryRun} (default true: a preview), {@code disableMissing}, and the
+   * column of any field ({@code name, firstName, lastName, email, rollId, className}) by header or number.
+   */
+  public void mountUploads(Router router, Handler<RoutingContext> guard) {
+    String path = "/api/people/import";
+    router.post(path).handler(guard);
+    router.post(path).handler(BodyHandler.create(false).setBodyLimit(RosterFile.MAX_BYTES).setHandleFileUploads(false));
+    router.post(path).handler(ctx -> Json.respond(ctx, 200, c -> roster.run(new RosterImport.Request(
+        Guard.identity(c), columns(c), flag(c, "dryRun", true), flag(c, "disableMissing", false), null), c.body().buffer())));
+    router.post(path).failureHandler(ctx -> Json.fail(ctx, ctx.statusCode() == 413
+        ? new ApiError(413, "payload_too_large", "A roster file can be at most 5 MB")
+        : ctx.failure() != null ? ctx.failure() : new ApiError(ctx.statusCode(), ApiError.codeFor(ctx.statusCode()),
+            "Bad request")));
+  }
+
+  private static Map<String, String> columns(RoutingContext c) {
+    Map<String, String> columns = new HashMap<>();
+    for (RosterFile.Field f : RosterFile.Field.values()) {
+      String v = c.request().getParam(f.param);
+      if (v != null && !v.isBlank()) {
+        if (v.length() > 200) {
+          throw ApiError.badRequest("'" + f.param + "' can be at most 200 characters");
+        }
+        columns.put(f.param, v);
+      }
+    }
+    return columns;
+  }
+
+  private static boolean flag(RoutingContext c, String name, boolean absent) {
+    String v = c.request().getParam(name);
+    if (v == null || v.isEmpty()) {
+      return absent;
+    }
+    return switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw ApiError.badRequest("'" + name + "' must be true or false");
+    };
   }
 
   public void mount(Router router) {

@@ -200,7 +200,7 @@ public final class PeopleService {
     return rows.iterator().next();
   }
 
-  private static void requireStaff(Identity actor) {
+  static void requireStaff(Identity actor) {
     if (!actor.isAdmin()) {
       throw ApiError.forbidden("Only staff can manage people");
     }

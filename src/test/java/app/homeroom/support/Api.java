@@ -76,6 +76,11 @@ public final class Api {
     return send(b);
   }
 
+  public Response postBytes(String path, byte[] body, String contentType) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("content-type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   public Response send(HttpRequest.Builder builder) {
     try {
       HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
