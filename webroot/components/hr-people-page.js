@@ -5,6 +5,7 @@ import { baseStyles, buttonStyles, formStyles, badgeStyles } from './shared-styl
 import './hr-person-dialog.js';
 import './hr-link-dialog.js';
 import './hr-confirm-dialog.js';
+import './hr-import-dialog.js';
 
 const PAGE_SIZE = 50;
 const SEARCH_DELAY_MS = 250;
@@ -260,6 +261,11 @@ export class HrPeoplePageElement extends LitElement {
     if (link) this.linkDialog.show(person, link);
   };
 
+  handleImported = () => {
+    this.load();
+    this.loadClasses();
+  };
+
   async issueLink(person) {
     const reset = person.status !== 'invited';
     if (reset) {
@@ -311,6 +317,8 @@ export class HrPeoplePageElement extends LitElement {
     return html`<div class="page">
       <header>
         <h1>People</h1>
+        <button class="btn" type="button" data-testid="import-open" aria-haspopup="dialog"
+          @click=${() => this.renderRoot.querySelector('hr-import-dialog').show()}>Import file</button>
         <button class="btn" type="button" data-testid="invite-staff" @click=${() => this.personDialog.show('admin')}>
           Invite staff
         </button>
@@ -368,6 +376,7 @@ export class HrPeoplePageElement extends LitElement {
       <hr-person-dialog @hr-person-saved=${this.handleSaved}></hr-person-dialog>
       <hr-link-dialog></hr-link-dialog>
       <hr-confirm-dialog></hr-confirm-dialog>
+      <hr-import-dialog @hr-roster-imported=${this.handleImported}></hr-import-dialog>
     </div>`;
   }
 

@@ -35,10 +35,11 @@ export function onUnauthorized(listener) {
 }
 
 /**
- * Calls the API. `query` values that are null, undefined or '' are left out.
+ * Calls the API with a JSON `body` or a `file` (a Blob sent as it is). `query` values that are null, undefined or ''
+ * are left out. A refusal's `details` (when the server gives any) are on the thrown error.
  * @returns {Promise<any>} the parsed JSON body, or null for 204
  */
-export async function call(method, path, { body, query, signal, expectUnauthorized = false } = {}) {
+export async function call(method, path, { body, file, query, signal, expectUnauthorized = false } = {}) {
   let url = path;
   if (query) {
     const params = new URLSearchParams();
@@ -52,6 +53,10 @@ export async function call(method, path, { body, query, signal, expectUnauthoriz
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
+  } else if (file !== undefined) {
+    // A file as it is (a roster CSV): the server reads its bytes, whatever the browser calls its type.
+    init.headers['Content-Type'] = 'text/csv';
+    init.body = file;
   }
 
   let response;
@@ -78,6 +83,8 @@ export async function call(method, path, { body, query, signal, expectUnauthoriz
       code: detail.code || codeForStatus(response.status) || 'error',
       retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
     });
+    // What the caller needs to act on it, when the server says (a roster file's columns and invalid rows).
+    error.details = detail.details ?? null;
     if (response.status === 401 && !expectUnauthorized && unauthorizedListener) unauthorizedListener(error);
     throw error;
   }
@@ -261,4 +268,13 @@ export async function setPasswordWithLink(token, password) {
 /** Changes the signed-in user's own password; their other sessions end, this one continues. */
 export function changePassword(currentPassword, newPassword) {
   return call('POST', '/api/me/password', { body: { currentPassword, newPassword } });
+}
+
+/**
+ * Previews (`dryRun: true`) or applies a roster file: the report `{rows, create, update, unchanged, disable, invalid,
+ * invalidRows, creates, updates, disables, file: {separator, columns, mapping}, applied}`. `columns` maps a field
+ * (name, firstName, lastName, email, rollId, className) to a column, by header or number from 1.
+ */
+export function importRoster(file, { dryRun = true, disableMissing = false, columns = {} } = {}) {
+  return call('POST', '/api/people/import', { file, query: { dryRun, disableMissing, ...columns } });
 }

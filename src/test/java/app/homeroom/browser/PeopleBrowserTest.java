@@ -117,6 +117,48 @@ class PeopleBrowserTest extends BrowserTestBase {
     assertThat(olga.getByTestId("message-body")).hasText("Hello Olga, I am your new form tutor.");
   }
 
+  private static com.microsoft.playwright.options.FilePayload csv(String name, String text) {
+    return new com.microsoft.playwright.options.FilePayload(name, "text/csv",
+        text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  @DisplayName("Issue 25.2: importing a file with good and bad rows: the preview lists each bad row; nothing is written until it is fixed")
+  void import_through_the_preview() {
+    Page ada = people(signIn(ADMIN_EMAIL));
+    ada.getByTestId("import-open").click();
+    ada.getByTestId("import-file").setInputFiles(csv("roster.csv", "\uFEFFSurname;First name;E-mail;Roll ID;Form\r\n"
+        + "Student;Sam;sam@test.school;R-001;7A\r\n"
+        + "Lovelace;Ada Jr;ada.jr@test.school;R-700;9C\r\n"
+        + "Broken;Row;not-an-email;R-701;9C\r\n"));
+    assertThat(ada.getByTestId("import-invalid")).containsText("1");
+    assertThat(ada.getByTestId("import-invalid-rows")).containsText("4");
+    assertThat(ada.getByTestId("import-invalid-rows")).containsText("The email is not an email address");
+    assertThat(ada.getByTestId("import-create")).containsText("1");
+    assertThat(ada.getByTestId("import-unchanged")).containsText("1");
+    assertThat(ada.getByTestId("import-apply")).isDisabled();
+    assertThat(ada.getByTestId("import-column-name")).containsText("First name + Surname");
+    Browsers.screenshot(ada, "people-import-preview");
+    assertEquals(0, school.db.queryLong("select count(*) from users where roll_id in ('R-700', 'R-701')"));
+
+    ada.getByTestId("import-file").setInputFiles(csv("roster-fixed.csv", "Surname;First name;E-mail;Roll ID;Form\n"
+        + "Student;Sam;sam@test.school;R-001;7A\n"
+        + "Lovelace;Ada Jr;ada.jr@test.school;R-700;9C\n"
+        + "Broken;Row;row.broken@test.school;R-701;9C\n"));
+    assertThat(ada.getByTestId("import-invalid")).containsText("0");
+    assertThat(ada.getByTestId("import-create")).containsText("2");
+    ada.getByTestId("import-disable-missing").check();
+    assertThat(ada.getByTestId("import-disables")).containsText("Olga Other");
+    ada.getByTestId("import-disable-missing").uncheck();
+    assertThat(ada.getByTestId("import-disable")).containsText("0");
+    ada.getByTestId("import-apply").click();
+    assertThat(ada.getByTestId("import-done")).containsText("2 added");
+    ada.keyboard().press("Escape");
+    assertThat(personRow(ada, "Ada Jr Lovelace").getByTestId("person-status")).hasText("Invited");
+    assertThat(personRow(ada, "Row Broken")).containsText("9C");
+    assertThat(personRow(ada, "Olga Other").getByTestId("person-status")).hasText("Active");
+  }
+
   @Test
   @DisplayName("Issue 25.1: filters, disabling with a confirmation, never yourself, a clear error for a taken email")
   void filter_disable_and_errors() {
