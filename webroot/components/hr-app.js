@@ -19,6 +19,7 @@ import './hr-connection-status.js';
 import './hr-search-panel.js';
 import './hr-signup.js';
 import './hr-people-page.js';
+import './hr-slips-page.js';
 import './hr-password-dialog.js';
 
 /**
@@ -29,6 +30,7 @@ import './hr-password-dialog.js';
  *   /admin                        student list and chat (admins)
  *   /admin/students/:studentId    the same, with that student's conversation open (survives reload)
  *   /admin/people                 the People section: students and staff (admins, issue 25)
+ *   /admin/people/slips           sign-in slips for a class, laid out for printing (`?className=`)
  *   /student                      the student's own conversation
  *   /signup/:token                a one-time sign-up or password reset link (anyone, signed in or not)
  *
@@ -275,6 +277,20 @@ export class HrAppElement extends LitElement {
           gap: var(--hr-space-2);
         }
       }
+      /* Printing (sign-in slips): the page's content only, on as many sheets as it takes. */
+      @media print {
+        :host {
+          display: block;
+          height: auto;
+        }
+        .topbar {
+          display: none;
+        }
+        main {
+          display: block;
+          overflow: visible;
+        }
+      }
       @media (max-width: 480px) {
         /* Room for the connection pill and its retry control (R1.4) beside the other controls. */
         .topbar {
@@ -484,6 +500,7 @@ export class HrAppElement extends LitElement {
     if (match) return { name: 'admin', studentId: Number(match[1]), openAt };
     if (path === '/student' || path === '/student/') return { name: 'student', openAt };
     if (path === '/admin/people' || path === '/admin/people/') return { name: 'people' };
+    if (path === '/admin/people/slips') return { name: 'slips', className: new URLSearchParams(query).get('className') ?? '' };
     const signup = /^\/signup\/([A-Za-z0-9_-]{1,64})$/.exec(path);
     if (signup) return { name: 'signup', token: signup[1] };
     return null;
@@ -492,7 +509,7 @@ export class HrAppElement extends LitElement {
   isAllowed(path) {
     const route = this.parse(path);
     if (!route || !this.user) return false;
-    if (route.name === 'admin' || route.name === 'people') return this.user.role === 'admin';
+    if (['admin', 'people', 'slips'].includes(route.name)) return this.user.role === 'admin';
     return route.name === 'student' && this.user.role === 'student';
   }
 
@@ -574,7 +591,7 @@ export class HrAppElement extends LitElement {
       data-testid="nav-${label.toLowerCase()}" @click=${(e) => { e.preventDefault(); this.navigate(path); }}>${label}</a>`;
     return html`<nav aria-label="Sections">
       ${link('/admin', 'Messages', this.route.name === 'admin')}
-      ${link('/admin/people', 'People', this.route.name === 'people')}
+      ${link('/admin/people', 'People', this.route.name === 'people' || this.route.name === 'slips')}
     </nav>`;
   }
 
@@ -636,6 +653,7 @@ export class HrAppElement extends LitElement {
 
   renderPage() {
     if (this.route.name === 'people') return html`<hr-people-page .user=${this.user}></hr-people-page>`;
+    if (this.route.name === 'slips') return html`<hr-slips-page .className=${this.route.className}></hr-slips-page>`;
     if (this.route.name === 'admin') {
       return html`<hr-admin-page .session=${this.session} .studentId=${this.route.studentId} .openAt=${this.route.openAt ?? null}
         ></hr-admin-page>`;

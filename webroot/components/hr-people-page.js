@@ -306,6 +306,13 @@ export class HrPeoplePageElement extends LitElement {
     }
   }
 
+  openSlips() {
+    const query = this.filters.className ? `?className=${encodeURIComponent(this.filters.className)}` : '';
+    this.dispatchEvent(new CustomEvent('hr-navigate', {
+      detail: { path: `/admin/people/slips${query}` }, bubbles: true, composed: true,
+    }));
+  }
+
   openChat(person) {
     this.dispatchEvent(new CustomEvent('hr-navigate', {
       detail: { path: `/admin/students/${person.id}` }, bubbles: true, composed: true,
@@ -317,6 +324,7 @@ export class HrPeoplePageElement extends LitElement {
     return html`<div class="page">
       <header>
         <h1>People</h1>
+        <button class="btn" type="button" data-testid="slips-open" @click=${this.openSlips}>Sign-in slips</button>
         <button class="btn" type="button" data-testid="import-open" aria-haspopup="dialog"
           @click=${() => this.renderRoot.querySelector('hr-import-dialog').show()}>Import file</button>
         <button class="btn" type="button" data-testid="invite-staff" @click=${() => this.personDialog.show('admin')}>

@@ -249,9 +249,20 @@ export function setPersonDisabled(id, disabled) {
   return call('POST', `/api/people/${encodeURIComponent(id)}/${disabled ? 'disable' : 'enable'}`);
 }
 
-/** A new one-time sign-up (or, once they have a password, reset) link: `{link: {path, purpose, expiresAt}}`. */
-export function issuePersonLink(id) {
-  return call('POST', `/api/people/${encodeURIComponent(id)}/link`);
+/**
+ * A new one-time sign-up (or, once they have a password, reset) link: `{link: {path, purpose, expiresAt}}`; with
+ * `sendEmail` it is also emailed to them (`emailed`, or `emailError` when the mail server refused).
+ */
+export function issuePersonLink(id, { sendEmail = false } = {}) {
+  return call('POST', `/api/people/${encodeURIComponent(id)}/link`, sendEmail ? { body: { sendEmail } } : {});
+}
+
+/**
+ * Sign-in slips for a class (issuing each student a new one-time link): `{origin, className, slips: [{id, name,
+ * rollId, className, purpose, url, expiresAt, qr: {size, path}}]}`.
+ */
+export function makeSlips(className, { includeActive = false } = {}) {
+  return call('POST', '/api/people/slips', { body: { className, includeActive } });
 }
 
 /** What a sign-up or reset link is for: `{link: {purpose, name, email, role, expiresAt}}`; no session needed. */

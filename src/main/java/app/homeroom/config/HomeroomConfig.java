@@ -23,7 +23,7 @@ import java.util.Map;
  * be set either way, so the same jar runs on a laptop, in CI and in a container.
  */
 public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin admin, Presence presence, Limits limits,
-                             boolean demo) {
+                             Mail mail, boolean demo) {
 
   /**
    * {@code trustProxy}: the node is only reachable through a reverse proxy that appends the client's address to
@@ -32,6 +32,30 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
    */
   public record Http(String host, int port, int instances, List<String> allowedOrigins, String webroot,
                      boolean trustProxy) {}
+
+  /**
+   * Issue 25, point 3: the address people reach Homeroom at ({@code publicUrl}, as {@code https://chat.school.org}), for
+   * links in emails and on sign-in slips; and the SMTP server sign-up links are emailed through, when {@code smtpHost}
+   * is set ({@code smtpSecurity}: {@code starttls} (required), {@code tls} (from the first byte) or {@code none}).
+   */
+  public record Mail(String publicUrl, String smtpHost, int smtpPort, String smtpUser, String smtpPassword, String from,
+                     String smtpSecurity) {
+    public static Mail none() {
+      return new Mail(null, null, 587, null, null, null, "starttls");
+    }
+
+    public boolean smtpEnabled() {
+      return smtpHost != null;
+    }
+
+    public Mail withSmtp(String host, int port, String security) {
+      return new Mail(publicUrl, host, port, smtpUser, smtpPassword, from == null ? "homeroom@" + host : from, security);
+    }
+
+    public Mail withPublicUrl(String url) {
+      return new Mail(url, smtpHost, smtpPort, smtpUser, smtpPassword, from, smtpSecurity);
+    }
+  }
 
   /** {@code url == null} means: run the embedded PostgreSQL on {@code embeddedPort} with data in {@code dataDir}. */
   public record Db(String url, String user, String password, int poolSize, int embeddedPort, String dataDir) {
@@ -115,6 +139,13 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     m.put("HOMEROOM_LIMIT_ACKS_BURST", "limits.acksBurst");
     m.put("HOMEROOM_LIMIT_REFUSALS_BEFORE_CLOSE", "limits.refusalsBeforeClose");
     m.put("HOMEROOM_LIMIT_SOCKETS_PER_USER", "limits.socketsPerUser");
+    m.put("HOMEROOM_PUBLIC_URL", "mail.publicUrl");
+    m.put("HOMEROOM_SMTP_HOST", "mail.smtpHost");
+    m.put("HOMEROOM_SMTP_PORT", "mail.smtpPort");
+    m.put("HOMEROOM_SMTP_USER", "mail.smtpUser");
+    m.put("HOMEROOM_SMTP_PASSWORD", "mail.smtpPassword");
+    m.put("HOMEROOM_SMTP_FROM", "mail.from");
+    m.put("HOMEROOM_SMTP_SECURITY", "mail.smtpSecurity");
     m.put("HOMEROOM_DEMO", "demo");
     return java.util.Collections.unmodifiableMap(m);
   }
@@ -231,15 +262,46 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
         new Admin(adminEmail.trim().toLowerCase(), adminPassword),
         new Presence(heartbeat, ttl),
         limits(limits),
+        mail(obj(json, "mail")),
         bool(json, "demo"));
   }
 
   public HomeroomConfig withDemo(boolean demo) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, demo);
   }
 
   public HomeroomConfig withLimits(Limits limits) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, demo);
+  }
+
+  public HomeroomConfig withMail(Mail mail) {
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, demo);
+  }
+
+  private static Mail mail(JsonObject o) {
+    String publicUrl = blankToNull(str(o, "publicUrl"));
+    if (publicUrl != null) {
+      checkOrigin(publicUrl, "mail.publicUrl (HOMEROOM_PUBLIC_URL)");
+    }
+    String host = blankToNull(str(o, "smtpHost"));
+    String security = blankToNull(str(o, "smtpSecurity"));
+    security = security == null ? "starttls" : security.toLowerCase(java.util.Locale.ROOT);
+    if (!List.of("starttls", "tls", "none").contains(security)) {
+      throw new ConfigException("mail.smtpSecurity (HOMEROOM_SMTP_SECURITY) must be starttls, tls or none, got '"
+          + security + "'");
+    }
+    String from = blankToNull(str(o, "from"));
+    if (host != null && from == null) {
+      throw new ConfigException("mail.from (HOMEROOM_SMTP_FROM) must be set when mail.smtpHost is: the address"
+          + " emails come from, as \"Homeroom <homeroom@school.org>\"");
+    }
+    if (host != null && publicUrl == null) {
+      throw new ConfigException("mail.publicUrl (HOMEROOM_PUBLIC_URL) must be set when mail.smtpHost is: emailed"
+          + " links need the address people reach Homeroom at");
+    }
+    int port = o.getValue("smtpPort") == null ? 587 : port(o, "smtpPort", "mail.smtpPort (HOMEROOM_SMTP_PORT)", false);
+    return new Mail(publicUrl, host, port, blankToNull(str(o, "smtpUser")), blankToNull(str(o, "smtpPassword")), from,
+        security);
   }
 
   /** Missing keys take {@link Limits#defaults()}, so an old config file keeps working. */
@@ -292,13 +354,17 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
   }
 
   private static void checkOrigin(String origin) {
+    checkOrigin(origin, "http.allowedOrigins entry '" + origin + "'");
+  }
+
+  private static void checkOrigin(String origin, String name) {
     try {
       URI uri = new URI(origin);
       if (uri.getScheme() == null || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())) {
         throw new URISyntaxException(origin, "expected scheme://host[:port]");
       }
     } catch (URISyntaxException e) {
-      throw new ConfigException("http.allowedOrigins entry '" + origin + "' must look like https://school.example.org");
+      throw new ConfigException(name + " must look like https://school.example.org");
     }
   }
 

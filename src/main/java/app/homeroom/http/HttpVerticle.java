@@ -12,7 +12,9 @@ import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.Pools;
 import app.homeroom.people.PeopleRoutes;
 import app.homeroom.people.PeopleService;
+import app.homeroom.people.LinkMailer;
 import app.homeroom.people.RosterImport;
+import app.homeroom.people.SignInSlips;
 import app.homeroom.search.MessageSearch;
 import app.homeroom.search.SearchRoutes;
 import app.homeroom.session.Revocations;
@@ -112,7 +114,9 @@ public class HttpVerticle extends VerticleBase {
     chatRoutes = new ChatRoutes(vertx, new ChatService(pool), accounts, limits, nodeId);
     searchRoutes = new SearchRoutes(vertx, new MessageSearch(reports), accounts);
     auditRoutes = new AuditRoutes(new AuditLog(reports));
-    peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports), new RosterImport(vertx, pool));
+    peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports), new RosterImport(vertx, pool),
+        new SignInSlips(vertx, pool), LinkMailer.of(vertx, config.mail()), config.mail().publicUrl(),
+        config.http().trustProxy());
     SessionUpkeep.start(vertx, openSockets, revocations, limits);
     // Where BridgeHook diverts a rate-limited frame it already answered: dropped here.
     // Local-only: the clustered bus counts local-only registrations when it picks a node, so the frame stays here.

@@ -6,6 +6,7 @@ import app.homeroom.common.ApiError;
 import app.homeroom.common.Params;
 import app.homeroom.web.Guard;
 import app.homeroom.web.Json;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -30,11 +31,22 @@ public final class PeopleRoutes {
   private final Vertx vertx;
   private final PeopleService people;
   private final RosterImport roster;
+  private final SignInSlips slips;
+  /** Null when SMTP is not configured. */
+  private final LinkMailer mailer;
+  /** The configured public address (HOMEROOM_PUBLIC_URL), or null: then a request's own origin. */
+  private final String publicUrl;
+  private final boolean trustProxy;
 
-  public PeopleRoutes(Vertx vertx, PeopleService people, RosterImport roster) {
+  public PeopleRoutes(Vertx vertx, PeopleService people, RosterImport roster, SignInSlips slips, LinkMailer mailer,
+                      String publicUrl, boolean trustProxy) {
     this.vertx = vertx;
     this.people = people;
     this.roster = roster;
+    this.slips = slips;
+    this.mailer = mailer;
+    this.publicUrl = publicUrl == null ? null : publicUrl.replaceAll("/+$", "");
+    this.trustProxy = trustProxy;
   }
 
   /**
@@ -53,6 +65,60 @@ public final class PeopleRoutes {
         ? new ApiError(413, "payload_too_large", "A roster file can be at most 5 MB")
         : ctx.failure() != null ? ctx.failure() : new ApiError(ctx.statusCode(), ApiError.codeFor(ctx.statusCode()),
             "Bad request")));
+  }
+
+  /** {@code sendEmail: true} asks for the link by email; refused up front when email is not set up. */
+  private boolean wantsEmail(JsonObject body) {
+    Object v = body.getValue("sendEmail");
+    if (v != null && !(v instanceof Boolean)) {
+      throw ApiError.badRequest("'sendEmail' must be true or false");
+    }
+    if (Boolean.TRUE.equals(v) && mailer == null) {
+      throw ApiError.conflict("Email is not set up on this server (HOMEROOM_SMTP_HOST); copy the link instead");
+    }
+    return Boolean.TRUE.equals(v);
+  }
+
+  /**
+   * Emails {@code out}'s link to {@code person} when asked: {@code emailed: true}, or, when the SMTP server refused or
+   * was unreachable, {@code emailed: false} and why: the link stands, and can still be copied.
+   */
+  private Future<JsonObject> email(boolean send, JsonObject person, JsonObject out) {
+    JsonObject link = out.getJsonObject("link");
+    if (!send || link == null) {
+      return Future.succeededFuture(out);
+    }
+    return mailer.send(person.getString("name"), person.getString("email"), link.getString("path"),
+            link.getString("purpose"), java.time.OffsetDateTime.parse(link.getString("expiresAt")))
+        .map(v -> out.put("emailed", true))
+        .recover(err -> {
+          LOG.warn("Could not email a {} link to user {}: {}", link.getString("purpose"), person.getLong("id"),
+              err.toString());
+          return Future.succeededFuture(out.put("emailed", false)
+              .put("emailError", "The email could not be sent (" + err.getMessage() + "); copy the link instead"));
+        });
+  }
+
+  /**
+   * The address people reach Homeroom at, for slips: the configured public URL; else the browser's Origin (the Guard
+   * has checked it is one we serve); else the request's own scheme and host.
+   */
+  private String origin(RoutingContext c) {
+    if (publicUrl != null) {
+      return publicUrl;
+    }
+    String origin = c.request().getHeader("origin");
+    if (origin != null && origin.startsWith("http")) {
+      return origin;
+    }
+    io.vertx.core.net.HostAndPort host = c.request().authority();
+    if (host == null) {
+      throw ApiError.badRequest("Cannot tell this server's address: set HOMEROOM_PUBLIC_URL");
+    }
+    boolean secure = app.homeroom.web.Https.isSecure(c, trustProxy);
+    int port = host.port();
+    boolean usual = port <= 0 || (secure ? port == 443 : port == 80);
+    return (secure ? "https" : "http") + "://" + host.host() + (usual ? "" : ":" + port);
   }
 
   private static Map<String, String> columns(RoutingContext c) {
@@ -85,7 +151,18 @@ public final class PeopleRoutes {
     router.get("/api/people").handler(this::list);
     router.post("/api/people").handler(ctx -> Json.respond(ctx, 201, c -> {
       JsonObject body = Json.body(c);
-      return people.create(Guard.identity(c), Params.requireString(body, "role"), body);
+      boolean email = wantsEmail(body);
+      return people.create(Guard.identity(c), Params.requireString(body, "role"), body)
+          .compose(out -> email(email, out.getJsonObject("person"), out));
+    }));
+    router.post("/api/people/slips").handler(ctx -> Json.respond(ctx, 200, c -> {
+      JsonObject body = Json.body(c);
+      Object includeActive = body.getValue("includeActive");
+      if (includeActive != null && !(includeActive instanceof Boolean)) {
+        throw ApiError.badRequest("'includeActive' must be true or false");
+      }
+      return slips.make(Guard.identity(c), Params.requireString(body, "className"), Boolean.TRUE.equals(includeActive),
+          origin(c));
     }));
     router.get("/api/people/:id").handler(ctx -> Json.respond(ctx, 200,
         c -> people.get(Guard.identity(c), id(c)).map(p -> new JsonObject().put("person", p))));
@@ -93,8 +170,13 @@ public final class PeopleRoutes {
         c -> people.update(Guard.identity(c), id(c), Json.body(c))));
     router.post("/api/people/:id/disable").handler(ctx -> setDisabled(ctx, true, null));
     router.post("/api/people/:id/enable").handler(ctx -> setDisabled(ctx, false, null));
-    router.post("/api/people/:id/link").handler(ctx -> Json.respond(ctx, 200,
-        c -> people.issueLink(Guard.identity(c), id(c))));
+    router.post("/api/people/:id/link").handler(ctx -> Json.respond(ctx, 200, c -> {
+      boolean email = c.body().length() > 0 && wantsEmail(Json.body(c));
+      Identity who = Guard.identity(c);
+      long id = id(c);
+      return people.issueLink(who, id).compose(out -> !email ? Future.succeededFuture(out)
+          : people.get(who, id).compose(person -> email(true, person, out)));
+    }));
 
     // The routes from before the People table, kept for integrations that call them.
     router.post("/api/students").handler(ctx -> Json.respond(ctx, 201, c -> people
@@ -110,7 +192,7 @@ public final class PeopleRoutes {
     router.post("/api/students/:id/enable").handler(ctx -> setDisabled(ctx, false, "student"));
   }
 
-  /** GET /api/people?q&role&status&className&limit&offset → {people, total}. */
+  /** GET /api/people?q&role&status&className&limit&offset → {people, total, emailEnabled}. */
   private void list(RoutingContext ctx) {
     Json.respond(ctx, 200, c -> {
       int limit = Params.limit(Json.queryLong(c, "limit"), 50, 200);
@@ -124,7 +206,7 @@ public final class PeopleRoutes {
       }
       return people.list(Guard.identity(c), q, blankToNull(c.request().getParam("role")),
           blankToNull(c.request().getParam("status")), blankToNull(c.request().getParam("className")), limit,
-          offset == null ? 0 : offset.intValue());
+          offset == null ? 0 : offset.intValue()).map(page -> page.put("emailEnabled", mailer != null));
     });
   }
 

@@ -158,4 +158,37 @@ public final class PeopleSql {
       , l.user_id, jsonb_build_object('purpose', l.purpose) from l, target p
       )
       select target.id, target.disabled_at, l.purpose, l.expires_at from target left join l on true""";
+
+  /**
+   * The students of class $1 who get a sign-in slip (issue 25, point 3b): enabled ones without a password, and with
+   * $2 those who have one too (their slip carries a reset link); by name, at most $3, locked until their links exist.
+   */
+  static final String SLIP_STUDENTS = """
+      select id, name, roll_id, class_name, case when password_hash is null then 'signup' else 'reset' end as purpose
+        from users
+       where role = 'student' and class_name = $1 and disabled_at is null and ($2 or password_hash is null)
+       order by name_key, id
+       limit $3
+         for no key update""";
+
+  /**
+   * New links for many people at once ($1 user ids, $2 token hashes, $3 purposes) by admin $4, valid $5 seconds, each
+   * person's earlier unused links retired and an audit entry each ({@code slip: true}).
+   */
+  static final String ISSUE_LINKS = """
+      with t as (
+        select * from unnest($1::bigint[], $2::bytea[], $3::text[]) as t(user_id, token_hash, purpose)
+      ), retired as (
+        update signup_links set expires_at = least(signup_links.expires_at, now())
+         where signup_links.user_id in (select user_id from t) and signup_links.used_at is null
+      ), l as (
+        insert into signup_links (token_hash, user_id, purpose, created_by, expires_at)
+        select t.token_hash, t.user_id, t.purpose, $4, now() + make_interval(secs => $5) from t
+        returning user_id, purpose, expires_at
+      ), a as (
+        insert into audit_events (actor_id, action, target_type, target_id, details)
+        select $4, 'student.link_issued', 'student', l.user_id, jsonb_build_object('purpose', l.purpose, 'slip', true)
+          from l
+      )
+      select user_id, expires_at from l""";
 }

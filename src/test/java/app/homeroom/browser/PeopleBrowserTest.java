@@ -198,6 +198,35 @@ class PeopleBrowserTest extends BrowserTestBase {
   }
 
   @Test
+  @DisplayName("Issue 25.3b: sign-in slips for a class, laid out for printing, each link working once")
+  void printing_slips() {
+    school.db.exec("insert into users (role, name, email, roll_id, class_name) values"
+        + " ('student', 'Abe Invited', 'abe@test.school', 'R-011', '7A'),"
+        + " ('student', 'Zoe Invited-Longname Hyphenated', 'zoe@test.school', 'R-010', '7A'),"
+        + " ('student', 'Cy Invited', 'cy@test.school', 'R-012', '7A')");
+    Page ada = people(signIn(ADMIN_EMAIL));
+    ada.getByTestId("people-class").selectOption("7A");
+    ada.getByTestId("slips-open").click();
+    assertThat(ada).hasURL(base + "/admin/people/slips?className=7A");
+    ada.getByTestId("slips-make").click();
+    assertThat(ada.getByTestId("slip")).hasCount(3); // Sam, in 7A too, has a password already
+    assertThat(ada.getByTestId("slip").first()).containsText("Abe Invited");
+    assertThat(ada.getByTestId("slip").first()).containsText("Roll ID R-011");
+    assertThat(ada.getByTestId("slip").first().locator("svg path")).hasAttribute("d", Pattern.compile("^M0 0h7"));
+    String url = ada.getByTestId("slip-url").first().innerText();
+    assertTrue(url.startsWith(base + "/signup/"), url);
+
+    ada.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.PRINT));
+    assertThat(ada.getByTestId("slips-make")).isHidden();
+    assertThat(ada.getByTestId("logout")).isHidden(); // no top bar on paper
+    Browsers.screenshot(ada, "people-slips-print");
+    ada.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.SCREEN));
+
+    Page abe = useLink(url, "Abe Invited");
+    assertThat(abe).hasURL(Pattern.compile(".*/student"));
+  }
+
+  @Test
   @DisplayName("Issue 25.4: changing your password from the account menu ends your other sessions, not this one")
   void change_password_ends_other_sessions() {
     Page laptop = signIn(ADMIN_EMAIL);

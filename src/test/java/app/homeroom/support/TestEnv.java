@@ -142,6 +142,7 @@ public final class TestEnv {
         new HomeroomConfig.Presence(1, 3),
         // The shipped limits: the tests check them as they ship (BridgeFuzzTest starts its own node without).
         HomeroomConfig.Limits.defaults(),
+        HomeroomConfig.Mail.none(),
         false);
   }
 
