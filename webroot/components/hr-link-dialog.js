@@ -1,4 +1,5 @@
 import { LitElement, html, css, nothing } from 'lit';
+import * as api from '../lib/api.js';
 import { dateTimeLabel } from '../lib/local-time.js';
 import { baseStyles, buttonStyles, formStyles, dialogStyles } from './shared-styles.js';
 
@@ -11,6 +12,10 @@ export class HrLinkDialogElement extends LitElement {
     person: { state: true },
     link: { state: true },
     copied: { state: true },
+    /** Offer "Email a new link instead" (the server has SMTP). */
+    emailEnabled: { type: Boolean },
+    emailNote: { state: true },
+    busy: { state: true },
   };
 
   static styles = [
@@ -42,16 +47,21 @@ export class HrLinkDialogElement extends LitElement {
     this.person = null;
     this.link = null;
     this.copied = false;
+    this.emailEnabled = false;
+    this.emailNote = '';
+    this.busy = false;
   }
 
   get url() {
     return this.link ? new URL(this.link.path, location.origin).href : '';
   }
 
-  async show(person, link) {
+  /** `emailError`: the server made the link but could not email it (shown, so the link is copied instead). */
+  async show(person, link, { emailError = '' } = {}) {
     this.person = person;
     this.link = link;
     this.copied = false;
+    this.emailNote = emailError;
     await this.updateComplete;
     this.renderRoot.querySelector('dialog').showModal();
     this.renderRoot.querySelector('#link-url').select();
@@ -71,6 +81,23 @@ export class HrLinkDialogElement extends LitElement {
       document.execCommand?.('copy');
     }
     this.copied = true;
+  }
+
+  /** A new link by email: the one shown is retired by it. */
+  async emailInstead() {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const out = await api.issuePersonLink(this.person.id, { sendEmail: true });
+      this.link = out.link;
+      this.emailNote = out.emailed
+        ? `Emailed a new link to ${this.person.email}. The one below is that same new link.`
+        : out.emailError;
+    } catch (error) {
+      this.emailNote = error.message;
+    } finally {
+      this.busy = false;
+    }
   }
 
   render() {
@@ -93,7 +120,12 @@ export class HrLinkDialogElement extends LitElement {
       </div>
       ${this.copied ? html`<p class="note" role="status">Copied to the clipboard.</p>` : nothing}
       <p class="note">Homeroom keeps only a fingerprint of it, so it cannot show it again; a new link retires this one.</p>
+      ${this.emailNote ? html`<p class="note" role="status" data-testid="link-email-note">${this.emailNote}</p>` : nothing}
       <div class="actions">
+        ${this.emailEnabled
+          ? html`<button class="btn" type="button" ?disabled=${this.busy} @click=${this.emailInstead} data-testid="link-email">
+              Email a new link to ${this.person?.email ?? ''}</button>`
+          : nothing}
         <button class="btn" type="button" @click=${this.close} data-testid="link-close">Done</button>
       </div>
     </dialog>`;

@@ -31,6 +31,8 @@ export class HrPeoplePageElement extends LitElement {
     loading: { state: true },
     error: { state: true },
     notice: { state: true },
+    /** The server can email sign-up links (SMTP configured). */
+    emailEnabled: { state: true },
   };
 
   static styles = [
@@ -185,6 +187,7 @@ export class HrPeoplePageElement extends LitElement {
     this.loading = false;
     this.error = '';
     this.notice = '';
+    this.emailEnabled = false;
     this.searchTimer = null;
     this.request = null;
   }
@@ -211,6 +214,7 @@ export class HrPeoplePageElement extends LitElement {
       if (this.request !== request) return;
       this.people = page.people;
       this.total = page.total;
+      this.emailEnabled = Boolean(page.emailEnabled);
       this.error = '';
     } catch (error) {
       if (error.name === 'AbortError' || this.request !== request) return;
@@ -254,11 +258,11 @@ export class HrPeoplePageElement extends LitElement {
   }
 
   handleSaved = (event) => {
-    const { person, link } = event.detail;
-    this.notice = link ? '' : `Saved ${person.name}.`;
+    const { person, link, emailed, emailError } = event.detail;
+    this.notice = emailed ? `Added ${person.name} and emailed them their sign-up link.` : link ? '' : `Saved ${person.name}.`;
     this.load();
     this.loadClasses();
-    if (link) this.linkDialog.show(person, link);
+    if (link && !emailed) this.linkDialog.show(person, link, { emailError });
   };
 
   handleImported = () => {
@@ -381,8 +385,8 @@ export class HrPeoplePageElement extends LitElement {
           : nothing}
       </div>
       ${this.renderPager()}
-      <hr-person-dialog @hr-person-saved=${this.handleSaved}></hr-person-dialog>
-      <hr-link-dialog></hr-link-dialog>
+      <hr-person-dialog .emailEnabled=${this.emailEnabled} @hr-person-saved=${this.handleSaved}></hr-person-dialog>
+      <hr-link-dialog .emailEnabled=${this.emailEnabled}></hr-link-dialog>
       <hr-confirm-dialog></hr-confirm-dialog>
       <hr-import-dialog @hr-roster-imported=${this.handleImported}></hr-import-dialog>
     </div>`;

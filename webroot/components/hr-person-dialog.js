@@ -18,6 +18,8 @@ export class HrPersonDialogElement extends LitElement {
     person: { state: true },
     busy: { state: true },
     error: { state: true },
+    /** Offer to email the sign-up link (the server has SMTP). */
+    emailEnabled: { type: Boolean },
   };
 
   static styles = [
@@ -44,6 +46,15 @@ export class HrPersonDialogElement extends LitElement {
         font-size: var(--hr-font-size-xs);
         color: var(--hr-color-text-muted);
       }
+      .check {
+        display: flex;
+        gap: var(--hr-space-2);
+        align-items: center;
+        margin: 0 0 var(--hr-space-3);
+      }
+      .check label {
+        font-weight: 400;
+      }
       .error {
         color: var(--hr-color-danger);
         font-size: var(--hr-font-size-sm);
@@ -57,6 +68,7 @@ export class HrPersonDialogElement extends LitElement {
     this.person = null;
     this.busy = false;
     this.error = '';
+    this.emailEnabled = false;
   }
 
   get dialog() {
@@ -113,7 +125,8 @@ export class HrPersonDialogElement extends LitElement {
         const changes = Object.fromEntries(Object.entries(fields).filter(([key, value]) => value !== (this.person[key] ?? '')));
         saved = Object.keys(changes).length ? await api.updatePerson(this.person.id, changes) : { person: this.person };
       } else {
-        saved = await api.createPerson({ role: this.mode, ...fields });
+        const sendEmail = this.emailEnabled && Boolean(elements.namedItem('sendEmail')?.checked);
+        saved = await api.createPerson({ role: this.mode, ...fields, ...(sendEmail ? { sendEmail } : {}) });
       }
       this.close();
       this.dispatchEvent(new CustomEvent('hr-person-saved', { detail: saved }));
@@ -156,6 +169,10 @@ export class HrPersonDialogElement extends LitElement {
               </div>
             </div>
             <p class="hint">The roll ID is the one your school's information system uses; a roster import matches on it.</p>`
+          : nothing}
+        ${this.mode !== 'edit' && this.emailEnabled
+          ? html`<p class="check"><input id="person-send-email" type="checkbox" name="sendEmail" checked
+                data-testid="person-send-email" /><label for="person-send-email">Email the sign-up link to them</label></p>`
           : nothing}
         ${this.error ? html`<p class="error" role="alert" data-testid="person-error">${this.error}</p>` : nothing}
         <div class="actions">

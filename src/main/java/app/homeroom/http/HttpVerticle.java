@@ -12,6 +12,8 @@ import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.Pools;
 import app.homeroom.people.PeopleRoutes;
 import app.homeroom.people.PeopleService;
+import app.homeroom.integration.ApiTokenRoutes;
+import app.homeroom.integration.ApiTokens;
 import app.homeroom.people.LinkMailer;
 import app.homeroom.people.RosterImport;
 import app.homeroom.people.SignInSlips;
@@ -81,6 +83,8 @@ public class HttpVerticle extends VerticleBase {
   private final OpenSockets openSockets = new OpenSockets();
   private Revocations revocations;
   private Guard guard;
+  private Guard bridgeGuard;
+  private ApiTokenRoutes tokenRoutes;
   private AccountRoutes account;
   private ChatRoutes chatRoutes;
   private SearchRoutes searchRoutes;
@@ -109,7 +113,10 @@ public class HttpVerticle extends VerticleBase {
     AccountService accounts = new AccountService(vertx, pool, reports);
     Sessions sessions = new Sessions(vertx, sessionKey, config.auth().sessionHours());
     revocations = new Revocations(pool, reports);
-    guard = new Guard(sessions, revocations, config.http().allowedOrigins());
+    tokenRoutes = new ApiTokenRoutes(new ApiTokens(pool));
+    // The REST API also takes the integration's bearer tokens; the live channel only sessions.
+    guard = new Guard(sessions, revocations, config.http().allowedOrigins(), tokenRoutes.verifier());
+    bridgeGuard = new Guard(sessions, revocations, config.http().allowedOrigins());
     account = new AccountRoutes(vertx, accounts, sessions, guard, config.http(), config.auth());
     chatRoutes = new ChatRoutes(vertx, new ChatService(pool), accounts, limits, nodeId);
     searchRoutes = new SearchRoutes(vertx, new MessageSearch(reports), accounts);
@@ -146,8 +153,8 @@ public class HttpVerticle extends VerticleBase {
     router.route().handler(this::securityHeaders);
 
     // The bridge: origin + session checked on every transport's every request, then SockJS.
-    router.route("/eventbus/*").handler(ctx -> guard.handle(ctx, true));
-    router.route("/eventbus/*").handler(guard::checkSockJsSession);
+    router.route("/eventbus/*").handler(ctx -> bridgeGuard.handle(ctx, true));
+    router.route("/eventbus/*").handler(bridgeGuard::checkSockJsSession);
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(MAX_TRANSPORT_BYTES));
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
         .setRegisterWriteHandler(false)
@@ -177,6 +184,7 @@ public class HttpVerticle extends VerticleBase {
     searchRoutes.mount(router);
     auditRoutes.mount(router);
     peopleRoutes.mount(router);
+    tokenRoutes.mount(router);
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));
 
     // Browser libraries (versioned paths: cache for long) and the client itself.

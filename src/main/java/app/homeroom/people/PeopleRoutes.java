@@ -4,6 +4,7 @@ import app.homeroom.bus.Address;
 import app.homeroom.bus.Identity;
 import app.homeroom.common.ApiError;
 import app.homeroom.common.Params;
+import app.homeroom.integration.ApiTokenRoutes;
 import app.homeroom.web.Guard;
 import app.homeroom.web.Json;
 import io.vertx.core.Future;
@@ -60,7 +61,8 @@ public final class PeopleRoutes {
     router.post(path).handler(guard);
     router.post(path).handler(BodyHandler.create(false).setBodyLimit(RosterFile.MAX_BYTES).setHandleFileUploads(false));
     router.post(path).handler(ctx -> Json.respond(ctx, 200, c -> roster.run(new RosterImport.Request(
-        Guard.identity(c), columns(c), flag(c, "dryRun", true), flag(c, "disableMissing", false), null), c.body().buffer())));
+        Guard.identity(c), columns(c), flag(c, "dryRun", true), flag(c, "disableMissing", false),
+        ApiTokenRoutes.tokenId(c)), c.body().buffer())));
     router.post(path).failureHandler(ctx -> Json.fail(ctx, ctx.statusCode() == 413
         ? new ApiError(413, "payload_too_large", "A roster file can be at most 5 MB")
         : ctx.failure() != null ? ctx.failure() : new ApiError(ctx.statusCode(), ApiError.codeFor(ctx.statusCode()),
@@ -155,6 +157,8 @@ public final class PeopleRoutes {
       return people.create(Guard.identity(c), Params.requireString(body, "role"), body)
           .compose(out -> email(email, out.getJsonObject("person"), out));
     }));
+    router.post("/api/people/upsert").handler(ctx -> Json.respond(ctx, 200, c -> roster.upsert(
+        new RosterImport.Request(Guard.identity(c), Map.of(), false, false, ApiTokenRoutes.tokenId(c)), Json.body(c))));
     router.post("/api/people/slips").handler(ctx -> Json.respond(ctx, 200, c -> {
       JsonObject body = Json.body(c);
       Object includeActive = body.getValue("includeActive");

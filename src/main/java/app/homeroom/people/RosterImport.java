@@ -59,6 +59,37 @@ public final class RosterImport {
         .map(report -> report.put("dryRun", req.dryRun()));
   }
 
+  /**
+   * One student, created or updated as a one-row file would be (keyed by roll ID, else email; issue 25, point 5's
+   * "upsert one"): {@code {result: created|updated|unchanged, person}}; a row the import would call invalid is a 400
+   * with the same reason.
+   */
+  public Future<JsonObject> upsert(Request req, JsonObject body) {
+    PeopleService.requireStaff(req.actor());
+    RosterFile.Row row = new RosterFile.Row(1, text(body, "name"), text(body, "email"), text(body, "rollId"),
+        text(body, "className"));
+    List<Long> disabled = new ArrayList<>();
+    return pool.withTransaction(conn -> conn.query(RosterSql.LOCK).execute()
+            .compose(v -> conn.preparedQuery(RosterSql.PEOPLE_MATCHING).execute(Tuple.of(row.rollId(), row.email())))
+            .compose(rows -> {
+              RosterPlan plan = RosterPlan.of(List.of(row), people(rows), false);
+              if (!plan.valid()) {
+                return Future.failedFuture(ApiError.badRequest(plan.invalid.get(0).reason()));
+              }
+              String result = !plan.creates.isEmpty() ? "created" : !plan.updates.isEmpty() ? "updated" : "unchanged";
+              return write(conn, plan, req, disabled)
+                  .compose(v -> conn.preparedQuery(RosterSql.BY_ROLL_ID).execute(Tuple.of(row.rollId())))
+                  .map(found -> new JsonObject().put("result", result)
+                      .put("person", PeopleService.personJson(found.iterator().next())));
+            }))
+        .recover(err -> Future.failedFuture(conflict(err)));
+  }
+
+  private static String text(JsonObject body, String field) {
+    String v = app.homeroom.common.Params.optionalString(body, field);
+    return v == null || v.isBlank() ? null : v.strip();
+  }
+
   private Future<JsonObject> preview(RosterFile.Parsed parsed, Request req) {
     return pool.preparedQuery(RosterSql.PEOPLE).execute()
         .compose(rows -> plan(parsed, people(rows), req.disableMissing()))
@@ -88,11 +119,14 @@ public final class RosterImport {
               plan.updates.size(), plan.unchanged, disabled.size());
           return report(parsed, plan).put("applied", true);
         })
-        .recover(err -> Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
-            // Planned against the same snapshot the lock guards, this is someone editing a person meanwhile.
-            ? ApiError.conflict("Someone changed an email or roll ID in the file while it was imported; nothing was"
-                + " imported. Preview it again")
-            : err));
+        .recover(err -> Future.failedFuture(conflict(err)));
+  }
+
+  /** A unique email or roll ID taken meanwhile: planned under the lock, this is someone editing a person at once. */
+  private static Throwable conflict(Throwable err) {
+    return err instanceof PgException pg && "23505".equals(pg.getSqlState())
+        ? ApiError.conflict("Someone changed an email or roll ID at the same moment; nothing was imported. Try again")
+        : err;
   }
 
   private Future<Void> write(SqlConnection conn, RosterPlan plan, Request req, List<Long> disabled) {

@@ -17,6 +17,14 @@ final class RosterSql {
   static final String PEOPLE = """
       select id, role, name, email, roll_id, class_name, disabled_at is not null as disabled from users""";
 
+  /** The people a single row could match or collide with: by roll ID $1 or email $2 (the upsert of one student). */
+  static final String PEOPLE_MATCHING = PEOPLE + """
+
+       where lower(roll_id) = lower($1) or lower(email) = lower($2)""";
+
+  /** A student as the People table shows them, by roll ID. */
+  static final String BY_ROLL_ID = "select " + PeopleSql.PERSON_COLUMNS + " from users where lower(roll_id) = lower($1)";
+
   /**
    * New students ($2 names, $3 emails, $4 roll IDs, $5 classes) by admin $1, invited (no password yet; a sign-up link
    * is issued when a slip is printed or a link copied or emailed), each with its audit entry; $6 the details every

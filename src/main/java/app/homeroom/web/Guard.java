@@ -47,11 +47,18 @@ public final class Guard {
   private final Sessions sessions;
   private final Revocations revocations;
   private final List<String> allowedOrigins;
+  /** Bearer tokens of the integration API, or null where there are none (the bridge's guard). */
+  private final TokenVerifier tokens;
 
   public Guard(Sessions sessions, Revocations revocations, List<String> allowedOrigins) {
+    this(sessions, revocations, allowedOrigins, null);
+  }
+
+  public Guard(Sessions sessions, Revocations revocations, List<String> allowedOrigins, TokenVerifier tokens) {
     this.sessions = sessions;
     this.revocations = revocations;
     this.allowedOrigins = allowedOrigins;
+    this.tokens = tokens;
   }
 
   public static Identity identity(RoutingContext ctx) {
@@ -108,6 +115,11 @@ public final class Guard {
       Json.fail(ctx, e);
       return;
     }
+    String authorization = ctx.request().getHeader("authorization");
+    if (authorization != null && tokens != null) {
+      bearer(ctx, authorization);
+      return;
+    }
     Cookie cookie = ctx.request().getCookie(Sessions.COOKIE);
     if (cookie == null || cookie.getValue().isEmpty()) {
       if (requireSession) {
@@ -152,6 +164,29 @@ public final class Guard {
           ctx.next();
         }
       });
+    });
+  }
+
+  /** An integration's request: {@code Authorization: Bearer <token>} instead of a session cookie. */
+  private void bearer(RoutingContext ctx, String authorization) {
+    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      Json.fail(ctx, ApiError.unauthorized("Send an API token as Authorization: Bearer <token>"));
+      return;
+    }
+    boolean paused = !ctx.request().isEnded();
+    if (paused) {
+      ctx.request().pause();
+    }
+    tokens.verify(authorization.substring(7).strip(), ctx).onComplete(ar -> {
+      if (paused) {
+        ctx.request().resume();
+      }
+      if (ar.succeeded()) {
+        ctx.put(IDENTITY, ar.result());
+        ctx.next();
+      } else {
+        Json.fail(ctx, ar.cause());
+      }
     });
   }
 
