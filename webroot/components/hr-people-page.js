@@ -6,6 +6,7 @@ import './hr-person-dialog.js';
 import './hr-link-dialog.js';
 import './hr-confirm-dialog.js';
 import './hr-import-dialog.js';
+import './hr-tokens-dialog.js';
 
 const PAGE_SIZE = 50;
 const SEARCH_DELAY_MS = 250;
@@ -328,6 +329,8 @@ export class HrPeoplePageElement extends LitElement {
     return html`<div class="page">
       <header>
         <h1>People</h1>
+        <button class="btn ghost" type="button" data-testid="tokens-open" aria-haspopup="dialog"
+          @click=${() => this.renderRoot.querySelector('hr-tokens-dialog').show()}>API tokens</button>
         <button class="btn" type="button" data-testid="slips-open" @click=${this.openSlips}>Sign-in slips</button>
         <button class="btn" type="button" data-testid="import-open" aria-haspopup="dialog"
           @click=${() => this.renderRoot.querySelector('hr-import-dialog').show()}>Import file</button>
@@ -389,6 +392,7 @@ export class HrPeoplePageElement extends LitElement {
       <hr-link-dialog .emailEnabled=${this.emailEnabled}></hr-link-dialog>
       <hr-confirm-dialog></hr-confirm-dialog>
       <hr-import-dialog @hr-roster-imported=${this.handleImported}></hr-import-dialog>
+      <hr-tokens-dialog></hr-tokens-dialog>
     </div>`;
   }
 

@@ -289,3 +289,17 @@ export function changePassword(currentPassword, newPassword) {
 export function importRoster(file, { dryRun = true, disableMissing = false, columns = {} } = {}) {
   return call('POST', '/api/people/import', { file, query: { dryRun, disableMissing, ...columns } });
 }
+
+/** The integration API's tokens: `[{id, name, scopes, createdAt, createdBy, lastUsedAt, revokedAt}]`, newest first. */
+export async function listApiTokens() {
+  return (await call('GET', '/api/tokens')).tokens ?? [];
+}
+
+/** A new token: `{token, secret}`; the secret is shown this once. */
+export function createApiToken(name, scopes) {
+  return call('POST', '/api/tokens', { body: { name, scopes } });
+}
+
+export function revokeApiToken(id) {
+  return call('POST', `/api/tokens/${encodeURIComponent(id)}/revoke`);
+}

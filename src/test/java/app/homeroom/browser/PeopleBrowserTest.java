@@ -227,6 +227,28 @@ class PeopleBrowserTest extends BrowserTestBase {
   }
 
   @Test
+  @DisplayName("Issue 25.5: an admin makes an API token (shown once), the information system uses it, the admin revokes it")
+  void api_token_made_used_and_revoked() throws Exception {
+    Page ada = people(signIn(ADMIN_EMAIL));
+    ada.getByTestId("tokens-open").click();
+    ada.getByTestId("token-name").fill("SIS nightly sync");
+    ada.getByTestId("token-create").click();
+    String secret = ada.getByTestId("token-secret").locator("code").innerText().strip();
+    assertTrue(secret.startsWith("hr_"), secret);
+    assertThat(ada.getByTestId("token-row")).hasCount(1);
+    Browsers.screenshot(ada, "people-api-tokens");
+
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest list = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/people"))
+        .header("authorization", "Bearer " + secret).build();
+    assertEquals(200, http.send(list, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+
+    ada.getByTestId("token-revoke").click();
+    assertThat(ada.getByTestId("token-row")).containsText("Revoked");
+    assertEquals(401, http.send(list, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+
+  @Test
   @DisplayName("Issue 25.4: changing your password from the account menu ends your other sessions, not this one")
   void change_password_ends_other_sessions() {
     Page laptop = signIn(ADMIN_EMAIL);
