@@ -118,4 +118,25 @@ class HomeroomConfigTest {
     assertTrue(e.getMessage().contains(expected), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), "one line");
   }
+
+  @Test
+  @org.junit.jupiter.api.DisplayName("Issue 25.3: mail settings: none by default; SMTP needs a sender and the public address; each refused clearly")
+  void mail_settings() {
+    HomeroomConfig.Mail none = HomeroomConfig.load(null, Map.of()).mail();
+    assertFalse(none.smtpEnabled());
+    HomeroomConfig.Mail m = HomeroomConfig.load(null, Map.of("HOMEROOM_SMTP_HOST", "smtp.school.org",
+        "HOMEROOM_SMTP_FROM", "Homeroom <homeroom@school.org>", "HOMEROOM_PUBLIC_URL", "https://chat.school.org",
+        "HOMEROOM_SMTP_SECURITY", "TLS", "HOMEROOM_SMTP_PORT", "465")).mail();
+    assertTrue(m.smtpEnabled());
+    assertEquals("tls", m.smtpSecurity());
+    assertEquals(465, m.smtpPort());
+    ConfigException noFrom = assertThrows(ConfigException.class, () -> HomeroomConfig.load(null,
+        Map.of("HOMEROOM_SMTP_HOST", "smtp.school.org", "HOMEROOM_PUBLIC_URL", "https://chat.school.org")));
+    assertTrue(noFrom.getMessage().contains("HOMEROOM_SMTP_FROM"), noFrom.getMessage());
+    ConfigException noUrl = assertThrows(ConfigException.class, () -> HomeroomConfig.load(null,
+        Map.of("HOMEROOM_SMTP_HOST", "smtp.school.org", "HOMEROOM_SMTP_FROM", "a@school.org")));
+    assertTrue(noUrl.getMessage().contains("HOMEROOM_PUBLIC_URL"), noUrl.getMessage());
+    assertThrows(ConfigException.class, () -> HomeroomConfig.load(null, Map.of("HOMEROOM_SMTP_SECURITY", "ssl3")));
+    assertThrows(ConfigException.class, () -> HomeroomConfig.load(null, Map.of("HOMEROOM_PUBLIC_URL", "chat.school.org")));
+  }
 }
