@@ -1,7 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import * as api from '../lib/api.js';
 import { formatRelativeShort, formatFull } from '../lib/format.js';
-import { baseStyles, buttonStyles, formStyles, badgeStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, formStyles, badgeStyles, alertStyles } from './shared-styles.js';
 import './hr-person-dialog.js';
 import './hr-link-dialog.js';
 import './hr-confirm-dialog.js';
@@ -41,6 +41,7 @@ export class HrPeoplePageElement extends LitElement {
     buttonStyles,
     formStyles,
     badgeStyles,
+    alertStyles,
     css`
       :host {
         display: flex;
@@ -155,16 +156,6 @@ export class HrPeoplePageElement extends LitElement {
       .alert {
         margin-bottom: var(--hr-space-3);
         padding: var(--hr-space-2) var(--hr-space-3);
-        border-radius: var(--hr-radius);
-        font-size: var(--hr-font-size-sm);
-      }
-      .alert.error {
-        background: var(--hr-color-danger-soft);
-        color: var(--hr-color-danger);
-      }
-      .alert.info {
-        background: var(--hr-color-success-soft);
-        color: var(--hr-color-success);
       }
       @media (max-width: 760px) {
         .page {
@@ -365,7 +356,7 @@ export class HrPeoplePageElement extends LitElement {
         </select>
       </div>
       ${this.error ? html`<div class="alert error" role="alert" data-testid="people-error">${this.error}</div>` : nothing}
-      ${this.notice && !this.error ? html`<div class="alert info" role="status" data-testid="people-notice">${this.notice}</div>` : nothing}
+      ${this.notice && !this.error ? html`<div class="alert success" role="status" data-testid="people-notice">${this.notice}</div>` : nothing}
       <div class="table-wrap">
         <table data-testid="people-table" aria-busy=${this.loading ? 'true' : 'false'}>
           <thead>

@@ -255,6 +255,27 @@ export const presenceStyles = css`
 `;
 
 /** A page that is one centred card: sign-in, and setting a password from a link (issue 25). */
+/** A notice above a form or table: `.alert.error` (role="alert"), `.alert.info`, `.alert.success` (role="status"). */
+export const alertStyles = css`
+  .alert {
+    padding: var(--hr-space-3);
+    border-radius: var(--hr-radius);
+    font-size: var(--hr-font-size-sm);
+  }
+  .alert.error {
+    background: var(--hr-color-danger-soft);
+    color: var(--hr-color-danger);
+  }
+  .alert.info {
+    background: var(--hr-color-primary-soft);
+    color: var(--hr-color-primary-hover);
+  }
+  .alert.success {
+    background: var(--hr-color-success-soft);
+    color: var(--hr-color-success);
+  }
+`;
+
 export const cardPageStyles = css`
   :host {
     display: grid;
@@ -304,17 +325,5 @@ export const cardPageStyles = css`
     min-height: 42px;
     font-size: var(--hr-font-size);
   }
-  .alert {
-    padding: var(--hr-space-3);
-    border-radius: var(--hr-radius);
-    font-size: var(--hr-font-size-sm);
-  }
-  .alert.error {
-    background: var(--hr-color-danger-soft);
-    color: var(--hr-color-danger);
-  }
-  .alert.info {
-    background: var(--hr-color-primary-soft);
-    color: var(--hr-color-primary-hover);
-  }
+  ${alertStyles}
 `;

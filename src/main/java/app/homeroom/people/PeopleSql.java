@@ -65,6 +65,21 @@ public final class PeopleSql {
       select p.*, l.expires_at as link_expires_at from p left join l on true""";
 
   /**
+   * What an edit changed, as an audit entry's details: from {@code p}, the edited rows with {@code old_…} beside each
+   * field, the CTE {@code changes (id, details)} holds {@code {field: {from, to}}} for each field that changed, and no
+   * row for a person nothing changed for. The People table's edit and the roster import share it.
+   */
+  static final String FIELD_CHANGES = """
+      changes as (
+        select p.id, jsonb_object_agg(f.field, jsonb_build_object('from', f.before, 'to', f.after)) as details
+          from p, lateral (values ('name', p.old_name, p.name), ('email', p.old_email, p.email),
+                                  ('rollId', p.old_roll_id, p.roll_id), ('className', p.old_class_name, p.class_name))
+                          as f(field, before, after)
+         where f.before is distinct from f.after
+         group by p.id
+      )""";
+
+  /**
    * Edits person $1 by admin $2: $3 name, $4 email, $5 roll ID, $6 class, each null to keep it (a roll ID and class
    * only for a student). The audit entry holds what changed, before and after; nothing changed, no entry.
    */
@@ -82,14 +97,8 @@ public final class PeopleSql {
       + " old.name as old_name, old.email as old_email, old.roll_id as old_roll_id, old.class_name as old_class_name"
       + """
 
-      ), changes as (
-        select p.id, jsonb_object_agg(f.field, jsonb_build_object('from', f.before, 'to', f.after)) as details
-          from p, lateral (values ('name', p.old_name, p.name), ('email', p.old_email, p.email),
-                                  ('rollId', p.old_roll_id, p.roll_id), ('className', p.old_class_name, p.class_name))
-                          as f(field, before, after)
-         where f.before is distinct from f.after
-         group by p.id
-      ), a as (
+      ),\s""" + FIELD_CHANGES + """
+      , a as (
         insert into audit_events (actor_id, action, target_type, target_id, details)
         select $2,\s""" + STUDENT_OR_STAFF + " || '.updated', " + TARGET_TYPE + """
       , changes.id, changes.details from changes, p

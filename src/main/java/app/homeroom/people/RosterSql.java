@@ -62,14 +62,8 @@ final class RosterSql {
          where users.id = t.id
         returning users.id, old.name as old_name, old.email as old_email, old.roll_id as old_roll_id,
                   old.class_name as old_class_name, users.name, users.email, users.roll_id, users.class_name
-      ), changes as (
-        select p.id, jsonb_object_agg(f.field, jsonb_build_object('from', f.before, 'to', f.after)) as details
-          from p, lateral (values ('name', p.old_name, p.name), ('email', p.old_email, p.email),
-                                  ('rollId', p.old_roll_id, p.roll_id), ('className', p.old_class_name, p.class_name))
-                          as f(field, before, after)
-         where f.before is distinct from f.after
-         group by p.id
-      ), a as (
+      ),\s""" + PeopleSql.FIELD_CHANGES + """
+      , a as (
         insert into audit_events (actor_id, action, target_type, target_id, details)
         select $1, 'student.updated', 'student', changes.id, $7::jsonb || changes.details from changes
       )
