@@ -179,6 +179,11 @@ export class HrAppElement extends LitElement {
         font: inherit;
         cursor: pointer;
       }
+      .who .initials {
+        display: none;
+        font-size: var(--hr-font-size-xs);
+        font-weight: 700;
+      }
       .who:hover,
       .who[aria-expanded='true'] {
         background: var(--hr-color-surface-muted);
@@ -207,6 +212,9 @@ export class HrAppElement extends LitElement {
         font-size: var(--hr-font-size-sm);
         text-align: left;
         cursor: pointer;
+      }
+      .menu .narrow-only {
+        display: none;
       }
       .menu button:hover,
       .menu button:focus-visible {
@@ -272,6 +280,23 @@ export class HrAppElement extends LitElement {
         }
         .who .initials {
           display: inline;
+        }
+        .who {
+          flex: none;
+          align-items: center;
+          justify-content: center;
+          width: 36px;
+          height: 36px;
+          padding: 0;
+          border-color: var(--hr-color-border-strong);
+          border-radius: 50%;
+        }
+        /* The sections move into the account menu: the phone's top bar has no room for them. */
+        nav {
+          display: none;
+        }
+        .menu .narrow-only {
+          display: block;
         }
         .topbar {
           gap: var(--hr-space-2);
@@ -602,10 +627,15 @@ export class HrAppElement extends LitElement {
         aria-label="Your account: ${this.user.name}" @click=${this.toggleMenu}>
         <span class="name">${this.user.name}</span>
         <span class="role">${this.user.role}</span>
-        <span class="initials" hidden aria-hidden="true">${initials(this.user.name)}</span>
+        <span class="initials" aria-hidden="true">${initials(this.user.name)}</span>
       </button>
       ${this.menuOpen
         ? html`<div class="menu" role="menu" aria-label="Your account">
+            ${this.user.role === 'admin'
+              ? html`<button role="menuitem" type="button" class="narrow-only" @click=${() => this.navigate('/admin')}>Messages</button>
+                  <button role="menuitem" type="button" class="narrow-only" data-testid="menu-people"
+                    @click=${() => this.navigate('/admin/people')}>People</button>`
+              : ''}
             <button role="menuitem" type="button" data-testid="change-password" @click=${this.openPasswordDialog}>Change password</button>
             <button role="menuitem" type="button" data-testid="logout-everywhere" title="Sign out on every device"
               @click=${() => this.logout(true)}>Sign out everywhere</button>
@@ -618,13 +648,18 @@ export class HrAppElement extends LitElement {
     this.menuOpen = !this.menuOpen;
     if (this.menuOpen) {
       await this.updateComplete;
-      this.renderRoot.querySelector('.menu [role=menuitem]')?.focus();
+      this.menuItems()[0]?.focus();
     }
+  }
+
+  /** The menu's items shown at this width (the sections are in it only on a phone). */
+  menuItems() {
+    return [...this.renderRoot.querySelectorAll('.menu [role=menuitem]')].filter((item) => item.offsetParent !== null);
   }
 
   handleMenuKeydown = (event) => {
     if (!this.menuOpen) return;
-    const items = [...this.renderRoot.querySelectorAll('.menu [role=menuitem]')];
+    const items = this.menuItems();
     const index = items.indexOf(this.renderRoot.activeElement);
     if (event.key === 'Escape') {
       this.menuOpen = false;
