@@ -51,6 +51,14 @@ const DEFAULTS = Object.freeze({
   // The bridge closes a socket that has been silent for its pingTimeout (Homeroom sets 30 seconds),
   // so ping well inside it: 5 seconds, as the official vertx3-eventbus-client does.
   pingIntervalMs: 5 * 1000,
+  /**
+   * A live socket that has heard nothing for this long, not even a SockJS heartbeat (Homeroom's server sends one
+   * every 4 seconds, whatever the transport), is taken for dead: a frozen or unplugged server shows no other sign
+   * (issue 24, point 5). Its requests fail at once (views fall back to HTTP, sends wait in the outbox) and a new
+   * socket is tried. Checked every `silenceCheckMs`.
+   */
+  silenceLimitMs: 9 * 1000,
+  silenceCheckMs: 1000,
   /** Reconnection backoff: first window 0.5 seconds, doubling, capped at 30 seconds. */
   backoffBaseMs: 500,
   backoffCapMs: 30 * 1000,
@@ -139,6 +147,9 @@ export class BusClient extends EventTarget {
   #attempts = 0;
   #retryTimer = null;
   #pingTimer = null;
+  #silenceTimer = null;
+  /** When the live socket was last heard from (a frame or a heartbeat), by `now()`. */
+  #lastHeard = 0;
   /** address -> Set of {handler} entries (one entry per subscribe call). */
   #subscriptions = new Map();
   /** replyAddress -> {resolve, reject, timer, address} */
@@ -334,8 +345,14 @@ export class BusClient extends EventTarget {
   /** Frames and the close of the current socket. */
   #attach(sock) {
     sock.onmessage = (event) => {
-      if (sock === this.#sock) this.#handleFrame(event.data);
+      if (sock !== this.#sock) return;
+      this.#lastHeard = this.#opts.now();
+      this.#handleFrame(event.data);
     };
+    // SockJS reports the server's heartbeat frames as an event of their own.
+    sock.addEventListener?.('heartbeat', () => {
+      if (sock === this.#sock) this.#lastHeard = this.#opts.now();
+    });
     sock.onclose = () => {
       if (sock !== this.#sock) return;
       this.#sock = null;
@@ -496,14 +513,36 @@ export class BusClient extends EventTarget {
     }
   };
 
+  /** Pings the bridge (it closes sockets silent for 30 s) and watches for a server gone silent. */
   #startPing() {
     this.#stopPing();
     this.#pingTimer = setInterval(() => this.#write({ type: 'ping' }), this.#opts.pingIntervalMs);
+    this.#lastHeard = this.#opts.now();
+    this.#silenceTimer = setInterval(() => this.#checkSilence(), this.#opts.silenceCheckMs);
   }
 
   #stopPing() {
     clearInterval(this.#pingTimer);
     this.#pingTimer = null;
+    clearInterval(this.#silenceTimer);
+    this.#silenceTimer = null;
+  }
+
+  /**
+   * A live socket silent past `silenceLimitMs`: the server is frozen or the network is gone without a word. The socket
+   * is abandoned at once (not closed politely: a frozen peer would never finish the closing handshake), its requests
+   * reject with `disconnected`, and reconnection starts, so the status says "Reconnecting" within seconds.
+   */
+  #checkSilence() {
+    const sock = this.#sock;
+    if (!sock || this.#state !== ConnectionState.LIVE) return;
+    const silentFor = this.#opts.now() - this.#lastHeard;
+    if (silentFor <= this.#opts.silenceLimitMs) return;
+    console.warn(`[bus] no word from the server for ${silentFor} ms: reconnecting`);
+    this.#sock = null;
+    closeQuietly(sock);
+    this.dispatchEvent(new CustomEvent('silent', { detail: { silentFor } }));
+    this.#handleClosed();
   }
 
   #setState(state) {

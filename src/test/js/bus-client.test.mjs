@@ -318,3 +318,28 @@ test('R1.4: retryWebSocket tries at once; without WebSocket support nothing is a
   assert.equal(b.fake.sockets.length, 1);
   b.bus.close();
 });
+
+test('a live socket that hears nothing, not even a heartbeat, is taken for dead: requests fail, reconnecting (issue 24.5)', async () => {
+  const { bus, fake } = client({ silenceLimitMs: 80, silenceCheckMs: 10 });
+  const states = [];
+  bus.addEventListener('statechange', (e) => states.push(e.detail.state));
+  bus.start();
+  const first = fake.last();
+  first.open();
+  // Heartbeats and frames keep it alive well past the limit.
+  for (let i = 0; i < 5; i++) {
+    await tick(40);
+    if (i % 2) first.heartbeat();
+    else first.receive({ type: 'rec', address: 'nobody', body: {} });
+  }
+  assert.equal(bus.state, 'live');
+  const outcome = bus.request('chat.message.send', { body: 'hi' }, { timeout: 60_000 }).then(() => 'replied', (e) => e.code);
+  await tick(150); // silence: a frozen server
+  assert.equal(await outcome, 'disconnected');
+  assert.ok(first.closed, 'the silent socket is abandoned');
+  assert.ok(states.includes('reconnecting'), states.join());
+  assert.notEqual(fake.last(), first, 'a new socket is tried');
+  fake.last().open();
+  assert.equal(bus.state, 'live');
+  bus.close();
+});

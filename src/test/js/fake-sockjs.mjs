@@ -10,6 +10,9 @@ export function createFakeSockJS() {
       this.closed = false;
       sockets.push(this);
     }
+    addEventListener(type, listener) {
+      (this.listeners ??= []).push({ type, listener });
+    }
     send(data) {
       if (this.closed) throw new Error('closed');
       this.sent.push(JSON.parse(data));
@@ -25,6 +28,10 @@ export function createFakeSockJS() {
     open(transport = 'websocket') {
       this.transport = transport;
       this.onopen?.();
+    }
+    /** A SockJS heartbeat frame from the server (SockJS reports it as an event, not a message). */
+    heartbeat() {
+      for (const { type, listener } of this.listeners ?? []) if (type === 'heartbeat') listener(new Event('heartbeat'));
     }
     receive(frame) {
       this.onmessage?.({ data: JSON.stringify(frame) });

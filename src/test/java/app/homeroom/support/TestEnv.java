@@ -111,6 +111,23 @@ public final class TestEnv {
       return "http://localhost:" + httpPort;
     }
 
+    /** SIGSTOP: the process stands still with every socket open, as a frozen server does (issue 24, point 5). */
+    public void freeze() throws Exception {
+      signal("STOP");
+    }
+
+    /** SIGCONT: it carries on where it stood. */
+    public void thaw() throws Exception {
+      signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + name + " failed");
+      }
+    }
+
     /** SIGKILL: no shutdown hook, no socket closed, no goodbye to the cluster. */
     public void kill() throws InterruptedException {
       process.destroyForcibly();
