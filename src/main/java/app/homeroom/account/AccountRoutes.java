@@ -36,8 +36,11 @@ public final class AccountRoutes {
   private final HomeroomConfig.Http http;
   private final HomeroomConfig.Auth auth;
 
+  private final HomeroomConfig.Sso sso;
+
   public AccountRoutes(Vertx vertx, AccountService accounts, Sessions sessions, Guard guard, HomeroomConfig.Http http,
-                       HomeroomConfig.Auth auth) {
+                       HomeroomConfig.Auth auth, HomeroomConfig.Sso sso) {
+    this.sso = sso;
     this.vertx = vertx;
     this.accounts = accounts;
     this.sessions = sessions;
@@ -87,7 +90,17 @@ public final class AccountRoutes {
       }
       String address = clientAddress(c.request().getHeader("x-forwarded-for"),
           c.request().remoteAddress() == null ? null : c.request().remoteAddress().hostAddress(), http.trustProxy());
-      return accounts.login(email, password, address).map(user -> signIn(c, user, false));
+      return accounts.login(email, password, address).map(user -> {
+        // Issue 26: a school may keep a role to its provider (students sign in with Google, say). Said only to the
+        // holder of the right password, as a disabled account is.
+        String role = user.user().getString("role");
+        if (!sso.passwordRoles().contains(role)) {
+          String via = sso.providers().isEmpty() ? "your school's account" : sso.providers().get(0).name();
+          throw ApiError.forbidden(("student".equals(role) ? "Students" : "Staff") + " sign in with " + via
+              + ", not a password");
+        }
+        return signIn(c, user, false);
+      });
     });
   }
 
@@ -121,6 +134,11 @@ public final class AccountRoutes {
    * Issues a session for this user as this response's cookie; {@code endedOthers}: the account's earlier sessions
    * just ended, which every node hears at once (their open sockets close).
    */
+  /** A session for someone a provider vouched for (issue 26): the same cookie, revocation and epochs as a password's. */
+  public JsonObject startSession(RoutingContext ctx, AccountService.SignedIn signedIn) {
+    return signIn(ctx, signedIn, false);
+  }
+
   private JsonObject signIn(RoutingContext ctx, AccountService.SignedIn signedIn, boolean endedOthers) {
     JsonObject user = signedIn.user();
     Identity who = new Identity(user.getLong("id"), Identity.Role.parse(user.getString("role")), user.getString("name"));

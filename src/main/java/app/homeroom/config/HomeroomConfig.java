@@ -23,7 +23,7 @@ import java.util.Map;
  * be set either way, so the same jar runs on a laptop, in CI and in a container.
  */
 public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin admin, Presence presence, Limits limits,
-                             Mail mail, boolean demo) {
+                             Mail mail, Sso sso, boolean demo) {
 
   /**
    * {@code trustProxy}: the node is only reachable through a reverse proxy that appends the client's address to
@@ -56,6 +56,29 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
       return new Mail(url, smtpHost, smtpPort, smtpUser, smtpPassword, from, smtpSecurity);
     }
   }
+
+  /**
+   * Issue 26: sign-in with the school's OpenID Connect providers, and which roles may still sign in with a password
+   * ({@code passwordRoles}: {@code admin}, {@code student}).
+   */
+  public record Sso(List<OidcProvider> providers, java.util.Set<String> passwordRoles) {
+    public static Sso none() {
+      return new Sso(List.of(), java.util.Set.of("admin", "student"));
+    }
+
+    public OidcProvider provider(String id) {
+      return providers.stream().filter(p -> p.id().equals(id)).findFirst().orElse(null);
+    }
+  }
+
+  /**
+   * One OpenID Connect provider: {@code id} in URLs, {@code name} on its button, found by discovery from {@code issuer}.
+   * {@code allowedDomains}: the email domains it may sign in (empty: any); {@code hostedDomain}: Google's {@code hd}
+   * claim that must match; {@code tenant}: Microsoft's {@code tid} claim that must match; {@code autoCreateClass}:
+   * when set, a verified email of an allowed domain that matches nobody becomes a new student in that class.
+   */
+  public record OidcProvider(String id, String name, String issuer, String clientId, String clientSecret,
+                             List<String> allowedDomains, String hostedDomain, String tenant, String autoCreateClass) {}
 
   /** {@code url == null} means: run the embedded PostgreSQL on {@code embeddedPort} with data in {@code dataDir}. */
   public record Db(String url, String user, String password, int poolSize, int embeddedPort, String dataDir) {
@@ -146,6 +169,16 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     m.put("HOMEROOM_SMTP_PASSWORD", "mail.smtpPassword");
     m.put("HOMEROOM_SMTP_FROM", "mail.from");
     m.put("HOMEROOM_SMTP_SECURITY", "mail.smtpSecurity");
+    m.put("HOMEROOM_OIDC_ID", "sso.provider.id");
+    m.put("HOMEROOM_OIDC_NAME", "sso.provider.name");
+    m.put("HOMEROOM_OIDC_ISSUER", "sso.provider.issuer");
+    m.put("HOMEROOM_OIDC_CLIENT_ID", "sso.provider.clientId");
+    m.put("HOMEROOM_OIDC_CLIENT_SECRET", "sso.provider.clientSecret");
+    m.put("HOMEROOM_OIDC_ALLOWED_DOMAINS", "sso.provider.allowedDomains");
+    m.put("HOMEROOM_OIDC_HOSTED_DOMAIN", "sso.provider.hostedDomain");
+    m.put("HOMEROOM_OIDC_TENANT", "sso.provider.tenant");
+    m.put("HOMEROOM_OIDC_AUTO_CREATE_CLASS", "sso.provider.autoCreateClass");
+    m.put("HOMEROOM_PASSWORD_SIGNIN", "sso.passwordSignIn");
     m.put("HOMEROOM_DEMO", "demo");
     return java.util.Collections.unmodifiableMap(m);
   }
@@ -198,7 +231,8 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
         node = child;
       }
       String key = parts[parts.length - 1];
-      if (key.equals("allowedOrigins") || key.equals("members")) {
+      if (key.equals("allowedOrigins") || key.equals("members") || key.equals("allowedDomains")
+          || key.equals("passwordSignIn")) {
         JsonArray list = new JsonArray();
         Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(list::add);
         node.put(key, list);
@@ -263,20 +297,91 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
         new Presence(heartbeat, ttl),
         limits(limits),
         mail(obj(json, "mail")),
+        sso(obj(json, "sso"), blankToNull(str(obj(json, "mail"), "publicUrl"))),
         bool(json, "demo"));
   }
 
   public HomeroomConfig withDemo(boolean demo) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, demo);
   }
 
   public HomeroomConfig withLimits(Limits limits) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, demo);
   }
 
   public HomeroomConfig withMail(Mail mail) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, demo);
   }
+
+  public HomeroomConfig withSso(Sso sso) {
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, demo);
+  }
+
+  private static final java.util.regex.Pattern PROVIDER_ID = java.util.regex.Pattern.compile("^[a-z0-9-]{1,32}$");
+
+  /** {@code sso.providers} (a list) and {@code sso.provider} (one, from the environment), and the password roles. */
+  private static Sso sso(JsonObject o, String publicUrl) {
+    List<OidcProvider> providers = new ArrayList<>();
+    Object list = o.getValue("providers");
+    if (list != null && !(list instanceof JsonArray)) {
+      throw new ConfigException("sso.providers must be a list");
+    }
+    if (list instanceof JsonArray a) {
+      for (Object p : a) {
+        if (!(p instanceof JsonObject po)) {
+          throw new ConfigException("sso.providers must hold objects");
+        }
+        providers.add(provider(po));
+      }
+    }
+    JsonObject single = o.getJsonObject("provider");
+    if (single != null && blankToNull(str(single, "issuer")) != null) {
+      providers.add(provider(single));
+    }
+    if (providers.stream().map(OidcProvider::id).distinct().count() < providers.size()) {
+      throw new ConfigException("sso.providers: each provider needs an id of its own");
+    }
+    if (!providers.isEmpty() && publicUrl == null) {
+      throw new ConfigException("mail.publicUrl (HOMEROOM_PUBLIC_URL) must be set for sign-in with a provider: the"
+          + " provider sends people back to it");
+    }
+    List<String> roles = o.getValue("passwordSignIn") == null ? List.of("admin", "student")
+        : strings(o, "passwordSignIn");
+    for (String r : roles) {
+      if (!r.equals("admin") && !r.equals("student")) {
+        throw new ConfigException("sso.passwordSignIn (HOMEROOM_PASSWORD_SIGNIN) may list admin and student, got '" + r + "'");
+      }
+    }
+    if (!roles.contains("admin") && providers.isEmpty()) {
+      throw new ConfigException("sso.passwordSignIn (HOMEROOM_PASSWORD_SIGNIN): staff need a way to sign in; configure a"
+          + " provider (HOMEROOM_OIDC_ISSUER) before turning off their passwords");
+    }
+    return new Sso(List.copyOf(providers), java.util.Set.copyOf(roles));
+  }
+
+  private static OidcProvider provider(JsonObject p) {
+    String id = blankToNull(str(p, "id"));
+    id = id == null ? "school" : id;
+    if (!PROVIDER_ID.matcher(id).matches()) {
+      throw new ConfigException("sso provider id (HOMEROOM_OIDC_ID) must be 1-32 of a-z, 0-9 and -, got '" + id + "'");
+    }
+    String issuer = blankToNull(str(p, "issuer"));
+    if (issuer == null || !(issuer.startsWith("https://") || issuer.startsWith("http://localhost")
+        || issuer.startsWith("http://127.0.0.1"))) {
+      throw new ConfigException("sso provider '" + id + "': issuer (HOMEROOM_OIDC_ISSUER) must be an https:// URL");
+    }
+    String clientId = blankToNull(str(p, "clientId"));
+    if (clientId == null) {
+      throw new ConfigException("sso provider '" + id + "': clientId (HOMEROOM_OIDC_CLIENT_ID) must be set");
+    }
+    String name = blankToNull(str(p, "name"));
+    List<String> domains = strings(p, "allowedDomains").stream().map(d -> d.toLowerCase(java.util.Locale.ROOT))
+        .filter(d -> !d.isEmpty()).toList();
+    return new OidcProvider(id, name == null ? "your school account" : name, issuer.replaceAll("/+$", ""), clientId,
+        blankToNull(str(p, "clientSecret")), domains, blankToNull(str(p, "hostedDomain")), blankToNull(str(p, "tenant")),
+        blankToNull(str(p, "autoCreateClass")));
+  }
+
 
   private static Mail mail(JsonObject o) {
     String publicUrl = blankToNull(str(o, "publicUrl"));

@@ -17,6 +17,7 @@ import app.homeroom.integration.ApiTokens;
 import app.homeroom.people.LinkMailer;
 import app.homeroom.people.RosterImport;
 import app.homeroom.people.SignInSlips;
+import app.homeroom.sso.SsoRoutes;
 import app.homeroom.search.MessageSearch;
 import app.homeroom.search.SearchRoutes;
 import app.homeroom.session.Revocations;
@@ -85,6 +86,7 @@ public class HttpVerticle extends VerticleBase {
   private Guard guard;
   private Guard bridgeGuard;
   private ApiTokenRoutes tokenRoutes;
+  private SsoRoutes ssoRoutes;
   private AccountRoutes account;
   private ChatRoutes chatRoutes;
   private SearchRoutes searchRoutes;
@@ -117,7 +119,8 @@ public class HttpVerticle extends VerticleBase {
     // The REST API also takes the integration's bearer tokens; the live channel only sessions.
     guard = new Guard(sessions, revocations, config.http().allowedOrigins(), tokenRoutes.verifier());
     bridgeGuard = new Guard(sessions, revocations, config.http().allowedOrigins());
-    account = new AccountRoutes(vertx, accounts, sessions, guard, config.http(), config.auth());
+    account = new AccountRoutes(vertx, accounts, sessions, guard, config.http(), config.auth(), config.sso());
+    ssoRoutes = new SsoRoutes(vertx, pool, config, account);
     chatRoutes = new ChatRoutes(vertx, new ChatService(pool), accounts, limits, nodeId);
     searchRoutes = new SearchRoutes(vertx, new MessageSearch(reports), accounts);
     auditRoutes = new AuditRoutes(new AuditLog(reports));
@@ -180,6 +183,7 @@ public class HttpVerticle extends VerticleBase {
     router.post("/api/*").handler(Json::jsonOnly);
     router.patch("/api/*").handler(Json::jsonOnly);
     account.mountSignIn(router);
+    ssoRoutes.mount(router);
     router.route("/api/*").handler(ctx -> guard.handle(ctx, true));
     account.mount(router);
     chatRoutes.mount(router);

@@ -160,6 +160,7 @@ public final class TestEnv {
         // The shipped limits: the tests check them as they ship (BridgeFuzzTest starts its own node without).
         HomeroomConfig.Limits.defaults(),
         HomeroomConfig.Mail.none(),
+        HomeroomConfig.Sso.none(),
         false);
   }
 
