@@ -52,6 +52,9 @@ export class HrAppElement extends LitElement {
     loginNotice: { state: true },
     /** The Notification API's permission ('default' shows the "Turn on notifications" button). */
     notificationPermission: { state: true },
+    /** Why a sign-in with the school's account was refused (`?sso=` on /login), for the sign-in page. */
+    ssoError: { state: true },
+    signedOut: { state: true },
     /** The account menu (change password, sign out everywhere) is open. */
     menuOpen: { state: true },
   };
@@ -343,6 +346,8 @@ export class HrAppElement extends LitElement {
     /** Where to go after signing in, when a signed-out visit asked for a deeper page. */
     this.afterLogin = null;
     this.menuOpen = false;
+    this.ssoError = '';
+    this.signedOut = false;
   }
 
   connectedCallback() {
@@ -483,10 +488,13 @@ export class HrAppElement extends LitElement {
     this.user = null;
     this.afterLogin = null;
     this.loginNotice = 'You have signed out.';
+    this.signedOut = true;
     this.navigate('/login');
   }
 
   handleSignedIn = (event) => {
+    this.ssoError = '';
+    this.signedOut = false;
     this.startSession(event.detail.user);
     const target = this.afterLogin;
     this.afterLogin = null;
@@ -543,6 +551,7 @@ export class HrAppElement extends LitElement {
     const path = location.pathname + location.search;
     const route = this.parse(path);
     this.menuOpen = false;
+    if (location.pathname === '/login') this.ssoError = new URLSearchParams(location.search).get('sso') ?? '';
     // A sign-up or reset link is for whoever holds it, signed in (as someone else) or not.
     if (route?.name === 'signup') {
       this.route = route;
@@ -575,7 +584,8 @@ export class HrAppElement extends LitElement {
     }
     if (this.route.name === 'signup') return html`<hr-signup .token=${this.route.token}></hr-signup>`;
     if (!this.user || this.route.name === 'login') {
-      return html`<hr-login .notice=${this.loginNotice}></hr-login>`;
+      return html`<hr-login .notice=${this.loginNotice} .ssoError=${this.ssoError} .returnTo=${this.afterLogin ?? ''}
+        .signedOut=${this.signedOut}></hr-login>`;
     }
     return html`
       <header class="topbar">

@@ -303,3 +303,8 @@ export function createApiToken(name, scopes) {
 export function revokeApiToken(id) {
   return call('POST', `/api/tokens/${encodeURIComponent(id)}/revoke`);
 }
+
+/** Sign-in with the school's account (issue 26): `{providers: [{id, name, endSessionUrl?}], passwordSignIn: [roles]}`. */
+export function ssoProviders() {
+  return call('GET', '/api/sso/providers', { expectUnauthorized: true });
+}

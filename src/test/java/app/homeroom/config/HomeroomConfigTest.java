@@ -139,4 +139,26 @@ class HomeroomConfigTest {
     assertThrows(ConfigException.class, () -> HomeroomConfig.load(null, Map.of("HOMEROOM_SMTP_SECURITY", "ssl3")));
     assertThrows(ConfigException.class, () -> HomeroomConfig.load(null, Map.of("HOMEROOM_PUBLIC_URL", "chat.school.org")));
   }
+
+  @Test
+  @org.junit.jupiter.api.DisplayName("Issue 26: one provider from the environment; password roles; each mistake refused with its setting's name")
+  void sso_settings() {
+    HomeroomConfig.Sso none = HomeroomConfig.load(null, Map.of()).sso();
+    assertTrue(none.providers().isEmpty());
+    assertEquals(java.util.Set.of("admin", "student"), none.passwordRoles());
+    HomeroomConfig.Sso one = HomeroomConfig.load(null, Map.of("HOMEROOM_OIDC_ISSUER", "https://accounts.google.com/",
+        "HOMEROOM_OIDC_CLIENT_ID", "abc", "HOMEROOM_OIDC_NAME", "Google", "HOMEROOM_OIDC_ALLOWED_DOMAINS", "School.org, b.org",
+        "HOMEROOM_PUBLIC_URL", "https://chat.school.org", "HOMEROOM_PASSWORD_SIGNIN", "admin")).sso();
+    assertEquals("https://accounts.google.com", one.providers().get(0).issuer());
+    assertEquals(java.util.List.of("school.org", "b.org"), one.providers().get(0).allowedDomains());
+    assertEquals("school", one.providers().get(0).id());
+    assertEquals(java.util.Set.of("admin"), one.passwordRoles());
+    ConfigException noUrl = assertThrows(ConfigException.class, () -> HomeroomConfig.load(null,
+        Map.of("HOMEROOM_OIDC_ISSUER", "https://accounts.google.com", "HOMEROOM_OIDC_CLIENT_ID", "abc")));
+    assertTrue(noUrl.getMessage().contains("HOMEROOM_PUBLIC_URL"), noUrl.getMessage());
+    assertThrows(ConfigException.class, () -> HomeroomConfig.load(null, Map.of("HOMEROOM_OIDC_ISSUER",
+        "http://accounts.example.org", "HOMEROOM_OIDC_CLIENT_ID", "abc", "HOMEROOM_PUBLIC_URL", "https://c.org")));
+    assertThrows(ConfigException.class, () -> HomeroomConfig.load(null, Map.of("HOMEROOM_PASSWORD_SIGNIN", "student")));
+    assertThrows(ConfigException.class, () -> HomeroomConfig.load(null, Map.of("HOMEROOM_PASSWORD_SIGNIN", "admin,teacher")));
+  }
 }
