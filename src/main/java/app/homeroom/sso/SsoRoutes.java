@@ -75,17 +75,22 @@ public final class SsoRoutes {
     router.get("/api/sso/:provider/callback").handler(this::callback);
   }
 
-  /** {@code {providers: [{id, name, endSessionUrl}], passwordSignIn: [roles]}}; discovery failures leave no sign-out. */
+  /**
+   * {@code {providers: [{id, name, endSessionUrl?}], passwordSignIn: [roles]}}, at once: the sign-in page never waits
+   * for a provider. Its sign-out address is known once it has been discovered (this asks for that in the background).
+   */
   private void providers(RoutingContext ctx) {
     JsonArray list = new JsonArray();
-    Future<?> all = Future.succeededFuture();
     for (OidcClient c : clients.values()) {
       JsonObject p = new JsonObject().put("id", c.config.id()).put("name", c.config.name());
+      Future<OidcClient.Discovered> d = c.discover();
+      if (d.succeeded() && d.result().endSessionUri() != null) {
+        p.put("endSessionUrl", d.result().endSessionUri());
+      }
       list.add(p);
-      all = all.compose(v -> c.discover().map(d -> p.put("endSessionUrl", d.endSessionUri())).otherwiseEmpty());
     }
-    all.onComplete(v -> Json.ok(ctx, 200, new JsonObject().put("providers", list)
-        .put("passwordSignIn", new JsonArray(config.sso().passwordRoles().stream().sorted().toList()))));
+    Json.ok(ctx, 200, new JsonObject().put("providers", list)
+        .put("passwordSignIn", new JsonArray(config.sso().passwordRoles().stream().sorted().toList())));
   }
 
   private void start(RoutingContext ctx) {
