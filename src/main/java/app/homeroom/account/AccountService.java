@@ -56,17 +56,25 @@ public final class AccountService {
   /** A user who has just proved who they are, and the session epoch their new session belongs to (V11). */
   public record SignedIn(JsonObject user, int epoch) {}
 
+  /**
+   * Signs in with a password. Failures are counted per account and address (the guesser's address is slowed down for
+   * that account; the owner elsewhere is not: issue 24, point 4) and per address (any accounts); the per-address
+   * slow-down spares an account at an address it signed in from before (a school's shared address).
+   */
   public Future<SignedIn> login(String email, String password, String address) {
-    String key = email.trim().toLowerCase(Locale.ROOT);
+    String account = email.trim().toLowerCase(Locale.ROOT);
+    String key = address == null ? account : account + " from " + address;
     Future<Long> accountWait = pool.preparedQuery(AccountSql.ACCOUNT_FAILURES)
         .execute(Tuple.of(key))
         .map(rows -> rows.size() == 0 ? 0L : secondsToWait(rows.iterator().next().getInteger("failures"),
             rows.iterator().next().getOffsetDateTime("last_failed_at"), FREE_FAILURES));
     Future<Long> addressWait = address == null ? Future.succeededFuture(0L) : pool
-        .preparedQuery(AccountSql.ADDRESS_FAILURES)
-        .execute(Tuple.of(address))
-        .map(rows -> rows.size() == 0 ? 0L : secondsToWait(rows.iterator().next().getInteger("failures"),
-            rows.iterator().next().getOffsetDateTime("last_failed_at"), FREE_ADDRESS_FAILURES));
+        .preparedQuery(AccountSql.KNOWN_ADDRESS).execute(Tuple.of(account, address))
+        .compose(known -> known.size() > 0 ? Future.succeededFuture(0L) : pool
+            .preparedQuery(AccountSql.ADDRESS_FAILURES)
+            .execute(Tuple.of(address))
+            .map(rows -> rows.size() == 0 ? 0L : secondsToWait(rows.iterator().next().getInteger("failures"),
+                rows.iterator().next().getOffsetDateTime("last_failed_at"), FREE_ADDRESS_FAILURES)));
     return Future.all(accountWait, addressWait)
         .compose(v -> {
           if (addressWait.result() > 0 && addressWait.result() >= accountWait.result()) {
@@ -76,7 +84,7 @@ public final class AccountService {
             return Future.failedFuture(new RetryLater(accountWait.result(), "for this account"));
           }
           return pool.preparedQuery(AccountSql.USER_BY_EMAIL)
-              .execute(Tuple.of(key));
+              .execute(Tuple.of(account));
         })
         .compose(rows -> {
           Row row = rows.size() == 1 ? rows.iterator().next() : null;
@@ -92,7 +100,9 @@ public final class AccountService {
                 }
                 // Only the account's count is cleared: one good password must not clear an address's failures.
                 return Future.all(pool.preparedQuery(AccountSql.CLEAR_ACCOUNT_FAILURES).execute(Tuple.of(key)),
-                        pool.preparedQuery(AccountSql.SIGNED_IN).execute(Tuple.of(row.getLong("id"))))
+                        pool.preparedQuery(AccountSql.SIGNED_IN).execute(Tuple.of(row.getLong("id"))),
+                        address == null ? Future.succeededFuture()
+                            : pool.preparedQuery(AccountSql.SIGNED_IN_FROM).execute(Tuple.of(account, address)))
                     .map(v -> new SignedIn(userJson(row), row.getInteger("session_epoch")));
               });
         });

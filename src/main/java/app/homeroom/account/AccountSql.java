@@ -45,6 +45,20 @@ public final class AccountSql {
 
   static final String CLEAR_ACCOUNT_FAILURES = "delete from login_failures where account_key = $1";
 
+  /** Whether account $1 signed in from address $2 within 30 days (its known address: issue 24, point 4). */
+  static final String KNOWN_ADDRESS = """
+      select 1 from login_known_addresses
+       where account_key = $1 and address = $2 and last_success_at > now() - interval '30 days'""";
+
+  /** Account $1 signed in from address $2 (and known addresses unused for 30 days are forgotten, a few at a time). */
+  static final String SIGNED_IN_FROM = """
+      with gone as (
+        delete from login_known_addresses
+         where ctid in (select ctid from login_known_addresses where last_success_at < now() - interval '30 days' limit 100)
+      )
+      insert into login_known_addresses (account_key, address) values ($1, $2)
+      on conflict (account_key, address) do update set last_success_at = now()""";
+
   /** A successful sign-in of user $1: the People table shows when each person last signed in. */
   static final String SIGNED_IN = "update users set last_sign_in_at = now() where id = $1";
 

@@ -77,7 +77,7 @@ class AccountRestTest {
     // Once the wait is over, the right password works and clears the count.
     db.exec("update login_failures set last_failed_at = now() - interval '10 minutes'");
     assertEquals(200, api.post("/api/login", new JsonObject().put("email", "ada@test.school").put("password", PASSWORD)).status());
-    assertEquals(0, db.queryLong("select count(*) from login_failures where account_key = ?", "ada@test.school"));
+    assertEquals(0, db.queryLong("select count(*) from login_failures where account_key like ?", "ada@test.school%"));
   }
 
   @Test

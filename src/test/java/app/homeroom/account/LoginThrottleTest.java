@@ -75,7 +75,8 @@ class LoginThrottleTest {
       Api.Response r = api.post("/api/login", credentials("guess-" + UUID.randomUUID() + "@test.school", "wrong password"));
       assertEquals(401, r.status(), "attempt " + (i + 1));
     }
-    Api.Response slowed = api.post("/api/login", credentials(School.STUDENT_EMAIL, School.PASSWORD));
+    // Olga never signed in from here (Sam did, in School.fresh(): for him this is a known address, see below).
+    Api.Response slowed = api.post("/api/login", credentials("olga@test.school", School.PASSWORD));
     assertEquals(429, slowed.status(), "even the right password waits while the address is slowed down");
     assertTrue(Long.parseLong(slowed.raw().headers().firstValue("retry-after").orElseThrow()) >= 1);
     assertTrue(slowed.json().getJsonObject("error").getString("message").contains("from this address"),
@@ -96,6 +97,33 @@ class LoginThrottleTest {
     assertEquals(200, api.post("/api/login", credentials(School.STUDENT_EMAIL, School.PASSWORD)).status());
     assertEquals(AccountService.FREE_ADDRESS_FAILURES,
         db.queryLong("select failures from login_address_failures where address = '127.0.0.1'"));
+  }
+
+  @Test
+  @DisplayName("Issue 24.4: nobody can lock someone else out: a guesser's failures slow down their address, not the owner's")
+  void a_guesser_cannot_lock_the_owner_out() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject wrong = credentials("olga@test.school", "not her password");
+      for (int i = 0; i < AccountService.FREE_FAILURES; i++) {
+        assertEquals(401, loginFrom(vertx, "127.0.0.3", wrong), "guess " + (i + 1));
+      }
+      // The guesser is slowed down, even with the right password (it could be their next guess)…
+      assertEquals(429, loginFrom(vertx, "127.0.0.3", credentials("olga@test.school", School.PASSWORD)));
+      // …while Olga, from her own address, signs in as usual.
+      assertEquals(200, loginFrom(vertx, "127.0.0.4", credentials("olga@test.school", School.PASSWORD)));
+
+      // A shared address (a school's NAT) slowed down by someone's guessing on many accounts: those who signed in
+      // from it before still can; an account new to it waits.
+      assertEquals(200, loginFrom(vertx, "127.0.0.5", credentials(School.STUDENT_EMAIL, School.PASSWORD)));
+      for (int i = 0; i < AccountService.FREE_ADDRESS_FAILURES; i++) {
+        loginFrom(vertx, "127.0.0.5", credentials("guess-" + UUID.randomUUID() + "@test.school", "wrong password"));
+      }
+      assertEquals(200, loginFrom(vertx, "127.0.0.5", credentials(School.STUDENT_EMAIL, School.PASSWORD)));
+      assertEquals(429, loginFrom(vertx, "127.0.0.5", credentials("olga@test.school", School.PASSWORD)));
+    } finally {
+      vertx.close();
+    }
   }
 
   @Test
