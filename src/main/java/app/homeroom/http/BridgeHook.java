@@ -125,6 +125,9 @@ final class BridgeHook implements Handler<BridgeEvent> {
           // Ended between the Guard's check of the request and now (a session.revoked event in between).
           : OpenSockets.session(event.socket()) == null || revocations.knownEnded(OpenSockets.session(event.socket()))
               ? "session ended"
+          // Issue 24, point 3: a user whose socket was just closed for abuse does not get a new one at once.
+          : limits.socketBlockedForMs(who.userId()) > 0
+              ? "closed for abuse: new sockets refused for another " + (limits.socketBlockedForMs(who.userId()) + 999) / 1000 + " s"
           // Counted last, so that only a socket that is accepted counts (released at its SOCKET_CLOSED).
           : !limits.openSocket(who.userId())
               ? "too many open sockets (at most " + limits.config().socketsPerUser() + " per user on a node)" : null;
@@ -236,8 +239,9 @@ final class BridgeHook implements Handler<BridgeEvent> {
           limited.getMessage(), HomeroomConfig.Limits.ABUSE_WINDOW_MS / 1000);
     }
     if (window[1] >= limits.config().refusalsBeforeClose()) {
-      LOG.warn("Bridge closing a socket of user {}: {} rate-limit refusals within {} s", who.userId(), window[1],
-          HomeroomConfig.Limits.ABUSE_WINDOW_MS / 1000);
+      long backoff = limits.closedForAbuse(who.userId());
+      LOG.warn("Bridge closing a socket of user {}: {} rate-limit refusals within {} s; their new sockets on this node"
+          + " are refused for {} s", who.userId(), window[1], HomeroomConfig.Limits.ABUSE_WINDOW_MS / 1000, backoff / 1000);
       refusals.remove(socket);
       socket.write(new JsonObject().put("type", "err").put("failureCode", 429).put("code", "closed_for_abuse")
           .put("message", "Too many refused requests: this connection is closed").encode());

@@ -59,6 +59,8 @@ public final class UserLimits {
   private final ConcurrentHashMap<Long, Buckets> byUser = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Integer> sockets = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
+  /** Users whose socket was closed for abuse: {blocked until (nanos), level, last close (nanos)}. */
+  private final ConcurrentHashMap<Long, long[]> penalties = new ConcurrentHashMap<>();
   /** Allocated once: a capturing lambda per call would allocate on the hot path. */
   private final java.util.function.Function<Long, Buckets> newBuckets = id -> new Buckets(burst);
 
@@ -97,6 +99,38 @@ public final class UserLimits {
     return wait;
   }
 
+  /** After a socket is closed for abuse, the user's new sockets on this node are refused this long at first… */
+  public static final long ABUSE_BACKOFF_MS = 10_000;
+  /** …doubling with each further close for abuse, up to this… */
+  public static final long ABUSE_BACKOFF_CAP_MS = 5 * 60_000;
+  /** …and starting afresh once the user has behaved this long. */
+  public static final long ABUSE_MEMORY_MS = 10 * 60_000;
+
+  /**
+   * Issue 24, point 3: a socket of this user was closed for abuse. Their new sockets on this node are refused for a
+   * back-off that doubles each time it happens again within {@link #ABUSE_MEMORY_MS} (10 s, 20 s, … 5 min), so a script
+   * that reconnects at once gains nothing; their open sockets are left alone. Returns the back-off in ms.
+   */
+  public long closedForAbuse(long userId) {
+    long now = System.nanoTime();
+    long[] p = penalties.compute(userId, (id, old) -> {
+      boolean fresh = old == null || now - old[2] > ABUSE_MEMORY_MS * 1_000_000L;
+      int level = fresh ? 0 : (int) Math.min(old[1] + 1, 30);
+      long ms = Math.min(ABUSE_BACKOFF_CAP_MS, ABUSE_BACKOFF_MS << Math.min(level, 20));
+      return new long[] {now + ms * 1_000_000L, level, now};
+    });
+    return (p[0] - now) / 1_000_000L;
+  }
+
+  /** How long new sockets of this user are still refused on this node after a close for abuse (0: they are not). */
+  public long socketBlockedForMs(long userId) {
+    long[] p = penalties.get(userId);
+    if (p == null) {
+      return 0;
+    }
+    return Math.max(0, (p[0] - System.nanoTime()) / 1_000_000L);
+  }
+
   /** Requests refused by a token bucket on this node since it started (for tests and operators). */
   public long refusedCount() {
     return refused.get();
@@ -130,6 +164,7 @@ public final class UserLimits {
   public void sweep() {
     long now = System.nanoTime();
     byUser.values().removeIf(b -> b.idleSince(now, IDLE_NANOS));
+    penalties.values().removeIf(p -> now - p[2] > ABUSE_MEMORY_MS * 1_000_000L);
   }
 
   /** One user's buckets, guarded by the object itself (contention only between that user's own requests). */

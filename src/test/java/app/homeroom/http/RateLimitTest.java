@@ -144,6 +144,14 @@ class RateLimitTest {
       assertTrue(sorted.get(sorted.size() - 1) < PROMPT_MS, "polite latencies " + sorted);
       assertEquals(1, hook.warnings("Bridge closing a socket of user " + school.student).size());
 
+      // Issue 24.3: reconnecting at once gets nothing: Sam's new sockets on this node are refused for a while.
+      try (SockJsClient reopened = SockJsClient.connect(port, school.pupil.sessionCookie(), origin)) {
+        Await.until(reopened::isClosed, 5_000, "a new socket right after the close for abuse is refused");
+      } catch (IllegalStateException closedBeforeTheClientCouldListen) {
+        assertEquals("WebSocket is closed", closedBeforeTheClientCouldListen.getMessage());
+      }
+      assertTrue(TestEnv.node().context().limits().socketBlockedForMs(school.student) > 5_000);
+      assertEquals(1, hook.warnings("closed for abuse: new sockets refused").size());
       // Sam's other tab was not closed; it shares Sam's bucket, so it too waits for a token, then sends.
       assertFalse(samsOtherTab.isClosed(), "the flooder's other socket stays open");
       JsonObject[] reply = new JsonObject[1];

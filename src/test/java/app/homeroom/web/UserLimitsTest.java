@@ -74,4 +74,21 @@ class UserLimitsTest {
     System.out.printf("[UserLimitsTest] take(): %.0f ns per check over %d users (sink %d)%n", ns, users, sink % 2);
     assertTrue(ns < 2_000, ns + " ns per check");
   }
+
+  @Test
+  @DisplayName("Issue 24.3: after a close for abuse, new sockets wait 10 s, then 20 s, 40 s … (at most 5 min); others unaffected")
+  void abuse_back_off_grows() {
+    UserLimits limits = new UserLimits(defaults);
+    assertEquals(0, limits.socketBlockedForMs(7));
+    long first = limits.closedForAbuse(7);
+    assertTrue(first > 9_000 && first <= UserLimits.ABUSE_BACKOFF_MS, "first " + first);
+    assertTrue(limits.socketBlockedForMs(7) > 9_000);
+    assertTrue(limits.closedForAbuse(7) > 19_000, "second doubles");
+    assertTrue(limits.closedForAbuse(7) > 39_000, "third doubles again");
+    for (int i = 0; i < 10; i++) {
+      limits.closedForAbuse(7);
+    }
+    assertEquals(UserLimits.ABUSE_BACKOFF_CAP_MS, limits.closedForAbuse(7), 50, "capped");
+    assertEquals(0, limits.socketBlockedForMs(8), "another user is not affected");
+  }
 }
