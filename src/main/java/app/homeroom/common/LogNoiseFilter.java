@@ -1,0 +1,90 @@
+package app.homeroom.common;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Issue 24, point 9: what a client (or a dying peer) can cause must not flood the log. Vert.x logs some expected
+ * misbehaviour as an ERROR with a stack trace: a bridge frame of an unknown type, a SockJS socket whose connection
+ * was cut, a WebSocket message over the size cap, a connection reset, and a write on a connection to a peer node that
+ * just died ("Promise already completed"). Each such ERROR becomes one WARN line of {@code app.homeroom.noise}, at
+ * most one per kind every 10 seconds, which says how many were left out. Every other ERROR passes untouched.
+ *
+ * <p>Installed in logback.xml as a turbo filter, so the stack trace is never even formatted.
+ */
+public final class LogNoiseFilter extends TurboFilter {
+
+  /** At most one line per kind in this window. */
+  static final long WINDOW_NANOS = 10_000_000_000L;
+  private static final org.slf4j.Logger NOISE = LoggerFactory.getLogger("app.homeroom.noise");
+
+  /** Per kind: when its window started, and how many were left out since. */
+  private final ConcurrentHashMap<String, long[]> windows = new ConcurrentHashMap<>();
+  private final AtomicLong suppressed = new AtomicLong();
+
+  @Override
+  public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+    if (level != Level.ERROR || logger == null) {
+      return FilterReply.NEUTRAL;
+    }
+    String kind = kind(logger.getName(), format, t);
+    if (kind == null) {
+      return FilterReply.NEUTRAL;
+    }
+    long now = System.nanoTime();
+    long[] left = {-1};
+    windows.compute(kind, (k, w) -> {
+      if (w == null || now - w[0] > WINDOW_NANOS) {
+        left[0] = w == null ? 0 : w[1];
+        return new long[] {now, 0};
+      }
+      w[1]++;
+      return w;
+    });
+    if (left[0] >= 0) {
+      NOISE.warn("{} ({} more like it in the previous {} s were not logged)", kind, left[0], WINDOW_NANOS / 1_000_000_000L);
+    } else {
+      suppressed.incrementAndGet();
+    }
+    return FilterReply.DENY;
+  }
+
+  /** What kind of expected noise this ERROR is, in words, or null when it is a real error. */
+  static String kind(String logger, String format, Throwable t) {
+    String message = format == null ? "" : format;
+    String cause = t == null ? "" : t.getClass().getName() + ": " + t.getMessage();
+    if (logger.endsWith("EventBusBridgeImpl") && message.startsWith("Invalid type in incoming message")) {
+      return "A client sent a bridge frame of an unknown type";
+    }
+    if (logger.endsWith("EventBusBridgeImpl") && message.startsWith("SockJSSocket exception")) {
+      return "A client's live connection ended abruptly (" + simpleName(t) + ")";
+    }
+    if (cause.contains("CorruptedWebSocketFrameException") || cause.contains("TooLongFrameException")
+        || message.contains("Max frame length")) {
+      return "A client sent a WebSocket message over the size cap; its connection was closed";
+    }
+    if (message.contains("Connection reset by peer") || cause.contains("Connection reset by peer")) {
+      return "A connection was reset by its other end";
+    }
+    if (logger.endsWith("ContextImpl") && "java.lang.IllegalStateException: Promise already completed".equals(cause)) {
+      return "A write on a connection that had just closed failed (a peer node died, or a client left)";
+    }
+    return null;
+  }
+
+  private static String simpleName(Throwable t) {
+    return t == null ? "no cause" : t.getClass().getSimpleName();
+  }
+
+  /** How many lines were left out since the start (for tests). */
+  long suppressedCount() {
+    return suppressed.get();
+  }
+}
