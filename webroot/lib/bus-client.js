@@ -64,6 +64,12 @@ const DEFAULTS = Object.freeze({
   backoffCapMs: 30 * 1000,
   /** After this many failed attempts in a row the state reads `offline` (attempts continue). */
   offlineAfterAttempts: 4,
+  /**
+   * Requests awaiting a reply on one socket, at most (issue 24, point 12): the bridge allows 64 handlers per socket,
+   * replies awaited and registrations alike, and refuses beyond; more requests wait here, in order, and go as replies
+   * come back (a flush of 200 queued messages arrives complete and in order).
+   */
+  maxInFlight: 48,
   /** Default reply timeout for `request()`: 10 seconds. */
   requestTimeoutMs: 10 * 1000,
   /** Source of randomness for the jitter (tests make it deterministic). */
@@ -148,6 +154,8 @@ export class BusClient extends EventTarget {
   #retryTimer = null;
   #pingTimer = null;
   #silenceTimer = null;
+  /** Requests not sent yet: `maxInFlight` replies are awaited already. */
+  #waiting = [];
   /** When the live socket was last heard from (a frame or a heartbeat), by `now()`. */
   #lastHeard = 0;
   /** address -> Set of {handler} entries (one entry per subscribe call). */
@@ -280,15 +288,37 @@ export class BusClient extends EventTarget {
     }
     const replyAddress = this.#opts.newReplyAddress();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const entry = { resolve, reject, address, body, replyAddress, timer: null };
+      entry.timer = setTimeout(() => {
         this.#pending.delete(replyAddress);
+        const waiting = this.#waiting.indexOf(entry);
+        if (waiting >= 0) this.#waiting.splice(waiting, 1);
         reject(new BusError(`No reply from ${address} within ${timeout} ms`, { code: 'timeout', address }));
+        this.#drainWaiting();
       }, timeout);
-      this.#pending.set(replyAddress, { resolve, reject, timer, address });
-      if (!this.#write({ type: 'send', address, body, replyAddress })) {
-        this.#settle(replyAddress)?.reject(new BusError('The live channel is closing', { code: 'disconnected', address }));
-      }
+      if (this.#pending.size < this.#opts.maxInFlight && this.#waiting.length === 0) this.#dispatch(entry);
+      else this.#waiting.push(entry);
     });
+  }
+
+  /** Number of requests waiting for room under `maxInFlight` (for tests and diagnostics). */
+  get waitingRequests() {
+    return this.#waiting.length;
+  }
+
+  #dispatch(entry) {
+    this.#pending.set(entry.replyAddress, entry);
+    if (!this.#write({ type: 'send', address: entry.address, body: entry.body, replyAddress: entry.replyAddress })) {
+      this.#settle(entry.replyAddress)?.reject(new BusError('The live channel is closing', { code: 'disconnected', address: entry.address }));
+    }
+  }
+
+  /** Sends waiting requests, oldest first, while there is room. */
+  #drainWaiting() {
+    while (this.#waiting.length > 0 && this.#pending.size < this.#opts.maxInFlight && this.#sock
+      && this.#state === ConnectionState.LIVE) {
+      this.#dispatch(this.#waiting.shift());
+    }
   }
 
   /**
@@ -607,13 +637,17 @@ export class BusClient extends EventTarget {
     if (!pending) return undefined;
     this.#pending.delete(replyAddress);
     clearTimeout(pending.timer);
+    // Room for the next waiting request, once this one's caller has heard (a microtask later).
+    queueMicrotask(() => this.#drainWaiting());
     return pending;
   }
 
+  /** The socket is gone: every request, sent or waiting, fails with `code` (callers fall back or retry). */
   #rejectPending(code, message) {
-    const all = [...this.#pending.entries()];
+    const all = [...this.#pending.values(), ...this.#waiting];
     this.#pending.clear();
-    for (const [, pending] of all) {
+    this.#waiting = [];
+    for (const pending of all) {
       clearTimeout(pending.timer);
       pending.reject(new BusError(message, { code, address: pending.address }));
     }

@@ -343,3 +343,35 @@ test('a live socket that hears nothing, not even a heartbeat, is taken for dead:
   assert.equal(bus.state, 'live');
   bus.close();
 });
+
+test('at most maxInFlight requests await replies on a socket; the rest wait and go in order (issue 24.12)', async () => {
+  const { bus, fake } = client({ maxInFlight: 3 });
+  bus.start();
+  const sock = fake.last();
+  sock.open();
+  const replies = [];
+  const all = [];
+  for (let i = 0; i < 8; i++) all.push(bus.request('chat.message.send', { n: i }).then((r) => replies.push(r.n)));
+  assert.equal(sock.framesOfType('send').length, 3, 'three in flight');
+  assert.equal(bus.waitingRequests, 5);
+  // Replies, in any order, make room; the waiting ones follow in the order they were asked.
+  for (let round = 0; round < 8; round++) {
+    const sent = sock.framesOfType('send');
+    const open = sent.filter((f) => !f.answered);
+    const next = open[0];
+    next.answered = true;
+    sock.receive({ type: 'rec', address: next.replyAddress, body: { n: next.body.n } });
+    await tick();
+  }
+  await Promise.all(all);
+  assert.deepEqual(sock.framesOfType('send').map((f) => f.body.n), [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(replies, [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(bus.waitingRequests, 0);
+
+  // Waiting requests fail with the sent ones when the socket goes, so callers can fall back.
+  const more = [];
+  for (let i = 0; i < 5; i++) more.push(bus.request('chat.message.send', { n: i }).then(() => 'ok', (e) => e.code));
+  sock.drop();
+  assert.deepEqual(await Promise.all(more), ['disconnected', 'disconnected', 'disconnected', 'disconnected', 'disconnected']);
+  bus.close();
+});
