@@ -24,4 +24,7 @@ COPY --from=build /src/target/homeroom.jar /app/homeroom.jar
 USER homeroom
 # 8080: HTTP (REST, web client, /eventbus). 5701: Hazelcast. The event bus itself listens on a random port.
 EXPOSE 8080 5701
+# Ready: the database answers, the node is a cluster member, every verticle deployed (GET /health/ready, issue 29).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=90s --retries=3 \
+  CMD bash -c "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready HTTP/1.0\r\n\r\n' >&3 && head -n1 <&3 | grep -q ' 200 '"
 ENTRYPOINT ["java", "-jar", "/app/homeroom.jar"]

@@ -55,8 +55,12 @@ public final class Node implements AutoCloseable {
   private final EmbeddedDatabase embedded;
   private final NodeContext context;
   private final int httpPort;
+  /** Every verticle deployed and not stopping: what /health/ready's "node" check reports. */
+  private final java.util.concurrent.atomic.AtomicBoolean started;
 
-  private Node(Vertx vertx, EmbeddedDatabase embedded, NodeContext context, int httpPort) {
+  private Node(Vertx vertx, EmbeddedDatabase embedded, NodeContext context, int httpPort,
+               java.util.concurrent.atomic.AtomicBoolean started) {
+    this.started = started;
     this.vertx = vertx;
     this.embedded = embedded;
     this.context = context;
@@ -102,15 +106,18 @@ public final class Node implements AutoCloseable {
           new DeploymentOptions().setInstances(CHAT_INSTANCES).setThreadingModel(ThreadingModel.EVENT_LOOP)),
           "start the chat service");
       await(vertx.deployVerticle(new SearchIndexUpkeep(context.pools())), "start the search index upkeep");
+      java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
       HttpVerticle[] first = new HttpVerticle[1];
       await(vertx.deployVerticle(() -> {
-        HttpVerticle v = new HttpVerticle(config, context.pools(), context.sessionKey(), context.limits(), context.nodeId());
+        HttpVerticle v = new HttpVerticle(config, context.pools(), context.sessionKey(), context.limits(), context.nodeId(),
+            started::get);
         if (first[0] == null) {
           first[0] = v;
         }
         return v;
       }, new DeploymentOptions().setInstances(config.http().instances())), "listen for HTTP");
-      return new Node(vertx, embedded, context, first[0].actualPort());
+      started.set(true);
+      return new Node(vertx, embedded, context, first[0].actualPort(), started);
     } catch (RuntimeException e) {
       if (vertx != null) {
         closeQuietly(vertx);
@@ -132,6 +139,7 @@ public final class Node implements AutoCloseable {
 
   /** Closes sockets and servers, leaves the cluster, closes the pool, then stops the embedded database. */
   public void stop() {
+    started.set(false);
     closeQuietly(vertx);
     if (embedded != null) {
       embedded.close();

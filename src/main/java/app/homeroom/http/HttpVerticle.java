@@ -14,6 +14,7 @@ import app.homeroom.people.PeopleRoutes;
 import app.homeroom.people.PeopleService;
 import app.homeroom.integration.ApiTokenRoutes;
 import app.homeroom.integration.ApiTokens;
+import app.homeroom.ops.HealthRoutes;
 import app.homeroom.people.LinkMailer;
 import app.homeroom.people.RosterImport;
 import app.homeroom.people.SignInSlips;
@@ -81,6 +82,8 @@ public class HttpVerticle extends VerticleBase {
   private final String sessionKey;
   private final UserLimits limits;
   private final String nodeId;
+  private final java.util.function.BooleanSupplier started;
+  private HealthRoutes healthRoutes;
   private final OpenSockets openSockets = new OpenSockets();
   private Revocations revocations;
   private Guard guard;
@@ -100,7 +103,9 @@ public class HttpVerticle extends VerticleBase {
    * @param limits the node's per-user limits, shared by its instances
    * @param nodeId this node's id: REST commands go to its own chat service
    */
-  public HttpVerticle(HomeroomConfig config, Pools pools, String sessionKey, UserLimits limits, String nodeId) {
+  public HttpVerticle(HomeroomConfig config, Pools pools, String sessionKey, UserLimits limits, String nodeId,
+                      java.util.function.BooleanSupplier started) {
+    this.started = started;
     this.config = config;
     this.pools = pools;
     this.sessionKey = sessionKey;
@@ -127,6 +132,7 @@ public class HttpVerticle extends VerticleBase {
     peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports), new RosterImport(vertx, pool),
         new SignInSlips(vertx, pool), LinkMailer.of(vertx, config.mail()), config.mail().publicUrl(),
         config.http().trustProxy());
+    healthRoutes = new HealthRoutes(vertx, pool, started);
     SessionUpkeep.start(vertx, openSockets, revocations, limits);
     // Where BridgeHook diverts a rate-limited frame it already answered: dropped here.
     // Local-only: the clustered bus counts local-only registrations when it picks a node, so the frame stays here.
@@ -154,6 +160,8 @@ public class HttpVerticle extends VerticleBase {
   Router router() {
     Router router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
+    // Health first: no session, no origin check, nothing about anyone (issue 29, point 1).
+    healthRoutes.mount(router);
 
     // The bridge: origin + session checked on every transport's every request, then SockJS.
     router.route("/eventbus/*").handler(ctx -> bridgeGuard.handle(ctx, true));

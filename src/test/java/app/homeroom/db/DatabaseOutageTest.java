@@ -1,6 +1,7 @@
 package app.homeroom.db;
 
 import app.homeroom.support.Api;
+import app.homeroom.support.Await;
 import app.homeroom.support.BridgeClient;
 import app.homeroom.support.SockJsClient;
 import app.homeroom.support.TestEnv;
@@ -98,8 +99,16 @@ class DatabaseOutageTest {
         assertFalse(bridge.isClosed(), "the bridge socket survives the outage");
         System.out.printf("[outage] a send failed %d ms after the database went down: %s%n", failMs, refused.getString("message"));
 
+        // Issue 29.1: the node says it is not ready, naming the check that fails; it still lives.
+        Api.Response notReady = new Api(iso.baseUrl()).get("/health/ready");
+        assertEquals(503, notReady.status(), notReady.raw().body());
+        assertTrue(notReady.raw().body().contains("\"id\":\"database\",\"status\":\"DOWN\""), notReady.raw().body());
+        assertEquals(200, new Api(iso.baseUrl()).get("/health/live").status());
+
         iso.startDatabase();
         long up = System.nanoTime();
+        Await.until(() -> new Api(iso.baseUrl()).get("/health/ready").status() == 200, 30_000,
+            "ready again once the database is back");
 
         // Back: the same node, no restart; the retried sends are stored now (not "already stored": the failed
         // attempts stored nothing), once each.
