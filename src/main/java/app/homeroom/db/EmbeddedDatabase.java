@@ -31,19 +31,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
   private final DbTarget target;
+  /** The server's process when this node adopted it from a node that died (issue 24, point 8); else null. */
+  private final ProcessHandle adopted;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, DbTarget target) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, DbTarget target, ProcessHandle adopted) {
     this.postgres = postgres;
     this.target = target;
+    this.adopted = adopted;
   }
 
   public DbTarget target() {
     return target;
   }
 
-  /** True when this node started the server (and so stops it); false when it joined another node's. */
+  /** True when this node started or adopted the server (and so stops it); false when it joined a live node's. */
   public boolean owned() {
-    return postgres != null;
+    return postgres != null || adopted != null;
   }
 
   /**
@@ -56,8 +59,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
     DbTarget target = DbTarget.embedded(port);
     if (portInUse(port)) {
       if (canConnect(target)) {
+        ProcessHandle orphan = orphan(dataDir);
+        if (orphan != null) {
+          // Its node died without stopping it (SIGKILL): nobody would ever stop it. This node adopts it: it keeps
+          // serving (other nodes may be using it) and stops when this node stops.
+          writeOwner(dataDir);
+          LOG.warn("Embedded PostgreSQL on port {} (pid {}) was left running by a node that died: this node adopts it"
+              + " and will stop it when it stops", port, orphan.pid());
+          return new EmbeddedDatabase(null, target, orphan);
+        }
         LOG.info("Embedded PostgreSQL already running on port {} (started by another node): using it", port);
-        return new EmbeddedDatabase(null, target);
+        return new EmbeddedDatabase(null, target, null);
       }
       throw new StartupException("port " + port + " is taken by something that is not Homeroom's embedded PostgreSQL: "
           + "set HOMEROOM_DB_EMBEDDED_PORT to a free port or HOMEROOM_DB_URL to an external database");
@@ -78,7 +90,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setServerConfig("synchronous_commit", durable ? "on" : "off")
           .setServerConfig("full_page_writes", durable ? "on" : "off")
           .start();
-      EmbeddedDatabase db = new EmbeddedDatabase(pg, target);
+      EmbeddedDatabase db = new EmbeddedDatabase(pg, target, null);
+      writeOwner(dir);
       db.ensureDatabase();
       LOG.info("Embedded PostgreSQL started on port {} with data in {}", port, dir);
       return db;
@@ -132,8 +145,62 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
 
+  /** Beside the data folder: the pid of the JVM that owns the server (started or adopted it). */
+  private static Path ownerFile(Path dataDir) {
+    Path dir = dataDir.toAbsolutePath();
+    return dir.resolveSibling(dir.getFileName() + ".owner");
+  }
+
+  private static void writeOwner(Path dataDir) {
+    try {
+      Files.writeString(ownerFile(dataDir), Long.toString(ProcessHandle.current().pid()));
+    } catch (IOException e) {
+      LOG.warn("Could not record this node as the embedded PostgreSQL's owner: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * The server's process when it runs from {@code dataDir} and the node that owns it is gone (its owner file names a
+   * process that is no longer alive, or there is none); null when a live node owns it or it is not ours to judge.
+   */
+  static ProcessHandle orphan(Path dataDir) {
+    try {
+      Path pidFile = dataDir.toAbsolutePath().resolve("postmaster.pid");
+      if (!Files.exists(pidFile)) {
+        return null;
+      }
+      long postmaster = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+      ProcessHandle server = ProcessHandle.of(postmaster).orElse(null);
+      if (server == null || !server.isAlive()) {
+        return null;
+      }
+      Path owner = ownerFile(dataDir);
+      if (Files.exists(owner)) {
+        long ownerPid = Long.parseLong(Files.readString(owner).strip());
+        if (ProcessHandle.of(ownerPid).map(ProcessHandle::isAlive).orElse(false)) {
+          return null;
+        }
+      }
+      return server;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not tell whether the embedded PostgreSQL in {} has an owner: {}", dataDir, e.getMessage());
+      return null;
+    }
+  }
+
   @Override
   public void close() {
+    if (adopted != null) {
+      // A fast shutdown (SIGINT: running transactions roll back, clients are cut), as the library's own stop does.
+      try {
+        new ProcessBuilder("kill", "-INT", Long.toString(adopted.pid())).inheritIO().start().waitFor();
+        adopted.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        LOG.info("Embedded PostgreSQL (adopted) stopped");
+      } catch (Exception e) {
+        LOG.warn("The adopted embedded PostgreSQL did not stop cleanly: {}", e.toString());
+      }
+      return;
+    }
     if (postgres != null) {
       try {
         postgres.close();

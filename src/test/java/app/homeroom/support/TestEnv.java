@@ -68,6 +68,11 @@ public final class TestEnv {
    * ({@link Process#destroyForcibly()}), which no in-JVM node can. Returns once it printed that it is ready.
    */
   public static ChildNode startChildNode() throws Exception {
+    return startChildNode(java.util.Map.of());
+  }
+
+  /** {@link #startChildNode()} with some settings changed; a null value removes that variable. */
+  public static ChildNode startChildNode(java.util.Map<String, String> changes) throws Exception {
     HomeroomConfig c = config(freePort());
     java.util.Map<String, String> env = new java.util.HashMap<>();
     env.put("HOMEROOM_HTTP_HOST", c.http().host());
@@ -84,6 +89,13 @@ public final class TestEnv {
     env.put("HOMEROOM_ADMIN_PASSWORD", c.admin().password());
     env.put("HOMEROOM_PRESENCE_HEARTBEAT_SECONDS", Integer.toString(c.presence().heartbeatSeconds()));
     env.put("HOMEROOM_PRESENCE_TTL_SECONDS", Integer.toString(c.presence().ttlSeconds()));
+    changes.forEach((k, v) -> {
+      if (v == null) {
+        env.remove(k);
+      } else {
+        env.put(k, v);
+      }
+    });
     Path log = Files.createTempFile("homeroom-child-node", ".log");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "app.homeroom.Main")
@@ -125,6 +137,14 @@ public final class TestEnv {
       Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
       if (kill.waitFor() != 0) {
         throw new IllegalStateException("kill -" + name + " failed");
+      }
+    }
+
+    /** SIGTERM: the node's shutdown hook stops it as an operator's {@code kill} or Ctrl+C would. */
+    public void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        kill();
       }
     }
 
