@@ -17,6 +17,10 @@ public final class Main {
 
   public static void main(String[] args) {
     long t0 = System.nanoTime();
+    String logFormat = System.getenv("HOMEROOM_LOG_FORMAT");
+    if (logFormat != null && !logFormat.isBlank() && !logFormat.equals("text") && !logFormat.equals("json")) {
+      fail("HOMEROOM_LOG_FORMAT must be text or json, got '" + logFormat + "'");
+    }
     // Before Hazelcast's first log line, so everything goes through one logging backend.
     System.setProperty("hazelcast.logging.type", "slf4j");
     Path configFile = null;

@@ -85,8 +85,13 @@ public final class Node implements AutoCloseable {
       }
       // After the demo seed: a demo school has its admins, so no random first admin is made for it.
       Bootstrap.firstAdmin(db, config);
+      String nodeId = java.util.UUID.randomUUID().toString();
+      // Every log line of this process carries the node's id (JSON logs: context.properties.nodeId; issue 29).
+      if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+        logs.putProperty("nodeId", nodeId);
+      }
       NodeContext context = new NodeContext(config, db, sessionKey, new ChatShared(),
-          new app.homeroom.web.UserLimits(config.limits()), java.util.UUID.randomUUID().toString());
+          new app.homeroom.web.UserLimits(config.limits()), nodeId);
 
       vertx = await(Vertx.builder()
           .with(new VertxOptions().setPreferNativeTransport(true).setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().eventBusPort())))
