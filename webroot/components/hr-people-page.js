@@ -164,6 +164,29 @@ export class HrPeoplePageElement extends LitElement {
         .hide-narrow {
           display: none;
         }
+        /* A phone: each person is a card (name and status, the actions below), no table to scroll sideways. */
+        thead {
+          display: none;
+        }
+        tbody tr {
+          display: grid;
+          grid-template-columns: minmax(0, 1fr) auto;
+          align-items: center;
+          border-bottom: 1px solid var(--hr-color-border);
+        }
+        tbody tr:last-child {
+          border-bottom: none;
+        }
+        td {
+          border-bottom: none;
+        }
+        td.actions-cell {
+          grid-column: 1 / -1;
+          padding-top: 0;
+        }
+        .actions {
+          justify-content: flex-start;
+        }
       }
     `,
   ];
@@ -402,7 +425,7 @@ export class HrPeoplePageElement extends LitElement {
       <td class="hide-narrow" title=${p.lastSignInAt ? formatFull(p.lastSignInAt) : ''}>
         ${p.lastSignInAt ? formatRelativeShort(p.lastSignInAt) : html`<span class="muted">Never</span>`}
       </td>
-      <td>
+      <td class="actions-cell">
         <div class="actions">
           ${student
             ? html`<button class="btn small" type="button" data-testid="person-message" @click=${() => this.openChat(p)}>Message</button>`

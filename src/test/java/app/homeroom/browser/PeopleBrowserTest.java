@@ -249,6 +249,20 @@ class PeopleBrowserTest extends BrowserTestBase {
   }
 
   @Test
+  @DisplayName("Issue 25.1: on a phone the People section is a list of cards, reached from the account menu, with no sideways scroll")
+  void people_on_a_phone() {
+    Page ada = signIn(newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+        .setViewportSize(PHONE_WIDTH, PHONE_HEIGHT)), ADMIN_EMAIL, "live");
+    ada.getByTestId("current-user").click();
+    ada.getByTestId("menu-people").click();
+    assertThat(ada).hasURL(base + "/admin/people");
+    assertThat(ada.getByTestId("person-row")).hasCount(3);
+    assertThat(personRow(ada, "Sam Student").getByTestId("person-disable")).isVisible();
+    AdminMessagingBrowserTest.assertNoSidewaysScroll(ada);
+    Browsers.screenshot(ada, "people-phone");
+  }
+
+  @Test
   @DisplayName("Issue 25.4: changing your password from the account menu ends your other sessions, not this one")
   void change_password_ends_other_sessions() {
     Page laptop = signIn(ADMIN_EMAIL);
