@@ -263,13 +263,31 @@ public final class TestEnv {
     }
   }
 
-  public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+  /**
+   * A port free now, from 10000-19999: below Linux's ephemeral range (32768-60999), where a port the kernel hands out
+   * for "any free port" may be taken a moment later by an outgoing connection (a CI run lost a node's start to that),
+   * and below the test clusters' Hazelcast ports (20000 and up).
+   */
+  public static synchronized int freePort() {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 10_000 + random.nextInt(10_000);
+      if (port == lastPort) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(false);
+        s.bind(new java.net.InetSocketAddress("0.0.0.0", port));
+        lastPort = port;
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IllegalStateException("no free port in 10000-19999");
   }
+
+  private static int lastPort;
 
   private static void shutdown() {
     if (node != null) {
