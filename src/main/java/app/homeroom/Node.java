@@ -10,6 +10,8 @@ import app.homeroom.db.EmbeddedDatabase;
 import app.homeroom.db.Migrations;
 import app.homeroom.db.StartupException;
 import app.homeroom.http.HttpVerticle;
+import app.homeroom.ops.MetricsServer;
+import app.homeroom.ops.NodeMetrics;
 import app.homeroom.presence.PresenceVerticle;
 import app.homeroom.seed.DemoSchool;
 import com.hazelcast.config.Config;
@@ -19,6 +21,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -55,12 +58,15 @@ public final class Node implements AutoCloseable {
   private final EmbeddedDatabase embedded;
   private final NodeContext context;
   private final int httpPort;
+  /** Where GET /metrics answers, or -1 when metrics are off. */
+  private final int metricsPort;
   /** Every verticle deployed and not stopping: what /health/ready's "node" check reports. */
   private final java.util.concurrent.atomic.AtomicBoolean started;
 
-  private Node(Vertx vertx, EmbeddedDatabase embedded, NodeContext context, int httpPort,
+  private Node(Vertx vertx, EmbeddedDatabase embedded, NodeContext context, int httpPort, int metricsPort,
                java.util.concurrent.atomic.AtomicBoolean started) {
     this.started = started;
+    this.metricsPort = metricsPort;
     this.vertx = vertx;
     this.embedded = embedded;
     this.context = context;
@@ -70,6 +76,7 @@ public final class Node implements AutoCloseable {
   public static Node start(HomeroomConfig config) {
     EmbeddedDatabase embedded = null;
     Vertx vertx = null;
+    NodeMetrics metrics = null;
     try {
       DbTarget db;
       if (config.db().embedded()) {
@@ -90,13 +97,20 @@ public final class Node implements AutoCloseable {
       if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
         logs.putProperty("nodeId", nodeId);
       }
+      metrics = config.ops().metrics() ? NodeMetrics.prometheus() : NodeMetrics.off();
       NodeContext context = new NodeContext(config, db, sessionKey, new ChatShared(),
-          new app.homeroom.web.UserLimits(config.limits()), nodeId);
+          new app.homeroom.web.UserLimits(config.limits()), nodeId, metrics);
+      metrics.watch(context.limits());
 
-      vertx = await(Vertx.builder()
-          .with(new VertxOptions().setPreferNativeTransport(true).setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().eventBusPort())))
-          .withClusterManager(new HazelcastClusterManager(hazelcast(config.cluster())))
-          .buildClustered(), "join the cluster '" + config.cluster().name() + "'");
+      VertxBuilder builder = Vertx.builder()
+          .with(new VertxOptions().setPreferNativeTransport(true)
+              .setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(config.cluster().eventBusPort()))
+              .setMetricsOptions(metrics.vertxOptions(nodeId)))
+          .withClusterManager(new HazelcastClusterManager(hazelcast(config.cluster())));
+      if (metrics.enabled()) {
+        builder.withMetrics(metrics.vertxFactory());
+      }
+      vertx = await(builder.buildClustered(), "join the cluster '" + config.cluster().name() + "'");
       if (vertx.isNativeTransportEnabled()) {
         LOG.info("network transport: native (epoll)");
       } else {
@@ -107,25 +121,34 @@ public final class Node implements AutoCloseable {
       Events.register(vertx.eventBus());
 
       await(vertx.deployVerticle(new PresenceVerticle(config.presence())), "start presence");
-      await(vertx.deployVerticle(() -> new ChatVerticle(context.pools(), context.chat(), context.nodeId()),
+      await(vertx.deployVerticle(() -> new ChatVerticle(context.pools(), context.chat(), context.nodeId(), context.metrics()),
           new DeploymentOptions().setInstances(CHAT_INSTANCES).setThreadingModel(ThreadingModel.EVENT_LOOP)),
           "start the chat service");
       await(vertx.deployVerticle(new SearchIndexUpkeep(context.pools())), "start the search index upkeep");
       java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
       HttpVerticle[] first = new HttpVerticle[1];
       await(vertx.deployVerticle(() -> {
-        HttpVerticle v = new HttpVerticle(config, context.pools(), context.sessionKey(), context.limits(), context.nodeId(),
-            started::get);
+        HttpVerticle v = new HttpVerticle(context, started::get);
         if (first[0] == null) {
           first[0] = v;
         }
         return v;
       }, new DeploymentOptions().setInstances(config.http().instances())), "listen for HTTP");
+      int metricsPort = -1;
+      if (metrics.enabled()) {
+        MetricsServer server = new MetricsServer(metrics, config.ops().metricsHost(), config.ops().metricsPort());
+        await(vertx.deployVerticle(server), "serve metrics on " + config.ops().metricsHost() + ":" + config.ops().metricsPort()
+            + " (HOMEROOM_METRICS_PORT)");
+        metricsPort = server.actualPort();
+      }
       started.set(true);
-      return new Node(vertx, embedded, context, first[0].actualPort(), started);
+      return new Node(vertx, embedded, context, first[0].actualPort(), metricsPort, started);
     } catch (RuntimeException e) {
       if (vertx != null) {
         closeQuietly(vertx);
+      }
+      if (metrics != null) {
+        metrics.close();
       }
       if (embedded != null) {
         embedded.close();
@@ -138,6 +161,11 @@ public final class Node implements AutoCloseable {
     return httpPort;
   }
 
+  /** The port of GET /metrics (issue 29, point 2), or -1 when metrics are off. */
+  public int metricsPort() {
+    return metricsPort;
+  }
+
   public NodeContext context() {
     return context;
   }
@@ -146,6 +174,7 @@ public final class Node implements AutoCloseable {
   public void stop() {
     started.set(false);
     closeQuietly(vertx);
+    context.metrics().close();
     if (embedded != null) {
       embedded.close();
     }

@@ -74,6 +74,8 @@ public final class GroupCommit {
   private final int maxInFlight;
   private final int maxBatch;
   private final ArrayDeque<Call> waiting = new ArrayDeque<>();
+  /** Told the size of every batch sent (for the metrics); none by default. */
+  private java.util.function.IntConsumer onBatch = size -> { };
   /** How long a call may wait for others to share its batch (0: none); see {@link #lingering}. */
   private long lingerNanos;
   private Vertx vertx;
@@ -124,6 +126,12 @@ public final class GroupCommit {
   public GroupCommit lingering(Vertx vertx, long millis) {
     this.vertx = vertx;
     this.lingerNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+    return this;
+  }
+
+  /** {@code observer} is told the number of calls of each batch as it goes out (on the owning event loop). */
+  public GroupCommit observingBatches(java.util.function.IntConsumer observer) {
+    this.onBatch = observer;
     return this;
   }
 
@@ -193,6 +201,7 @@ public final class GroupCommit {
     }
     batches++;
     statements += batch.size();
+    onBatch.accept(batch.size());
     Future<Void> done;
     if (batch.size() == 1) {
       Call call = batch.get(0);

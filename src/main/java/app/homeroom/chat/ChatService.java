@@ -98,6 +98,11 @@ public final class ChatService {
     this.knownLastSeqs = knownLastSeqs;
   }
 
+  /** {@code observer} is told the size of each batch of sends stored together (issue 29: the metrics). */
+  public void observeSendBatches(java.util.function.IntConsumer observer) {
+    inserts.observingBatches(observer);
+  }
+
   /** Read and delivered marks and the receipts they make (R4.3, R4.4). */
   public ReadMarks marks() {
     return marks;

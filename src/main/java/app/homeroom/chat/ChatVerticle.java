@@ -13,6 +13,7 @@ import app.homeroom.bus.Events;
 import app.homeroom.bus.Identity;
 import app.homeroom.chat.notifications.Notifications;
 import app.homeroom.db.Pools;
+import app.homeroom.ops.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -54,6 +55,7 @@ public class ChatVerticle extends VerticleBase {
   private final Pools pools;
   private final ChatShared shared;
   private final String nodeId;
+  private final NodeMetrics metrics;
   private ChatService chat;
   private Notifications notifications;
   private AckCoalescer acks;
@@ -64,10 +66,11 @@ public class ChatVerticle extends VerticleBase {
    * @param shared what the node's chat instances share
    * @param nodeId this node's id: the verticle consumes its commands at this node's own addresses too
    */
-  public ChatVerticle(Pools pools, ChatShared shared, String nodeId) {
+  public ChatVerticle(Pools pools, ChatShared shared, String nodeId, NodeMetrics metrics) {
     this.pools = pools;
     this.shared = shared;
     this.nodeId = nodeId;
+    this.metrics = metrics;
   }
 
   @Override
@@ -75,6 +78,7 @@ public class ChatVerticle extends VerticleBase {
     Pool pool = pools.general(vertx);
     conversationStudents = shared.conversationStudents;
     chat = new ChatService(vertx, pool, pools.marks(vertx), conversationStudents, shared.conversationLastSeqs);
+    chat.observeSendBatches(metrics::sendBatch);
     notifications = new Notifications(pool, chat);
     lastTyping = shared.lastTypingForwarded;
     acks = new AckCoalescer(new AckCoalescer.Writer() {
@@ -117,7 +121,9 @@ public class ChatVerticle extends VerticleBase {
 
   private Future<Reply.Sent> send(Identity actor, Command.SendMessage command) {
     long conversationId = command.conversationId();
+    long started = System.nanoTime();
     return chat.sendMessage(actor, conversationId, command.clientMsgId(), command.body()).map(sent -> {
+      metrics.sent(started, sent.duplicate());
       if (!sent.duplicate()) {
         // Receivers drop this typist's indicator when the message lands; typing again must show at once.
         lastTyping.remove(typingKey(actor, conversationId));

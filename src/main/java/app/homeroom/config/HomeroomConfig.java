@@ -23,7 +23,7 @@ import java.util.Map;
  * be set either way, so the same jar runs on a laptop, in CI and in a container.
  */
 public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin admin, Presence presence, Limits limits,
-                             Mail mail, Sso sso, boolean demo) {
+                             Mail mail, Sso sso, Ops ops, boolean demo) {
 
   /**
    * {@code trustProxy}: the node is only reachable through a reverse proxy that appends the client's address to
@@ -124,6 +124,22 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     }
   }
 
+  /**
+   * Issue 29: operations. {@code metrics}: serve Prometheus text at {@code GET /metrics} on {@code metricsHost}:
+   * {@code metricsPort}, a port of its own that the public never reaches (off by default; 127.0.0.1 unless set, so
+   * turning it on exposes nothing beyond the machine until the operator says where). {@code drainSeconds}: how long a
+   * graceful stop (SIGTERM) waits for in-flight sends to commit and answer before it closes what is left.
+   */
+  public record Ops(boolean metrics, String metricsHost, int metricsPort, int drainSeconds) {
+    public static Ops defaults() {
+      return new Ops(false, "127.0.0.1", 9464, 10);
+    }
+
+    public Ops withMetrics(String host, int port) {
+      return new Ops(true, host, port, drainSeconds);
+    }
+  }
+
   /** Environment variable → JSON path in the config file. README.md documents the same table. */
   public static final Map<String, String> ENV = envTable();
 
@@ -179,6 +195,10 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     m.put("HOMEROOM_OIDC_TENANT", "sso.provider.tenant");
     m.put("HOMEROOM_OIDC_AUTO_CREATE_CLASS", "sso.provider.autoCreateClass");
     m.put("HOMEROOM_PASSWORD_SIGNIN", "sso.passwordSignIn");
+    m.put("HOMEROOM_METRICS", "ops.metrics");
+    m.put("HOMEROOM_METRICS_HOST", "ops.metricsHost");
+    m.put("HOMEROOM_METRICS_PORT", "ops.metricsPort");
+    m.put("HOMEROOM_DRAIN_SECONDS", "ops.drainSeconds");
     m.put("HOMEROOM_DEMO", "demo");
     return java.util.Collections.unmodifiableMap(m);
   }
@@ -298,23 +318,28 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
         limits(limits),
         mail(obj(json, "mail")),
         sso(obj(json, "sso"), blankToNull(str(obj(json, "mail"), "publicUrl"))),
+        ops(obj(json, "ops")),
         bool(json, "demo"));
   }
 
   public HomeroomConfig withDemo(boolean demo) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
   }
 
   public HomeroomConfig withLimits(Limits limits) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
   }
 
   public HomeroomConfig withMail(Mail mail) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
   }
 
   public HomeroomConfig withSso(Sso sso) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
+  }
+
+  public HomeroomConfig withOps(Ops ops) {
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
   }
 
   private static final java.util.regex.Pattern PROVIDER_ID = java.util.regex.Pattern.compile("^[a-z0-9-]{1,32}$");
@@ -407,6 +432,15 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     int port = o.getValue("smtpPort") == null ? 587 : port(o, "smtpPort", "mail.smtpPort (HOMEROOM_SMTP_PORT)", false);
     return new Mail(publicUrl, host, port, blankToNull(str(o, "smtpUser")), blankToNull(str(o, "smtpPassword")), from,
         security);
+  }
+
+  /** Missing keys take {@link Ops#defaults()}. */
+  private static Ops ops(JsonObject o) {
+    Ops d = Ops.defaults();
+    String host = blankToNull(str(o, "metricsHost"));
+    return new Ops(o.getValue("metrics") == null ? d.metrics() : bool(o, "metrics"), host == null ? d.metricsHost() : host,
+        o.getValue("metricsPort") == null ? d.metricsPort() : port(o, "metricsPort", "ops.metricsPort (HOMEROOM_METRICS_PORT)", true),
+        intOr(o, "drainSeconds", d.drainSeconds(), 0, 600, "ops.drainSeconds (HOMEROOM_DRAIN_SECONDS)"));
   }
 
   /** Missing keys take {@link Limits#defaults()}, so an old config file keeps working. */

@@ -126,7 +126,7 @@ final class BridgeHook implements Handler<BridgeEvent> {
           : OpenSockets.session(event.socket()) == null || revocations.knownEnded(OpenSockets.session(event.socket()))
               ? "session ended"
           // Issue 24, point 3: a user whose socket was just closed for abuse does not get a new one at once.
-          : limits.socketBlockedForMs(who.userId()) > 0
+          : limits.refuseWhileBlocked(who.userId()) > 0
               ? "closed for abuse: new sockets refused for another " + (limits.socketBlockedForMs(who.userId()) + 999) / 1000 + " s"
           // Counted last, so that only a socket that is accepted counts (released at its SOCKET_CLOSED).
           : !limits.openSocket(who.userId())

@@ -14,7 +14,9 @@ import app.homeroom.people.PeopleRoutes;
 import app.homeroom.people.PeopleService;
 import app.homeroom.integration.ApiTokenRoutes;
 import app.homeroom.integration.ApiTokens;
+import app.homeroom.NodeContext;
 import app.homeroom.ops.HealthRoutes;
+import app.homeroom.ops.NodeMetrics;
 import app.homeroom.people.LinkMailer;
 import app.homeroom.people.RosterImport;
 import app.homeroom.people.SignInSlips;
@@ -82,6 +84,7 @@ public class HttpVerticle extends VerticleBase {
   private final String sessionKey;
   private final UserLimits limits;
   private final String nodeId;
+  private final NodeMetrics metrics;
   private final java.util.function.BooleanSupplier started;
   private HealthRoutes healthRoutes;
   private final OpenSockets openSockets = new OpenSockets();
@@ -99,18 +102,18 @@ public class HttpVerticle extends VerticleBase {
   private String contentSecurityPolicy;
 
   /**
-   * @param sessionKey the key that signs session tokens
-   * @param limits the node's per-user limits, shared by its instances
-   * @param nodeId this node's id: REST commands go to its own chat service
+   * @param context the node's parts: config, pools, session key, per-user limits (shared by the node's instances),
+   *     the node's id (REST commands go to its own chat service) and its meters
+   * @param started whether every verticle of the node is deployed and the node is not stopping (readiness)
    */
-  public HttpVerticle(HomeroomConfig config, Pools pools, String sessionKey, UserLimits limits, String nodeId,
-                      java.util.function.BooleanSupplier started) {
+  public HttpVerticle(NodeContext context, java.util.function.BooleanSupplier started) {
     this.started = started;
-    this.config = config;
-    this.pools = pools;
-    this.sessionKey = sessionKey;
-    this.limits = limits;
-    this.nodeId = nodeId;
+    this.config = context.config();
+    this.pools = context.pools();
+    this.sessionKey = context.sessionKey();
+    this.limits = context.limits();
+    this.nodeId = context.nodeId();
+    this.metrics = context.metrics();
   }
 
   @Override
@@ -127,7 +130,7 @@ public class HttpVerticle extends VerticleBase {
     account = new AccountRoutes(vertx, accounts, sessions, guard, config.http(), config.auth(), config.sso());
     ssoRoutes = new SsoRoutes(vertx, pool, config, account);
     chatRoutes = new ChatRoutes(vertx, new ChatService(pool), accounts, limits, nodeId);
-    searchRoutes = new SearchRoutes(vertx, new MessageSearch(reports), accounts);
+    searchRoutes = new SearchRoutes(vertx, new MessageSearch(reports), accounts, metrics);
     auditRoutes = new AuditRoutes(new AuditLog(reports));
     peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports), new RosterImport(vertx, pool),
         new SignInSlips(vertx, pool), LinkMailer.of(vertx, config.mail()), config.mail().publicUrl(),

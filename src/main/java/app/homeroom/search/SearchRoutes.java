@@ -2,6 +2,7 @@ package app.homeroom.search;
 
 import app.homeroom.account.AccountService;
 import app.homeroom.bus.Identity;
+import app.homeroom.ops.NodeMetrics;
 import app.homeroom.presence.Presence;
 import app.homeroom.web.Guard;
 import app.homeroom.web.Json;
@@ -20,11 +21,13 @@ public final class SearchRoutes {
   private final Vertx vertx;
   private final MessageSearch search;
   private final AccountService accounts;
+  private final NodeMetrics metrics;
 
-  public SearchRoutes(Vertx vertx, MessageSearch search, AccountService accounts) {
+  public SearchRoutes(Vertx vertx, MessageSearch search, AccountService accounts, NodeMetrics metrics) {
     this.vertx = vertx;
     this.search = search;
     this.accounts = accounts;
+    this.metrics = metrics;
   }
 
   /**
@@ -35,7 +38,8 @@ public final class SearchRoutes {
     router.get("/api/search").handler(ctx -> Json.respond(ctx, 200, c -> {
       Identity who = Guard.identity(c);
       MessageSearch.Query query = MessageSearch.parse(c.request()::getParam);
-      Future<JsonObject> hits = search.search(who, query);
+      long started = System.nanoTime();
+      Future<JsonObject> hits = search.search(who, query).onComplete(ar -> metrics.searched(started));
       Future<JsonArray> students = !who.isAdmin() || query.cursor() != null
           ? Future.succeededFuture(new JsonArray())
           : accounts.listStudents(who, query.text(), null, null, STUDENT_MATCHES, 0)

@@ -59,6 +59,12 @@ public final class UserLimits {
   private final ConcurrentHashMap<Long, Buckets> byUser = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Integer> sockets = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
+  /** Refusals by {@link Kind}, for the metrics (issue 29, point 2). */
+  private final java.util.concurrent.atomic.AtomicLongArray refusedByKind =
+      new java.util.concurrent.atomic.AtomicLongArray(Kind.values().length);
+  /** Sockets closed for abuse, and new sockets refused (over the per-user cap, or during a back-off). */
+  private final AtomicLong abuseCloses = new AtomicLong();
+  private final AtomicLong socketsRefused = new AtomicLong();
   /** Users whose socket was closed for abuse: {blocked until (nanos), level, last close (nanos)}. */
   private final ConcurrentHashMap<Long, long[]> penalties = new ConcurrentHashMap<>();
   /** Allocated once: a capturing lambda per call would allocate on the hot path. */
@@ -95,6 +101,7 @@ public final class UserLimits {
     long wait = buckets.take(kind.ordinal(), System.nanoTime());
     if (wait > 0) {
       refused.incrementAndGet();
+      refusedByKind.incrementAndGet(kind.ordinal());
     }
     return wait;
   }
@@ -112,6 +119,7 @@ public final class UserLimits {
    * that reconnects at once gains nothing; their open sockets are left alone. Returns the back-off in ms.
    */
   public long closedForAbuse(long userId) {
+    abuseCloses.incrementAndGet();
     long now = System.nanoTime();
     long[] p = penalties.compute(userId, (id, old) -> {
       boolean fresh = old == null || now - old[2] > ABUSE_MEMORY_MS * 1_000_000L;
@@ -136,6 +144,33 @@ public final class UserLimits {
     return refused.get();
   }
 
+  /** Refusals of {@code kind} by a token bucket on this node since it started. */
+  public long refusedCount(Kind kind) {
+    return refusedByKind.get(kind.ordinal());
+  }
+
+  /** Sockets closed for abuse on this node since it started. */
+  public long abuseCloses() {
+    return abuseCloses.get();
+  }
+
+  /** New bridge sockets refused on this node since it started: over the per-user cap, or during an abuse back-off. */
+  public long socketsRefused() {
+    return socketsRefused.get();
+  }
+
+  /**
+   * For a new socket of this user: how long sockets are still refused after a close for abuse (0: not refused), a
+   * refusal counted for the metrics.
+   */
+  public long refuseWhileBlocked(long userId) {
+    long ms = socketBlockedForMs(userId);
+    if (ms > 0) {
+      socketsRefused.incrementAndGet();
+    }
+    return ms;
+  }
+
   /** Counts a bridge socket opening; false (and not counted) when the user already holds the maximum here. */
   public boolean openSocket(long userId) {
     boolean[] ok = {false};
@@ -147,7 +182,24 @@ public final class UserLimits {
       ok[0] = true;
       return count + 1;
     });
+    if (!ok[0]) {
+      socketsRefused.incrementAndGet();
+    }
     return ok[0];
+  }
+
+  /** Bridge sockets open on this node, all users together. */
+  public int openSocketsTotal() {
+    int total = 0;
+    for (int n : sockets.values()) {
+      total += n;
+    }
+    return total;
+  }
+
+  /** Users with at least one bridge socket open on this node. */
+  public int connectedUsers() {
+    return sockets.size();
   }
 
   /** A counted socket closed. */

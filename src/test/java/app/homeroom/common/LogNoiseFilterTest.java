@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +46,18 @@ class LogNoiseFilterTest {
     // The WARN lines go to the application's own logger (this context has only the test's appender on its root).
     assertEquals(List.of("A real failure"), seen.list.stream().map(ILoggingEvent::getMessage).toList());
     assertNull(LogNoiseFilter.kind("io.vertx.core.impl.ContextImpl", "Unhandled exception", new IllegalStateException("other")));
+  }
+
+  @Test
+  @DisplayName("Issue 29.2: Micrometer's start-up warning about Vert.x's doubly registered event-bus gauge is dropped; others stay")
+  void known_harmless_warning() {
+    String prefix = "This Gauge has been already registered (MeterId{name='";
+    String rest = "', tags=[tag(address=presence.socket)]}), the registration will be ignored.";
+    assertTrue(LogNoiseFilter.knownHarmlessWarning("io.micrometer.core.instrument.MeterRegistry",
+        prefix + "vertx.eventbus.pending" + rest, null));
+    assertFalse(LogNoiseFilter.knownHarmlessWarning("io.micrometer.core.instrument.MeterRegistry",
+        prefix + "homeroom.bridge.sockets" + rest, null));
+    assertFalse(LogNoiseFilter.knownHarmlessWarning("app.homeroom.Node", prefix + "vertx.eventbus.pending" + rest, null));
   }
 
   @Test

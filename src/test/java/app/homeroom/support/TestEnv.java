@@ -181,6 +181,8 @@ public final class TestEnv {
         HomeroomConfig.Limits.defaults(),
         HomeroomConfig.Mail.none(),
         HomeroomConfig.Sso.none(),
+        // Metrics on, each node on a port of its own: every test runs the instrumented paths (issue 29, point 2).
+        HomeroomConfig.Ops.defaults().withMetrics("127.0.0.1", freePort()),
         false);
   }
 
