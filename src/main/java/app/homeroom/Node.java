@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,19 +59,22 @@ public final class Node implements AutoCloseable {
   private final EmbeddedDatabase embedded;
   private final NodeContext context;
   private final int httpPort;
+  private final List<HttpVerticle> http;
+  private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
   /** Where GET /metrics answers, or -1 when metrics are off. */
   private final int metricsPort;
   /** Every verticle deployed and not stopping: what /health/ready's "node" check reports. */
   private final java.util.concurrent.atomic.AtomicBoolean started;
 
-  private Node(Vertx vertx, EmbeddedDatabase embedded, NodeContext context, int httpPort, int metricsPort,
+  private Node(Vertx vertx, EmbeddedDatabase embedded, NodeContext context, List<HttpVerticle> http, int metricsPort,
                java.util.concurrent.atomic.AtomicBoolean started) {
     this.started = started;
     this.metricsPort = metricsPort;
     this.vertx = vertx;
     this.embedded = embedded;
     this.context = context;
-    this.httpPort = httpPort;
+    this.http = http;
+    this.httpPort = http.get(0).actualPort();
   }
 
   public static Node start(HomeroomConfig config) {
@@ -126,12 +130,10 @@ public final class Node implements AutoCloseable {
           "start the chat service");
       await(vertx.deployVerticle(new SearchIndexUpkeep(context.pools())), "start the search index upkeep");
       java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-      HttpVerticle[] first = new HttpVerticle[1];
+      List<HttpVerticle> http = new java.util.concurrent.CopyOnWriteArrayList<>();
       await(vertx.deployVerticle(() -> {
         HttpVerticle v = new HttpVerticle(context, started::get);
-        if (first[0] == null) {
-          first[0] = v;
-        }
+        http.add(v);
         return v;
       }, new DeploymentOptions().setInstances(config.http().instances())), "listen for HTTP");
       int metricsPort = -1;
@@ -142,7 +144,7 @@ public final class Node implements AutoCloseable {
         metricsPort = server.actualPort();
       }
       started.set(true);
-      return new Node(vertx, embedded, context, first[0].actualPort(), metricsPort, started);
+      return new Node(vertx, embedded, context, List.copyOf(http), metricsPort, started);
     } catch (RuntimeException e) {
       if (vertx != null) {
         closeQuietly(vertx);
@@ -170,14 +172,60 @@ public final class Node implements AutoCloseable {
     return context;
   }
 
-  /** Closes sockets and servers, leaves the cluster, closes the pool, then stops the embedded database. */
+  /**
+   * A graceful stop (SIGTERM, Ctrl-C; issue 29, point 7): {@link #drain()}, then close servers, leave the cluster, close
+   * the pools, and stop the embedded database. A second call does nothing.
+   */
   public void stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
     started.set(false);
+    drain();
     closeQuietly(vertx);
     context.metrics().close();
     if (embedded != null) {
       embedded.close();
     }
+  }
+
+  /**
+   * Lets the node's work end without failing anyone, within {@code ops.drainSeconds}: readiness already says 503 (load
+   * balancers send new traffic elsewhere); new bridge sockets are refused and the open ones closed, so their clients
+   * reconnect to another node at once (with jitter) and resend what was not answered, with the same clientMsgId; the
+   * commands the chat service is working on commit and are answered; then the HTTP servers stop accepting connections
+   * and finish the requests under way. Nothing here fails a send: a send whose answer could not reach its socket is
+   * stored once, and answered as already stored when the client resends it elsewhere.
+   */
+  private void drain() {
+    long began = System.nanoTime();
+    long deadline = began + TimeUnit.SECONDS.toNanos(context.config().ops().drainSeconds());
+    int sockets = 0;
+    for (HttpVerticle v : http) {
+      try {
+        sockets += v.drainSockets().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("Could not close the bridge sockets of an HTTP instance: {}", e.toString());
+      }
+    }
+    while (context.chat().inFlight() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    int unanswered = context.chat().inFlight();
+    java.time.Duration left = java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    List<Future<Void>> shutdowns = http.stream().map(v -> v.shutdown(left)).toList();
+    try {
+      Future.join(shutdowns).toCompletionStage().toCompletableFuture().get(left.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("The HTTP servers did not finish their requests in time: {}", e.toString());
+    }
+    LOG.info("Drained in {} ms: {} bridge socket(s) sent to reconnect elsewhere; {} command(s) unanswered",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), sockets, unanswered);
   }
 
   @Override

@@ -4,6 +4,7 @@ import app.homeroom.account.AccountService;
 import app.homeroom.bus.Address;
 import app.homeroom.bus.Identity;
 import app.homeroom.common.ApiError;
+import app.homeroom.common.LogContext;
 import app.homeroom.common.Params;
 import app.homeroom.web.Guard;
 import app.homeroom.web.Json;
@@ -12,6 +13,7 @@ import app.homeroom.web.UserLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -154,7 +156,12 @@ public final class ChatRoutes {
   /** Sends a chat command on the event bus with the caller's identity: the bridge's path, from REST. */
   private Future<JsonObject> command(RoutingContext ctx, Address address, JsonObject body) {
     Identity who = Guard.identity(ctx);
-    return vertx.eventBus().<JsonObject>request(address.onNode(nodeId), body, who.deliveryOptions().setSendTimeout(15_000))
-        .map(Message::body);
+    DeliveryOptions options = who.deliveryOptions().setSendTimeout(15_000);
+    String requestId = LogContext.requestId();
+    if (requestId != null) {
+      // The chat service's log lines for this command name the request too (issue 29, point 3).
+      options.addHeader(LogContext.BUS_HEADER, requestId);
+    }
+    return vertx.eventBus().<JsonObject>request(address.onNode(nodeId), body, options).map(Message::body);
   }
 }

@@ -12,6 +12,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ChatShared {
 
+  /** Commands received and not yet answered by this node's chat service. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Commands the node's chat service is working on (received, not yet answered): a graceful stop waits for 0. */
+  final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   final AtomicLong acks = new AtomicLong();
   final AtomicLong ackWrites = new AtomicLong();
   final ConcurrentMap<String, Long> lastTypingForwarded = new ConcurrentHashMap<>();

@@ -1,6 +1,7 @@
 package app.homeroom.chat;
 
 import app.homeroom.common.ApiError;
+import app.homeroom.common.LogContext;
 import app.homeroom.common.FailureLog;
 import app.homeroom.common.Params;
 import app.homeroom.bus.Address;
@@ -328,12 +329,18 @@ public class ChatVerticle extends VerticleBase {
     Class<C> type = (Class<C>) address.request();
     MessageConsumer<Object> consumer = eb.consumer(address.onNode(nodeId), (Message<Object> msg) -> {
       Future<JsonObject> result;
+      shared.inFlight.incrementAndGet();
       try {
-        result = handler.apply(Identity.from(msg.headers()), BusCodec.decode(type, msg.body())).map(BusCodec::encode);
+        Identity actor = Identity.from(msg.headers());
+        // Issue 29, point 3: this command's log lines name its user, and the REST request that sent it, if one did.
+        LogContext.user(actor.userId());
+        LogContext.request(LogContext.sane(msg.headers().get(LogContext.BUS_HEADER)));
+        result = handler.apply(actor, BusCodec.decode(type, msg.body())).map(BusCodec::encode);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
       result.onComplete(ar -> {
+        shared.inFlight.decrementAndGet();
         if (ar.succeeded()) {
           msg.reply(ar.result());
         } else {

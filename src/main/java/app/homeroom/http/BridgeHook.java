@@ -121,7 +121,8 @@ final class BridgeHook implements Handler<BridgeEvent> {
   private String refusal(BridgeEvent event) {
     Identity who = identity(event.socket());
     return switch (event.type()) {
-      case SOCKET_CREATED -> who == null ? "not signed in"
+      case SOCKET_CREATED -> openSockets.draining() ? "this node is stopping: reconnect to another one"
+          : who == null ? "not signed in"
           // Ended between the Guard's check of the request and now (a session.revoked event in between).
           : OpenSockets.session(event.socket()) == null || revocations.knownEnded(OpenSockets.session(event.socket()))
               ? "session ended"

@@ -8,6 +8,7 @@ import app.homeroom.bus.Address;
 import app.homeroom.chat.ChatRoutes;
 import app.homeroom.chat.ChatService;
 import app.homeroom.common.ApiError;
+import app.homeroom.common.LogContext;
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.Pools;
 import app.homeroom.people.PeopleRoutes;
@@ -155,6 +156,24 @@ public class HttpVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Graceful stop, step 1 (issue 29, point 7): refuse new bridge sockets and close the open ones, each client told to
+   * reconnect (to another node). Runs on this instance's event loop; answers how many sockets were closed.
+   */
+  public Future<Integer> drainSockets() {
+    io.vertx.core.Promise<Integer> closed = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> closed.complete(openSockets.drain("This server is restarting; reconnecting to another")));
+    return closed.future();
+  }
+
+  /**
+   * Graceful stop, last step: stop accepting connections and let the requests under way finish, for at most
+   * {@code timeout}; then the connections close.
+   */
+  public Future<Void> shutdown(java.time.Duration timeout) {
+    return server.shutdown(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   /** Port actually bound (differs from the configured one when that is 0, as in tests). */
   public int actualPort() {
     return server.actualPort();
@@ -162,6 +181,7 @@ public class HttpVerticle extends VerticleBase {
 
   Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(HttpVerticle::requestId);
     router.route().handler(this::securityHeaders);
     // Health first: no session, no origin check, nothing about anyone (issue 29, point 1).
     healthRoutes.mount(router);
@@ -225,6 +245,18 @@ public class HttpVerticle extends VerticleBase {
       }
     });
     return router;
+  }
+
+  /**
+   * Issue 29, point 3: every request gets an id (a proxy's {@code X-Request-Id} when it is plain and short, else a new
+   * one), echoed in the response and carried by every log line written for the request, and by the commands it sends.
+   */
+  private static void requestId(RoutingContext ctx) {
+    String id = LogContext.sane(ctx.request().getHeader(LogContext.REQUEST_ID_HEADER));
+    id = id != null ? id : LogContext.newRequestId();
+    LogContext.request(id);
+    ctx.response().putHeader(LogContext.REQUEST_ID_HEADER, id);
+    ctx.next();
   }
 
   private void securityHeaders(RoutingContext ctx) {

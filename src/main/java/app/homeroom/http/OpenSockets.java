@@ -30,7 +30,12 @@ final class OpenSockets {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpenSockets.class);
 
+  /** Close code when the node is stopping (issue 29, point 7): the client reconnects, to another node. */
+  static final int NODE_STOPPING = 4002;
+
   private final Map<Long, Set<SockJSSocket>> byUser = new HashMap<>();
+  /** Set once the node stops: new sockets are refused, so clients reconnect to another node. */
+  private boolean draining;
 
   void add(SockJSSocket socket) {
     Sessions.Session s = session(socket);
@@ -50,6 +55,28 @@ final class OpenSockets {
       byUser.remove(s.identity().userId());
     }
     return true;
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  /**
+   * The node is stopping: refuse new sockets from now on, and close every open one, so each client reconnects (to
+   * another node: this one no longer answers ready, and soon no longer listens). Returns how many were closed.
+   */
+  int drain(String reason) {
+    draining = true;
+    List<SockJSSocket> all = new ArrayList<>();
+    byUser.values().forEach(all::addAll);
+    for (SockJSSocket socket : all) {
+      try {
+        socket.close(NODE_STOPPING, reason);
+      } catch (RuntimeException e) {
+        LOG.debug("Closing a bridge socket while stopping failed: {}", e.toString());
+      }
+    }
+    return all.size();
   }
 
   /** The user's open sockets (a copy). */

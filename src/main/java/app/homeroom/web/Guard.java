@@ -5,6 +5,7 @@ import app.homeroom.common.FailureLog;
 
 
 import app.homeroom.common.ApiError;
+import app.homeroom.common.LogContext;
 import app.homeroom.session.Revocations;
 import app.homeroom.session.Sessions;
 import app.homeroom.bus.Identity;
@@ -156,6 +157,7 @@ public final class Guard {
         if (valid.succeeded()) {
           ctx.put(IDENTITY, session.identity());
           ctx.put(SESSION, session);
+          LogContext.user(session.identity().userId());
           ctx.next();
         } else if (requireSession || !(valid.cause() instanceof ApiError)) {
           // A database failure refuses (fail closed), even where a session is optional.
@@ -183,6 +185,7 @@ public final class Guard {
       }
       if (ar.succeeded()) {
         ctx.put(IDENTITY, ar.result());
+        LogContext.user(ar.result().userId());
         ctx.next();
       } else {
         Json.fail(ctx, ar.cause());
