@@ -48,6 +48,8 @@ final class LoadOptions implements Cloneable {
   Duration backoffCap = Duration.ofSeconds(30);
   // failover: which --target (1-based) is killed; 0 = the last
   int killTarget = 0;
+  // failover: SIGKILL (a crash) or SIGTERM (a graceful stop, as in a rolling restart; issue 29, point 7)
+  boolean killGracefully = false;
   // baseline
   Baseline baseline = Baseline.NONE;
   // The node's heap in the documented command: with 512 MiB, the baseline's 200 kept messages a conversation filled
@@ -163,6 +165,11 @@ final class LoadOptions implements Cloneable {
       case "backoff-base" -> backoffBase = duration(v);
       case "backoff-cap" -> backoffCap = duration(v);
       case "kill-target" -> killTarget = Integer.parseInt(v);
+      case "kill-signal" -> killGracefully = switch (v.toUpperCase(Locale.ROOT)) {
+        case "KILL" -> false;
+        case "TERM" -> true;
+        default -> throw new IllegalArgumentException("--kill-signal is KILL or TERM, got " + v);
+      };
       case "baseline" -> baseline = v.isEmpty() ? Baseline.ALSO : Baseline.valueOf(v.toUpperCase(Locale.ROOT));
       case "baseline-jvm" -> baselineJvm = v;
       case "baseline-instances" -> baselineInstances = Integer.parseInt(v);
@@ -291,6 +298,8 @@ final class LoadOptions implements Cloneable {
                                   (10s, 30s, 500ms, 30s)
           --kill-target N         failover: the N-th --target is killed (default the last); its process is
                                   --server-pid's N-th, or found by port (a node on this machine)
+          --kill-signal KILL|TERM failover: SIGKILL, a crash (default), or SIGTERM, a graceful stop as in a
+                                  rolling restart
           --body-chars N          message length (default 100); --fetch-limit N first page on connect (50)
           --ping-interval D       bridge pings per socket (default 5s, as the web client)
           --max-in-flight N       unacknowledged sends before the pacer skips (default 20000)

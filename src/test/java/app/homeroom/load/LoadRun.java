@@ -563,7 +563,10 @@ final class LoadRun {
     });
   }
 
-  /** One node is killed with SIGKILL; its clients reconnect to the others (issue 7: node failure). */
+  /**
+   * One node is killed with SIGKILL (issue 7: node failure), or stopped with SIGTERM (issue 29, point 7: a rolling
+   * restart); its clients reconnect to the others.
+   */
   private void failover() throws InterruptedException {
     int victim = (o.killTarget == 0 ? targets.size() : o.killTarget) - 1;
     Target dead = targets.get(victim);
@@ -576,9 +579,13 @@ final class LoadRun {
           droppedCount.incrementAndGet();
         }
       });
-      log.printf("[%s] killing %s (pid %d) with SIGKILL; %,d clients were on it%n", system, dead.url(), process.pid(),
-          droppedCount.get());
-      process.destroyForcibly();
+      log.printf("[%s] killing %s (pid %d) with %s; %,d clients were on it%n", system, dead.url(), process.pid(),
+          o.killGracefully ? "SIGTERM" : "SIGKILL", droppedCount.get());
+      if (o.killGracefully) {
+        process.destroy();
+      } else {
+        process.destroyForcibly();
+      }
     });
   }
 

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SIGKILL: no shutdown hook, no socket closed politely, no goodbye to the cluster. Its clients must reconnect to the
  * survivors within seconds and carry on, and the recorder (the load generator's ledger: every send, acknowledgement
  * and delivery by clientMsgId) must show, once the run is over, that every acknowledged message is stored exactly
- * once and reached every recipient, live or by catch-up.
+ * once and reached every recipient, live or by catch-up. Issue 29, point 7: the same with SIGTERM, a graceful stop as
+ * in a rolling restart, where the node also sends its clients away itself and answers what it was working on.
  */
 class NodeFailoverTest {
 
@@ -36,6 +37,37 @@ class NodeFailoverTest {
   @Test
   @DisplayName("SIGKILL one of three nodes mid-run: its clients move to the survivors, nothing lost or stored twice")
   void killing_a_node_loses_and_duplicates_nothing() throws Exception {
+    run("KILL", (victim, r) -> assertFalse(victim.process().isAlive(), "the victim was killed"));
+  }
+
+  @Test
+  @DisplayName("Issue 29.7: SIGTERM one of three nodes mid-run (a rolling restart): it drains, its clients move, no send fails")
+  void a_graceful_stop_drains() throws Exception {
+    run("TERM", (victim, r) -> {
+      // It stopped by itself, well within the drain time (10 s) and the shutdown that follows.
+      assertTrue(victim.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the node stopped");
+      String log = java.nio.file.Files.readString(victim.log());
+      java.util.regex.Matcher drained = java.util.regex.Pattern
+          .compile("Drained in (\\d+) ms: (\\d+) bridge socket\\(s\\) sent to reconnect elsewhere; (\\d+) command\\(s\\) unanswered")
+          .matcher(log);
+      assertTrue(drained.find(), log);
+      System.out.printf("[graceful] %s%n", drained.group());
+      assertEquals(r.dropped, Integer.parseInt(drained.group(2)), "every client on it was sent elsewhere by the node itself");
+      assertEquals("0", drained.group(3), "every command it was working on committed and was answered");
+      assertTrue(log.contains("Homeroom: stopped"), log);
+    });
+  }
+
+  interface VictimCheck {
+    void check(TestEnv.ChildNode victim, RunResult r) throws Exception;
+  }
+
+  /**
+   * Three nodes, 54 clients sending steadily; after 3 s the last node gets {@code signal}. Whatever the signal: every
+   * client of it is back on a survivor within seconds, every send is answered, every acknowledged message is stored
+   * exactly once and reached every recipient.
+   */
+  private void run(String signal, VictimCheck victimCheck) throws Exception {
     TestEnv.node();
     CompletableFuture<TestEnv.ChildNode> a = CompletableFuture.supplyAsync(NodeFailoverTest::child);
     CompletableFuture<TestEnv.ChildNode> b = CompletableFuture.supplyAsync(NodeFailoverTest::child);
@@ -44,7 +76,7 @@ class NodeFailoverTest {
           "--scenario", "failover",
           "--target", String.join(",", TestEnv.baseUrl(), survivor.baseUrl(), victim.baseUrl()),
           "--server-pid", ProcessHandle.current().pid() + "," + survivor.process().pid() + "," + victim.process().pid(),
-          "--kill-target", "3",
+          "--kill-target", "3", "--kill-signal", signal,
           "--db", TestEnv.config(0).db().url(), "--session-key", TestEnv.config(0).auth().jwtSecret(),
           "--students", "50", "--admins", "4", "--rate", "50", "--typing-rate", "10", "--read-rate", "10",
           "--ramp", "1s", "--warmup", "1s", "--drop-after", "3s", "--duration", "8s",
@@ -53,26 +85,27 @@ class NodeFailoverTest {
       LoadReport report = LoadMain.run(LoadOptions.parse(args.toArray(String[]::new)), String.join(" ", args), System.out);
       RunResult r = report.homeroom;
 
-      assertFalse(victim.process().isAlive(), "the victim was killed");
+      victimCheck.check(victim, r);
       Ledger.WindowStats total = r.window("total");
       List<Ledger.WindowStats> windows = r.windows.stream().filter(w -> !w.name().equals("total")).toList();
       long sent = windows.stream().mapToLong(Ledger.WindowStats::sent).sum();
       long acked = windows.stream().mapToLong(Ledger.WindowStats::acked).sum();
-      System.out.printf("[failover] clients %d; on the killed node %d, back %d in %.1f s%n", r.clients, r.dropped, r.back,
+      String tag = "[failover SIG" + signal + "]";
+      System.out.printf("%s clients %d; on the stopped node %d, back %d in %.1f s%n", tag, r.clients, r.dropped, r.back,
           r.secondsUntilAllBack);
-      System.out.printf("[failover] sent %d, acknowledged %d (%d as already stored), retried %d, failed %d, "
-              + "unacknowledged %d; rows %d, distinct %d%n", sent, acked, total.ackedAsDuplicate(), total.retried(),
+      System.out.printf("%s sent %d, acknowledged %d (%d as already stored), retried %d, failed %d, "
+              + "unacknowledged %d; rows %d, distinct %d%n", tag, sent, acked, total.ackedAsDuplicate(), total.retried(),
           total.failed(), total.unacked(), r.dbStored, r.dbDistinct);
-      System.out.printf("[failover] deliveries expected %d: live %d, by catch-up %d (%d only in the final pass); "
-              + "lost messages %d, duplicate live deliveries %d%n", total.deliveriesExpected(), total.deliveriesLive(),
+      System.out.printf("%s deliveries expected %d: live %d, by catch-up %d (%d only in the final pass); "
+              + "lost messages %d, duplicate live deliveries %d%n", tag, total.deliveriesExpected(), total.deliveriesLive(),
           total.deliveriesCaughtUp(), r.missedLiveCaughtUp, total.lostMessages(), total.duplicateDeliveries());
 
-      // A third of the clients were on the killed node, and all of them came back to a survivor, within seconds.
-      assertTrue(r.dropped >= 10, "clients on the killed node: " + r.dropped);
-      assertEquals(r.dropped, r.back, "every client of the killed node is back");
+      // A third of the clients were on the stopped node, and all of them came back to a survivor, within seconds.
+      assertTrue(r.dropped >= 10, "clients on the stopped node: " + r.dropped);
+      assertEquals(r.dropped, r.back, "every client of the stopped node is back");
       assertTrue(r.secondsUntilAllBack >= 0 && r.secondsUntilAllBack < 20, "back in " + r.secondsUntilAllBack + " s");
 
-      // Every send answered; every acknowledged message stored exactly once...
+      // Every send answered, none failed; every acknowledged message stored exactly once...
       assertTrue(acked >= 300, "a steady run: acknowledged " + acked);
       assertEquals(sent, acked, "every send acknowledged");
       assertEquals(0, total.failed() + total.unacked(), "failed or unacknowledged sends: " + total.errors());
