@@ -55,6 +55,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * @param durable fsync and synchronous commit on, so an acknowledged message survives a power cut; only tests
    *                pass false (the library's defaults trade durability for speed)
    */
+  /**
+   * Whether the jar holds PostgreSQL binaries (zonky's {@code postgres-<os>-<arch>[-<distribution>].txz} archives): the
+   * lean jar of the Docker image ({@code -Plean}) holds none. Which archive fits this machine is the library's choice.
+   */
+  static boolean hasBinaries() {
+    ClassLoader loader = EmbeddedDatabase.class.getClassLoader();
+    for (String platform : new String[] {"linux-x86_64", "linux-x86_64-alpine_linux", "linux-arm_64", "darwin-x86_64",
+        "darwin-arm_64", "windows-x86_64"}) {
+      if (loader.getResource("postgres-" + platform + ".txz") != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static EmbeddedDatabase startOrJoin(int port, Path dataDir, boolean durable) {
     DbTarget target = DbTarget.embedded(port);
     if (portInUse(port)) {
@@ -73,6 +88,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
       }
       throw new StartupException("port " + port + " is taken by something that is not Homeroom's embedded PostgreSQL: "
           + "set HOMEROOM_DB_EMBEDDED_PORT to a free port or HOMEROOM_DB_URL to an external database");
+    }
+    if (!hasBinaries()) {
+      throw new StartupException("this jar carries no embedded PostgreSQL (the lean build of the Docker image, issue 29):"
+          + " set HOMEROOM_DB_URL to an external PostgreSQL, or run the full jar (./mvnw package)");
     }
     try {
       Path dir = prepareDataDir(dataDir);
