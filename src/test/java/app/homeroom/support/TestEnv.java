@@ -193,6 +193,8 @@ public final class TestEnv {
     String external = System.getenv("HOMEROOM_TEST_DB_URL");
     if (external != null && !external.isBlank()) {
       dbUrl = external;
+    } else if ("testcontainers".equalsIgnoreCase(System.getenv("HOMEROOM_TEST_DB")) && (dbUrl = Containers.postgres()) != null) {
+      // A PostgreSQL 17 container, stopped with the JVM (Testcontainers' own reaper).
     } else {
       try {
         Path dir = Files.createTempDirectory("homeroom-test-pg");
