@@ -26,6 +26,7 @@ import app.homeroom.search.MessageSearch;
 import app.homeroom.search.SearchRoutes;
 import app.homeroom.session.Revocations;
 import app.homeroom.session.Sessions;
+import app.homeroom.web.ApiContract;
 import app.homeroom.web.Guard;
 import app.homeroom.web.Https;
 import app.homeroom.web.Json;
@@ -101,6 +102,8 @@ public class HttpVerticle extends VerticleBase {
   private PeopleRoutes peopleRoutes;
   private HttpServer server;
   private String contentSecurityPolicy;
+  /** The OpenAPI document, and the check of request bodies against it. */
+  private ApiContract contract;
 
   /**
    * @param context the node's parts: config, pools, session key, per-user limits (shared by the node's instances),
@@ -141,7 +144,7 @@ public class HttpVerticle extends VerticleBase {
     // Where BridgeHook diverts a rate-limited frame it already answered: dropped here.
     // Local-only: the clustered bus counts local-only registrations when it picks a node, so the frame stays here.
     vertx.eventBus().localConsumer(Address.BRIDGE_DISCARD.address(), msg -> { });
-    return readIndexPage()
+    return ApiContract.load(vertx).onSuccess(c -> contract = c).compose(c -> readIndexPage())
         .map(html -> contentSecurityPolicy = contentSecurityPolicy(html))
         .compose(csp -> {
           server = vertx.createHttpServer(new HttpServerOptions()
@@ -185,6 +188,8 @@ public class HttpVerticle extends VerticleBase {
     router.route().handler(this::securityHeaders);
     // Health first: no session, no origin check, nothing about anyone (issue 29, point 1).
     healthRoutes.mount(router);
+    // The API's description (issue 29, point 4): public, like the API's prose in docs/API.md.
+    router.get("/api/openapi.json").handler(contract::serve);
 
     // The bridge: origin + session checked on every transport's every request, then SockJS.
     router.route("/eventbus/*").handler(ctx -> bridgeGuard.handle(ctx, true));
@@ -213,9 +218,13 @@ public class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
     router.post("/api/*").handler(Json::jsonOnly);
     router.patch("/api/*").handler(Json::jsonOnly);
+    // Request bodies against the OpenAPI document: for the sign-in routes here, for the rest once the caller is known
+    // (a caller without access hears 401/403, not how their body was wrong).
+    router.postWithRegex("^/api/(login|signup/[^/]+)$").handler(ctx -> contract.checkBody(ctx));
     account.mountSignIn(router);
     ssoRoutes.mount(router);
     router.route("/api/*").handler(ctx -> guard.handle(ctx, true));
+    router.route("/api/*").handler(ctx -> contract.checkBody(ctx));
     account.mount(router);
     chatRoutes.mount(router);
     searchRoutes.mount(router);

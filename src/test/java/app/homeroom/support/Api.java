@@ -83,7 +83,10 @@ public final class Api {
 
   public Response send(HttpRequest.Builder builder) {
     try {
-      HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest request = builder.timeout(Duration.ofSeconds(20)).build();
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      // Issue 29, point 4: every answer the suite gets must be what the OpenAPI document says.
+      Contract.check(request.method(), request.uri(), r);
       JsonObject json = null;
       String type = r.headers().firstValue("content-type").orElse("");
       if (type.startsWith("application/json") && !r.body().isEmpty()) {
