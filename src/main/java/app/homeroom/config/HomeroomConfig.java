@@ -17,6 +17,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static app.homeroom.config.ConfigFields.blankToNull;
+import static app.homeroom.config.ConfigFields.bool;
+import static app.homeroom.config.ConfigFields.checkOrigin;
+import static app.homeroom.config.ConfigFields.intIn;
+import static app.homeroom.config.ConfigFields.intOr;
+import static app.homeroom.config.ConfigFields.nonBlank;
+import static app.homeroom.config.ConfigFields.obj;
+import static app.homeroom.config.ConfigFields.port;
+import static app.homeroom.config.ConfigFields.str;
+import static app.homeroom.config.ConfigFields.strings;
+
 /**
  * The whole configuration of one node, validated. Loaded from {@code conf/config.json} (or the file given with
  * {@code --config}), then overridden by the environment variables of {@link #ENV}: every key a node needs can
@@ -288,7 +299,7 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     }
     List<String> origins = strings(http, "allowedOrigins");
     for (String origin : origins) {
-      checkOrigin(origin);
+      checkAllowedOrigin(origin);
     }
     String jwtSecret = blankToNull(str(auth, "jwtSecret"));
     if (jwtSecret != null && jwtSecret.length() < 32) {
@@ -316,8 +327,8 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
         new Admin(adminEmail.trim().toLowerCase(), adminPassword),
         new Presence(heartbeat, ttl),
         limits(limits),
-        mail(obj(json, "mail")),
-        sso(obj(json, "sso"), blankToNull(str(obj(json, "mail"), "publicUrl"))),
+        MailSettings.parse(obj(json, "mail")),
+        SsoSettings.parse(obj(json, "sso"), blankToNull(str(obj(json, "mail"), "publicUrl"))),
         ops(obj(json, "ops")),
         bool(json, "demo"));
   }
@@ -342,98 +353,6 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
   }
 
-  private static final java.util.regex.Pattern PROVIDER_ID = java.util.regex.Pattern.compile("^[a-z0-9-]{1,32}$");
-
-  /** {@code sso.providers} (a list) and {@code sso.provider} (one, from the environment), and the password roles. */
-  private static Sso sso(JsonObject o, String publicUrl) {
-    List<OidcProvider> providers = new ArrayList<>();
-    Object list = o.getValue("providers");
-    if (list != null && !(list instanceof JsonArray)) {
-      throw new ConfigException("sso.providers must be a list");
-    }
-    if (list instanceof JsonArray a) {
-      for (Object p : a) {
-        if (!(p instanceof JsonObject po)) {
-          throw new ConfigException("sso.providers must hold objects");
-        }
-        providers.add(provider(po));
-      }
-    }
-    JsonObject single = o.getJsonObject("provider");
-    if (single != null && blankToNull(str(single, "issuer")) != null) {
-      providers.add(provider(single));
-    }
-    if (providers.stream().map(OidcProvider::id).distinct().count() < providers.size()) {
-      throw new ConfigException("sso.providers: each provider needs an id of its own");
-    }
-    if (!providers.isEmpty() && publicUrl == null) {
-      throw new ConfigException("mail.publicUrl (HOMEROOM_PUBLIC_URL) must be set for sign-in with a provider: the"
-          + " provider sends people back to it");
-    }
-    List<String> roles = o.getValue("passwordSignIn") == null ? List.of("admin", "student")
-        : strings(o, "passwordSignIn");
-    for (String r : roles) {
-      if (!r.equals("admin") && !r.equals("student")) {
-        throw new ConfigException("sso.passwordSignIn (HOMEROOM_PASSWORD_SIGNIN) may list admin and student, got '" + r + "'");
-      }
-    }
-    if (!roles.contains("admin") && providers.isEmpty()) {
-      throw new ConfigException("sso.passwordSignIn (HOMEROOM_PASSWORD_SIGNIN): staff need a way to sign in; configure a"
-          + " provider (HOMEROOM_OIDC_ISSUER) before turning off their passwords");
-    }
-    return new Sso(List.copyOf(providers), java.util.Set.copyOf(roles));
-  }
-
-  private static OidcProvider provider(JsonObject p) {
-    String id = blankToNull(str(p, "id"));
-    id = id == null ? "school" : id;
-    if (!PROVIDER_ID.matcher(id).matches()) {
-      throw new ConfigException("sso provider id (HOMEROOM_OIDC_ID) must be 1-32 of a-z, 0-9 and -, got '" + id + "'");
-    }
-    String issuer = blankToNull(str(p, "issuer"));
-    if (issuer == null || !(issuer.startsWith("https://") || issuer.startsWith("http://localhost")
-        || issuer.startsWith("http://127.0.0.1"))) {
-      throw new ConfigException("sso provider '" + id + "': issuer (HOMEROOM_OIDC_ISSUER) must be an https:// URL");
-    }
-    String clientId = blankToNull(str(p, "clientId"));
-    if (clientId == null) {
-      throw new ConfigException("sso provider '" + id + "': clientId (HOMEROOM_OIDC_CLIENT_ID) must be set");
-    }
-    String name = blankToNull(str(p, "name"));
-    List<String> domains = strings(p, "allowedDomains").stream().map(d -> d.toLowerCase(java.util.Locale.ROOT))
-        .filter(d -> !d.isEmpty()).toList();
-    return new OidcProvider(id, name == null ? "your school account" : name, issuer.replaceAll("/+$", ""), clientId,
-        blankToNull(str(p, "clientSecret")), domains, blankToNull(str(p, "hostedDomain")), blankToNull(str(p, "tenant")),
-        blankToNull(str(p, "autoCreateClass")));
-  }
-
-
-  private static Mail mail(JsonObject o) {
-    String publicUrl = blankToNull(str(o, "publicUrl"));
-    if (publicUrl != null) {
-      checkOrigin(publicUrl, "mail.publicUrl (HOMEROOM_PUBLIC_URL)");
-    }
-    String host = blankToNull(str(o, "smtpHost"));
-    String security = blankToNull(str(o, "smtpSecurity"));
-    security = security == null ? "starttls" : security.toLowerCase(java.util.Locale.ROOT);
-    if (!List.of("starttls", "tls", "none").contains(security)) {
-      throw new ConfigException("mail.smtpSecurity (HOMEROOM_SMTP_SECURITY) must be starttls, tls or none, got '"
-          + security + "'");
-    }
-    String from = blankToNull(str(o, "from"));
-    if (host != null && from == null) {
-      throw new ConfigException("mail.from (HOMEROOM_SMTP_FROM) must be set when mail.smtpHost is: the address"
-          + " emails come from, as \"Homeroom <homeroom@school.org>\"");
-    }
-    if (host != null && publicUrl == null) {
-      throw new ConfigException("mail.publicUrl (HOMEROOM_PUBLIC_URL) must be set when mail.smtpHost is: emailed"
-          + " links need the address people reach Homeroom at");
-    }
-    int port = o.getValue("smtpPort") == null ? 587 : port(o, "smtpPort", "mail.smtpPort (HOMEROOM_SMTP_PORT)", false);
-    return new Mail(publicUrl, host, port, blankToNull(str(o, "smtpUser")), blankToNull(str(o, "smtpPassword")), from,
-        security);
-  }
-
   /** Missing keys take {@link Ops#defaults()}. */
   private static Ops ops(JsonObject o) {
     Ops d = Ops.defaults();
@@ -456,10 +375,6 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
         intOr(o, "refusalsBeforeClose", d.refusalsBeforeClose(), 1, 1_000_000,
             "limits.refusalsBeforeClose (HOMEROOM_LIMIT_REFUSALS_BEFORE_CLOSE)"),
         intOr(o, "socketsPerUser", d.socketsPerUser(), 1, 10_000, "limits.socketsPerUser (HOMEROOM_LIMIT_SOCKETS_PER_USER)"));
-  }
-
-  private static int intOr(JsonObject o, String key, int fallback, int min, int max, String name) {
-    return o.getValue(key) == null ? fallback : intIn(o, key, min, max, name);
   }
 
   private static void checkDbUrl(String url) {
@@ -492,90 +407,8 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     }
   }
 
-  private static void checkOrigin(String origin) {
+  private static void checkAllowedOrigin(String origin) {
     checkOrigin(origin, "http.allowedOrigins entry '" + origin + "'");
-  }
-
-  private static void checkOrigin(String origin, String name) {
-    try {
-      URI uri = new URI(origin);
-      if (uri.getScheme() == null || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())) {
-        throw new URISyntaxException(origin, "expected scheme://host[:port]");
-      }
-    } catch (URISyntaxException e) {
-      throw new ConfigException(name + " must look like https://school.example.org");
-    }
-  }
-
-  private static JsonObject obj(JsonObject parent, String key) {
-    Object value = parent.getValue(key);
-    if (value == null) {
-      return new JsonObject();
-    }
-    if (!(value instanceof JsonObject o)) {
-      throw new ConfigException("config key '" + key + "' must be an object");
-    }
-    return o;
-  }
-
-  private static String str(JsonObject o, String key) {
-    Object v = o.getValue(key);
-    return v == null ? null : v.toString();
-  }
-
-  private static String nonBlank(JsonObject o, String key, String name) {
-    String v = blankToNull(str(o, key));
-    if (v == null) {
-      throw new ConfigException(name + " must not be empty");
-    }
-    return v;
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s.trim();
-  }
-
-  private static int port(JsonObject o, String key, String name, boolean allowZero) {
-    int p = intIn(o, key, allowZero ? 0 : 1, 65535, name);
-    return p;
-  }
-
-  private static int intIn(JsonObject o, String key, int min, int max, String name) {
-    String v = str(o, key);
-    try {
-      int i = Integer.parseInt(v == null ? "" : v.trim());
-      if (i < min || i > max) {
-        throw new NumberFormatException();
-      }
-      return i;
-    } catch (NumberFormatException e) {
-      throw new ConfigException(name + " must be a whole number from " + min + " to " + max + ", got '" + v + "'");
-    }
-  }
-
-  private static boolean bool(JsonObject o, String key) {
-    String v = str(o, key);
-    if (v == null) {
-      return false;
-    }
-    return switch (v.trim().toLowerCase()) {
-      case "true", "1", "yes", "on" -> true;
-      case "false", "0", "no", "off", "" -> false;
-      default -> throw new ConfigException("'" + key + "' must be true or false, got '" + v + "'");
-    };
-  }
-
-  private static List<String> strings(JsonObject o, String key) {
-    Object v = o.getValue(key);
-    List<String> out = new ArrayList<>();
-    if (v == null) {
-      return out;
-    }
-    if (!(v instanceof JsonArray a)) {
-      throw new ConfigException("'" + key + "' must be a list");
-    }
-    a.forEach(x -> out.add(String.valueOf(x).trim()));
-    return List.copyOf(out);
   }
 
   private static void merge(JsonObject into, JsonObject from) {
