@@ -10,7 +10,6 @@ import { TypingTracker } from '../lib/typing-tracker.js';
 import { TypingSignal } from '../lib/typing-signal.js';
 import { Acknowledgements } from '../lib/acknowledgements.js';
 import { notificationPermission, requestNotificationPermission } from '../lib/browser-notifications.js';
-import { initials } from '../lib/format.js';
 import { baseStyles, buttonStyles, visuallyHidden } from './shared-styles.js';
 import './hr-login.js';
 import './hr-admin-page.js';
@@ -21,6 +20,7 @@ import './hr-signup.js';
 import './hr-people-page.js';
 import './hr-slips-page.js';
 import './hr-password-dialog.js';
+import './hr-account-menu.js';
 
 /**
  * The application root: finds out who is signed in (`GET /api/me`), opens the live connection,
@@ -55,8 +55,6 @@ export class HrAppElement extends LitElement {
     /** Why a sign-in with the school's account was refused (`?sso=` on /login), for the sign-in page. */
     ssoError: { state: true },
     signedOut: { state: true },
-    /** The account menu (change password, sign out everywhere) is open. */
-    menuOpen: { state: true },
   };
 
   static styles = [
@@ -164,78 +162,6 @@ export class HrAppElement extends LitElement {
         background: var(--hr-color-primary-soft, var(--hr-color-surface-muted));
         color: var(--hr-color-primary);
       }
-      .account {
-        position: relative;
-        flex: none;
-      }
-      .who {
-        display: flex;
-        flex-direction: column;
-        align-items: flex-end;
-        line-height: 1.2;
-        min-width: 0;
-        padding: 2px var(--hr-space-2);
-        border: 1px solid transparent;
-        border-radius: var(--hr-radius);
-        background: none;
-        color: inherit;
-        font: inherit;
-        cursor: pointer;
-      }
-      .who .initials {
-        display: none;
-        font-size: var(--hr-font-size-xs);
-        font-weight: 700;
-      }
-      .who:hover,
-      .who[aria-expanded='true'] {
-        background: var(--hr-color-surface-muted);
-      }
-      .menu {
-        position: absolute;
-        right: 0;
-        top: calc(100% + 6px);
-        z-index: 20;
-        min-width: 220px;
-        padding: var(--hr-space-1, 4px);
-        border: 1px solid var(--hr-color-border);
-        border-radius: var(--hr-radius);
-        background: var(--hr-color-surface);
-        box-shadow: var(--hr-shadow-lg);
-      }
-      .menu button {
-        display: block;
-        width: 100%;
-        padding: var(--hr-space-2) var(--hr-space-3);
-        border: none;
-        border-radius: var(--hr-radius-sm);
-        background: none;
-        color: inherit;
-        font: inherit;
-        font-size: var(--hr-font-size-sm);
-        text-align: left;
-        cursor: pointer;
-      }
-      .menu .narrow-only {
-        display: none;
-      }
-      .menu button:hover,
-      .menu button:focus-visible {
-        background: var(--hr-color-surface-muted);
-      }
-      .who .name {
-        font-size: var(--hr-font-size-sm);
-        font-weight: 600;
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        max-width: 220px;
-      }
-      .who .role {
-        font-size: var(--hr-font-size-xs);
-        color: var(--hr-color-text-muted);
-        text-transform: capitalize;
-      }
       main {
         flex: 1;
         min-height: 0;
@@ -276,30 +202,12 @@ export class HrAppElement extends LitElement {
         .search-trigger kbd {
           display: none;
         }
-        .who .name,
-        .who .role,
         .wide-only {
           display: none;
-        }
-        .who .initials {
-          display: inline;
-        }
-        .who {
-          flex: none;
-          align-items: center;
-          justify-content: center;
-          width: 36px;
-          height: 36px;
-          padding: 0;
-          border-color: var(--hr-color-border-strong);
-          border-radius: 50%;
         }
         /* The sections move into the account menu: the phone's top bar has no room for them. */
         nav {
           display: none;
-        }
-        .menu .narrow-only {
-          display: block;
         }
         .topbar {
           gap: var(--hr-space-2);
@@ -345,7 +253,6 @@ export class HrAppElement extends LitElement {
     this.session = null;
     /** Where to go after signing in, when a signed-out visit asked for a deeper page. */
     this.afterLogin = null;
-    this.menuOpen = false;
     this.ssoError = '';
     this.signedOut = false;
   }
@@ -354,7 +261,6 @@ export class HrAppElement extends LitElement {
     super.connectedCallback();
     window.addEventListener('popstate', this.handlePopState);
     window.addEventListener('keydown', this.handleGlobalKeydown);
-    window.addEventListener('pointerdown', this.handleOutsidePointer);
     this.addEventListener('hr-navigate', this.handleNavigate);
     this.addEventListener('hr-at-latest', this.handleAtLatest);
     this.addEventListener('hr-signed-in', this.handleSignedIn);
@@ -366,7 +272,6 @@ export class HrAppElement extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.handlePopState);
     window.removeEventListener('keydown', this.handleGlobalKeydown);
-    window.removeEventListener('pointerdown', this.handleOutsidePointer);
     this.removeEventListener('hr-navigate', this.handleNavigate);
     this.removeEventListener('hr-at-latest', this.handleAtLatest);
     this.removeEventListener('hr-signed-in', this.handleSignedIn);
@@ -550,7 +455,7 @@ export class HrAppElement extends LitElement {
   resolveRoute() {
     const path = location.pathname + location.search;
     const route = this.parse(path);
-    this.menuOpen = false;
+    this.renderRoot?.querySelector?.('hr-account-menu')?.close();
     if (location.pathname === '/login') this.ssoError = new URLSearchParams(location.search).get('sso') ?? '';
     // A sign-up or reset link is for whoever holds it, signed in (as someone else) or not.
     if (route?.name === 'signup') {
@@ -612,7 +517,8 @@ export class HrAppElement extends LitElement {
             </button>`
           : ''}
         <hr-connection-status .bus=${this.session.bus} .poller=${this.session.poller}></hr-connection-status>
-        ${this.renderAccountMenu()}
+        <hr-account-menu .user=${this.user} @hr-navigate=${(e) => this.navigate(e.detail.path)}
+          @hr-change-password=${this.openPasswordDialog} @hr-logout-everywhere=${() => this.logout(true)}></hr-account-menu>
         <button class="btn small" type="button" data-testid="logout" @click=${this.logout}>Sign out</button>
       </header>
       <main>${this.renderPage()}</main>
@@ -630,69 +536,7 @@ export class HrAppElement extends LitElement {
     </nav>`;
   }
 
-  /** The signed-in person's name opens a menu: change password, sign out on every device (issues 8, 25). */
-  renderAccountMenu() {
-    return html`<div class="account" @keydown=${this.handleMenuKeydown} @focusout=${this.handleMenuFocusOut}>
-      <button class="who" type="button" data-testid="current-user" aria-haspopup="menu" aria-expanded=${this.menuOpen ? 'true' : 'false'}
-        aria-label="Your account: ${this.user.name}" @click=${this.toggleMenu}>
-        <span class="name">${this.user.name}</span>
-        <span class="role">${this.user.role}</span>
-        <span class="initials" aria-hidden="true">${initials(this.user.name)}</span>
-      </button>
-      ${this.menuOpen
-        ? html`<div class="menu" role="menu" aria-label="Your account">
-            ${this.user.role === 'admin'
-              ? html`<button role="menuitem" type="button" class="narrow-only" @click=${() => this.navigate('/admin')}>Messages</button>
-                  <button role="menuitem" type="button" class="narrow-only" data-testid="menu-people"
-                    @click=${() => this.navigate('/admin/people')}>People</button>`
-              : ''}
-            <button role="menuitem" type="button" data-testid="change-password" @click=${this.openPasswordDialog}>Change password</button>
-            <button role="menuitem" type="button" data-testid="logout-everywhere" title="Sign out on every device"
-              @click=${() => this.logout(true)}>Sign out everywhere</button>
-          </div>`
-        : ''}
-    </div>`;
-  }
-
-  async toggleMenu() {
-    this.menuOpen = !this.menuOpen;
-    if (this.menuOpen) {
-      await this.updateComplete;
-      this.menuItems()[0]?.focus();
-    }
-  }
-
-  /** The menu's items shown at this width (the sections are in it only on a phone). */
-  menuItems() {
-    return [...this.renderRoot.querySelectorAll('.menu [role=menuitem]')].filter((item) => item.offsetParent !== null);
-  }
-
-  handleMenuKeydown = (event) => {
-    if (!this.menuOpen) return;
-    const items = this.menuItems();
-    const index = items.indexOf(this.renderRoot.activeElement);
-    if (event.key === 'Escape') {
-      this.menuOpen = false;
-      this.renderRoot.querySelector('.who')?.focus();
-    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault();
-      const step = event.key === 'ArrowDown' ? 1 : -1;
-      items[(index + step + items.length) % items.length]?.focus();
-    }
-  };
-
-  /** Tabbing out closes it; so does a press anywhere else (below), which may move no focus at all. */
-  handleMenuFocusOut = (event) => {
-    if (event.relatedTarget && !event.currentTarget.contains(event.relatedTarget)) this.menuOpen = false;
-  };
-
-  handleOutsidePointer = (event) => {
-    const account = this.renderRoot.querySelector('.account');
-    if (this.menuOpen && account && !event.composedPath().includes(account)) this.menuOpen = false;
-  };
-
   openPasswordDialog() {
-    this.menuOpen = false;
     this.renderRoot.querySelector('hr-password-dialog')?.show();
   }
 

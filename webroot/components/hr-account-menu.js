@@ -1,0 +1,209 @@
+import { LitElement, html, css } from 'lit';
+import { initials } from '../lib/format.js';
+import { baseStyles } from './shared-styles.js';
+
+/**
+ * The signed-in person's name in the top bar, which opens their account menu (issues 8, 25): change password, sign
+ * out on every device, and on a phone the sections the top bar has no room for. Keyboard: arrows move between the
+ * items, Escape closes and returns to the button; tabbing out or pressing elsewhere closes it.
+ *
+ * @fires hr-navigate - `detail: {path}`: a section was chosen (phone layout).
+ * @fires hr-change-password - "Change password" was chosen.
+ * @fires hr-logout-everywhere - "Sign out everywhere" was chosen.
+ */
+export class HrAccountMenu extends LitElement {
+  static properties = {
+    /** The signed-in user: `{name, role}`. */
+    user: { attribute: false },
+    open: { state: true },
+  };
+
+  static styles = [
+    baseStyles,
+    css`
+    :host {
+      display: block;
+      position: relative;
+      flex: none;
+    }
+    .who {
+      display: flex;
+      flex-direction: column;
+      align-items: flex-end;
+      line-height: 1.2;
+      min-width: 0;
+      padding: 2px var(--hr-space-2);
+      border: 1px solid transparent;
+      border-radius: var(--hr-radius);
+      background: none;
+      color: inherit;
+      font: inherit;
+      cursor: pointer;
+    }
+    .who .initials {
+      display: none;
+      font-size: var(--hr-font-size-xs);
+      font-weight: 700;
+    }
+    .who:hover,
+    .who[aria-expanded='true'] {
+      background: var(--hr-color-surface-muted);
+    }
+    .menu {
+      position: absolute;
+      right: 0;
+      top: calc(100% + 6px);
+      z-index: 20;
+      min-width: 220px;
+      padding: var(--hr-space-1, 4px);
+      border: 1px solid var(--hr-color-border);
+      border-radius: var(--hr-radius);
+      background: var(--hr-color-surface);
+      box-shadow: var(--hr-shadow-lg);
+    }
+    .menu button {
+      display: block;
+      width: 100%;
+      padding: var(--hr-space-2) var(--hr-space-3);
+      border: none;
+      border-radius: var(--hr-radius-sm);
+      background: none;
+      color: inherit;
+      font: inherit;
+      font-size: var(--hr-font-size-sm);
+      text-align: left;
+      cursor: pointer;
+    }
+    .menu .narrow-only {
+      display: none;
+    }
+    .menu button:hover,
+    .menu button:focus-visible {
+      background: var(--hr-color-surface-muted);
+    }
+    .who .name {
+      font-size: var(--hr-font-size-sm);
+      font-weight: 600;
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      max-width: 220px;
+    }
+    .who .role {
+      font-size: var(--hr-font-size-xs);
+      color: var(--hr-color-text-muted);
+      text-transform: capitalize;
+    }
+    @media (max-width: 640px) {
+        .who .name,
+        .who .role {
+          display: none;
+        }
+        .who .initials {
+          display: inline;
+        }
+        .who {
+          flex: none;
+          align-items: center;
+          justify-content: center;
+          width: 36px;
+          height: 36px;
+          padding: 0;
+          border-color: var(--hr-color-border-strong);
+          border-radius: 50%;
+        }
+        .menu .narrow-only {
+          display: block;
+        }
+    }
+  `,
+  ];
+
+  constructor() {
+    super();
+    this.user = null;
+    this.open = false;
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('pointerdown', this.handleOutsidePointer);
+  }
+
+  disconnectedCallback() {
+    window.removeEventListener('pointerdown', this.handleOutsidePointer);
+    super.disconnectedCallback();
+  }
+
+  /** Closes the menu (the page changed under it). */
+  close() {
+    this.open = false;
+  }
+
+  choose(type, detail = {}) {
+    this.open = false;
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  render() {
+    if (!this.user) return '';
+    return html`<div class="account" @keydown=${this.handleMenuKeydown} @focusout=${this.handleMenuFocusOut}>
+      <button class="who" type="button" data-testid="current-user" aria-haspopup="menu" aria-expanded=${this.open ? 'true' : 'false'}
+        aria-label="Your account: ${this.user.name}" @click=${this.toggleMenu}>
+        <span class="name">${this.user.name}</span>
+        <span class="role">${this.user.role}</span>
+        <span class="initials" aria-hidden="true">${initials(this.user.name)}</span>
+      </button>
+      ${this.open
+        ? html`<div class="menu" role="menu" aria-label="Your account">
+            ${this.user.role === 'admin'
+              ? html`<button role="menuitem" type="button" class="narrow-only" @click=${() => this.choose('hr-navigate', { path: '/admin' })}>Messages</button>
+                  <button role="menuitem" type="button" class="narrow-only" data-testid="menu-people"
+                    @click=${() => this.choose('hr-navigate', { path: '/admin/people' })}>People</button>`
+              : ''}
+            <button role="menuitem" type="button" data-testid="change-password" @click=${() => this.choose('hr-change-password')}>Change password</button>
+            <button role="menuitem" type="button" data-testid="logout-everywhere" title="Sign out on every device"
+              @click=${() => this.choose('hr-logout-everywhere')}>Sign out everywhere</button>
+          </div>`
+        : ''}
+    </div>`;
+  }
+
+  async toggleMenu() {
+    this.open = !this.open;
+    if (this.open) {
+      await this.updateComplete;
+      this.menuItems()[0]?.focus();
+    }
+  }
+
+  /** The menu's items shown at this width (the sections are in it only on a phone). */
+  menuItems() {
+    return [...this.renderRoot.querySelectorAll('.menu [role=menuitem]')].filter((item) => item.offsetParent !== null);
+  }
+
+  handleMenuKeydown = (event) => {
+    if (!this.open) return;
+    const items = this.menuItems();
+    const index = items.indexOf(this.renderRoot.activeElement);
+    if (event.key === 'Escape') {
+      this.open = false;
+      this.renderRoot.querySelector('.who')?.focus();
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      items[(index + step + items.length) % items.length]?.focus();
+    }
+  };
+
+  /** Tabbing out closes it; so does a press anywhere else (below), which may move no focus at all. */
+  handleMenuFocusOut = (event) => {
+    if (event.relatedTarget && !event.currentTarget.contains(event.relatedTarget)) this.open = false;
+  };
+
+  handleOutsidePointer = (event) => {
+    if (this.open && !event.composedPath().includes(this)) this.open = false;
+  };
+}
+
+customElements.define('hr-account-menu', HrAccountMenu);
