@@ -59,9 +59,14 @@ const DEFAULTS = Object.freeze({
    */
   silenceLimitMs: 9 * 1000,
   silenceCheckMs: 1000,
-  /** Reconnection backoff: first window 0.5 seconds, doubling, capped at 30 seconds. */
+  /**
+   * Reconnection backoff, full jitter: the n-th attempt waits a random time in [0, min(cap, base · 2^(n-1))]: first
+   * window 0.5 seconds, doubling, capped at 3 seconds (issue 24, point 6). However long the server was away, a client
+   * is back within about 3 s of it answering again (with 30 s, a student waited 20 s after a restart), and a thousand
+   * clients come back spread over those 3 s, not in one instant (about 330 a second each second of an outage).
+   */
   backoffBaseMs: 500,
-  backoffCapMs: 30 * 1000,
+  backoffCapMs: 3 * 1000,
   /** After this many failed attempts in a row the state reads `offline` (attempts continue). */
   offlineAfterAttempts: 4,
   /**

@@ -142,6 +142,29 @@ test('backoff uses full jitter with a cap', async () => {
   assert.deepEqual(delays, [500, 1000, 2000, 2000]);
 });
 
+test('issue 24.6: by default a client tries again within 3 s, however long the server has been away', async () => {
+  const delays = [];
+  const realSetTimeout = globalThis.setTimeout;
+  // The worst case of the jitter (random() → 1): the whole window, every time.
+  const { bus, fake } = client({ random: () => 1 });
+  globalThis.setTimeout = (fn, ms) => {
+    delays.push(ms);
+    return realSetTimeout(() => {}, 0);
+  };
+  try {
+    bus.start();
+    for (let i = 0; i < 12; i += 1) { // 12 failed attempts: well past a minute of outage with the old 30 s cap
+      fake.last().drop();
+      bus.retryNow();
+    }
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    bus.close();
+  }
+  assert.deepEqual(delays.slice(0, 4), [500, 1000, 2000, 3000]);
+  assert.ok(delays.every((ms) => ms <= 3000), `delays ${delays}`);
+});
+
 test('retryNow abandons a stuck attempt and connects at once', () => {
   const { bus, fake } = client({ random: () => 0.99, backoffBaseMs: 60_000, backoffCapMs: 60_000 });
   bus.start();

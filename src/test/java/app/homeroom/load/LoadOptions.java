@@ -45,7 +45,7 @@ final class LoadOptions implements Cloneable {
   Duration dropAfter = Duration.ofSeconds(10);
   Duration reconnectDeadline = Duration.ofSeconds(30);
   Duration backoffBase = Duration.ofMillis(500);
-  Duration backoffCap = Duration.ofSeconds(30);
+  Duration backoffCap = Duration.ofSeconds(3);
   // failover: which --target (1-based) is killed; 0 = the last
   int killTarget = 0;
   // failover: SIGKILL (a crash) or SIGTERM (a graceful stop, as in a rolling restart; issue 29, point 7)
@@ -295,7 +295,7 @@ final class LoadOptions implements Cloneable {
                                   --drain D wait for late acks and deliveries (10s); --settle D (5s, idle)
           --start-rate, --step-rate, --step-duration, --max-rate, --p99-limit   saturate (500, 500, 10s, 50000, 500ms)
           --drop-after D, --reconnect-deadline D, --backoff-base D, --backoff-cap D   reconnect and failover
-                                  (10s, 30s, 500ms, 30s)
+                                  (10s, 30s, 500ms, 3s: the web client's)
           --kill-target N         failover: the N-th --target is killed (default the last); its process is
                                   --server-pid's N-th, or found by port (a node on this machine)
           --kill-signal KILL|TERM failover: SIGKILL, a crash (default), or SIGTERM, a graceful stop as in a
