@@ -1,5 +1,7 @@
 package app.homeroom.chat;
 
+import app.homeroom.common.ApiError;
+
 import app.homeroom.batch.GroupCommit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -89,7 +91,7 @@ public final class ReadMarks {
    */
   public Future<JsonObject> writeRead(long userId, long conversationId, long seq) {
     return readMarks.execute(markKey(conversationId, userId), Tuple.of(conversationId, userId, seq)).map(rows -> {
-      Row row = rows.iterator().next();
+      Row row = onlyRow(rows);
       return new JsonObject().put("conversationId", conversationId).put("readSeq", row.getLong("read_seq"))
           .put("deliveredSeq", row.getLong("delivered_seq")).put("unread", row.getLong("unread"))
           .put("moved", row.getLong("moved") > 0);
@@ -99,10 +101,21 @@ public final class ReadMarks {
   /** Moves the delivered mark forward to {@code seq} (R4.3); callers check the acknowledgement first. */
   public Future<JsonObject> writeDelivered(long userId, long conversationId, long seq) {
     return deliveredMarks.execute(markKey(conversationId, userId), Tuple.of(conversationId, userId, seq)).map(rows -> {
-      Row row = rows.iterator().next();
+      Row row = onlyRow(rows);
       return new JsonObject().put("conversationId", conversationId).put("deliveredSeq", row.getLong("delivered_seq"))
           .put("readSeq", row.getLong("read_seq")).put("moved", row.getLong("moved") > 0);
     });
+  }
+
+  /**
+   * The mark statement's row for one acknowledgement. None when the conversation is gone although the node still
+   * knew it (a test's database reset under a running node): a 404 then, not a 500.
+   */
+  private static Row onlyRow(java.util.List<Row> rows) {
+    if (rows.isEmpty()) {
+      throw ApiError.notFound("No such conversation");
+    }
+    return rows.get(0);
   }
 
   /** Every participant's marks in the conversation (R4.3, R4.4), for a reload to show the right ticks. */
