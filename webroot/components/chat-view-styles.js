@@ -151,6 +151,12 @@ export const chatViewStyles = css`
         border-top-left-radius: var(--hr-radius-lg);
         border-top-right-radius: var(--hr-radius-sm);
       }
+      /* A colleague's message (issue 27, point 5): on the staff side, in the second colour; the name says who. */
+      .msg.own.colleague .bubble {
+        background: var(--hr-color-primary-soft);
+        border-color: var(--hr-color-colleague-border, #c5d3fa);
+        color: var(--hr-color-text);
+      }
       .msg.pending .bubble {
         opacity: 0.7;
       }

@@ -90,7 +90,7 @@ function timelineItems(view, messages) {
     }
     return null;
   };
-  const ownSide = (m) => (me?.role === 'admin' ? m.senderRole !== 'student' : m.senderId === me?.id);
+  const ownSide = (m) => ['me', 'colleague'].includes(authorOf(m, me));
   const spelledOut = new Set([newest((m, st) => !m.pending && st && ownSide(m))]);
   if (me?.role === 'admin') spelledOut.add(newest((m, st) => st && !ownSide(m)));
   return withDaySeparators(messages).map((item) => {
@@ -135,11 +135,24 @@ function renderStatusEntry(view, entry, key) {
   </li>`;
 }
 
+/**
+ * Who wrote a message, as the viewer sees it (issue 27, point 5): `me`; for staff, a `colleague` (another admin) or
+ * the `student`; for a student, `staff`. Staff see every staff message on their side of the conversation, their own
+ * in the main colour and colleagues' in a second one, each labelled with its writer's name.
+ */
+export function authorOf(m, me) {
+  if (m.senderId === me?.id) return 'me';
+  if (me?.role === 'admin') return m.senderRole === 'student' ? 'student' : 'colleague';
+  return 'staff';
+}
+
 function renderMessage(view, m, key, status = null, spelledOut = false) {
-  const own = m.senderId === view.me?.id;
+  const author = authorOf(m, view.me);
+  const ourSide = author === 'me' || author === 'colleague';
   const stored = status && !m.pending;
   const hit = !m.pending && m.seq === view.hitSeq;
-  const classes = ['msg', own ? 'own' : 'theirs', m.pending ? 'pending' : '', m.failed ? 'failed' : '', hit ? 'hit' : ''].join(' ');
+  const classes = ['msg', ourSide ? 'own' : 'theirs', author === 'colleague' ? 'colleague' : '', m.pending ? 'pending' : '',
+    m.failed ? 'failed' : '', hit ? 'hit' : ''].join(' ');
   return html`<li
     class=${classes}
     data-testid="message"
@@ -147,6 +160,8 @@ function renderMessage(view, m, key, status = null, spelledOut = false) {
     data-seq=${m.seq ?? nothing}
     data-message-id=${m.id ?? nothing}
     data-sender-role=${m.senderRole ?? nothing}
+    data-author=${author}
+    data-side=${ourSide ? 'end' : 'start'}
     data-pending=${m.pending ? 'true' : 'false'}
     data-hit=${hit ? 'true' : 'false'}
     tabindex=${hit ? '-1' : nothing}
