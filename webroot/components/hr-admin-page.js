@@ -287,10 +287,10 @@ export class HrAdminPageElement extends LitElement {
   };
 
   handleStudentSelect = (event) => {
-    const { student, keyboard } = event.detail;
-    // From the keyboard on a wide screen the focus stays in the list (arrows keep browsing, Tab reaches
-    // the chat); otherwise the composer takes it, ready to type (and the list is hidden on a phone).
-    this.focusComposerOnOpen = !keyboard || this.narrow;
+    const { student } = event.detail;
+    // Opening a student (a click, or Enter in the list) is to write to them: the composer takes the focus, ready to
+    // type (issue 27, point 6). Arrows only move through the list; Shift+Tab goes back to it from the chat.
+    this.focusComposerOnOpen = true;
     if (student.id === this.studentId) {
       if (this.focusComposerOnOpen) this.renderRoot.querySelector('hr-chat-view')?.focusComposer();
       return;

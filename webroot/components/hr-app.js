@@ -21,6 +21,7 @@ import './hr-people-page.js';
 import './hr-slips-page.js';
 import './hr-password-dialog.js';
 import './hr-account-menu.js';
+import './hr-confirm-dialog.js';
 
 /**
  * The application root: finds out who is signed in (`GET /api/me`), opens the live connection,
@@ -380,6 +381,17 @@ export class HrAppElement extends LitElement {
   }
 
   /** Sign out; `everywhere`: every session of this user, on every device (issue 8). */
+  /** "Sign out everywhere" ends the sessions of every device at once: asked first (issue 27, point 6). */
+  async confirmLogoutEverywhere() {
+    const yes = await this.renderRoot.querySelector('hr-confirm-dialog').ask({
+      heading: 'Sign out on every device?',
+      body: 'Every browser and device signed in as you is signed out now, this one too. Messages not yet sent from them are lost.',
+      action: 'Sign out everywhere',
+      danger: true,
+    });
+    if (yes) await this.logout(true);
+  }
+
   async logout(everywhere = false) {
     const userId = this.session?.user.id;
     try {
@@ -518,12 +530,13 @@ export class HrAppElement extends LitElement {
           : ''}
         <hr-connection-status .bus=${this.session.bus} .poller=${this.session.poller}></hr-connection-status>
         <hr-account-menu .user=${this.user} @hr-navigate=${(e) => this.navigate(e.detail.path)}
-          @hr-change-password=${this.openPasswordDialog} @hr-logout-everywhere=${() => this.logout(true)}></hr-account-menu>
+          @hr-change-password=${this.openPasswordDialog} @hr-logout-everywhere=${this.confirmLogoutEverywhere}></hr-account-menu>
         <button class="btn small" type="button" data-testid="logout" @click=${this.logout}>Sign out</button>
       </header>
       <main>${this.renderPage()}</main>
       <hr-search-panel .session=${this.session} .viewerRole=${this.user.role}></hr-search-panel>
       <hr-password-dialog></hr-password-dialog>
+      <hr-confirm-dialog></hr-confirm-dialog>
     `;
   }
 

@@ -576,8 +576,12 @@ export class HrChatViewElement extends LitElement {
     return this.renderRoot?.querySelector('hr-composer');
   }
 
-  focusComposer() {
-    this.composer?.focusInput();
+  /** Puts the focus in the composer, once it has rendered (a conversation opened just now renders it first). */
+  async focusComposer() {
+    await this.updateComplete;
+    const composer = this.composer;
+    await composer?.updateComplete;
+    composer?.focusInput();
   }
 
   /** Sends the draft: shown at once as pending, kept in the outbox until stored, replaced by the stored copy. */

@@ -26,7 +26,7 @@ class SessionEndBrowserTest extends BrowserTestBase {
   }
 
   @Test
-  @DisplayName("Issue 8.2: 'Sign out everywhere' on one device signs out the other device too (a session of its own)")
+  @DisplayName("Issue 8.2, 27.6: 'Sign out everywhere', once confirmed, on one device signs out the other device too")
   void signing_out_everywhere_signs_out_other_devices() {
     Page laptop = signIn(newContext(), ADMIN_EMAIL, "live");
     Page phone = signIn(newContext(), ADMIN_EMAIL, "live");
@@ -34,6 +34,16 @@ class SessionEndBrowserTest extends BrowserTestBase {
 
     laptop.getByTestId("current-user").click(); // the account menu
     laptop.getByTestId("logout-everywhere").click();
+    // Asked first (issue 27, point 6): cancelling changes nothing, on either device.
+    assertThat(laptop.getByTestId("confirm-dialog")).isVisible();
+    assertThat(laptop.getByTestId("confirm-dialog")).containsText("Sign out on every device?");
+    laptop.getByTestId("confirm-cancel").click();
+    assertThat(laptop.getByTestId("confirm-dialog")).isHidden();
+    assertThat(laptop.getByTestId("connection-status")).hasAttribute("data-state", "live");
+    assertThat(phone.getByTestId("connection-status")).hasAttribute("data-state", "live");
+    laptop.getByTestId("current-user").click();
+    laptop.getByTestId("logout-everywhere").click();
+    laptop.getByTestId("confirm-yes").click();
     assertThat(laptop).hasURL(base + "/login");
     assertThat(phone).hasURL(java.util.regex.Pattern.compile(".*/login.*"),
         new com.microsoft.playwright.assertions.PageAssertions.HasURLOptions().setTimeout(8_000));

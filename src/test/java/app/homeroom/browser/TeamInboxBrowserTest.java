@@ -36,6 +36,8 @@ class TeamInboxBrowserTest extends BrowserTestBase {
     Page ada = signIn(ADMIN_EMAIL);
     row(ada, school.student).click();
     assertThat(entry(ada, 3).locator("[data-testid=message-body]")).hasText("Hi both!");
+    // Opened from the list to write (issue 27, point 6): the composer has the focus.
+    assertThat(ada.getByTestId("composer")).isFocused();
     assertThat(entry(ada, 1)).hasAttribute("data-author", "me");
     assertThat(entry(ada, 1)).hasAttribute("data-side", "end");
     assertThat(entry(ada, 2)).hasAttribute("data-author", "colleague");
