@@ -475,7 +475,11 @@ export class HrAppElement extends LitElement {
       return;
     }
     if (!this.user) {
-      if (route && route.name !== 'login') this.afterLogin = path;
+      if (route && route.name !== 'login') {
+        this.afterLogin = path;
+        // A link to a page (a bookmark, a link in an email) says why it shows the sign-in form (issue 27, point 6).
+        if (!this.loginNotice && location.pathname !== '/') this.loginNotice = 'Sign in to open that page: you go straight there after.';
+      }
       if (path !== '/login') history.replaceState(null, '', '/login');
       this.route = { name: 'login' };
       return;

@@ -1,6 +1,6 @@
 import { LitElement, html, css, nothing } from 'lit';
 import * as api from '../lib/api.js';
-import { SearchSession, emptyFilters, hasFilters, snippetSegments, hitPath, MAX_QUERY_LENGTH } from '../lib/search.js';
+import { SearchSession, emptyFilters, hasFilters, snippetSegments, hitPath, MAX_QUERY_LENGTH, withoutStudentWords } from '../lib/search.js';
 import { dateTimeLabel, fullLabel } from '../lib/local-time.js';
 import { statusLabel } from '../lib/conversation-status.js';
 import { baseStyles, buttonStyles, formStyles, badgeStyles } from './shared-styles.js';
@@ -442,7 +442,15 @@ export class HrSearchPanelElement extends LitElement {
   /** Limits the search to one student (picked from the student matches). */
   chooseStudent(student) {
     this.filtersOpen = true;
-    this.setFilter('student', { id: student.id, name: student.name, className: student.className, rollId: student.rollId });
+    // The name typed to find them is not what to look for in their messages (issue 27, point 6).
+    this.query = withoutStudentWords(this.query, student);
+    this.filters = { ...this.filters, student: { id: student.id, name: student.name, className: student.className, rollId: student.rollId } };
+    if (this.query.trim()) {
+      this.runSearch();
+    } else {
+      this.search?.reset();
+      this.updateComplete.then(() => this.renderRoot.querySelector('[data-testid=search-input]')?.focus());
+    }
   }
 
   clearFilters() {

@@ -45,6 +45,23 @@ export function searchQuery(text, filters = emptyFilters(), { role = 'admin', ti
 }
 
 /** Whether any filter is set (beyond the sort). */
+/**
+ * The query once a student it found is chosen with "Only this student" (issue 27, point 6): the words typed to find
+ * them (the start of a word of their name, or their roll ID) are dropped, so "sam trip" for Sam Student becomes
+ * "trip", and "sam" alone becomes "" (nothing to look for yet: the box waits for words to find in their messages).
+ * Quoted phrases and operators are kept as they are.
+ */
+export function withoutStudentWords(text, student) {
+  const nameWords = String(student?.name ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const rollId = String(student?.rollId ?? '').toLowerCase();
+  const findsStudent = (word) => {
+    const w = word.toLowerCase();
+    return w === rollId || nameWords.some((n) => n.startsWith(w));
+  };
+  const parts = String(text ?? '').match(/"[^"]*"?|\S+/g) ?? [];
+  return parts.filter((part) => part.startsWith('"') || part.startsWith('-') || !findsStudent(part)).join(' ');
+}
+
 export function hasFilters(filters) {
   return Boolean(filters.student || filters.className || filters.senderRole || filters.status || filters.from || filters.to);
 }

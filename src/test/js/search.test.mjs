@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   searchQuery, snippetSegments, hitPath, describeSearchError, emptyFilters, hasFilters, SearchSession, MAX_QUERY_LENGTH,
+  withoutStudentWords,
 } from '../../../webroot/lib/search.js';
 
 // R6.4: message search, without the DOM.
@@ -154,4 +155,16 @@ test('R6.4: a failed search shows why; a failed page keeps the results; dates th
   assert.equal(session.state, 'idle');
   assert.equal(session.results.length, 0);
   await settle();
+});
+
+test('issue 27.6: choosing "Only this student" drops the words that found the student from the query', () => {
+  const sam = { name: 'Sam Student', rollId: 'R-001' };
+  assert.equal(withoutStudentWords('sam', sam), '');
+  assert.equal(withoutStudentWords('Sam trip', sam), 'trip');
+  assert.equal(withoutStudentWords('sam stu form', sam), 'form');
+  assert.equal(withoutStudentWords('r-001 permission', sam), 'permission');
+  // Words that are not the student's stay, and so do phrases and exclusions, whatever they hold.
+  assert.equal(withoutStudentWords('trip "sam said" -sam', sam), 'trip "sam said" -sam');
+  assert.equal(withoutStudentWords('samuel', sam), 'samuel');
+  assert.equal(withoutStudentWords('', sam), '');
 });

@@ -148,6 +148,10 @@ class SearchBrowserTest extends BrowserTestBase {
     assertThat(student).containsText("Sam Student");
     ada.getByTestId("search-only-student").first().click();
     assertThat(ada.getByTestId("search-student-filter")).containsText("Sam Student");
+    // The name that found Sam is not what to look for in his messages (issue 27, point 6): the box is emptied for
+    // the words to find, and has the focus.
+    assertThat(input).hasValue("");
+    assertThat(input).isFocused();
     input.fill(UNIQUE);
     input.press("Enter");
     assertThat(results).hasCount(1);

@@ -65,4 +65,26 @@ class TeamInboxBrowserTest extends BrowserTestBase {
     assertThat(entry(sam, 3)).hasAttribute("data-author", "me");
     assertThat(entry(sam, 3)).hasAttribute("data-side", "end");
   }
+
+  @Test
+  @DisplayName("Issue 27.6: a link to a chat opened while signed out says why it asks to sign in, then opens the chat")
+  void a_deep_link_says_why_it_asks_to_sign_in() {
+    Page page = newContext().newPage();
+    page.navigate(base + "/admin/students/" + school.student);
+    assertThat(page).hasURL(base + "/login");
+    assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.STATUS)).containsText("Sign in to open that page");
+    Browsers.screenshot(page, "login-deep-link");
+    page.getByTestId("login-email").fill(ADMIN_EMAIL);
+    page.getByTestId("login-password").fill(PASSWORD);
+    page.getByTestId("login-submit").click();
+    assertThat(page).hasURL(base + "/admin/students/" + school.student);
+    assertThat(page.getByTestId("chat-title")).hasText("Sam Student");
+
+    // Opening the site's address itself needs no explanation.
+    Page plain = newContext().newPage();
+    plain.navigate(base + "/");
+    assertThat(plain).hasURL(base + "/login");
+    assertThat(plain.getByTestId("login-email")).isVisible();
+    assertThat(plain.getByRole(com.microsoft.playwright.options.AriaRole.STATUS)).hasCount(0);
+  }
 }
