@@ -421,7 +421,9 @@ export class HrAdminPageElement extends LitElement {
   }
 
   render() {
+    // The page's one heading of the first level (issue 27, point 6); the top bar already shows where you are.
     return html`
+      <h1 class="visually-hidden">Messages</h1>
       <aside aria-labelledby="students-title">
         <h2 id="students-title">Students</h2>
         <hr-student-list .session=${this.session} .selectedStudentId=${this.studentId}></hr-student-list>

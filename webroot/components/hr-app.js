@@ -174,6 +174,9 @@ export class HrAppElement extends LitElement {
         flex: 1;
         min-height: 0;
       }
+      main.auth {
+        overflow: auto;
+      }
       .center {
         display: grid;
         place-items: center;
@@ -503,10 +506,11 @@ export class HrAppElement extends LitElement {
         </div>
       </div>`;
     }
-    if (this.route.name === 'signup') return html`<hr-signup .token=${this.route.token}></hr-signup>`;
+    // The sign-in and sign-up pages are a page's main content too (a landmark to jump to; issue 27, point 6).
+    if (this.route.name === 'signup') return html`<main class="auth"><hr-signup .token=${this.route.token}></hr-signup></main>`;
     if (!this.user || this.route.name === 'login') {
-      return html`<hr-login .notice=${this.loginNotice} .ssoError=${this.ssoError} .returnTo=${this.afterLogin ?? ''}
-        .signedOut=${this.signedOut}></hr-login>`;
+      return html`<main class="auth"><hr-login .notice=${this.loginNotice} .ssoError=${this.ssoError}
+        .returnTo=${this.afterLogin ?? ''} .signedOut=${this.signedOut}></hr-login></main>`;
     }
     return html`
       <header class="topbar">

@@ -400,6 +400,7 @@ export class HrStudentPageElement extends LitElement {
     if (this.loading) return html`<div class="empty" aria-busy="true">Loading…</div>`;
     const count = this.unreadTotal;
     return html`
+      <h1 class="visually-hidden">Your messages with the school</h1>
       <nav class="tabs" aria-label="Your messages">
         <button class="btn small" type="button" data-testid="chat-tab" aria-pressed=${String(this.view === 'chat')}
           @click=${this.openChat}>Chat</button>

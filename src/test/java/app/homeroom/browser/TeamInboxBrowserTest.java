@@ -87,4 +87,28 @@ class TeamInboxBrowserTest extends BrowserTestBase {
     assertThat(plain.getByTestId("login-email")).isVisible();
     assertThat(plain.getByRole(com.microsoft.playwright.options.AriaRole.STATUS)).hasCount(0);
   }
+
+  @Test
+  @DisplayName("Issue 27.6: every page has one first-level heading and one main landmark, the sign-in page too")
+  void one_h1_and_a_main_landmark_on_every_page() {
+    Page page = newContext().newPage();
+    page.navigate(base + "/login");
+    assertThat(page.getByTestId("login-email")).isVisible();
+    assertOneH1AndMain(page, "sign-in");
+    page.getByTestId("login-email").fill(ADMIN_EMAIL);
+    page.getByTestId("login-password").fill(PASSWORD);
+    page.getByTestId("login-submit").click();
+    assertThat(page.getByTestId("connection-status")).hasAttribute("data-state", "live");
+    assertOneH1AndMain(page, "messages");
+    page.navigate(base + "/admin/people");
+    assertThat(page.locator("h1")).hasText("People");
+    assertOneH1AndMain(page, "people");
+    Page sam = studentChat(signIn(STUDENT_EMAIL));
+    assertOneH1AndMain(sam, "student");
+  }
+
+  private static void assertOneH1AndMain(Page page, String which) {
+    assertThat(page.locator("h1")).hasCount(1);
+    assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.MAIN)).hasCount(1);
+  }
 }
