@@ -46,6 +46,8 @@ import './hr-confirm-dialog.js';
  */
 export class HrAppElement extends LitElement {
   static properties = {
+    /** "Sign out everywhere" is being confirmed (its dialog is on the page). */
+    confirmingLogout: { state: true },
     user: { state: true },
     route: { state: true },
     booting: { state: true },
@@ -252,6 +254,7 @@ export class HrAppElement extends LitElement {
     this.booting = true;
     this.bootError = '';
     this.loginNotice = '';
+    this.confirmingLogout = false;
     this.notificationPermission = notificationPermission();
     /** {user, bus, events, chat, attention, typing, typingSignal, acks, poller, outbox} while signed in. */
     this.session = null;
@@ -386,12 +389,18 @@ export class HrAppElement extends LitElement {
   /** Sign out; `everywhere`: every session of this user, on every device (issue 8). */
   /** "Sign out everywhere" ends the sessions of every device at once: asked first (issue 27, point 6). */
   async confirmLogoutEverywhere() {
-    const yes = await this.renderRoot.querySelector('hr-confirm-dialog').ask({
+    // Rendered only while asking: the pages have confirm dialogs of their own, and one at a time is on the page.
+    this.confirmingLogout = true;
+    await this.updateComplete;
+    const dialog = this.renderRoot.querySelector('hr-confirm-dialog');
+    await dialog.updateComplete;
+    const yes = await dialog.ask({
       heading: 'Sign out on every device?',
       body: 'Every browser and device signed in as you is signed out now, this one too. Messages not yet sent from them are lost.',
       action: 'Sign out everywhere',
       danger: true,
     });
+    this.confirmingLogout = false;
     if (yes) await this.logout(true);
   }
 
@@ -544,7 +553,7 @@ export class HrAppElement extends LitElement {
       <main>${this.renderPage()}</main>
       <hr-search-panel .session=${this.session} .viewerRole=${this.user.role}></hr-search-panel>
       <hr-password-dialog></hr-password-dialog>
-      <hr-confirm-dialog></hr-confirm-dialog>
+      ${this.confirmingLogout ? html`<hr-confirm-dialog></hr-confirm-dialog>` : ''}
     `;
   }
 

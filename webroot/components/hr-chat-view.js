@@ -184,7 +184,11 @@ export class HrChatViewElement extends LitElement {
   }
 
   willUpdate(changed) {
-    if (changed.has('conversationId')) this.openConversation();
+    if (changed.has('conversationId')) {
+      /** The entry whose time is the message list's one Tab stop (message-list.js); the newest when null. */
+      this.timeFocusKey = null;
+      this.openConversation();
+    }
     else if (changed.has('openAt') && this.openAt?.seq != null && this.store) this.showAt(this.openAt.seq);
   }
 

@@ -56,9 +56,9 @@ export function renderTimeline(view) {
             </button>
           </div>`
         : html`<div class="edge">Start of the conversation</div>`}
-      <ol data-testid="message-list">
+      <ol data-testid="message-list" @keydown=${(event) => moveTimeFocus(view, event)}>
         ${repeat(
-          timelineItems(view, messages),
+          withRovingTime(view, timelineItems(view, messages)),
           (item) => item.key,
           (item) => renderItem(view, item),
         )}
@@ -102,22 +102,55 @@ function timelineItems(view, messages) {
   });
 }
 
-function renderItem(view, item) {
-  if (item.type === 'day') return html`<li class="day" data-testid="day-separator" data-day=${item.day}>${item.label}</li>`;
-  if (isStatusEntry(item.message)) return renderStatusEntry(view, item.message, item.key);
-  return renderMessage(view, item.message, item.key, item.status, item.spelledOut);
+/**
+ * One tab stop for the whole timeline's times (issue 27, point 6): the times of the entries are reached with Tab
+ * once, at the entry last focused (the newest at first), and the arrow keys, Home and End move between them; each
+ * shows its full date and time when focused (R6.1). Marks the item whose time takes the Tab.
+ */
+function withRovingTime(view, items) {
+  const entries = items.filter((item) => item.type === 'entry' && item.message.createdAt);
+  const keys = new Set(entries.map((item) => item.key));
+  const roving = keys.has(view.timeFocusKey) ? view.timeFocusKey : entries[entries.length - 1]?.key;
+  return items.map((item) => (item.type === 'entry' ? { ...item, tabStop: item.key === roving } : item));
 }
 
-/** The time (R6.1): focusable; the full date and time is its accessible text and shows on hover and focus. */
-function renderTime(createdAt) {
+/** Arrow keys on a time: the previous or next entry's time takes the focus (and the Tab from then on). */
+function moveTimeFocus(view, event) {
+  const time = event.composedPath().find((el) => el?.dataset?.testid === 'message-time');
+  if (!time || event.altKey || event.ctrlKey || event.metaKey) return;
+  const times = [...event.currentTarget.querySelectorAll('[data-testid=message-time]')];
+  const index = times.indexOf(time);
+  const next = { ArrowUp: index - 1, ArrowDown: index + 1, Home: 0, End: times.length - 1 }[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  const target = times[Math.max(0, Math.min(next, times.length - 1))];
+  if (!target || target === time) return;
+  time.tabIndex = -1;
+  target.tabIndex = 0;
+  view.timeFocusKey = target.closest('[data-key]')?.dataset.key ?? null;
+  target.focus();
+  target.scrollIntoView({ block: 'nearest' });
+}
+
+function renderItem(view, item) {
+  if (item.type === 'day') return html`<li class="day" data-testid="day-separator" data-day=${item.day}>${item.label}</li>`;
+  if (isStatusEntry(item.message)) return renderStatusEntry(view, item.message, item.key, item.tabStop);
+  return renderMessage(view, item.message, item.key, item.status, item.spelledOut, item.tabStop);
+}
+
+/**
+ * The time (R6.1): focusable (one of them in the Tab order, see withRovingTime); the full date and time is its
+ * accessible text and shows on hover and focus.
+ */
+function renderTime(createdAt, tabStop = false) {
   if (!createdAt) return nothing;
-  return html`<time class="stamp" datetime=${createdAt} tabindex="0" data-testid="message-time"
+  return html`<time class="stamp" datetime=${createdAt} tabindex=${tabStop ? '0' : '-1'} data-testid="message-time"
     ><span aria-hidden="true" data-testid="time-short">${timeLabel(createdAt)}</span><span class="tip" data-testid="time-full">${fullLabel(createdAt)}</span></time
   >`;
 }
 
 /** A status entry (R6.2, R6.3): "Closed by Ada Admin · 14:02 · “note”", centred. */
-function renderStatusEntry(view, entry, key) {
+function renderStatusEntry(view, entry, key, tabStop = false) {
   const { action, note } = describeStatusEntry(entry);
   const hit = entry.seq === view.hitSeq;
   return html`<li
@@ -129,7 +162,7 @@ function renderStatusEntry(view, entry, key) {
     data-hit=${hit ? 'true' : 'false'}
     tabindex=${hit ? '-1' : nothing}
   >
-    <span class="action" data-testid="status-entry-action">${action}</span> · ${renderTime(entry.createdAt)}${note
+    <span class="action" data-testid="status-entry-action">${action}</span> · ${renderTime(entry.createdAt, tabStop)}${note
       ? html` · <span data-testid="status-entry-note">“${note}”</span>`
       : nothing}
   </li>`;
@@ -146,7 +179,7 @@ export function authorOf(m, me) {
   return 'staff';
 }
 
-function renderMessage(view, m, key, status = null, spelledOut = false) {
+function renderMessage(view, m, key, status = null, spelledOut = false, tabStop = false) {
   const author = authorOf(m, view.me);
   const ourSide = author === 'me' || author === 'colleague';
   const stored = status && !m.pending;
@@ -168,7 +201,7 @@ function renderMessage(view, m, key, status = null, spelledOut = false) {
   >
     <div class="meta">
       <span class="sender" data-testid="message-sender">${m.senderName}</span>
-      ${renderTime(m.createdAt)}
+      ${renderTime(m.createdAt, tabStop)}
       ${stored
         ? html`<span class="ticks ${status.state}" data-testid="message-status" data-status=${status.state} title=${status.text}
             >${TICKS[status.state]}<span class="visually-hidden">${status.text}</span></span

@@ -82,23 +82,33 @@ class TimestampsBrowserTest extends BrowserTestBase {
     assertTrue(Duration.between(sent, first).abs().toMinutes() < 5, "the stored instant");
     ZoneId kiritimati = ZoneId.of("Pacific/Kiritimati");
     assertThat(shown(ada, 1)).hasText(HOURS_MINUTES.format(first.atZone(kiritimati)));
-    assertThat(time(ada, 1)).hasAttribute("tabindex", "0");
+    // One Tab stop for all the times (issue 27, point 6): the newest's; the others are reached with the arrows.
+    assertThat(time(ada, 2)).hasAttribute("tabindex", "0");
+    assertThat(time(ada, 1)).hasAttribute("tabindex", "-1");
     Locator separators = ada.getByTestId("day-separator");
     // One calendar day after the messages (Kiritimati has no daylight saving): "Yesterday".
     assertThat(separators).hasText(new String[] {"Yesterday"});
     assertThat(separators.first()).hasAttribute("data-day", first.atZone(kiritimati).toLocalDate().toString());
 
-    // Keyboard: from the history, Tab reaches the first time; its full date and time shows and is its text.
+    // Keyboard: from the history, Tab reaches the newest time, ArrowUp the one before; its full date and time shows
+    // and is its text. Tab again leaves the timeline (no stop at every message).
     assertEquals(0, tooltipWidth(ada, 1), 1, "hidden until hovered or focused");
     ada.getByTestId("history").focus();
     ada.keyboard().press("Tab");
+    assertThat(time(ada, 2)).isFocused();
+    ada.keyboard().press("ArrowUp");
     assertThat(time(ada, 1)).isFocused();
+    assertThat(time(ada, 1)).hasAttribute("tabindex", "0");
+    assertThat(time(ada, 2)).hasAttribute("tabindex", "-1");
     Locator full = time(ada, 1).getByTestId("time-full");
     String expectedFull = first.atZone(kiritimati).format(DateTimeFormatter.ofPattern("EEEE, d MMMM yyyy", Locale.UK));
     assertThat(full).containsText(expectedFull);
     assertThat(full).containsText(DateTimeFormatter.ofPattern("HH:mm:ss").format(first.atZone(kiritimati)));
     assertTrue(tooltipWidth(ada, 1) > 100, "the tooltip shows on keyboard focus");
     Browsers.screenshot(ada, "timestamps-tooltip-focus");
+    ada.keyboard().press("Tab");
+    assertThat(time(ada, 1)).not().isFocused();
+    assertThat(time(ada, 2)).not().isFocused();
     // Mouse: hovering the other time shows its tooltip.
     time(ada, 2).hover();
     assertTrue(tooltipWidth(ada, 2) > 100, "the tooltip shows on hover");
