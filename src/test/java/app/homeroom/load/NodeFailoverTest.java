@@ -37,13 +37,13 @@ class NodeFailoverTest {
   @Test
   @DisplayName("SIGKILL one of three nodes mid-run: its clients move to the survivors, nothing lost or stored twice")
   void killing_a_node_loses_and_duplicates_nothing() throws Exception {
-    run("KILL", (victim, r) -> assertFalse(victim.process().isAlive(), "the victim was killed"));
+    run("KILL", out, (victim, r) -> assertFalse(victim.process().isAlive(), "the victim was killed"));
   }
 
   @Test
   @DisplayName("Issue 29.7: SIGTERM one of three nodes mid-run (a rolling restart): it drains, its clients move, no send fails")
   void a_graceful_stop_drains() throws Exception {
-    run("TERM", (victim, r) -> {
+    run("TERM", out, (victim, r) -> {
       // It stopped by itself, well within the drain time (10 s) and the shutdown that follows.
       assertTrue(victim.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the node stopped");
       String log = java.nio.file.Files.readString(victim.log());
@@ -67,7 +67,7 @@ class NodeFailoverTest {
    * client of it is back on a survivor within seconds, every send is answered, every acknowledged message is stored
    * exactly once and reached every recipient.
    */
-  private void run(String signal, VictimCheck victimCheck) throws Exception {
+  static RunResult run(String signal, Path out, VictimCheck victimCheck) throws Exception {
     TestEnv.node();
     CompletableFuture<TestEnv.ChildNode> a = CompletableFuture.supplyAsync(NodeFailoverTest::child);
     CompletableFuture<TestEnv.ChildNode> b = CompletableFuture.supplyAsync(NodeFailoverTest::child);
@@ -116,6 +116,7 @@ class NodeFailoverTest {
       assertEquals(0, total.duplicateDeliveries(), "a recipient got the same message twice live");
       assertEquals(total.deliveriesExpected(), total.deliveriesLive() + total.deliveriesCaughtUp());
       assertTrue(report.verdicts.stream().allMatch(v -> v.startsWith("PASS")), report.verdicts.toString());
+      return r;
     }
   }
 
