@@ -126,6 +126,8 @@ final class Ledger {
     volatile long endNanos;
     volatile double offeredRate;
     final Histogram ack = histogram();
+    /** The acknowledgements of senders whose socket never went away (issue 24, point 7: what a peer's death costs them). */
+    final Histogram ackUndisturbed = histogram();
     final Histogram delivered = histogram();
     final LongAdder storedDuring = new LongAdder();
     final LongAdder deliveredDuring = new LongAdder();
@@ -236,6 +238,19 @@ final class Ledger {
     return messages.get(clientMsgId);
   }
 
+  /** Clients whose socket was taken away (their node killed or stopped), by {@link #clientKey}. */
+  private final java.util.Set<Long> disturbed = ConcurrentHashMap.newKeySet();
+
+  /** A client, as a message names its sender: a student by their index, an admin by their bit (negative). */
+  static long clientKey(int senderBit, int student) {
+    return senderBit == 0 ? student : -senderBit;
+  }
+
+  /** The client's socket was taken away by the run (failover): its sends no longer count as undisturbed. */
+  void disturbed(int senderBit, int student) {
+    disturbed.add(clientKey(senderBit, student));
+  }
+
   /** The same message sent again (after a reconnect), with the same clientMsgId. */
   void retried(Msg m) {
     synchronized (m) {
@@ -263,7 +278,11 @@ final class Ledger {
       m.duplicateAck = duplicate;
       outstanding.addAndGet(Long.bitCount(m.expected & ~m.any));
     }
-    windows.get(m.window).ack.recordValue(micros(now - m.sentNanos));
+    Window sentIn = windows.get(m.window);
+    sentIn.ack.recordValue(micros(now - m.sentNanos));
+    if (!disturbed.contains(clientKey(m.senderBit, m.student))) {
+      sentIn.ackUndisturbed.recordValue(micros(now - m.sentNanos));
+    }
     windowAt(now).storedDuring.increment();
     bump(storedPerSecond, now);
     return true;
@@ -413,7 +432,7 @@ final class Ledger {
                      long failed, long unacked, long retried, double storedPerSecond, double deliveredPerSecond,
                      double deliveriesPerSecond, long deliveriesExpected, long deliveriesLive,
                      long deliveriesCaughtUp, long lostMessages, long lostDeliveries, long duplicateDeliveries,
-                     Percentiles ack, Percentiles delivered, Map<String, CommandStats> commands,
+                     Percentiles ack, Percentiles ackUndisturbed, Percentiles delivered, Map<String, CommandStats> commands,
                      Map<String, Long> errors, long skipped) {
 
     long errorCount() {
@@ -467,10 +486,10 @@ final class Ledger {
       out.add(new WindowStats(w.name, s, w.offeredRate, sent[i], acked[i], ackedDup[i], failed[i], unacked[i],
           retried[i], w.storedDuring.sum() / s, w.deliveredDuring.sum() / s, w.deliveriesDuring.sum() / s,
           expected[i], live[i], caught[i], lost[i], lostDeliveries[i], duplicates[i], Percentiles.of(w.ack),
-          Percentiles.of(w.delivered), commands, errors, w.skipped.sum()));
+          Percentiles.of(w.ackUndisturbed), Percentiles.of(w.delivered), commands, errors, w.skipped.sum()));
     }
     // The total.
-    Histogram ack = histogram(), delivered = histogram();
+    Histogram ack = histogram(), ackUndisturbed = histogram(), delivered = histogram();
     Map<String, Command> commands = new TreeMap<>();
     Map<String, Long> errors = new TreeMap<>();
     double seconds = 0, offered = 0;
@@ -481,6 +500,7 @@ final class Ledger {
         continue;
       }
       ack.add(w.ack);
+      ackUndisturbed.add(w.ackUndisturbed);
       delivered.add(w.delivered);
       w.commands.forEach((name, c) -> {
         Command sum = commands.computeIfAbsent(name, k -> new Command());
@@ -511,7 +531,7 @@ final class Ledger {
         new CommandStats(c.sent.sum(), c.ok.sum(), c.failed.sum(), Percentiles.of(c.latency))));
     out.add(new WindowStats("total", seconds, offered / s, t[0], t[1], t[2], t[3], t[4], t[5], stored / s,
         deliveredCount / s, deliveries / s, t[6], t[7], t[8], t[9], t[10], t[11], Percentiles.of(ack),
-        Percentiles.of(delivered), totalCommands, errors, skipped));
+        Percentiles.of(ackUndisturbed), Percentiles.of(delivered), totalCommands, errors, skipped));
     return out;
   }
 

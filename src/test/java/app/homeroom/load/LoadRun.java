@@ -575,8 +575,11 @@ final class LoadRun {
     result.killedTarget = dead.url();
     disruptAndRecover(killAt -> {
       onEveryClient(c -> {
-        if (c.isOpen() && c.target.equals(dead)) {
-          droppedCount.incrementAndGet();
+        if (c.target.equals(dead)) {
+          ledger.disturbed(c.bit, c.student);
+          if (c.isOpen()) {
+            droppedCount.incrementAndGet();
+          }
         }
       });
       log.printf("[%s] killing %s (pid %d) with %s; %,d clients were on it%n", system, dead.url(), process.pid(),
