@@ -163,8 +163,6 @@ export class HrAdminPageElement extends LitElement {
     this.account = null;
     this.accountBusy = false;
     this.accountError = '';
-    /** Whether the next opened conversation takes the focus (not when chosen with the keyboard on a wide screen). */
-    this.focusComposerOnOpen = true;
     /** Whether the phone layout should put the focus back in the list (after "All students"). */
     this.focusListOnShow = false;
     this.boundEvents = null;
@@ -289,10 +287,10 @@ export class HrAdminPageElement extends LitElement {
   handleStudentSelect = (event) => {
     const { student } = event.detail;
     // Opening a student (a click, or Enter in the list) is to write to them: the composer takes the focus, ready to
-    // type (issue 27, point 6). Arrows only move through the list; Shift+Tab goes back to it from the chat.
-    this.focusComposerOnOpen = true;
+    // type (issue 27, point 6; the chat view does it for a newly opened conversation). Arrows only move through the
+    // list; Shift+Tab goes back to it from the chat.
     if (student.id === this.studentId) {
-      if (this.focusComposerOnOpen) this.renderRoot.querySelector('hr-chat-view')?.focusComposer();
+      this.renderRoot.querySelector('hr-chat-view')?.focusComposer();
       return;
     }
     this.dispatchEvent(
@@ -456,7 +454,6 @@ export class HrAdminPageElement extends LitElement {
       .session=${this.session}
       .conversationId=${this.conversation.id}
       .openAt=${this.openAt}
-      .focusComposerOnOpen=${this.focusComposerOnOpen}
       >${this.renderBack('start')}</hr-chat-view
     >`;
   }

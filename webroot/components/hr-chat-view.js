@@ -80,8 +80,6 @@ export class HrChatViewElement extends LitElement {
     /** {user, bus, events, chat, attention, typing, typingSignal, acks} (see hr-app) */
     session: { attribute: false },
     conversationId: { type: Number, attribute: 'conversation-id' },
-    /** Whether opening a conversation puts the focus in the composer (not when chosen from the keyboard). */
-    focusComposerOnOpen: { type: Boolean, attribute: 'focus-composer-on-open' },
     /** False while the view is mounted but not shown (the student's notifications are): it marks nothing read. */
     active: { type: Boolean },
     conversation: { state: true },
@@ -115,7 +113,6 @@ export class HrChatViewElement extends LitElement {
     super();
     this.session = null;
     this.conversationId = null;
-    this.focusComposerOnOpen = true;
     this.active = true;
     this.conversation = null;
     this.student = null;
@@ -194,7 +191,7 @@ export class HrChatViewElement extends LitElement {
 
   updated(changed) {
     if (this.revealSeq != null && this.store?.loaded && !this.store.loadingAround) this.reveal();
-    if (changed.has('conversationId') && this.conversationId != null && this.focusComposerOnOpen && this.active && this.openAt?.seq == null) {
+    if (changed.has('conversationId') && this.conversationId != null && this.active && this.openAt?.seq == null) {
       this.focusComposer();
     }
     if (changed.has('active') && changed.get('active') === false && this.active) {

@@ -29,7 +29,7 @@ const count = new Intl.NumberFormat();
  * A listbox with a roving tabindex: Tab enters the list on the current row, ArrowUp/ArrowDown, Home/End
  * and PageUp/PageDown move between rows (loading more at the end), Enter or Space opens the student.
  *
- * @fires hr-student-select - `detail: {student, keyboard}` (bubbles, composed)
+ * @fires hr-student-select - `detail: {student}` (bubbles, composed)
  */
 export class HrStudentListElement extends LitElement {
   static properties = {
@@ -393,10 +393,10 @@ export class HrStudentListElement extends LitElement {
   }
 
   /** Opens a student's conversation (the admin page navigates). */
-  openStudent(student, { keyboard = false } = {}) {
+  openStudent(student) {
     this.activeId = student.id;
     this.dispatchEvent(
-      new CustomEvent('hr-student-select', { detail: { student, keyboard }, bubbles: true, composed: true }),
+      new CustomEvent('hr-student-select', { detail: { student }, bubbles: true, composed: true }),
     );
   }
 
@@ -466,7 +466,7 @@ export class HrStudentListElement extends LitElement {
         const student = students[index];
         if (student) {
           event.preventDefault();
-          this.openStudent(student, { keyboard: true });
+          this.openStudent(student);
         }
         return;
       }

@@ -198,6 +198,10 @@ public final class Node implements AutoCloseable {
    * stored once, and answered as already stored when the client resends it elsewhere.
    */
   private void drain() {
+    if (io.vertx.core.Context.isOnEventLoopThread()) {
+      // It waits (for sockets to close, commands to be answered): never on an event loop, which it would stall.
+      throw new IllegalStateException("Node.stop blocks: call it from a main, test or shutdown-hook thread");
+    }
     long began = System.nanoTime();
     long deadline = began + TimeUnit.SECONDS.toNanos(context.config().ops().drainSeconds());
     int sockets = 0;

@@ -95,8 +95,7 @@ public final class ApiContract {
   static String describe(OutputUnit result) {
     List<OutputUnit> errors = result.getErrors();
     OutputUnit first = errors == null || errors.isEmpty() ? result : errors.get(errors.size() - 1);
-    String where = first.getInstanceLocation() == null || first.getInstanceLocation().isEmpty()
-        ? "the body" : first.getInstanceLocation().replaceFirst("^#", "");
+    String where = first.getInstanceLocation() == null ? "" : first.getInstanceLocation().replaceFirst("^#", "");
     return "at " + (where.isEmpty() ? "the body" : where) + ": " + first.getError();
   }
 }

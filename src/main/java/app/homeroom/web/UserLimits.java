@@ -58,7 +58,6 @@ public final class UserLimits {
   private final double[] burst = new double[Kind.values().length];
   private final ConcurrentHashMap<Long, Buckets> byUser = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Integer> sockets = new ConcurrentHashMap<>();
-  private final AtomicLong refused = new AtomicLong();
   /** Refusals by {@link Kind}, for the metrics (issue 29, point 2). */
   private final java.util.concurrent.atomic.AtomicLongArray refusedByKind =
       new java.util.concurrent.atomic.AtomicLongArray(Kind.values().length);
@@ -100,7 +99,6 @@ public final class UserLimits {
     }
     long wait = buckets.take(kind.ordinal(), System.nanoTime());
     if (wait > 0) {
-      refused.incrementAndGet();
       refusedByKind.incrementAndGet(kind.ordinal());
     }
     return wait;
@@ -141,7 +139,11 @@ public final class UserLimits {
 
   /** Requests refused by a token bucket on this node since it started (for tests and operators). */
   public long refusedCount() {
-    return refused.get();
+    long total = 0;
+    for (int i = 0; i < refusedByKind.length(); i++) {
+      total += refusedByKind.get(i);
+    }
+    return total;
   }
 
   /** Refusals of {@code kind} by a token bucket on this node since it started. */

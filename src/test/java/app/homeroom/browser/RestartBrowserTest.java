@@ -39,6 +39,7 @@ class RestartBrowserTest extends BrowserTestBase {
       }
       sam.getByTestId("composer").fill("Written while the school's server restarted");
       sam.getByTestId("send-button").click();
+      // The outage itself (not a wait for a condition): 20 s with no server, as a restart that takes its time.
       Thread.sleep(20_000);
 
       second = TestEnv.startChildNode(Map.of("HOMEROOM_HTTP_PORT", Integer.toString(first.httpPort())));
