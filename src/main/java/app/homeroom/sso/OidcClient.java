@@ -192,7 +192,12 @@ final class OidcClient {
     }
   }
 
+  /** The keys document; a fetch that fails in transit (a dropped connection, a timeout) is tried once more. */
   private Future<JsonObject> getJson(String url) {
+    return getJsonOnce(url).recover(err -> err instanceof SsoException ? Future.failedFuture(err) : getJsonOnce(url));
+  }
+
+  private Future<JsonObject> getJsonOnce(String url) {
     Promise<JsonObject> out = Promise.promise();
     http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).putHeader("accept", "application/json")
             .setTimeout(10_000))

@@ -167,11 +167,11 @@ class OidcSignInTest {
     Vertx vertx = Vertx.vertx();
     try {
       OidcClient client = new OidcClient(vertx, provider("school", provider.issuerUrl("school").toString(), List.of(), null));
-      OidcClient.Discovered d = client.discover().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      OidcClient.Discovered d = client.discover().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       String token = provider.issueToken("school", CLIENT_ID, new DefaultOAuth2TokenCallback("school", "t1", "JWT", List.of(CLIENT_ID),
           Map.of("email", School.STUDENT_EMAIL, "email_verified", true, "nonce", "n-123456789012345678"), 3600)).serialize();
       JsonObject claims = client.verify(d, token, "n-123456789012345678").toCompletionStage().toCompletableFuture()
-          .get(10, TimeUnit.SECONDS);
+          .get(30, TimeUnit.SECONDS);
       assertEquals(School.STUDENT_EMAIL, claims.getString("email"));
 
       String[] parts = token.split("\\.");
@@ -180,18 +180,18 @@ class OidcSignInTest {
       String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.encode().getBytes())
           + "." + parts[2];
       Exception e = assertThrows(Exception.class, () -> client.verify(d, tampered, "n-123456789012345678")
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
       assertTrue(e.getCause() instanceof SsoException s && s.code.equals("bad_token"), String.valueOf(e.getCause()));
       // The right token for another sign-in (another nonce) is refused too.
       Exception other = assertThrows(Exception.class, () -> client.verify(d, token, "n-somebody-else-entirely")
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
       assertTrue(other.getCause() instanceof SsoException);
       // A token the provider made for another application (its audience) is not ours to accept.
       String elsewhere = provider.issueToken("school", "another-app", new DefaultOAuth2TokenCallback("school", "t1", "JWT",
           List.of("another-app"), Map.of("email", School.STUDENT_EMAIL, "email_verified", true,
           "nonce", "n-123456789012345678"), 3600)).serialize();
       Exception audience = assertThrows(Exception.class, () -> client.verify(d, elsewhere, "n-123456789012345678")
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
       assertTrue(String.valueOf(audience.getCause().getMessage()).contains("audience"), audience.getCause().getMessage());
     } finally {
       vertx.close();
