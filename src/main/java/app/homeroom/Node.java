@@ -85,11 +85,13 @@ public final class Node implements AutoCloseable {
       DbTarget db;
       if (config.db().embedded()) {
         embedded = EmbeddedDatabase.startOrJoin(config.db().embeddedPort(), Path.of(config.db().dataDir()), true);
+        // Migrated as the schema's owner; served as the app role, which owns nothing (issue 24, point 1).
+        embedded.migrate();
         db = embedded.target();
       } else {
         db = DbTarget.fromConfig(config.db());
+        Migrations.migrate(db);
       }
-      Migrations.migrate(db);
       String sessionKey = Bootstrap.sessionKey(db, config);
       if (config.demo()) {
         DemoSchool.seed(db);

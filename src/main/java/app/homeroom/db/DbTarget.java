@@ -19,6 +19,11 @@ public record DbTarget(String host, int port, String database, String user, Stri
     return new DbTarget("localhost", port, EMBEDDED_DATABASE, EMBEDDED_USER, "", null);
   }
 
+  /** The same server and database, signed in as another role. */
+  public DbTarget as(String otherUser, String otherPassword) {
+    return new DbTarget(host, port, database, otherUser, otherPassword, sslMode);
+  }
+
   /**
    * Parses {@code postgresql://user:password@host:port/database[?sslmode=require]}; user/password default to the
    * config's. Percent-escapes in user and password are decoded ({@code +} stays a plus).

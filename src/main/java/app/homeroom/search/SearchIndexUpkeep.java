@@ -33,9 +33,12 @@ public final class SearchIndexUpkeep extends VerticleBase {
   /** The advisory lock a merge holds for its statement (an arbitrary key of Homeroom's; Flyway's are others). */
   static final long LOCK_KEY = 0x486f6d65_53726368L;
 
-  /** Merges the pending list and answers the pages it freed, or -1 when another node's merge holds the lock. */
+  /**
+   * Merges the pending list (as the index's owner, V15: the pools' role owns nothing) and answers the pages it
+   * freed, or -1 when another node's merge holds the lock.
+   */
   static final String CLEAN = "select case when pg_try_advisory_xact_lock(" + LOCK_KEY + ")"
-      + " then gin_clean_pending_list('messages_search'::regclass) else -1 end as pages";
+      + " then clean_search_pending_list() else -1 end as pages";
 
   private final Pools pools;
   private Pool pool;

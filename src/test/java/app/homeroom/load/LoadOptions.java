@@ -57,9 +57,11 @@ final class LoadOptions implements Cloneable {
   String baselineJvm = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch";
   int baselineInstances = 2;
   // database and sessions
-  String dbUrl = "postgresql://postgres@localhost:54329/homeroom";
+  /** Null: the embedded database of {@link #dataDir}, signed in as its app role with the password kept beside it. */
+  String dbUrl;
   String dbUser = "postgres";
   String dbPassword = "";
+  String dataDir = "data/postgres";
   String sessionKey;
   int sessionHours = 12;
   // client behaviour
@@ -174,6 +176,7 @@ final class LoadOptions implements Cloneable {
       case "baseline-jvm" -> baselineJvm = v;
       case "baseline-instances" -> baselineInstances = Integer.parseInt(v);
       case "db" -> dbUrl = v;
+      case "data-dir" -> dataDir = v;
       case "db-user" -> dbUser = v;
       case "db-password" -> dbPassword = v;
       case "session-key" -> sessionKey = v;
@@ -282,8 +285,9 @@ final class LoadOptions implements Cloneable {
           --target URL[,URL...]   nodes (default http://localhost:8080); clients are spread over them
           --students N            simulated students (default 200), one socket each
           --admins M              simulated admins (default 3, at most 63); each gets every message (role.admin)
-          --db URL                the nodes' database, to seed load accounts (default the embedded one:
-                                  postgresql://postgres@localhost:54329/homeroom); --db-user, --db-password
+          --db URL                the nodes' database, to seed load accounts; --db-user, --db-password (default
+                                  the embedded one on localhost:54329, as its app role, whose password is kept
+                                  beside its data folder: --data-dir DIR, default data/postgres)
           --session-key KEY       the nodes' session-signing key when configured (HOMEROOM_JWT_SECRET); by
                                   default the key the nodes keep in the database (settings.session_key)
         Traffic:
@@ -318,5 +322,19 @@ final class LoadOptions implements Cloneable {
           --expect-kb-per-connection K   fail when server RSS per connection is over K KiB (idle)
           --expect-ratio F        fail when the ceiling is under F x the baseline's (saturate with --baseline)
         """;
+  }
+
+  /** The database to seed and count in: {@code --db}, else the embedded one of {@code --data-dir} (issue 24, point 1). */
+  app.homeroom.db.DbTarget dbTarget() {
+    if (dbUrl != null) {
+      return app.homeroom.db.DbTarget.fromConfig(new app.homeroom.config.HomeroomConfig.Db(dbUrl, dbUser, dbPassword, 1, 0,
+          "unused"));
+    }
+    app.homeroom.db.Credentials kept = app.homeroom.db.Credentials.read(java.nio.file.Path.of(dataDir));
+    if (kept == null) {
+      throw new IllegalArgumentException("no --db, and no embedded database's passwords beside " + dataDir
+          + " (start a node there first, or pass --data-dir or --db)");
+    }
+    return app.homeroom.db.DbTarget.embedded(54329).as(app.homeroom.db.EmbeddedDatabase.APP_ROLE, kept.app());
   }
 }

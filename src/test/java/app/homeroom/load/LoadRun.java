@@ -787,8 +787,8 @@ final class LoadRun {
   /** The PostgreSQL server of --db, when it listens on this machine. */
   private long postmasterPid() {
     try {
-      URI db = URI.create(o.dbUrl);
-      Target t = new Target(db.getHost(), db.getPort() > 0 ? db.getPort() : 5432, false, "", "");
+      app.homeroom.db.DbTarget db = o.dbTarget();
+      Target t = new Target(db.host(), db.port(), false, "", "");
       return t.local() ? ServerProbe.pidListeningOn(t.port()).orElse(-1) : -1;
     } catch (RuntimeException e) {
       return -1;

@@ -54,7 +54,7 @@ record Population(List<Person> students, List<Person> admins, Map<Long, Integer>
 
   /** Finds or creates the load accounts and conversations, and signs a session for each. */
   static Population seed(LoadOptions o, Vertx vertx, java.io.PrintStream log) {
-    DbTarget db = DbTarget.fromConfig(new HomeroomConfig.Db(o.dbUrl, o.dbUser, o.dbPassword, 1, 0, "unused"));
+    DbTarget db = o.dbTarget();
     long t0 = System.nanoTime();
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
       String key = o.sessionKey != null ? o.sessionKey : System.getenv("HOMEROOM_JWT_SECRET");
@@ -141,7 +141,7 @@ record Population(List<Person> students, List<Person> admins, Map<Long, Integer>
 
   /** Rows stored by one run (its message bodies start with {@code load:<runId>:}): total and distinct clientMsgIds. */
   static long[] storedByRun(LoadOptions o, String runId) {
-    DbTarget db = DbTarget.fromConfig(new HomeroomConfig.Db(o.dbUrl, o.dbUser, o.dbPassword, 1, 0, "unused"));
+    DbTarget db = o.dbTarget();
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
          PreparedStatement ps = c.prepareStatement(
              "select count(*), count(distinct (sender_id, client_msg_id)) from messages where body like ?")) {

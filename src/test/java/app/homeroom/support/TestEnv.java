@@ -21,7 +21,11 @@ import java.util.UUID;
 public final class TestEnv {
 
   private static EmbeddedDatabase embedded;
+  private static Path embeddedDataDir;
+  /** Where the nodes connect: with the embedded server, its app role (issue 24, point 1), so every test runs on its grants. */
   private static String dbUrl;
+  /** Where tests' own resets and fixtures connect: the superuser (a reset truncates). */
+  private static String adminUrl;
   private static String clusterName;
   private static int clusterPort;
   private static Node node;
@@ -46,9 +50,21 @@ public final class TestEnv {
   public static synchronized TestDb db() {
     if (db == null) {
       database();
-      db = new TestDb(dbUrl);
+      db = new TestDb(adminUrl);
     }
     return db;
+  }
+
+  /** The embedded server the tests share, or null when they run on an external one ({@code HOMEROOM_TEST_DB_URL}). */
+  public static synchronized EmbeddedDatabase embedded() {
+    database();
+    return embedded;
+  }
+
+  /** The embedded server's data folder (null with an external server). */
+  public static synchronized Path embeddedDataDir() {
+    database();
+    return embeddedDataDir;
   }
 
   /** Another node in the same cluster and database, on its own HTTP port. Stop it when done. */
@@ -197,17 +213,29 @@ public final class TestEnv {
       // A PostgreSQL 17 container, stopped with the JVM (Testcontainers' own reaper).
     } else {
       try {
-        Path dir = Files.createTempDirectory("homeroom-test-pg");
+        embeddedDataDir = Files.createTempDirectory("homeroom-test-pg").resolve("data");
         // Tests trade durability for speed; the product runs it durable.
-        embedded = EmbeddedDatabase.startOrJoin(freePort(), dir.resolve("data"), false);
-        dbUrl = "postgresql://postgres@localhost:" + embedded.target().port() + "/homeroom";
+        embedded = EmbeddedDatabase.startOrJoin(freePort(), embeddedDataDir, false);
+        embedded.migrate();
+        dbUrl = url(embedded.target());
+        adminUrl = url(embedded.superuserTarget());
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
     }
+    if (adminUrl == null) {
+      // An external server: its URL's credentials do everything, as they do for the product.
+      adminUrl = dbUrl;
+      Migrations.migrate(DbTarget.fromConfig(new HomeroomConfig.Db(dbUrl, "postgres", "", 8, 0, "unused")));
+    }
     clusterName = "homeroom-test-" + UUID.randomUUID();
     clusterPort = 20_000 + (int) (Math.random() * 20_000);
-    Migrations.migrate(DbTarget.fromConfig(new HomeroomConfig.Db(dbUrl, "postgres", "", 8, 0, "unused")));
+  }
+
+  /** {@code postgresql://user:password@host:port/database} (our generated passwords need no escaping). */
+  public static String url(DbTarget target) {
+    return "postgresql://" + target.user() + ":" + target.password() + "@" + target.host() + ":" + target.port() + "/"
+        + target.database();
   }
 
   /**
@@ -218,11 +246,10 @@ public final class TestEnv {
     int pgPort = freePort();
     Path dir = Files.createTempDirectory("homeroom-isolated-pg").resolve("data");
     EmbeddedDatabase pg = EmbeddedDatabase.startOrJoin(pgPort, dir, false);
-    String url = "postgresql://postgres@localhost:" + pgPort + "/homeroom";
-    Migrations.migrate(DbTarget.fromConfig(new HomeroomConfig.Db(url, "postgres", "", 8, 0, "unused")));
+    pg.migrate();
     int port = 20_000 + (int) (Math.random() * 20_000);
-    Node n = Node.start(config(freePort(), url, "homeroom-isolated-" + UUID.randomUUID(), port));
-    return new Isolated(n, pg, dir, pgPort, new TestDb(url));
+    Node n = Node.start(config(freePort(), url(pg.target()), "homeroom-isolated-" + UUID.randomUUID(), port));
+    return new Isolated(n, pg, dir, pgPort, new TestDb(url(pg.superuserTarget())));
   }
 
   /** A node on a database of its own ({@link #startIsolated()}). */
