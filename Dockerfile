@@ -19,7 +19,8 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -Plean -DskipTests
 # "Configuration"); with no conf/ folder here, the defaults built into the jar apply.
 FROM eclipse-temurin:17-jre
 RUN useradd --system --home-dir /app --shell /usr/sbin/nologin homeroom \
- && mkdir /app && chown homeroom /app
+ && mkdir /app && chown homeroom /app \
+ && mkdir -p /var/lib/homeroom && chown homeroom /var/lib/homeroom && chmod 700 /var/lib/homeroom
 WORKDIR /app
 COPY --from=build /src/target/homeroom.jar /app/homeroom.jar
 USER homeroom

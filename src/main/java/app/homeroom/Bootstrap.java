@@ -7,47 +7,21 @@ import app.homeroom.db.StartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Base64;
 
 /**
- * Start-up work on the database that must happen once per database, whichever node gets there first: the shared
- * session-signing key and the first admin. Blocking JDBC, run on the start-up thread before any verticle.
+ * Start-up work on the database that must happen once per database, whichever node gets there first: the first
+ * admin (the session-signing keys: {@link app.homeroom.session.SigningKeyStore}). Blocking JDBC, run on the start-up thread before any verticle.
  */
 final class Bootstrap {
 
   private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
 
   private Bootstrap() {}
-
-  /** The key that signs sessions: the configured one, else one generated once and kept in the database. */
-  static String sessionKey(DbTarget db, HomeroomConfig config) {
-    if (config.auth().jwtSecret() != null) {
-      return config.auth().jwtSecret();
-    }
-    byte[] bytes = new byte[48];
-    new SecureRandom().nextBytes(bytes);
-    String generated = Base64.getEncoder().encodeToString(bytes);
-    try (Connection c = connect(db)) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "insert into settings (key, value) values ('session_key', ?) on conflict (key) do nothing")) {
-        ps.setString(1, generated);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("select value from settings where key = 'session_key'");
-           ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getString(1);
-      }
-    } catch (SQLException e) {
-      throw new StartupException("could not read the session key from the database: " + e.getMessage());
-    }
-  }
 
   /**
    * On a database with no admin, creates one: the configured email, the configured password or a generated one

@@ -7,6 +7,9 @@ import app.homeroom.search.SearchIndexUpkeep;
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.DbTarget;
 import app.homeroom.db.EmbeddedDatabase;
+import app.homeroom.session.KeyVault;
+import app.homeroom.session.SigningKeyStore;
+import app.homeroom.session.SigningKeys;
 import app.homeroom.db.Migrations;
 import app.homeroom.db.StartupException;
 import app.homeroom.http.HttpVerticle;
@@ -82,17 +85,14 @@ public final class Node implements AutoCloseable {
     Vertx vertx = null;
     NodeMetrics metrics = null;
     try {
-      DbTarget db;
       if (config.db().embedded()) {
         embedded = EmbeddedDatabase.startOrJoin(config.db().embeddedPort(), Path.of(config.db().dataDir()), true);
-        // Migrated as the schema's owner; served as the app role, which owns nothing (issue 24, point 1).
-        embedded.migrate();
-        db = embedded.target();
-      } else {
-        db = DbTarget.fromConfig(config.db());
-        Migrations.migrate(db);
       }
-      String sessionKey = Bootstrap.sessionKey(db, config);
+      DbTarget db = migrate(config, embedded);
+      // Session-signing keys: configured, or kept in the database sealed with the key file (issue 24, point 1).
+      SigningKeyStore keyStore = config.auth().jwtSecret() != null ? null
+          : new SigningKeyStore(db, KeyVault.openOrCreate(config.keyFile()));
+      SigningKeyStore.Loaded keptKeys = keyStore == null ? null : keyStore.ensure(config.auth().sessionHours());
       if (config.demo()) {
         DemoSchool.seed(db);
       }
@@ -104,9 +104,6 @@ public final class Node implements AutoCloseable {
         logs.putProperty("nodeId", nodeId);
       }
       metrics = config.ops().metrics() ? NodeMetrics.prometheus() : NodeMetrics.off();
-      NodeContext context = new NodeContext(config, db, sessionKey, new ChatShared(),
-          new app.homeroom.web.UserLimits(config.limits()), nodeId, metrics);
-      metrics.watch(context.limits());
 
       VertxBuilder builder = Vertx.builder()
           .with(new VertxOptions().setPreferNativeTransport(true)
@@ -125,6 +122,17 @@ public final class Node implements AutoCloseable {
       }
       // Before any verticle publishes: inbox events are shared by their consumers, not copied for each (issue 9).
       Events.register(vertx.eventBus());
+
+      SigningKeys signingKeys;
+      if (keyStore == null) {
+        signingKeys = SigningKeys.configured(vertx, config.auth().jwtSecret(), config.auth().previousJwtSecrets());
+      } else {
+        signingKeys = new SigningKeys(vertx, keptKeys.signingKid(), keptKeys.accepted());
+        keyStore.keepLoaded(vertx, signingKeys);
+      }
+      NodeContext context = new NodeContext(config, db, signingKeys, new ChatShared(),
+          new app.homeroom.web.UserLimits(config.limits()), nodeId, metrics);
+      metrics.watch(context.limits());
 
       await(vertx.deployVerticle(new PresenceVerticle(config.presence())), "start presence");
       await(vertx.deployVerticle(() -> new ChatVerticle(context.pools(), context.chat(), context.nodeId(), context.metrics()),
@@ -159,6 +167,20 @@ public final class Node implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Migrates the database and answers where the pools connect: the embedded one is migrated as the schema's owner and
+   * served as the app role, which owns nothing (issue 24, point 1); an external one as its URL's credentials say.
+   */
+  static DbTarget migrate(HomeroomConfig config, EmbeddedDatabase embedded) {
+    if (embedded != null) {
+      embedded.migrate();
+      return embedded.target();
+    }
+    DbTarget db = DbTarget.fromConfig(config.db());
+    Migrations.migrate(db);
+    return db;
   }
 
   public int httpPort() {

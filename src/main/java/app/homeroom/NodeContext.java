@@ -6,14 +6,15 @@ import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.DbTarget;
 import app.homeroom.db.Pools;
 import app.homeroom.ops.NodeMetrics;
+import app.homeroom.session.SigningKeys;
 import app.homeroom.web.UserLimits;
 
 /**
- * What one node is made of: the validated config, where the database is, the session key, what the node's verticle
+ * What one node is made of: the validated config, where the database is, the session-signing keys, what the node's verticle
  * instances share (chat counters, per-user limits, meters), and this node's id (unique per start: it names the node's own
  * command addresses, {@link Address#onNode(String)}). {@link Node} hands each verticle only the parts it uses.
  */
-public record NodeContext(HomeroomConfig config, DbTarget db, String sessionKey, ChatShared chat, UserLimits limits,
+public record NodeContext(HomeroomConfig config, DbTarget db, SigningKeys signingKeys, ChatShared chat, UserLimits limits,
                           String nodeId, NodeMetrics metrics) {
 
   /** The node's connection pools. */

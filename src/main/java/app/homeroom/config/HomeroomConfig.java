@@ -101,7 +101,16 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
   /** {@code eventBusPort} 0 = any free port; fix it when a firewall sits between nodes. */
   public record Cluster(String name, String host, int port, List<String> members, int eventBusPort) {}
 
-  public record Auth(String jwtSecret, int sessionHours, boolean cookieSecure) {}
+  /**
+   * Sessions: a configured signing secret (else keys kept in the database, sealed with the key of {@code keyFile}),
+   * the secrets it replaced that still verify during a rollover, and how long a session lasts.
+   */
+  public record Auth(String jwtSecret, List<String> previousJwtSecrets, int sessionHours, boolean cookieSecure,
+                     String keyFile) {
+    public Auth(String jwtSecret, int sessionHours, boolean cookieSecure) {
+      this(jwtSecret, List.of(), sessionHours, cookieSecure, null);
+    }
+  }
 
   public record Admin(String email, String password) {}
 
@@ -174,6 +183,8 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     m.put("HOMEROOM_CLUSTER_MEMBERS", "cluster.members");
     m.put("HOMEROOM_EVENTBUS_PORT", "cluster.eventBusPort");
     m.put("HOMEROOM_JWT_SECRET", "auth.jwtSecret");
+    m.put("HOMEROOM_JWT_PREVIOUS_SECRETS", "auth.previousJwtSecrets");
+    m.put("HOMEROOM_KEY_FILE", "auth.keyFile");
     m.put("HOMEROOM_SESSION_HOURS", "auth.sessionHours");
     m.put("HOMEROOM_COOKIE_SECURE", "auth.cookieSecure");
     m.put("HOMEROOM_ADMIN_EMAIL", "admin.email");
@@ -212,6 +223,15 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     m.put("HOMEROOM_DRAIN_SECONDS", "ops.drainSeconds");
     m.put("HOMEROOM_DEMO", "demo");
     return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * The key file that seals the session-signing keys kept in the database: {@code auth.keyFile}, else
+   * {@code homeroom.key} beside the embedded database's data folder ({@code data/homeroom.key} by default).
+   */
+  public Path keyFile() {
+    return auth.keyFile() != null ? Path.of(auth.keyFile())
+        : Path.of(db.dataDir()).toAbsolutePath().resolveSibling("homeroom.key");
   }
 
   /** Reads the file (or the built-in defaults when {@code file} is null and conf/config.json is absent) and the environment. */
@@ -263,7 +283,7 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
       }
       String key = parts[parts.length - 1];
       if (key.equals("allowedOrigins") || key.equals("members") || key.equals("allowedDomains")
-          || key.equals("passwordSignIn")) {
+          || key.equals("passwordSignIn") || key.equals("previousJwtSecrets")) {
         JsonArray list = new JsonArray();
         Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(list::add);
         node.put(key, list);
@@ -305,6 +325,16 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     if (jwtSecret != null && jwtSecret.length() < 32) {
       throw new ConfigException("auth.jwtSecret (HOMEROOM_JWT_SECRET) must be at least 32 characters");
     }
+    List<String> previousSecrets = strings(auth, "previousJwtSecrets");
+    for (String previous : previousSecrets) {
+      if (previous.length() < 32) {
+        throw new ConfigException("auth.previousJwtSecrets (HOMEROOM_JWT_PREVIOUS_SECRETS): each must be at least 32 characters");
+      }
+    }
+    if (!previousSecrets.isEmpty() && jwtSecret == null) {
+      throw new ConfigException("auth.previousJwtSecrets (HOMEROOM_JWT_PREVIOUS_SECRETS) needs auth.jwtSecret (HOMEROOM_JWT_SECRET):"
+          + " they are the secrets it replaced");
+    }
     String adminEmail = str(admin, "email");
     if (adminEmail == null || !adminEmail.contains("@")) {
       throw new ConfigException("admin.email (HOMEROOM_ADMIN_EMAIL) must be an email address");
@@ -323,7 +353,8 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
         new Cluster(nonBlank(cluster, "name", "cluster.name"), nonBlank(cluster, "host", "cluster.host"),
             port(cluster, "port", "cluster.port (HOMEROOM_CLUSTER_PORT)", true), members,
             cluster.getValue("eventBusPort") == null ? 0 : port(cluster, "eventBusPort", "cluster.eventBusPort (HOMEROOM_EVENTBUS_PORT)", true)),
-        new Auth(jwtSecret, intIn(auth, "sessionHours", 1, 24 * 30, "auth.sessionHours"), bool(auth, "cookieSecure")),
+        new Auth(jwtSecret, previousSecrets, intIn(auth, "sessionHours", 1, 24 * 30, "auth.sessionHours"),
+            bool(auth, "cookieSecure"), blankToNull(str(auth, "keyFile"))),
         new Admin(adminEmail.trim().toLowerCase(), adminPassword),
         new Presence(heartbeat, ttl),
         limits(limits),
@@ -334,6 +365,10 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
   }
 
   public HomeroomConfig withDemo(boolean demo) {
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
+  }
+
+  public HomeroomConfig withAuth(Auth auth) {
     return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
   }
 

@@ -83,7 +83,7 @@ public class HttpVerticle extends VerticleBase {
 
   private final HomeroomConfig config;
   private final Pools pools;
-  private final String sessionKey;
+  private final app.homeroom.session.SigningKeys signingKeys;
   private final UserLimits limits;
   private final String nodeId;
   private final NodeMetrics metrics;
@@ -114,7 +114,7 @@ public class HttpVerticle extends VerticleBase {
     this.started = started;
     this.config = context.config();
     this.pools = context.pools();
-    this.sessionKey = context.sessionKey();
+    this.signingKeys = context.signingKeys();
     this.limits = context.limits();
     this.nodeId = context.nodeId();
     this.metrics = context.metrics();
@@ -125,7 +125,7 @@ public class HttpVerticle extends VerticleBase {
     Pool pool = pools.general(vertx);
     Pool reports = pools.reports(vertx);
     AccountService accounts = new AccountService(vertx, pool, reports);
-    Sessions sessions = new Sessions(vertx, sessionKey, config.auth().sessionHours());
+    Sessions sessions = new Sessions(signingKeys, config.auth().sessionHours());
     revocations = new Revocations(pool, reports);
     tokenRoutes = new ApiTokenRoutes(new ApiTokens(pool));
     // The REST API also takes the integration's bearer tokens; the live channel only sessions.

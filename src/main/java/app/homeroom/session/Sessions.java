@@ -2,13 +2,7 @@ package app.homeroom.session;
 
 import app.homeroom.bus.Identity;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.authentication.TokenCredentials;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -16,8 +10,9 @@ import java.util.Base64;
 /**
  * Browser sessions as short-lived signed tokens (HS256, vertx-auth-jwt) carried only in an HttpOnly,
  * SameSite=Strict cookie, never in a URL. Stateless, so any node verifies a session another node issued: the
- * signing key is shared through configuration or the database ({@code settings.session_key}). A session can end
- * before its token expires (sign-out, a disabled account): {@link Revocations} says which tokens every node refuses.
+ * signing keys are shared through configuration or the database, sealed ({@link SigningKeys}, {@link SigningKeyStore}).
+ * A session can end before its token expires (sign-out, a disabled account): {@link Revocations} says which tokens
+ * every node refuses.
  */
 public final class Sessions {
 
@@ -25,13 +20,11 @@ public final class Sessions {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final JWTAuth jwt;
+  private final SigningKeys keys;
   private final int hours;
 
-  public Sessions(Vertx vertx, String key, int hours) {
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(key))
-        .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setIssuer("homeroom").setAudience(java.util.List.of("homeroom"))));
+  public Sessions(SigningKeys keys, int hours) {
+    this.keys = keys;
     this.hours = hours;
   }
 
@@ -69,9 +62,7 @@ public final class Sessions {
     if (epoch != null) {
       claims.put(EPOCH_CLAIM, epoch);
     }
-    return jwt.generateToken(claims,
-        new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) lifetimeSeconds)
-            .setIssuer("homeroom").setAudience(java.util.List.of("homeroom")));
+    return keys.sign(claims, lifetimeSeconds);
   }
 
   /** The claim that carries the account's session epoch. */
@@ -93,7 +84,7 @@ public final class Sessions {
    * sessions could be revoked: their holders sign in again once).
    */
   public Future<Session> verifySession(String token) {
-    return jwt.authenticate(new TokenCredentials(token)).compose(user -> {
+    return keys.authenticate(token).compose(user -> {
       JsonObject p = user.principal();
       String jti = p.getString("jti");
       // vertx-auth-jwt moves the time claims out of the principal into the attributes.

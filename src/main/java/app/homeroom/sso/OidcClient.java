@@ -108,7 +108,7 @@ final class OidcClient {
   Future<JsonObject> verify(Discovered d, String idToken, String nonce) {
     return keys(d, false)
         .compose(auth -> {
-          String kid = kidOf(idToken);
+          String kid = app.homeroom.session.SigningKeys.kidOf(idToken);
           long now = System.currentTimeMillis();
           if (kid != null && !kids.contains(kid) && now - missFetchedAt >= KEYS_REFRESH_MS) {
             // Signed with a key published since the cache was filled (a rotation): fetch the keys again.
@@ -176,20 +176,6 @@ final class OidcClient {
           .setIssuer(d.issuer()).setAudience(List.of(config.clientId())).setLeeway((int) LEEWAY_SECONDS)));
       return verifier;
     });
-  }
-
-  /** The {@code kid} in a JWT's header, or null. */
-  static String kidOf(String jwt) {
-    int dot = jwt.indexOf('.');
-    if (dot <= 0) {
-      return null;
-    }
-    try {
-      return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(jwt.substring(0, dot)),
-          java.nio.charset.StandardCharsets.UTF_8)).getString("kid");
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   /** The keys document; a fetch that fails in transit (a dropped connection, a timeout) is tried once more. */

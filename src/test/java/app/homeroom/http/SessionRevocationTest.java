@@ -272,7 +272,7 @@ class SessionRevocationTest {
   @Test
   @DisplayName("A socket whose session token expires is closed by the sweep within seconds")
   void expired_sessions_sockets_are_closed() throws Exception {
-    Sessions sessions = new Sessions(vertx, TestEnv.node().context().sessionKey(), 1);
+    Sessions sessions = new Sessions(TestEnv.node().context().signingKeys(), 1);
     String token = sessions.issue(new Identity(school.student, Identity.Role.STUDENT, "Sam Student"), 4);
     String cookie = Sessions.COOKIE + "=" + token;
     SockJsClient c = connect(port2, cookie);

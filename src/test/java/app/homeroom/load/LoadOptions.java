@@ -62,6 +62,8 @@ final class LoadOptions implements Cloneable {
   String dbUser = "postgres";
   String dbPassword = "";
   String dataDir = "data/postgres";
+  /** The nodes' key file, which seals the session-signing keys they keep in the database. */
+  String keyFile = "data/homeroom.key";
   String sessionKey;
   int sessionHours = 12;
   // client behaviour
@@ -177,6 +179,7 @@ final class LoadOptions implements Cloneable {
       case "baseline-instances" -> baselineInstances = Integer.parseInt(v);
       case "db" -> dbUrl = v;
       case "data-dir" -> dataDir = v;
+      case "key-file" -> keyFile = v;
       case "db-user" -> dbUser = v;
       case "db-password" -> dbPassword = v;
       case "session-key" -> sessionKey = v;
@@ -289,7 +292,8 @@ final class LoadOptions implements Cloneable {
                                   the embedded one on localhost:54329, as its app role, whose password is kept
                                   beside its data folder: --data-dir DIR, default data/postgres)
           --session-key KEY       the nodes' session-signing key when configured (HOMEROOM_JWT_SECRET); by
-                                  default the key the nodes keep in the database (settings.session_key)
+                                  default the keys the nodes keep in the database, opened with their key
+                                  file: --key-file FILE (HOMEROOM_KEY_FILE, default data/homeroom.key)
         Traffic:
           --rate R                messages/s, both directions together (default 100)
           --admin-share F         fraction of messages sent by admins (default 0.5)

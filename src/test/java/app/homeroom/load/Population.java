@@ -5,6 +5,9 @@ import app.homeroom.session.Sessions;
 import app.homeroom.bus.Identity;
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.DbTarget;
+import app.homeroom.session.KeyVault;
+import app.homeroom.session.SigningKeyStore;
+import app.homeroom.session.SigningKeys;
 import io.vertx.core.Vertx;
 
 import java.sql.Connection;
@@ -58,12 +61,13 @@ record Population(List<Person> students, List<Person> admins, Map<Long, Integer>
     long t0 = System.nanoTime();
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
       String key = o.sessionKey != null ? o.sessionKey : System.getenv("HOMEROOM_JWT_SECRET");
-      if (key == null || key.isBlank()) {
-        key = one(c, "select value from settings where key = 'session_key'");
-        if (key == null) {
-          throw new IllegalStateException("no session key in the database's settings table: start a node on it "
-              + "first, or pass --session-key (the nodes' HOMEROOM_JWT_SECRET)");
-        }
+      SigningKeys keys;
+      if (key != null && !key.isBlank()) {
+        keys = SigningKeys.configured(vertx, key, List.of());
+      } else {
+        // The keys the nodes keep in the database, sealed with their key file (issue 24, point 1).
+        SigningKeyStore.Loaded kept = new SigningKeyStore(db, KeyVault.open(java.nio.file.Path.of(o.keyFile))).load();
+        keys = new SigningKeys(vertx, kept.signingKid(), kept.accepted());
       }
       String hash = one(c, "select password_hash from users where email like '" + STUDENT_EMAIL_LIKE + "' limit 1");
       if (hash == null) {
@@ -96,7 +100,7 @@ record Population(List<Person> students, List<Person> admins, Map<Long, Integer>
         exec(c, "analyze conversations");
       }
 
-      Sessions sessions = new Sessions(vertx, key, o.sessionHours);
+      Sessions sessions = new Sessions(keys, o.sessionHours);
       List<Person> students = new ArrayList<>(o.students);
       Map<Long, Integer> byConversation = new HashMap<>();
       try (PreparedStatement ps = c.prepareStatement("""

@@ -219,6 +219,12 @@ public final class TestEnv {
         embedded.migrate();
         dbUrl = url(embedded.target());
         adminUrl = url(embedded.superuserTarget());
+        // Tests make scratch tables of their own as the superuser (probes, statement counters) and use them through
+        // the nodes' pools: the app role may use those, and only those, as it uses the schema's.
+        new TestDb(adminUrl).exec("alter default privileges for role " + DbTarget.EMBEDDED_USER + " in schema public"
+            + " grant select, insert, update, delete on tables to " + EmbeddedDatabase.APP_ROLE);
+        new TestDb(adminUrl).exec("alter default privileges for role " + DbTarget.EMBEDDED_USER + " in schema public"
+            + " grant usage, select on sequences to " + EmbeddedDatabase.APP_ROLE);
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
