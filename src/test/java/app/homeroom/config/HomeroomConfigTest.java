@@ -24,6 +24,22 @@ class HomeroomConfigTest {
     assertEquals(8080, c.http().port());
     assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), c.cluster().members());
     assertFalse(c.demo());
+    // Issue 24, point 1: the key file that seals kept signing keys sits beside the embedded data folder.
+    assertEquals(Path.of("data/homeroom.key").toAbsolutePath(), c.keyFile());
+    assertEquals(List.of(), c.auth().previousJwtSecrets());
+  }
+
+  @Test
+  @DisplayName("Issue 24.1: a configured secret's rollover: the secrets it replaced, and where the key file is")
+  void signing_key_settings() {
+    String next = "n".repeat(40);
+    HomeroomConfig c = HomeroomConfig.load(null, Map.of("HOMEROOM_JWT_SECRET", next,
+        "HOMEROOM_JWT_PREVIOUS_SECRETS", "o".repeat(32) + ", " + "p".repeat(33), "HOMEROOM_KEY_FILE", "/srv/keys/hr.key"));
+    assertEquals(next, c.auth().jwtSecret());
+    assertEquals(List.of("o".repeat(32), "p".repeat(33)), c.auth().previousJwtSecrets());
+    assertEquals(Path.of("/srv/keys/hr.key"), c.keyFile());
+    assertMessage(Map.of("HOMEROOM_JWT_SECRET", next, "HOMEROOM_JWT_PREVIOUS_SECRETS", "short"), "HOMEROOM_JWT_PREVIOUS_SECRETS");
+    assertMessage(Map.of("HOMEROOM_JWT_PREVIOUS_SECRETS", "o".repeat(32)), "needs auth.jwtSecret");
   }
 
   @Test

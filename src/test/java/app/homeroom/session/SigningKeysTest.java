@@ -159,6 +159,28 @@ class SigningKeysTest {
     assertEquals(200, me(after));
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  @DisplayName("Issue 24.1: a configured secret's rollover: sessions of the previous secret verify, none it could sign is made")
+  void configured_rollover() throws Exception {
+    String old = "o".repeat(40);
+    String next = "n".repeat(40);
+    app.homeroom.bus.Identity sam = new app.homeroom.bus.Identity(school.student, app.homeroom.bus.Identity.Role.STUDENT, "Sam");
+    String before = new Sessions(SigningKeys.configured(vertx, old, List.of()), 1).issue(sam);
+    String legacy = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256")
+        .setBuffer(old))).generateToken(claims(school.student, "student", "Sam"), options()); // no kid: before ids
+    Sessions rolled = new Sessions(SigningKeys.configured(vertx, next, List.of(old)), 1);
+    assertEquals(school.student, rolled.verify(before).toCompletionStage().toCompletableFuture().get().userId());
+    assertEquals(school.student, rolled.verify(legacy).toCompletionStage().toCompletableFuture().get().userId());
+    String after = rolled.issue(sam);
+    assertEquals(SigningKeys.configuredKid(next), SigningKeys.kidOf(after));
+    // Once the old secret is dropped, its sessions end; the new one's go on.
+    Sessions done = new Sessions(SigningKeys.configured(vertx, next, List.of()), 1);
+    assertThrows(Exception.class, () -> done.verify(before).toCompletionStage().toCompletableFuture().get());
+    assertThrows(Exception.class, () -> done.verify(legacy).toCompletionStage().toCompletableFuture().get());
+    assertEquals(school.student, done.verify(after).toCompletionStage().toCompletableFuture().get().userId());
+  }
+
   private static JsonObject claims(long userId, String role, String name) {
     return new JsonObject().put("sub", Long.toString(userId)).put("role", role).put("name", name)
         .put("jti", "forged-" + System.nanoTime());
