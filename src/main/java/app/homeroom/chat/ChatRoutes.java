@@ -60,11 +60,11 @@ public final class ChatRoutes {
             .put("seq", Json.body(c).getValue("seq")))));
     router.get("/api/conversations/:id").handler(this::conversation);
     router.get("/api/conversations/:id/messages").handler(this::messages);
-    router.post("/api/conversations/:id/delivered").handler(limited(UserLimits.Kind.ACK))
+    router.post("/api/conversations/:id/delivered").handler(RateLimited.check(limits, UserLimits.Kind.ACK))
         .handler(conversationCommand(Address.CONVERSATION_DELIVERED, "seq"));
-    router.post("/api/conversations/:id/read").handler(limited(UserLimits.Kind.ACK))
+    router.post("/api/conversations/:id/read").handler(RateLimited.check(limits, UserLimits.Kind.ACK))
         .handler(conversationCommand(Address.CONVERSATION_READ, "seq"));
-    router.post("/api/conversations/:id/messages").handler(limited(UserLimits.Kind.SEND)).handler(this::sendMessage);
+    router.post("/api/conversations/:id/messages").handler(RateLimited.check(limits, UserLimits.Kind.SEND)).handler(this::sendMessage);
     router.post("/api/conversations/:id/close").handler(conversationCommand(Address.CONVERSATION_CLOSE, "note"));
     router.post("/api/conversations/:id/reopen").handler(conversationCommand(Address.CONVERSATION_REOPEN, "note"));
   }
@@ -136,21 +136,6 @@ public final class ChatRoutes {
       }
       return command(c, address, command);
     });
-  }
-
-  /**
-   * Issue 8, point 3: the same per-user buckets as the bridge ({@link UserLimits}); over the limit, 429
-   * {@code too_many_requests} with {@code retryAfter} (ms) and {@code Retry-After} (s).
-   */
-  private Handler<RoutingContext> limited(UserLimits.Kind kind) {
-    return ctx -> {
-      long wait = limits.take(Guard.identity(ctx).userId(), kind);
-      if (wait > 0) {
-        Json.fail(ctx, new RateLimited(kind, wait));
-      } else {
-        ctx.next();
-      }
-    };
   }
 
   /** Sends a chat command on the event bus with the caller's identity: the bridge's path, from REST. */

@@ -66,6 +66,8 @@ public final class ChatService {
       row -> row.getLong("conversation_id"));
 
   private final Pool pool;
+  /** Pages of history: the node's reads pool, so a flood of them never waits in line with a send (issue 24, point 2). */
+  private final Pool reads;
   private final GroupCommit inserts;
   private final ReadMarks marks;
   /** Conversation id → its student, as far as this node knows: a conversation never changes student. */
@@ -77,20 +79,22 @@ public final class ChatService {
 
   /** Marks go through {@code pool} too, committed durably like everything else, each batch as soon as it can. */
   public ChatService(Pool pool) {
-    this(null, pool, pool, new java.util.concurrent.ConcurrentHashMap<>(),
+    this(null, pool, pool, pool, new java.util.concurrent.ConcurrentHashMap<>(),
         new java.util.concurrent.ConcurrentHashMap<>());
   }
 
   /**
    * @param vertx sets the timers marks wait on to share a batch ({@link ReadMarks#MARK_LINGER_MS}); null: marks do not wait
+   * @param readsPool where pages of history are read: the node's reads pool
    * @param marksPool where read and delivered marks are written: the node's marks pool, whose commits do not wait
    *                  for the disk ({@link app.homeroom.db.DbTarget#marksConnectOptions()})
    * @param knownStudents the node's conversation → student map, shared with the other instances
    * @param knownLastSeqs the node's conversation → highest stored sequence it has seen, shared likewise
    */
-  public ChatService(Vertx vertx, Pool pool, Pool marksPool, Map<Long, Long> knownStudents,
+  public ChatService(Vertx vertx, Pool pool, Pool readsPool, Pool marksPool, Map<Long, Long> knownStudents,
                      Map<Long, Long> knownLastSeqs) {
     this.pool = pool;
+    this.reads = readsPool;
     this.inserts = new GroupCommit(pool, ChatSql.INSERT_INTO_ACTIVE, SENDS_AS_ARRAYS, ChatSql.INSERT_MESSAGE, INSERTS_IN_FLIGHT,
         MAX_INSERT_BATCH);
     this.marks = new ReadMarks(vertx, pool, marksPool);
@@ -262,7 +266,7 @@ public final class ChatService {
         sql = ChatSql.MESSAGES_BEFORE;
         args = Tuple.of(conversationId, before == null ? Long.MAX_VALUE : before, limit + 1);
       }
-      return pool.preparedQuery(sql).execute(args)
+      return reads.preparedQuery(sql).execute(args)
           .map(rows -> page(rows, limit, after == null).put("studentId", conversation.getLong("studentId")));
     });
   }
@@ -322,7 +326,7 @@ public final class ChatService {
     }
     int newer = Math.max(1, limit / 2);
     int older = Math.max(1, limit - newer);
-    return conversationFor(actor, conversationId).compose(conversation -> pool.preparedQuery(ChatSql.MESSAGES_AROUND)
+    return conversationFor(actor, conversationId).compose(conversation -> reads.preparedQuery(ChatSql.MESSAGES_AROUND)
         .execute(Tuple.of(conversationId, seq, older + 1, newer + 1))
         .map(rows -> {
           List<JsonObject> before = new ArrayList<>();

@@ -19,6 +19,8 @@ public final class ChatShared {
 
   /** Commands the node's chat service is working on (received, not yet answered): a graceful stop waits for 0. */
   final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  /** Pages of history being read by this node (issue 24, point 2): at most {@link ChatVerticle#MAX_READS_IN_FLIGHT}. */
+  final java.util.concurrent.atomic.AtomicInteger readsInFlight = new java.util.concurrent.atomic.AtomicInteger();
   final AtomicLong acks = new AtomicLong();
   final AtomicLong ackWrites = new AtomicLong();
   final ConcurrentMap<String, Long> lastTypingForwarded = new ConcurrentHashMap<>();

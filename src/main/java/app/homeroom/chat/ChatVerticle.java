@@ -78,7 +78,8 @@ public class ChatVerticle extends VerticleBase {
   public Future<?> start() {
     Pool pool = pools.general(vertx);
     conversationStudents = shared.conversationStudents;
-    chat = new ChatService(vertx, pool, pools.marks(vertx), conversationStudents, shared.conversationLastSeqs);
+    chat = new ChatService(vertx, pool, pools.reads(vertx), pools.marks(vertx), conversationStudents,
+        shared.conversationLastSeqs);
     chat.observeSendBatches(metrics::sendBatch);
     notifications = new Notifications(pool, chat);
     lastTyping = shared.lastTypingForwarded;
@@ -161,7 +162,27 @@ public class ChatVerticle extends VerticleBase {
     publishToParticipants(studentId, new Event.MessageCreated(studentId, message, conversationStatus));
   }
 
+  /**
+   * Pages of history this node reads at once, beyond which a fetch is refused (503, {@code unavailable}) rather than
+   * queued without end (issue 24, point 2): the reads pool's connections plus a short line. Each user's own budget
+   * ({@link app.homeroom.web.UserLimits.Kind#READ}) comes first; this bounds what many users together can queue.
+   */
+  static final int MAX_READS_IN_FLIGHT = 64;
+
   private Future<JsonObject> fetch(Identity actor, Command.FetchMessages command) {
+    if (shared.readsInFlight.incrementAndGet() > MAX_READS_IN_FLIGHT) {
+      shared.readsInFlight.decrementAndGet();
+      throw ApiError.unavailable("The server is reading many pages of history at once; try again in a moment");
+    }
+    try {
+      return fetchPage(actor, command).onComplete(done -> shared.readsInFlight.decrementAndGet());
+    } catch (RuntimeException e) {
+      shared.readsInFlight.decrementAndGet();
+      throw e;
+    }
+  }
+
+  private Future<JsonObject> fetchPage(Identity actor, Command.FetchMessages command) {
     long conversationId = command.conversationId();
     int limit = Params.limit(command.limit(), ChatService.DEFAULT_PAGE, ChatService.MAX_PAGE);
     Long before = command.before();

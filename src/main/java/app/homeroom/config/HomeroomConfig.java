@@ -129,18 +129,19 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
    * (load tests against a node; never in production).
    */
   public record Limits(boolean rateLimited, int sendPerSecond, int sendBurst, int typingPerSecond, int typingBurst,
-                       int acksPerSecond, int acksBurst, int refusalsBeforeClose, int socketsPerUser) {
+                       int acksPerSecond, int acksBurst, int readsPerSecond, int readsBurst, int searchesPerSecond,
+                       int searchesBurst, int refusalsBeforeClose, int socketsPerUser) {
     /** Window in which {@code refusalsBeforeClose} refusals close a socket. */
     public static final long ABUSE_WINDOW_MS = 10_000;
 
     /** The shipped defaults (conf/config.json says the same). */
     public static Limits defaults() {
-      return new Limits(true, 10, 60, 2, 20, 50, 200, 50, 20);
+      return new Limits(true, 10, 60, 2, 20, 50, 200, 10, 60, 3, 15, 50, 20);
     }
 
     public Limits withRateLimited(boolean on) {
       return new Limits(on, sendPerSecond, sendBurst, typingPerSecond, typingBurst, acksPerSecond, acksBurst,
-          refusalsBeforeClose, socketsPerUser);
+          readsPerSecond, readsBurst, searchesPerSecond, searchesBurst, refusalsBeforeClose, socketsPerUser);
     }
   }
 
@@ -198,6 +199,10 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     m.put("HOMEROOM_LIMIT_TYPING_BURST", "limits.typingBurst");
     m.put("HOMEROOM_LIMIT_ACKS_PER_SECOND", "limits.acksPerSecond");
     m.put("HOMEROOM_LIMIT_ACKS_BURST", "limits.acksBurst");
+    m.put("HOMEROOM_LIMIT_READS_PER_SECOND", "limits.readsPerSecond");
+    m.put("HOMEROOM_LIMIT_READS_BURST", "limits.readsBurst");
+    m.put("HOMEROOM_LIMIT_SEARCHES_PER_SECOND", "limits.searchesPerSecond");
+    m.put("HOMEROOM_LIMIT_SEARCHES_BURST", "limits.searchesBurst");
     m.put("HOMEROOM_LIMIT_REFUSALS_BEFORE_CLOSE", "limits.refusalsBeforeClose");
     m.put("HOMEROOM_LIMIT_SOCKETS_PER_USER", "limits.socketsPerUser");
     m.put("HOMEROOM_PUBLIC_URL", "mail.publicUrl");
@@ -407,6 +412,11 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
         intOr(o, "typingBurst", d.typingBurst(), 1, 1_000_000, "limits.typingBurst (HOMEROOM_LIMIT_TYPING_BURST)"),
         intOr(o, "acksPerSecond", d.acksPerSecond(), 1, 1_000_000, "limits.acksPerSecond (HOMEROOM_LIMIT_ACKS_PER_SECOND)"),
         intOr(o, "acksBurst", d.acksBurst(), 1, 1_000_000, "limits.acksBurst (HOMEROOM_LIMIT_ACKS_BURST)"),
+        intOr(o, "readsPerSecond", d.readsPerSecond(), 1, 1_000_000, "limits.readsPerSecond (HOMEROOM_LIMIT_READS_PER_SECOND)"),
+        intOr(o, "readsBurst", d.readsBurst(), 1, 1_000_000, "limits.readsBurst (HOMEROOM_LIMIT_READS_BURST)"),
+        intOr(o, "searchesPerSecond", d.searchesPerSecond(), 1, 1_000_000,
+            "limits.searchesPerSecond (HOMEROOM_LIMIT_SEARCHES_PER_SECOND)"),
+        intOr(o, "searchesBurst", d.searchesBurst(), 1, 1_000_000, "limits.searchesBurst (HOMEROOM_LIMIT_SEARCHES_BURST)"),
         intOr(o, "refusalsBeforeClose", d.refusalsBeforeClose(), 1, 1_000_000,
             "limits.refusalsBeforeClose (HOMEROOM_LIMIT_REFUSALS_BEFORE_CLOSE)"),
         intOr(o, "socketsPerUser", d.socketsPerUser(), 1, 10_000, "limits.socketsPerUser (HOMEROOM_LIMIT_SOCKETS_PER_USER)"));

@@ -17,6 +17,7 @@ public final class Database {
   private static final String POOL_NAME = "homeroom-pg";
   private static final String REPORTS_POOL_NAME = "homeroom-pg-reports";
   private static final String MARKS_POOL_NAME = "homeroom-pg-marks";
+  private static final String READS_POOL_NAME = "homeroom-pg-reads";
   /** Read marks and delivered marks, one batch of each in flight per chat-service instance (one per node). */
   static final int MARKS_POOL_SIZE = 2;
 
@@ -29,6 +30,14 @@ public final class Database {
   /** The reports pool: half the general pool's size, at least 2. */
   public static Pool sharedReportsPool(Vertx vertx, DbTarget target, int generalSize) {
     return pool(vertx, REPORTS_POOL_NAME, target.reportsConnectOptions(), Math.max(2, generalSize / 2));
+  }
+
+  /**
+   * The reads pool (issue 24, point 2): pages of history, on connections of their own, half the general pool's size,
+   * at least 2; so a flood of reads waits for these and never for a send's connection.
+   */
+  public static Pool sharedReadsPool(Vertx vertx, DbTarget target, int generalSize) {
+    return pool(vertx, READS_POOL_NAME, target.readsConnectOptions(), Math.max(2, generalSize / 2));
   }
 
   /** The marks pool ({@link DbTarget#marksConnectOptions()}): two connections. */

@@ -113,6 +113,11 @@ public record DbTarget(String host, int port, String database, String user, Stri
         .addProperty(APPLICATION_NAME, "homeroom-reports");
   }
 
+  /** Options for the reads pool (pages of history): key lookups as the general pool's, named apart. */
+  public PgConnectOptions readsConnectOptions() {
+    return connectOptions().addProperty(APPLICATION_NAME, "homeroom-reads");
+  }
+
   /**
    * Options for the marks pool (read and delivered marks): their commits do not wait for the WAL to reach the disk
    * ({@code synchronous_commit=off}, PostgreSQL's setting for "less important" transactions). A mark is atomic and

@@ -4,7 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 /**
- * A node's three connection pools, shared by its verticles (one set per Vert.x instance): what a verticle is given
+ * A node's connection pools, shared by its verticles (one set per Vert.x instance): what a verticle is given
  * instead of the whole node. {@code poolSize} sizes the general pool; see {@link Database} for the other two.
  */
 public record Pools(DbTarget db, int poolSize) {
@@ -17,6 +17,11 @@ public record Pools(DbTarget db, int poolSize) {
   /** The pool for read and delivered marks, committed without waiting for the disk (see {@link DbTarget}). */
   public Pool marks(Vertx vertx) {
     return Database.sharedMarksPool(vertx, db);
+  }
+
+  /** The pool for pages of history (issue 24, point 2): apart from the sends' connections. */
+  public Pool reads(Vertx vertx) {
+    return Database.sharedReadsPool(vertx, db, poolSize);
   }
 
   /** The pool for roster, search and audit queries, planned on every run (see {@link DbTarget}). */

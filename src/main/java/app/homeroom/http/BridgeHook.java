@@ -235,8 +235,8 @@ final class BridgeHook implements Handler<BridgeEvent> {
     }
     window[1]++;
     if (window[1] == 1) {
-      LOG.warn("Bridge rate-limited SEND from user {} on address '{}': {} (further refusals on this socket in the next {} s"
-          + " are not logged)", who.userId(), address,
+      LOG.warn("Bridge rate-limited {} from user {} on address '{}': {} (further refusals on this socket in the next {} s"
+          + " are not logged)", kind, who.userId(), address,
           limited.getMessage(), HomeroomConfig.Limits.ABUSE_WINDOW_MS / 1000);
     }
     if (window[1] >= limits.config().refusalsBeforeClose()) {

@@ -30,6 +30,7 @@ import app.homeroom.web.ApiContract;
 import app.homeroom.web.Guard;
 import app.homeroom.web.Https;
 import app.homeroom.web.Json;
+import app.homeroom.web.RateLimited;
 import app.homeroom.web.UserLimits;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -225,6 +226,13 @@ public class HttpVerticle extends VerticleBase {
     ssoRoutes.mount(router);
     router.route("/api/*").handler(ctx -> guard.handle(ctx, true));
     router.route("/api/*").handler(ctx -> contract.checkBody(ctx));
+    // Issue 24, point 2: what one user could flood (pages of history, the roster, searches) takes from a budget of
+    // their own (429 beyond it), as a bridge fetch does.
+    for (String read : List.of("/api/conversations/:id/messages", "/api/conversations/:id", "/api/me/conversation",
+        "/api/me/notifications", "/api/students", "/api/people")) {
+      router.get(read).handler(RateLimited.check(limits, UserLimits.Kind.READ));
+    }
+    router.get("/api/search").handler(RateLimited.check(limits, UserLimits.Kind.SEARCH));
     account.mount(router);
     chatRoutes.mount(router);
     searchRoutes.mount(router);

@@ -11,11 +11,40 @@ import io.vertx.core.json.JsonObject;
 public final class RateLimited extends ApiError {
 
   private final long retryAfterMs;
+  /** The longest a refused read is held before its answer. */
+  static final long HOLD_CAP_MS = 1_000;
 
   public RateLimited(UserLimits.Kind kind, long retryAfterMs) {
     super(429, "too_many_requests", "Too many " + kind.what + "; try again in "
         + (retryAfterMs < 1000 ? retryAfterMs + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", retryAfterMs / 1000.0)));
     this.retryAfterMs = retryAfterMs;
+  }
+
+  /**
+   * A route handler that takes one token of {@code kind} for the signed-in caller (after the Guard), and answers 429
+   * {@code too_many_requests} with {@code retryAfter} (ms) and {@code Retry-After} (s) when there is none: the same
+   * per-user buckets as the bridge's.
+   */
+  public static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> check(UserLimits limits, UserLimits.Kind kind) {
+    boolean hold = kind == UserLimits.Kind.READ || kind == UserLimits.Kind.SEARCH;
+    return ctx -> {
+      long wait = limits.take(Guard.identity(ctx).userId(), kind);
+      if (wait == 0) {
+        ctx.next();
+      } else if (!hold) {
+        Json.fail(ctx, new RateLimited(kind, wait));
+      } else {
+        // Issue 24, point 2: a read refused is answered once a token is there (a second at most), not at once. A client
+        // that waits as told loses nothing; one that asks again the moment it is refused (a flood, many requests in
+        // flight) is slowed to its budget instead of costing the node a refusal per request as fast as it can ask.
+        long held = Math.min(wait, HOLD_CAP_MS);
+        ctx.vertx().setTimer(held, t -> {
+          if (!ctx.response().closed() && !ctx.response().ended()) {
+            Json.fail(ctx, new RateLimited(kind, Math.max(1, wait - held)));
+          }
+        });
+      }
+    };
   }
 
   public long retryAfterMs() {

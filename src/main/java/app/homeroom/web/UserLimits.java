@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>Token buckets per user and {@link Kind}: sending messages, typing events, acknowledgements (read and
- *   delivered). Up to the burst at once, then the rate per second on average. The bridge hook and the REST routes
+ *   delivered), reads (history pages and the like) and searches. Up to the burst at once, then the rate per second on average. The bridge hook and the REST routes
  *   take from the same bucket.</li>
  *   <li>Open bridge sockets per user: at most {@code socketsPerUser}; a further socket is refused (the sockets
  *   already open are left alone: a user who legitimately has many tabs keeps them, a script opening sockets in a
@@ -27,7 +27,11 @@ public final class UserLimits {
 
   /** What a frame or request costs a token of. */
   public enum Kind {
-    SEND("messages"), TYPING("typing events"), ACK("acknowledgements");
+    SEND("messages"), TYPING("typing events"), ACK("acknowledgements"),
+    /** Issue 24, point 2: history pages, a conversation, notifications, the roster: reads one user could flood. */
+    READ("reads"),
+    /** Full-text searches: dearer than a page of history, so a budget of their own. */
+    SEARCH("searches");
 
     final String what;
 
@@ -45,6 +49,9 @@ public final class UserLimits {
       }
       if (Address.CONVERSATION_READ.address().equals(address) || Address.CONVERSATION_DELIVERED.address().equals(address)) {
         return ACK;
+      }
+      if (Address.MESSAGES_FETCH.address().equals(address)) {
+        return READ;
       }
       return null;
     }
@@ -74,6 +81,8 @@ public final class UserLimits {
     set(Kind.SEND, config.sendPerSecond(), config.sendBurst());
     set(Kind.TYPING, config.typingPerSecond(), config.typingBurst());
     set(Kind.ACK, config.acksPerSecond(), config.acksBurst());
+    set(Kind.READ, config.readsPerSecond(), config.readsBurst());
+    set(Kind.SEARCH, config.searchesPerSecond(), config.searchesBurst());
   }
 
   private void set(Kind kind, int perSecond, int max) {

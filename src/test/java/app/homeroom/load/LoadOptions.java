@@ -65,6 +65,11 @@ final class LoadOptions implements Cloneable {
   /** The nodes' key file, which seals the session-signing keys they keep in the database. */
   String keyFile = "data/homeroom.key";
   String sessionKey;
+  /** Issue 24, point 2: one user flooding reads during the measurement (null: none). */
+  ReadFlood.Kind flood;
+  int floodSockets = 15;
+  int floodInFlight = 60;
+  int floodLimit = 200;
   int sessionHours = 12;
   // client behaviour
   Duration pingInterval = Duration.ofSeconds(5);
@@ -183,6 +188,10 @@ final class LoadOptions implements Cloneable {
       case "db-user" -> dbUser = v;
       case "db-password" -> dbPassword = v;
       case "session-key" -> sessionKey = v;
+      case "flood" -> flood = ReadFlood.Kind.valueOf(v.toUpperCase(Locale.ROOT));
+      case "flood-sockets" -> floodSockets = Integer.parseInt(v);
+      case "flood-in-flight" -> floodInFlight = Integer.parseInt(v);
+      case "flood-limit" -> floodLimit = Integer.parseInt(v);
       case "session-hours" -> sessionHours = Integer.parseInt(v);
       case "ping-interval" -> pingInterval = duration(v);
       case "fetch-limit" -> fetchLimit = Integer.parseInt(v);
@@ -294,6 +303,10 @@ final class LoadOptions implements Cloneable {
           --session-key KEY       the nodes' session-signing key when configured (HOMEROOM_JWT_SECRET); by
                                   default the keys the nodes keep in the database, opened with their key
                                   file: --key-file FILE (HOMEROOM_KEY_FILE, default data/homeroom.key)
+        Read flood (issue 24, point 2; steady scenario, during the measurement):
+          --flood fetch|search    one user floods reads: a student's history fetches over --flood-sockets N
+                                  (default 15) sockets, --flood-in-flight M (default 60) each, --flood-limit L
+                                  messages a page (default 200); or an admin's REST searches, M in flight
         Traffic:
           --rate R                messages/s, both directions together (default 100)
           --admin-share F         fraction of messages sent by admins (default 0.5)

@@ -420,7 +420,18 @@ final class LoadRun {
     window("measure", o.rate);
     markHeld();
     cpuFrom();
+    ReadFlood flood = null;
+    if (o.flood != null) {
+      Population.Person who = o.flood == ReadFlood.Kind.FETCH ? population.students().get(0) : population.admins().get(0);
+      flood = new ReadFlood(this, o.flood, o.floodSockets, o.floodInFlight, o.floodLimit, targets.get(0), who);
+      flood.start();
+    }
     sleep(o.duration.toMillis());
+    if (flood != null) {
+      flood.stop();
+      log.printf("[%s] %s%n", system, flood.summary());
+      result.notes.add(flood.summary());
+    }
     stopPacer();
     window("drain", 0);
     cpuTo();
