@@ -85,6 +85,8 @@ export async function call(method, path, { body, file, query, signal, expectUnau
     });
     // What the caller needs to act on it, when the server says (a roster file's columns and invalid rows).
     error.details = detail.details ?? null;
+    // A 429's wait to the millisecond (the header rounds up to whole seconds).
+    error.retryAfterMs = Number.isFinite(detail.retryAfter) ? detail.retryAfter : null;
     if (response.status === 401 && !expectUnauthorized && unauthorizedListener) unauthorizedListener(error);
     throw error;
   }

@@ -155,7 +155,7 @@ export class SearchSession extends EventTarget {
     this.loadingMore = false;
     this.#changed();
     try {
-      const page = await this.#search(query, { signal: abort.signal });
+      const page = await this.#patiently(query, { signal: abort.signal }, serial);
       if (serial !== this.#serial) return;
       this.results = dedupe([], page?.results ?? []);
       this.students = page?.students ?? [];
@@ -185,7 +185,7 @@ export class SearchSession extends EventTarget {
     this.error = '';
     this.#changed();
     try {
-      const page = await this.#search(query, {});
+      const page = await this.#patiently(query, {}, serial);
       if (serial !== this.#serial) return;
       this.results = dedupe(this.results, page?.results ?? []);
       this.nextCursor = page?.nextCursor ?? null;
@@ -200,10 +200,31 @@ export class SearchSession extends EventTarget {
     }
   }
 
+  /**
+   * The search, asked again after the wait the server names while it answers 429 (a person's searches have a
+   * budget of their own, issue 24, point 2): someone typing quickly sees their results a moment later, not an
+   * error. Gives up on a newer search, an abort, or after a few refusals.
+   */
+  async #patiently(query, options, serial) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#search(query, options);
+      } catch (e) {
+        if (e?.code !== 'too_many_requests' || attempt >= MAX_SEARCH_ATTEMPTS || serial !== this.#serial) throw e;
+        const waitMs = e.retryAfterMs ?? (e.retryAfter ?? 1) * 1000;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(waitMs, 1), 5000)));
+        if (serial !== this.#serial || options.signal?.aborted) throw e;
+      }
+    }
+  }
+
   #changed() {
     this.dispatchEvent(new Event('change'));
   }
 }
+
+/** How many times a search refused for its rate is asked in all before the refusal is shown. */
+const MAX_SEARCH_ATTEMPTS = 4;
 
 /** Appends hits not already listed (by message id). */
 function dedupe(list, more) {

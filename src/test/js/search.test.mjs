@@ -168,3 +168,30 @@ test('issue 27.6: choosing "Only this student" drops the words that found the st
   assert.equal(withoutStudentWords('samuel', sam), 'samuel');
   assert.equal(withoutStudentWords('', sam), '');
 });
+
+test('Issue 24.2: a search refused for its rate (429) is asked again after the wait the server names', async () => {
+  const server = fakeSearch(5);
+  const session = new SearchSession({ search: server.search, timeZone: 'UTC' });
+  const running = session.run('trip', filters());
+  server.pending.shift().fail(Object.assign(new Error('Too many searches'), { status: 429, code: 'too_many_requests',
+    retryAfter: 1, retryAfterMs: 20 }));
+  assert.equal(session.state, 'loading');
+  await new Promise((r) => setTimeout(r, 40));
+  assert.equal(server.calls.length, 2, 'asked again');
+  server.pending.shift().answer();
+  await running;
+  assert.equal(session.state, 'done');
+  assert.equal(session.results.length, 5);
+
+  // A newer search while waiting: the older one is not asked again.
+  const older = session.run('tri', filters());
+  server.pending.shift().fail(Object.assign(new Error('Too many searches'), { status: 429, code: 'too_many_requests',
+    retryAfterMs: 30 }));
+  await settle();
+  const newer = session.run('trip', filters());
+  server.pending.shift().answer();
+  await newer;
+  await older;
+  assert.equal(server.calls.length, 4);
+  assert.equal(session.state, 'done');
+});

@@ -379,6 +379,9 @@ class XssBrowserTest extends BrowserTestBase {
   void assertNothingRan() {
     assertEquals(List.of(), dialogs);
     assertEquals(List.of(), pageErrors);
-    assertEquals(List.of(), consoleErrors, "console errors (a payload logs 'XSS'; the CSP logs what it blocks)");
+    // A search over the person's budget (issue 24, point 2) is answered 429 and asked again by the page; Chromium logs
+    // the 429 itself as a failed resource, which is not a payload running.
+    assertEquals(List.of(), consoleErrors.stream().filter(e -> !e.contains("status of 429")).toList(),
+        "console errors (a payload logs 'XSS'; the CSP logs what it blocks)");
   }
 }

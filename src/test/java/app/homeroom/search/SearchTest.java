@@ -59,7 +59,7 @@ class SearchTest {
   }
 
   Api.Response search(Api who, String query) {
-    return who.get("/api/search?" + query);
+    return who.getPatiently("/api/search?" + query);
   }
 
   JsonObject ok(Api who, String query) {

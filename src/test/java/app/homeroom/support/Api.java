@@ -25,7 +25,12 @@ public final class Api {
   }
 
   public static Api signedIn(String email, String password) {
-    Api api = new Api(TestEnv.baseUrl());
+    return signedIn(TestEnv.baseUrl(), email, password);
+  }
+
+  /** Signed in on the node at {@code base}. */
+  public static Api signedIn(String base, String email, String password) {
+    Api api = new Api(base);
     Response r = api.post("/api/login", new JsonObject().put("email", email).put("password", password));
     if (r.status() != 200) {
       throw new IllegalStateException("login failed: " + r.status() + " " + r.json());
@@ -52,9 +57,18 @@ public final class Api {
    * again, so tests that seed many messages through the API stay within the per-user rate limits.
    */
   public Response postPatiently(String path, JsonObject body) {
+    return patiently(() -> post(path, body));
+  }
+
+  /** GET as a well-behaved client does: on 429 (reads and searches have per-user budgets, issue 24) it waits and asks again. */
+  public Response getPatiently(String path) {
+    return patiently(() -> get(path));
+  }
+
+  private static Response patiently(java.util.function.Supplier<Response> request) {
     long deadline = System.currentTimeMillis() + 60_000;
     while (true) {
-      Response r = post(path, body);
+      Response r = request.get();
       if (r.status() != 429 || System.currentTimeMillis() > deadline) {
         return r;
       }

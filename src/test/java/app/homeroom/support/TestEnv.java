@@ -29,6 +29,7 @@ public final class TestEnv {
   private static String clusterName;
   private static int clusterPort;
   private static Node node;
+  private static Node unlimited;
   private static TestDb db;
 
   private TestEnv() {}
@@ -40,6 +41,18 @@ public final class TestEnv {
       Runtime.getRuntime().addShutdownHook(new Thread(TestEnv::shutdown, "test-env-shutdown"));
     }
     return node;
+  }
+
+  /**
+   * A second shared node, without the per-user rate limits: for benchmarks that time one user's requests by the
+   * thousand (they measure the request, not its budget). Started on first use, stopped with the JVM.
+   */
+  public static synchronized Node unlimitedNode() {
+    node();
+    if (unlimited == null) {
+      unlimited = startNode(c -> c.withLimits(c.limits().withRateLimited(false)));
+    }
+    return unlimited;
   }
 
   public static String baseUrl() {
@@ -327,6 +340,9 @@ public final class TestEnv {
   private static int lastPort;
 
   private static void shutdown() {
+    if (unlimited != null) {
+      unlimited.stop();
+    }
     if (node != null) {
       node.stop();
     }
