@@ -3,7 +3,6 @@ package app.homeroom.load;
 import app.homeroom.account.Passwords;
 import app.homeroom.session.Sessions;
 import app.homeroom.bus.Identity;
-import app.homeroom.config.HomeroomConfig;
 import app.homeroom.db.DbTarget;
 import app.homeroom.session.KeyVault;
 import app.homeroom.session.SigningKeyStore;
