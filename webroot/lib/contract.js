@@ -17,6 +17,8 @@ export const Address = Object.freeze({
   TYPING: 'chat.typing',
   NOTIFICATIONS_LIST: 'chat.notifications.list',
   NOTIFICATIONS_DISMISS: 'chat.notifications.dismiss',
+  /** Staff only: "I have this conversation open" (issue 27, point 2). */
+  STAFF_VIEWING: 'team.viewing',
   /** A prefix: `user.<id>` is one user's own inbox. */
   USER_INBOX: 'user.',
   ADMIN_INBOX: 'role.admin',
@@ -31,6 +33,10 @@ export const EventType = Object.freeze({
   RECEIPT: 'chat.receipt',
   NOTIFICATION_CHANGED: 'notification.changed',
   PRESENCE_CHANGED: 'presence.changed',
+  /** Admin inbox only: a private note or an assignment change (issue 27). */
+  STAFF_ENTRY_CREATED: 'team.entry.created',
+  /** Admin inbox only: a colleague is viewing a conversation, or left it (issue 27, point 2). */
+  STAFF_VIEWING: 'team.viewing',
 });
 
 /** One user's own inbox address. */

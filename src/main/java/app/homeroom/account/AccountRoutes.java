@@ -193,7 +193,7 @@ public final class AccountRoutes {
         throw ApiError.badRequest("'q' can be at most 200 characters");
       }
       return accounts.listStudents(Guard.identity(c), q, c.request().getParam("className"),
-          c.request().getParam("status"), limit, offset == null ? 0 : offset.intValue())
+          c.request().getParam("status"), c.request().getParam("assigned"), limit, offset == null ? 0 : offset.intValue())
           .compose(page -> Presence.markOnline(vertx, page.getJsonArray("students")).map(v -> page));
     });
   }

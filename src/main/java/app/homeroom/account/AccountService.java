@@ -316,6 +316,16 @@ public final class AccountService {
    */
   public Future<JsonObject> listStudents(Identity actor, String q, String className, String status, int limit,
                                          int offset) {
+    return listStudents(actor, q, className, status, null, limit, offset);
+  }
+
+  /**
+   * As above; {@code assigned} is {@code mine} (assigned to the caller), {@code none} (unassigned) or null (all: issue
+   * 27, point 1). The page also says how many students match ({@code total}) and how many of them have messages the
+   * caller has not read ({@code withUnread}).
+   */
+  public Future<JsonObject> listStudents(Identity actor, String q, String className, String status, String assigned,
+                                         int limit, int offset) {
     if (!actor.isAdmin()) {
       return Future.failedFuture(ApiError.forbidden("Only staff can list students"));
     }
@@ -323,19 +333,25 @@ public final class AccountService {
     if (wanted != null && !wanted.equals("active") && !wanted.equals("closed") && !wanted.equals("none")) {
       return Future.failedFuture(ApiError.badRequest("'status' must be one of active, closed, none"));
     }
+    String assignment = assigned == null || assigned.isBlank() || assigned.trim().equals("all") ? null : assigned.trim();
+    if (assignment != null && !assignment.equals("mine") && !assignment.equals("none")) {
+      return Future.failedFuture(ApiError.badRequest("'assigned' must be one of mine, none, all"));
+    }
     String pattern = q == null || q.isBlank() ? null : "%" + likeEscape(q.trim().toLowerCase(Locale.ROOT)) + "%";
     String cls = className == null || className.isBlank() ? null : className.trim();
     Future<JsonArray> page = reports.preparedQuery(AccountSql.ROSTER_PAGE)
-        .execute(Tuple.of(actor.userId(), cls, pattern, limit, offset, wanted))
+        .execute(Tuple.from(java.util.Arrays.asList(actor.userId(), cls, pattern, limit, offset, wanted, assignment)))
         .map(rows -> {
           JsonArray students = new JsonArray();
           rows.forEach(r -> students.add(rosterJson(r)));
           return students;
         });
-    Future<Long> total = reports.preparedQuery(AccountSql.ROSTER_COUNT).execute(Tuple.of(cls, pattern, wanted))
-        .map(rows -> rows.iterator().next().getLong(0));
-    return Future.all(page, total)
-        .map(v -> new JsonObject().put("students", page.result()).put("total", total.result()));
+    Future<Row> counts = reports.preparedQuery(AccountSql.ROSTER_COUNT)
+        .execute(Tuple.of(actor.userId(), cls, pattern, wanted, assignment))
+        .map(rows -> rows.iterator().next());
+    return Future.all(page, counts)
+        .map(v -> new JsonObject().put("students", page.result()).put("total", counts.result().getLong("total"))
+            .put("withUnread", counts.result().getLong("with_unread")));
   }
 
   /** One roster row, as {@link #listStudents} shows it to this admin. */
@@ -359,7 +375,9 @@ public final class AccountService {
         .put("conversationStatus", r.getString("status"))
         .put("lastMessageAt", Text.iso(r.getOffsetDateTime("last_message_at")))
         .put("lastSeq", r.getLong("last_seq")).put("unread", r.getLong("unread"))
-        .put("disabled", r.getOffsetDateTime("disabled_at") != null);
+        .put("disabled", r.getOffsetDateTime("disabled_at") != null)
+        .put("assignee", r.getLong("assignee_id") == null ? null
+            : new JsonObject().put("id", r.getLong("assignee_id")).put("name", r.getString("assignee_name")));
   }
 
   /** A student, for an admin or for that student. */

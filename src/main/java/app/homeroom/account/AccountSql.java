@@ -142,10 +142,12 @@ public final class AccountSql {
       with ranked as (
         select u.id as student_id, c.id as conversation_id, c.status, c.last_message_at,
                coalesce(c.last_seq, 0) as last_seq,
-               coalesce(c.student_msg_count - r.read_student_count, c.student_msg_count, 0) as unread, u.name_key
+               coalesce(c.student_msg_count - r.read_student_count, c.student_msg_count, 0) as unread, u.name_key,
+               ca.assignee_id
           from users u
           left join conversations c on c.student_id = u.id
           left join conversation_reads r on r.conversation_id = c.id and r.user_id = $1
+          left join conversation_assignments ca on ca.conversation_id = c.id
          where u.role = 'student'""";
   private static final String ROSTER_ORDER = """
 
@@ -154,19 +156,23 @@ public final class AccountSql {
   private static final String ROSTER_ROWS = """
       )
       select u.id, u.name, u.email, u.roll_id, u.class_name, k.conversation_id, k.status, k.last_message_at,
-             k.last_seq, k.unread, u.disabled_at
-        from ranked k join users u on u.id = k.student_id
+             k.last_seq, k.unread, u.disabled_at, k.assignee_id, w.name as assignee_name
+        from ranked k join users u on u.id = k.student_id left join users w on w.id = k.assignee_id
        order by (k.unread > 0) desc, k.last_message_at desc nulls last, k.name_key, k.student_id
       """;
-  /** The filters of a roster page: $2 class, $3 a LIKE pattern on name, email or roll ID, $6 the status. */
+  /**
+   * The filters of a roster page: $2 class, $3 a LIKE pattern on name, email or roll ID, $6 the status, $7 the
+   * assignment ({@code mine}: assigned to admin $1, {@code none}: unassigned; issue 27, point 1).
+   */
   private static final String ROSTER_FILTER =
       " and ($2::text is null or u.class_name = $2)"
       + " and ($3::text is null or u.name_key like $3 or lower(u.email) like $3 or lower(u.roll_id) like $3)"
-      + " and ($6::text is null or (case when $6 = 'none' then c.id is null else c.status = $6 end))";
+      + " and ($6::text is null or (case when $6 = 'none' then c.id is null else c.status = $6 end))"
+      + " and ($7::text is null or (case when $7 = 'none' then ca.assignee_id is null else ca.assignee_id = $1 end))";
 
   /**
-   * The page query as it runs ($1 admin, $2 class, $3 pattern, $4 limit, $5 offset, $6 status): the benchmark
-   * explains it.
+   * The page query as it runs ($1 admin, $2 class, $3 pattern, $4 limit, $5 offset, $6 status, $7 assignment): the
+   * benchmark explains it.
    */
   public static final String ROSTER_PAGE = ROSTER_RANKED + ROSTER_FILTER + ROSTER_ORDER + "\n limit $4 offset $5"
       + ROSTER_ROWS;
@@ -174,7 +180,20 @@ public final class AccountSql {
   /** One row of admin $1's roster: student $2. */
   static final String ROSTER_ROW = ROSTER_RANKED + " and u.id = $2" + ROSTER_ORDER + ROSTER_ROWS;
 
-  /** How many students the filters match ($1 class, $2 pattern, $3 status: the page's $2, $3, $6). */
-  static final String ROSTER_COUNT = "select count(*) from users u left join conversations c on c.student_id = u.id"
-      + " where u.role = 'student'" + ROSTER_FILTER.replace("$2", "$1").replace("$3", "$2").replace("$6", "$3");
+  /**
+   * How many students the filters match, and how many of them have messages admin $1 has not read (the exact count the
+   * unread summary says: issue 27, point 6): $1 admin, $2 class, $3 pattern, $4 status, $5 assignment (the page's $1,
+   * $2, $3, $6, $7).
+   */
+  static final String ROSTER_COUNT = """
+      select count(*) as total,
+             count(*) filter (where coalesce(c.student_msg_count - r.read_student_count, c.student_msg_count, 0) > 0)
+               as with_unread
+        from users u
+        left join conversations c on c.student_id = u.id
+        left join conversation_reads r on r.conversation_id = c.id and r.user_id = $1
+        left join conversation_assignments ca on ca.conversation_id = c.id
+       where u.role = 'student'""" + ROSTER_FILTER.replace("$6", "$4").replace("$7", "$5") + """
+
+      """;
 }

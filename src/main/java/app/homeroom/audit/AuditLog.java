@@ -27,7 +27,9 @@ public final class AuditLog {
   public static final Set<String> ACTIONS = Set.of("student.created", "student.disabled", "student.enabled",
       "conversation.closed", "conversation.reopened", "user.signed_out_everywhere", "student.updated",
       "student.link_issued", "staff.created", "staff.updated", "staff.disabled", "staff.enabled", "staff.link_issued",
-      "user.password_set", "user.password_changed", "roster.imported", "apitoken.created", "apitoken.revoked");
+      "user.password_set", "user.password_changed", "roster.imported", "apitoken.created", "apitoken.revoked",
+      "conversation.assigned", "conversation.unassigned", "saved_reply.created", "saved_reply.updated",
+      "saved_reply.deleted");
 
   /** One page of the trail; {@code studentId} matches entries about that student or their conversation. */
   public record Query(Long before, String action, Long actorId, Long studentId, int limit) {}

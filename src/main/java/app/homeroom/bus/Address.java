@@ -48,6 +48,12 @@ public enum Address {
   /** Body {@code {conversationId, seq}}; reply {@code {notifications}} still pending. Students only (R5.4). */
   NOTIFICATIONS_DISMISS("chat.notifications.dismiss", Command.DismissNotification.class, Reply.Notifications.class),
 
+  /**
+   * Body {@code {conversationId, state?}}; reply {@code {}}. Staff only: "I am viewing this conversation" (or
+   * {@code state: "left"}), published to the other staff, never to the student, never stored (issue 27, point 2).
+   */
+  STAFF_VIEWING("team.viewing", Command.StaffViewing.class, Reply.Empty.class),
+
   /** {@code user.<id>}: one user's personal inbox of events; only that user may register on it. */
   USER_INBOX("user.", Kind.CLIENT_INBOX_PREFIX),
 

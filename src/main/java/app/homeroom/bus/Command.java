@@ -36,4 +36,10 @@ public sealed interface Command {
 
   /** {@link Address#NOTIFICATIONS_DISMISS}: hide the notification up to {@code seq} (R5.4). */
   record DismissNotification(@BusCodec.Id long conversationId, long seq) implements Command {}
+
+  /**
+   * {@link Address#STAFF_VIEWING}: "I have this conversation open" (issue 27, point 2), again every few seconds
+   * while it stays open; {@code state} {@code left} when it closes. Staff only.
+   */
+  record StaffViewing(@BusCodec.Id long conversationId, @BusCodec.Optional String state) implements Command {}
 }

@@ -62,4 +62,23 @@ public sealed interface Event {
       return EventType.PRESENCE_CHANGED;
     }
   }
+
+  /**
+   * On the admin inbox only: a staff-only timeline entry was stored (issue 27); {@code assignee} ({@code {id, name}}
+   * or null) is who the conversation is assigned to after it.
+   */
+  record StaffEntryCreated(long conversationId, long studentId, JsonObject entry, JsonObject assignee)
+      implements Event {
+    public EventType type() {
+      return EventType.STAFF_ENTRY_CREATED;
+    }
+  }
+
+  /** On the admin inbox only: a colleague is viewing a conversation for {@code expiresInMs} more (0: they left it). */
+  record StaffViewing(long conversationId, long studentId, long userId, String name, long expiresInMs)
+      implements Event {
+    public EventType type() {
+      return EventType.STAFF_VIEWING;
+    }
+  }
 }

@@ -18,7 +18,17 @@ public enum EventType {
   /** {@code {type, notifications}} on a student's own inbox: their pending notifications changed (R5.1-R5.4). */
   NOTIFICATION_CHANGED("notification.changed", Event.NotificationChanged.class),
   /** {@code {type, userId, online}} on the admin inbox: a student came online or went offline anywhere (R2.2). */
-  PRESENCE_CHANGED("presence.changed", Event.PresenceChanged.class);
+  PRESENCE_CHANGED("presence.changed", Event.PresenceChanged.class),
+  /**
+   * {@code {type, conversationId, studentId, entry, assignee}} on the admin inbox only: a staff-only timeline entry
+   * (a private note, an assignment change) was stored; assignee is the conversation's assignee after it (issue 27).
+   */
+  STAFF_ENTRY_CREATED("team.entry.created", Event.StaffEntryCreated.class),
+  /**
+   * {@code {type, conversationId, studentId, userId, name, expiresInMs}} on the admin inbox only: a colleague has the
+   * conversation open (issue 27, point 2); 0 ms: they left it.
+   */
+  STAFF_VIEWING("team.viewing", Event.StaffViewing.class);
 
   private final String type;
   private final Class<? extends Event> record;

@@ -408,13 +408,7 @@ public final class ChatService {
   }
 
   static void validateBody(String body) {
-    if (body == null || body.isBlank()) {
-      throw ApiError.badRequest("A message cannot be empty");
-    }
-    if (body.codePointCount(0, body.length()) > MAX_BODY_CHARS) {
-      throw ApiError.badRequest("A message can be at most " + MAX_BODY_CHARS + " characters");
-    }
-    Text.rejectControlCharacters(body, "A message");
+    Text.requireWritten(body, "A message", MAX_BODY_CHARS);
   }
 
   private static JsonObject page(RowSet<Row> rows, int limit, boolean descending) {

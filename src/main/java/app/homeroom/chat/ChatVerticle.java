@@ -5,6 +5,7 @@ import app.homeroom.common.LogContext;
 import app.homeroom.common.FailureLog;
 import app.homeroom.common.Params;
 import app.homeroom.bus.Address;
+import app.homeroom.team.TeamService;
 import app.homeroom.bus.BusCodec;
 import app.homeroom.bus.Command;
 import app.homeroom.bus.Event;
@@ -59,6 +60,7 @@ public class ChatVerticle extends VerticleBase {
   private final NodeMetrics metrics;
   private ChatService chat;
   private Notifications notifications;
+  private TeamService team;
   private AckCoalescer acks;
   private Map<Long, Long> conversationStudents;
   private Map<String, Long> lastTyping;
@@ -82,6 +84,7 @@ public class ChatVerticle extends VerticleBase {
         shared.conversationLastSeqs);
     chat.observeSendBatches(metrics::sendBatch);
     notifications = new Notifications(pool, chat);
+    team = new TeamService(vertx, pool);
     lastTyping = shared.lastTypingForwarded;
     acks = new AckCoalescer(new AckCoalescer.Writer() {
       @Override
@@ -107,7 +110,18 @@ public class ChatVerticle extends VerticleBase {
         consume(eb, Address.CONVERSATION_CLOSE, (Identity actor, Command.ChangeStatus c) -> changeStatus(actor, c, true)),
         consume(eb, Address.CONVERSATION_REOPEN, (Identity actor, Command.ChangeStatus c) -> changeStatus(actor, c, false)),
         consume(eb, Address.NOTIFICATIONS_LIST, this::notifications),
-        consume(eb, Address.NOTIFICATIONS_DISMISS, this::dismiss)));
+        consume(eb, Address.NOTIFICATIONS_DISMISS, this::dismiss),
+        // Issue 27, point 2: staff viewing a conversation; the team feature's, answered here with the conversation's
+        // student this verticle already knows.
+        consume(eb, Address.STAFF_VIEWING, (Identity actor, Command.StaffViewing c) -> {
+          if (!actor.isAdmin()) {
+            throw ApiError.forbidden("Only staff say what they are viewing");
+          }
+          return studentOf(actor, c.conversationId()).map(studentId -> {
+            team.viewing(actor, c.conversationId(), studentId, c.state());
+            return new Reply.Empty();
+          });
+        })));
   }
 
   private Future<Reply.Opened> open(Identity actor, Command.OpenConversation command) {

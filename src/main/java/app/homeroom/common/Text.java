@@ -29,6 +29,20 @@ public final class Text {
     }
   }
 
+  /**
+   * Text someone wrote for others to read (a message, a note, a saved reply): not blank, at most {@code maxChars}
+   * characters (code points, as PostgreSQL counts them), no control characters; {@code what} names it in the 400.
+   */
+  public static void requireWritten(String text, String what, int maxChars) {
+    if (text == null || text.isBlank()) {
+      throw ApiError.badRequest(what + " cannot be empty");
+    }
+    if (text.codePointCount(0, text.length()) > maxChars) {
+      throw ApiError.badRequest(what + " can be at most " + maxChars + " characters");
+    }
+    rejectControlCharacters(text, what);
+  }
+
   /** A database time as an ISO-8601 instant in UTC (how every JSON body writes times), or null. */
   public static String iso(OffsetDateTime t) {
     return t == null ? null : t.toInstant().toString();

@@ -26,7 +26,7 @@ final class Roles {
   private static final Logger LOG = LoggerFactory.getLogger(Roles.class);
 
   /** Rows the app may only add to: the timeline and the audit trail. */
-  static final List<String> APPEND_ONLY = List.of("messages", "audit_events");
+  static final List<String> APPEND_ONLY = List.of("messages", "audit_events", "staff_entries");
 
   private Roles() {}
 

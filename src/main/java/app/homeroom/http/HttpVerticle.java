@@ -30,6 +30,8 @@ import app.homeroom.web.ApiContract;
 import app.homeroom.web.Guard;
 import app.homeroom.web.Https;
 import app.homeroom.web.Json;
+import app.homeroom.team.TeamRoutes;
+import app.homeroom.team.TeamService;
 import app.homeroom.web.RateLimited;
 import app.homeroom.web.UserLimits;
 import io.vertx.core.Future;
@@ -100,6 +102,7 @@ public class HttpVerticle extends VerticleBase {
   private ChatRoutes chatRoutes;
   private SearchRoutes searchRoutes;
   private AuditRoutes auditRoutes;
+  private TeamRoutes teamRoutes;
   private PeopleRoutes peopleRoutes;
   private HttpServer server;
   private String contentSecurityPolicy;
@@ -137,6 +140,7 @@ public class HttpVerticle extends VerticleBase {
     chatRoutes = new ChatRoutes(vertx, new ChatService(pool), accounts, limits, nodeId);
     searchRoutes = new SearchRoutes(vertx, new MessageSearch(reports), accounts, metrics);
     auditRoutes = new AuditRoutes(new AuditLog(reports));
+    teamRoutes = new TeamRoutes(new TeamService(vertx, pool), limits);
     peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports), new RosterImport(vertx, pool),
         new SignInSlips(vertx, pool), LinkMailer.of(vertx, config.mail()), config.mail().publicUrl(),
         config.http().trustProxy());
@@ -237,6 +241,7 @@ public class HttpVerticle extends VerticleBase {
     chatRoutes.mount(router);
     searchRoutes.mount(router);
     auditRoutes.mount(router);
+    teamRoutes.mount(router);
     peopleRoutes.mount(router);
     tokenRoutes.mount(router);
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));

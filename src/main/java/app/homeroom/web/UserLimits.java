@@ -44,7 +44,7 @@ public final class UserLimits {
       if (Address.MESSAGE_SEND.address().equals(address)) {
         return SEND;
       }
-      if (Address.TYPING.address().equals(address)) {
+      if (Address.TYPING.address().equals(address) || Address.STAFF_VIEWING.address().equals(address)) {
         return TYPING;
       }
       if (Address.CONVERSATION_READ.address().equals(address) || Address.CONVERSATION_DELIVERED.address().equals(address)) {

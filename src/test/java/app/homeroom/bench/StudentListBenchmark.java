@@ -59,7 +59,7 @@ class StudentListBenchmark {
         LatencyTable.loadAverage()));
     report.append(table.markdown());
     report.append("\nPlan of the main query (first page, this admin):\n\n```\n");
-    for (String line : db.explainPrepared(app.homeroom.account.AccountSql.ROSTER_PAGE, admin + ", null, null, 50, 0, null")) {
+    for (String line : db.explainPrepared(app.homeroom.account.AccountSql.ROSTER_PAGE, admin + ", null, null, 50, 0, null, null")) {
       report.append(line).append('\n');
     }
     report.append("```\n");

@@ -82,6 +82,15 @@ public final class Api {
         .method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
+  public Response put(String path, JsonObject body) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("content-type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
+  public Response delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+  }
+
   public Response postRaw(String path, String body, String contentType) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {

@@ -86,8 +86,13 @@ public final class TestDb {
     return ps;
   }
 
-  /** The lines of an EXPLAIN (or any one-column query). */
+  /** The lines of an EXPLAIN. */
   public java.util.List<String> explain(String sql, Object... params) {
+    return queryStrings(sql, params);
+  }
+
+  /** The values of a one-column query, in its order. */
+  public java.util.List<String> queryStrings(String sql, Object... params) {
     java.util.List<String> out = new java.util.ArrayList<>();
     try (Connection c = connect(); PreparedStatement ps = bind(c.prepareStatement(sql), params)) {
       try (ResultSet rs = ps.executeQuery()) {
