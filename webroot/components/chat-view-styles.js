@@ -300,6 +300,37 @@ export const chatViewStyles = css`
         left: 50%;
         transform: translateX(-50%);
       }
+      /* Private notes (issue 27, point 3): staff only, a card across the timeline in a colour no message has. */
+      .staff-note {
+        align-self: stretch;
+        margin: var(--hr-space-1) 0;
+        padding: var(--hr-space-2) var(--hr-space-3);
+        border: 1px dashed #c9a400;
+        border-left: 4px solid #c9a400;
+        border-radius: var(--hr-radius-sm);
+        background: #fff8db;
+        color: var(--hr-color-text);
+      }
+      .staff-note .meta {
+        padding: 0;
+      }
+      .staff-note .note-label {
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+        font-weight: 700;
+        color: #6b5400;
+        text-transform: uppercase;
+        letter-spacing: 0.03em;
+      }
+      .staff-note .note-body {
+        margin-top: 2px;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      .system.staff-line {
+        border-style: dashed;
+      }
       /* Status entries (R6.2, R6.3): centred system lines, not bubbles. */
       .system {
         align-self: center;

@@ -221,6 +221,7 @@ export class HrAdminPageElement extends LitElement {
     this.addEventListener('hr-conversation-read', this.handleConversationRead);
     this.addEventListener('hr-message-stored', this.handleMessageStored);
     this.addEventListener('hr-conversation-status', this.handleConversationStatus);
+    this.addEventListener('hr-assignment-changed', this.handleAssignmentChanged);
   }
 
   disconnectedCallback() {
@@ -231,6 +232,7 @@ export class HrAdminPageElement extends LitElement {
     this.removeEventListener('hr-conversation-read', this.handleConversationRead);
     this.removeEventListener('hr-message-stored', this.handleMessageStored);
     this.removeEventListener('hr-conversation-status', this.handleConversationStatus);
+    this.removeEventListener('hr-assignment-changed', this.handleAssignmentChanged);
   }
 
   get list() {
@@ -282,6 +284,12 @@ export class HrAdminPageElement extends LitElement {
     const { conversation, event: entry } = event.detail;
     if (entry) this.list?.applyMessage({ ...entry, studentId: conversation?.studentId, conversationStatus: conversation?.status });
     if (conversation) this.list?.applyConversation(conversation);
+  };
+
+  /** This admin assigned the open conversation (issue 27): the row follows, even without the live channel. */
+  handleAssignmentChanged = (event) => {
+    event.stopPropagation();
+    this.list?.applyAssignment(event.detail);
   };
 
   handleStudentSelect = (event) => {

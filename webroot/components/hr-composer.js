@@ -1,16 +1,28 @@
 import { LitElement, html, css, nothing } from 'lit';
+import * as api from '../lib/api.js';
+import { fillPlaceholders, matchSavedReplies } from '../lib/team-inbox.js';
+import { randomUUID } from '../lib/uuid.js';
 import { baseStyles, buttonStyles, formStyles } from './shared-styles.js';
 
 /** The longest message body the server accepts, in UTF-16 code units (String.length on both sides). */
 export const MAX_BODY_LENGTH = 4000;
 const COUNTER_WARNING_AT = 3800;
 const COMPOSER_MAX_HEIGHT_PX = 200;
+/** Saved replies offered at once after `/`. */
+const MAX_SUGGESTIONS = 6;
 
 /**
  * The message composer of a conversation (R3.1, R4.1): the draft, Enter to send and Shift+Enter for a new line, the
  * length counter, and under it who is typing or why sending works differently now (HTTP fallback, a closed
  * conversation). Keystrokes tell the session's TypingSignal; the draft goes to the chat view as a cancelable
  * `hr-send` event `{body}`: the draft is cleared unless the view refuses it (`preventDefault`).
+ *
+ * Staff (issue 27) also get:
+ * - a "Private note" mode: the draft goes as a cancelable `hr-note` `{body, clientId}` instead, only staff see it, it
+ *   sends no typing signal, and the view calls {@link noteStored} once it is kept (the draft stays until then);
+ * - saved replies: a draft that starts with `/` lists the shared saved replies whose title or text has the words
+ *   typed after it (a list box the textbox controls: arrow keys to choose, Enter or Tab to insert, Escape to close), and the chosen one replaces
+ *   the draft with its placeholders filled in for this student.
  */
 export class HrComposerElement extends LitElement {
   static properties = {
@@ -25,7 +37,17 @@ export class HrComposerElement extends LitElement {
     down: { type: Boolean },
     /** "Grace is typing…", or empty. */
     typing: { type: String },
+    /** Staff: the conversation's student and the signed-in admin, for a saved reply's placeholders. */
+    student: { attribute: false },
+    me: { attribute: false },
+    noteBusy: { type: Boolean },
+    noteError: { type: String },
     draft: { state: true },
+    /** Staff: 'reply' (to the student) or 'note' (staff only). */
+    mode: { state: true },
+    savedReplies: { state: true },
+    activeSuggestion: { state: true },
+    suggestionsClosed: { state: true },
   };
 
   static styles = [
@@ -125,6 +147,86 @@ export class HrComposerElement extends LitElement {
           animation: none;
         }
       }
+      .modes {
+        display: flex;
+        gap: var(--hr-space-1);
+        max-width: 860px;
+        margin: 0 auto var(--hr-space-2);
+      }
+      .mode {
+        border: 1px solid var(--hr-color-border);
+        background: var(--hr-color-surface);
+        border-radius: 999px;
+        padding: 2px var(--hr-space-3);
+        font: inherit;
+        font-size: var(--hr-font-size-sm);
+        color: var(--hr-color-text);
+        cursor: pointer;
+      }
+      .mode[aria-pressed='true'] {
+        background: var(--hr-color-primary);
+        border-color: var(--hr-color-primary);
+        color: #fff;
+      }
+      .mode.note[aria-pressed='true'] {
+        background: #8a6d00;
+        border-color: #8a6d00;
+      }
+      form.note .textarea {
+        background: #fff8db;
+        border-color: #d9b600;
+      }
+      .note-hint {
+        color: #6b5400;
+        font-weight: 600;
+      }
+      .error {
+        color: var(--hr-color-danger);
+      }
+      .field {
+        position: relative;
+        flex: 1;
+        display: flex;
+      }
+      .suggestions {
+        position: absolute;
+        left: 0;
+        right: 0;
+        bottom: calc(100% + 4px);
+        margin: 0;
+        padding: var(--hr-space-1) 0;
+        list-style: none;
+        background: var(--hr-color-surface);
+        border: 1px solid var(--hr-color-border);
+        border-radius: var(--hr-radius, 8px);
+        box-shadow: 0 6px 24px rgb(0 0 0 / 0.12);
+        max-height: 260px;
+        overflow: auto;
+        z-index: 5;
+      }
+      .suggestions li {
+        padding: var(--hr-space-2) var(--hr-space-3);
+        cursor: pointer;
+      }
+      .suggestions li[aria-selected='true'] {
+        background: var(--hr-color-primary-soft, #e8efff);
+      }
+      .suggestions .title {
+        font-weight: 600;
+        display: block;
+      }
+      .suggestions .preview {
+        display: block;
+        color: var(--hr-color-text-muted);
+        font-size: var(--hr-font-size-sm);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .suggestions .none {
+        color: var(--hr-color-text-muted);
+        cursor: default;
+      }
       @media (max-width: 640px) {
         form {
           padding-left: var(--hr-space-3);
@@ -146,12 +248,80 @@ export class HrComposerElement extends LitElement {
     this.admin = false;
     this.down = false;
     this.typing = '';
+    this.student = null;
+    this.me = null;
+    this.noteBusy = false;
+    this.noteError = '';
     this.draft = '';
+    this.mode = 'reply';
+    this.savedReplies = null;
+    this.activeSuggestion = 0;
+    this.suggestionsClosed = false;
+    /** The note being stored: its client id, so a retry of the same draft is stored once. */
+    this.pendingNote = null;
   }
 
   willUpdate(changed) {
     // A draft belongs to its conversation.
-    if (changed.has('conversationId')) this.draft = '';
+    if (changed.has('conversationId')) {
+      this.draft = '';
+      this.mode = 'reply';
+      this.noteError = '';
+      this.pendingNote = null;
+    }
+  }
+
+  /** Staff: what `/` is filtering saved replies by, or null when the draft is not a `/` command. */
+  get slashQuery() {
+    if (!this.admin || this.suggestionsClosed) return null;
+    const match = /^\/([^\n]*)$/.exec(this.draft);
+    return match ? match[1] : null;
+  }
+
+  get suggestions() {
+    const query = this.slashQuery;
+    if (query == null || !this.savedReplies) return [];
+    return matchSavedReplies(this.savedReplies, query).slice(0, MAX_SUGGESTIONS);
+  }
+
+  /** The saved replies, fetched when `/` is typed (so a colleague's new one is there). */
+  loadSavedReplies() {
+    api.listSavedReplies()
+      .then((replies) => {
+        this.savedReplies = replies;
+      })
+      .catch((error) => {
+        console.warn('[composer] cannot load the saved replies', error);
+        this.savedReplies ??= [];
+      });
+  }
+
+  /** Replaces the draft with a saved reply, its placeholders filled in for this student. */
+  insertSavedReply(reply) {
+    this.draft = fillPlaceholders(reply.body, { student: this.student, me: this.me });
+    this.suggestionsClosed = false;
+    this.activeSuggestion = 0;
+    this.updateComplete.then(() => {
+      const el = this.textarea;
+      if (!el) return;
+      el.focus();
+      el.setSelectionRange(el.value.length, el.value.length);
+      this.fit();
+    });
+  }
+
+  setMode(mode) {
+    this.mode = mode;
+    this.noteError = '';
+    this.updateComplete.then(() => this.textarea?.focus());
+  }
+
+  /** The view kept the note: the draft goes, unless the admin started another one meanwhile. */
+  noteStored(clientId) {
+    if (this.pendingNote?.clientId !== clientId) return;
+    if (this.draft.trim() === this.pendingNote.body) this.draft = '';
+    this.pendingNote = null;
+    this.updateComplete.then(() => this.fit());
   }
 
   get textarea() {
@@ -165,12 +335,41 @@ export class HrComposerElement extends LitElement {
   }
 
   handleInput(event) {
+    const wasSlash = this.slashQuery != null;
     this.draft = event.target.value;
+    if (!this.draft.startsWith('/')) this.suggestionsClosed = false;
+    if (this.slashQuery != null) {
+      if (!wasSlash) this.loadSavedReplies();
+      this.activeSuggestion = 0;
+    }
     this.fit();
-    if (this.draft.trim() && this.ready) this.session?.typingSignal?.typed(this.conversationId);
+    // A note or a saved-reply search is not a reply being typed: the student is not told.
+    if (this.draft.trim() && this.ready && this.mode === 'reply' && this.slashQuery == null) {
+      this.session?.typingSignal?.typed(this.conversationId);
+    }
   }
 
   handleKeydown(event) {
+    const suggestions = this.slashQuery != null ? this.suggestions : [];
+    if (this.slashQuery != null && !event.isComposing) {
+      const count = suggestions.length;
+      if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && count > 0) {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        this.activeSuggestion = (this.activeSuggestion + step + count) % count;
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        this.suggestionsClosed = true;
+        return;
+      }
+      if ((event.key === 'Enter' || event.key === 'Tab') && !event.shiftKey && count > 0) {
+        event.preventDefault();
+        this.insertSavedReply(suggestions[Math.min(this.activeSuggestion, count - 1)]);
+        return;
+      }
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       this.send();
@@ -193,37 +392,87 @@ export class HrComposerElement extends LitElement {
   send() {
     const body = this.draft.trim();
     if (!body || body.length > MAX_BODY_LENGTH || !this.ready) return;
+    if (this.admin && this.mode === 'note') {
+      if (this.noteBusy) return;
+      // The same draft sent again (after a failure) keeps its client id: stored once whatever happened to the first.
+      if (this.pendingNote?.body !== body) this.pendingNote = { clientId: randomUUID(), body };
+      this.dispatchEvent(new CustomEvent('hr-note', { detail: { body, clientId: this.pendingNote.clientId }, cancelable: true }));
+      return;
+    }
     const accepted = this.dispatchEvent(new CustomEvent('hr-send', { detail: { body }, cancelable: true }));
     if (!accepted) return;
     this.draft = '';
     this.updateComplete.then(() => this.fit());
   }
 
+  renderModes() {
+    if (!this.admin) return nothing;
+    const mode = (name, label, testid) => html`<button type="button" class="mode ${name}" aria-pressed=${this.mode === name ? 'true' : 'false'}
+      data-testid=${testid} @click=${() => this.setMode(name)}>${label}</button>`;
+    return html`<div class="modes" role="group" aria-label="Write">
+      ${mode('reply', 'Reply', 'mode-reply')}${mode('note', 'Private note', 'mode-note')}
+    </div>`;
+  }
+
+  renderSuggestions() {
+    const query = this.slashQuery;
+    if (query == null || !this.savedReplies) return nothing;
+    const list = this.suggestions;
+    if (list.length === 0) {
+      return html`<ul class="suggestions" id="suggestions" role="listbox" aria-label="Saved replies" data-testid="saved-reply-suggestions">
+        <li class="none" role="option" aria-disabled="true" aria-selected="false">${this.savedReplies.length
+          ? 'No saved reply matches'
+          : 'No saved replies yet: add them on the Saved replies page'}</li>
+      </ul>`;
+    }
+    const active = Math.min(this.activeSuggestion, list.length - 1);
+    return html`<ul class="suggestions" id="suggestions" role="listbox" aria-label="Saved replies" data-testid="saved-reply-suggestions">
+      ${list.map((reply, i) => html`<li id="suggestion-${i}" role="option" aria-selected=${i === active ? 'true' : 'false'}
+          data-testid="saved-reply-option" @mousedown=${(e) => e.preventDefault()} @click=${() => this.insertSavedReply(reply)}>
+          <span class="title">${reply.title}</span><span class="preview">${reply.body}</span></li>`)}
+    </ul>`;
+  }
+
   render() {
     const length = this.draft.length;
-    const canSend = this.draft.trim().length > 0 && length <= MAX_BODY_LENGTH && this.ready;
-    const closed = this.closed;
+    const note = this.admin && this.mode === 'note';
+    const canSend = this.draft.trim().length > 0 && length <= MAX_BODY_LENGTH && this.ready && !(note && this.noteBusy);
+    const closed = this.closed && !note;
+    const slash = this.slashQuery != null && Boolean(this.savedReplies);
+    const suggestionCount = slash ? this.suggestions.length : 0;
     let hint;
-    if (this.typing) hint = nothing;
+    if (this.noteError && note) hint = html`<span class="error" role="alert" data-testid="note-error">${this.noteError}</span>`;
+    else if (note) hint = html`<span class="note-hint" data-testid="note-hint">Only staff see notes: the student never does.</span>`;
+    else if (this.typing) hint = nothing;
     else if (this.down) hint = html`<span class="fallback" data-testid="http-fallback">Live connection down: messages are sent over HTTP and new ones checked for every few seconds.</span>`;
     else if (closed && this.admin) hint = html`<span class="reopen-hint" data-testid="reopen-hint">Closed: sending a message reopens it.</span>`;
+    else if (this.admin) hint = html`<span class="keys">Enter to send · Shift+Enter for a new line · / for saved replies</span>`;
     else hint = html`<span class="keys">Enter to send · Shift+Enter for a new line</span>`;
-    return html`<form @submit=${this.handleSubmit} data-testid="composer-form">
+    const label = note ? 'Private note (only staff see it)' : closed ? 'Message (sending reopens the conversation)' : 'Message';
+    const placeholder = note ? 'Write a note only staff see…' : closed ? 'Write a message to reopen…' : 'Write a message…';
+    return html`<form @submit=${this.handleSubmit} data-testid="composer-form" data-mode=${note ? 'note' : 'reply'} class=${note ? 'note' : ''}>
+      ${this.renderModes()}
       <div class="composer">
-        <label class="visually-hidden" for="composer">${closed ? 'Message (sending reopens the conversation)' : 'Message'}</label>
-        <textarea
-          id="composer"
-          class="textarea"
-          rows="1"
-          maxlength=${MAX_BODY_LENGTH}
-          placeholder=${closed ? 'Write a message to reopen…' : 'Write a message…'}
-          aria-describedby="counter"
-          .value=${this.draft}
-          @input=${this.handleInput}
-          @keydown=${this.handleKeydown}
-          data-testid="composer"
-        ></textarea>
-        <button class="btn primary" type="submit" ?disabled=${!canSend} data-testid="send-button">Send</button>
+        <label class="visually-hidden" for="composer">${label}</label>
+        <div class="field">
+          ${this.renderSuggestions()}
+          <textarea
+            id="composer"
+            class="textarea"
+            rows="1"
+            maxlength=${MAX_BODY_LENGTH}
+            placeholder=${placeholder}
+            aria-describedby="counter"
+            aria-autocomplete=${this.admin ? 'list' : nothing}
+            aria-controls=${slash ? 'suggestions' : nothing}
+            aria-activedescendant=${suggestionCount > 0 ? `suggestion-${Math.min(this.activeSuggestion, suggestionCount - 1)}` : nothing}
+            .value=${this.draft}
+            @input=${this.handleInput}
+            @keydown=${this.handleKeydown}
+            data-testid="composer"
+          ></textarea>
+        </div>
+        <button class="btn primary" type="submit" ?disabled=${!canSend} data-testid="send-button">${note ? 'Add note' : 'Send'}</button>
       </div>
       <div class="hints">
         <span>

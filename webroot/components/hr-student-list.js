@@ -42,6 +42,8 @@ export class HrStudentListElement extends LitElement {
     className: { state: true },
     /** The conversation status filter: '', 'active', 'closed' or 'none' (not started). */
     status: { state: true },
+    /** The assignment filter (issue 27): '' (all), 'mine' or 'none' (unassigned). */
+    assigned: { state: true },
     /** The row that takes the focus when Tab enters the list. */
     activeId: { state: true },
   };
@@ -59,6 +61,40 @@ export class HrStudentListElement extends LitElement {
         flex-direction: column;
         min-height: 0;
         background: var(--hr-color-surface);
+      }
+      .views {
+        display: flex;
+        gap: var(--hr-space-1);
+        padding: var(--hr-space-3) var(--hr-space-3) 0;
+      }
+      .view {
+        flex: 1;
+        border: 1px solid var(--hr-color-border);
+        background: var(--hr-color-surface);
+        border-radius: var(--hr-radius-pill, 999px);
+        padding: 4px var(--hr-space-2);
+        font: inherit;
+        font-size: var(--hr-font-size-sm);
+        color: var(--hr-color-text);
+        cursor: pointer;
+      }
+      .view[aria-pressed='true'] {
+        background: var(--hr-color-primary);
+        border-color: var(--hr-color-primary);
+        color: var(--hr-color-primary-text, #fff);
+        font-weight: 600;
+      }
+      .assignee {
+        flex: none;
+        max-width: 9em;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        font-size: var(--hr-font-size-xs);
+        color: var(--hr-color-text-muted);
+      }
+      .assignee::before {
+        content: '→ ';
       }
       .filters {
         flex: none;
@@ -210,6 +246,7 @@ export class HrStudentListElement extends LitElement {
     this.query = '';
     this.className = '';
     this.status = '';
+    this.assigned = '';
     this.activeId = null;
     this.roster = null;
     this.events = null;
@@ -247,7 +284,8 @@ export class HrStudentListElement extends LitElement {
       isLookingAt: (studentId) =>
         studentId === this.selectedStudentId && Boolean(this.session?.attention?.looking),
     });
-    this.roster.filters = { q: this.query.trim(), className: this.className, status: this.status };
+    this.roster.filters = { q: this.query.trim(), className: this.className, status: this.status, assigned: this.assigned,
+      me: session.user.id };
     this.roster.selectedId = this.selectedStudentId ?? null;
     const unlisten = listenAll([
       [this.typing, 'change', this.handleTypingChange],
@@ -256,15 +294,18 @@ export class HrStudentListElement extends LitElement {
       [this.events, 'conversation-created', this.handleConversationCreated],
       [this.events, 'conversation-read', this.handleConversationRead],
       [this.events, 'presence-changed', this.handlePresenceChanged],
+      [this.events, 'staff-entry-created', this.handleStaffEntry],
       [this.events, 'resync', this.handleResync],
     ]);
     // No events while the live channel is down: unread counts and order come by polling, more slowly than messages.
     const unpoll = session.poller?.add(this.pollRows);
     this.lastRowPoll = Date.now();
     this.roster.reload();
+    const roster = this.roster;
     return () => {
       unlisten();
       unpoll?.();
+      roster.close();
       this.events = null;
       this.roster = null;
       this.typing = null;
@@ -324,6 +365,19 @@ export class HrStudentListElement extends LitElement {
   refreshStudent(studentId) {
     return this.roster?.fetchRow(studentId);
   }
+
+  /** Applies an assignment this admin made (issue 27): `{studentId, conversationId, assignee}`. */
+  applyAssignment(change) {
+    this.roster?.applyAssignment(change);
+  }
+
+  /** A colleague's assignment change, live (a note changes nothing here). */
+  handleStaffEntry = (event) => {
+    const { entry, studentId, conversationId, assignee } = event.detail;
+    if (entry?.kind === 'assigned' || entry?.kind === 'unassigned') {
+      this.roster?.applyAssignment({ studentId, conversationId, assignee: assignee ?? null });
+    }
+  };
 
   /** Applies a message this page stored (its live event may not come when the live channel is down). */
   applyMessage(message) {
@@ -386,9 +440,16 @@ export class HrStudentListElement extends LitElement {
     this.applyFilters();
   }
 
+  setAssigned(assigned) {
+    if (this.assigned === assigned) return;
+    this.assigned = assigned;
+    clearTimeout(this.filterTimer);
+    this.applyFilters();
+  }
+
   applyFilters() {
     this.activeId = null;
-    this.roster?.setFilters({ q: this.query.trim(), className: this.className, status: this.status });
+    this.roster?.setFilters({ q: this.query.trim(), className: this.className, status: this.status, assigned: this.assigned });
     this.renderRoot.querySelector('.scroller')?.scrollTo({ top: 0 });
   }
 
@@ -513,9 +574,14 @@ export class HrStudentListElement extends LitElement {
     const loading = roster?.loading ?? true;
     const error = roster?.error ?? '';
     const hasMore = roster ? !roster.complete : false;
-    const unreadStudents = students.filter((s) => (s.unread ?? 0) > 0).length;
+    const unreadStudents = roster?.unreadStudents ?? 0;
     const currentId = this.currentId;
+    const view = (value, label) => html`<button type="button" class="view" aria-pressed=${this.assigned === value ? 'true' : 'false'}
+      data-testid="assigned-filter-${value || 'all'}" @click=${() => this.setAssigned(value)}>${label}</button>`;
     return html`
+      <div class="views" role="group" aria-label="Conversations to show">
+        ${view('mine', 'Mine')}${view('none', 'Unassigned')}${view('', 'All')}
+      </div>
       <div class="filters" role="search" aria-label="Filter students">
         <label class="visually-hidden" for="q">Search by name, email or roll ID</label>
         <input
@@ -548,8 +614,8 @@ export class HrStudentListElement extends LitElement {
             : `${count.format(total)} ${total === 1 ? 'student' : 'students'}`}
         </span>
         ${unreadStudents > 0
-          ? html`<span data-testid="unread-summary"
-              >${unreadStudents}${hasMore && unreadStudents === students.length ? '+' : ''} with unread messages</span
+          ? html`<span data-testid="unread-summary" data-count=${unreadStudents}
+              >${count.format(unreadStudents)} with unread messages</span
             >`
           : hasMore
             ? html`<span>showing ${count.format(students.length)}</span>`
@@ -563,7 +629,9 @@ export class HrStudentListElement extends LitElement {
             </div>`
           : nothing}
         ${!loading && !error && students.length === 0
-          ? html`<div class="state">${this.query || this.className || this.status ? 'No students match these filters.' : 'No students yet.'}</div>`
+          ? html`<div class="state">${this.assigned === 'mine' && !this.query && !this.className && !this.status
+              ? 'No conversations are assigned to you.'
+              : this.query || this.className || this.status || this.assigned ? 'No students match these filters.' : 'No students yet.'}</div>`
           : nothing}
         ${students.length > 0
           ? html`<ul
@@ -638,6 +706,12 @@ export class HrStudentListElement extends LitElement {
             ${unread
               ? html`<span class="badge count" data-testid="unread-count" aria-hidden="true">${unread}</span>
                   <span class="visually-hidden">, ${unread} unread</span>`
+              : nothing}
+            ${student.assignee
+              ? html`<span class="assignee" data-testid="student-assignee" data-assignee-id=${student.assignee.id}
+                  title="Assigned to ${student.assignee.name}"><span class="visually-hidden">, assigned to </span>${student.assignee.id === this.session?.user.id
+                    ? 'You'
+                    : student.assignee.name}</span>`
               : nothing}
             ${student.disabled
               ? html`<span class="badge disabled" data-testid="student-disabled" title="Account disabled: cannot sign in">Disabled</span>`

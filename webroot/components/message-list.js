@@ -4,6 +4,7 @@ import { messageStatus } from '../lib/receipts.js';
 import { bidiSegments } from '../lib/format.js';
 import { withDaySeparators, timeLabel, fullLabel } from '../lib/local-time.js';
 import { isStatusEntry, isChatMessage, describeStatusEntry } from '../lib/conversation-status.js';
+import { interleaveStaffEntries, describeAssignment } from '../lib/team-inbox.js';
 
 /*
  * The message list of a conversation: what the chat view's scrolling region shows (R3.2, R3.4, R4.3, R4.4, R6.1,
@@ -40,7 +41,7 @@ export function renderTimeline(view) {
     </div>`;
   } else if (!store?.loaded && messages.length === 0) {
     return html`<div class="empty" aria-busy="true">Loading messages…</div>`;
-  } else if (messages.length === 0) {
+  } else if (messages.length === 0 && !(view.team?.entries.length > 0)) {
     return view.isAdmin
       ? html`<div class="empty" data-testid="chat-empty">
           <strong>No messages yet</strong>
@@ -93,9 +94,14 @@ function timelineItems(view, messages) {
   const ownSide = (m) => ['me', 'colleague'].includes(authorOf(m, me));
   const spelledOut = new Set([newest((m, st) => !m.pending && st && ownSide(m))]);
   if (me?.role === 'admin') spelledOut.add(newest((m, st) => st && !ownSide(m)));
-  return withDaySeparators(messages).map((item) => {
+  // Staff only (issue 27): private notes and assignment changes between the messages they were written after.
+  const timeline = view.team
+    ? interleaveStaffEntries(messages, view.team.entries, { hasMoreBefore: view.store?.hasMoreBefore, hasMoreAfter: view.store?.hasMoreAfter })
+    : messages;
+  return withDaySeparators(timeline).map((item) => {
     if (item.type === 'day') return item;
     const message = item.entry;
+    if (message.staffEntry) return { type: 'entry', key: `s:${message.id}`, message, status: null, spelledOut: false };
     // Keyed by sender and clientMsgId so the pending element becomes the stored one in place.
     const key = message.clientMsgId ? `c:${message.senderId}:${message.clientMsgId}` : `m:${message.id}`;
     return { type: 'entry', key, message, status: statuses.get(message), spelledOut: spelledOut.has(message) };
@@ -134,6 +140,7 @@ function moveTimeFocus(view, event) {
 
 function renderItem(view, item) {
   if (item.type === 'day') return html`<li class="day" data-testid="day-separator" data-day=${item.day}>${item.label}</li>`;
+  if (item.message.staffEntry) return renderStaffEntry(view, item.message, item.key, item.tabStop);
   if (isStatusEntry(item.message)) return renderStatusEntry(view, item.message, item.key, item.tabStop);
   return renderMessage(view, item.message, item.key, item.status, item.spelledOut, item.tabStop);
 }
@@ -165,6 +172,28 @@ function renderStatusEntry(view, entry, key, tabStop = false) {
     <span class="action" data-testid="status-entry-action">${action}</span> · ${renderTime(entry.createdAt, tabStop)}${note
       ? html` · <span data-testid="status-entry-note">“${note}”</span>`
       : nothing}
+  </li>`;
+}
+
+/**
+ * A staff-only entry (issue 27), never shown to a student (the server never sends them one): a private note, a card
+ * in a colour of its own labelled as such, or an assignment change, a centred line like a status entry.
+ */
+function renderStaffEntry(view, entry, key, tabStop = false) {
+  if (entry.kind !== 'note') {
+    return html`<li class="system staff-line" data-testid="assignment-entry" data-kind=${entry.kind} data-key=${key}>
+      <span class="action">${describeAssignment(entry, view.me)}</span> · ${renderTime(entry.createdAt, tabStop)}
+    </li>`;
+  }
+  const mine = entry.author?.id === view.me?.id;
+  return html`<li class="staff-note" data-testid="staff-note" data-key=${key} data-note-id=${entry.id} data-author=${mine ? 'me' : 'colleague'}>
+    <div class="meta">
+      <span class="note-label" data-testid="staff-note-label"><svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false"><rect x="3" y="7" width="10" height="7" rx="1.5" fill="currentColor"/><path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" stroke-width="1.6"/></svg>
+        Private note · staff only</span>
+      <span class="sender" data-testid="staff-note-author">${mine ? 'You' : entry.author?.name}</span>
+      ${renderTime(entry.createdAt, tabStop)}
+    </div>
+    <div class="note-body" data-testid="staff-note-body">${renderBody(entry.body)}</div>
   </li>`;
 }
 

@@ -121,11 +121,12 @@ export async function me() {
 }
 
 /**
- * `status`: `active`, `closed` or `none` (no conversation yet), or empty for any (R6.2).
- * @returns {Promise<{students: object[], total: number}>}
+ * `status`: `active`, `closed` or `none` (no conversation yet), or empty for any (R6.2); `assigned`: `mine`, `none`
+ * (unassigned) or empty for all (issue 27).
+ * @returns {Promise<{students: object[], total: number, withUnread: number}>}
  */
-export function listStudents({ q, className, status, limit, offset } = {}, { signal } = {}) {
-  return call('GET', '/api/students', { query: { q, className, status, limit, offset }, signal });
+export function listStudents({ q, className, status, assigned, limit, offset } = {}, { signal } = {}) {
+  return call('GET', '/api/students', { query: { q, className, status, assigned, limit, offset }, signal });
 }
 
 /** One row of the student list, as this admin sees it. @returns {Promise<object>} the Student */
@@ -309,4 +310,39 @@ export function revokeApiToken(id) {
 /** Sign-in with the school's account (issue 26): `{providers: [{id, name, endSessionUrl?}], passwordSignIn: [roles]}`. */
 export function ssoProviders() {
   return call('GET', '/api/sso/providers', { expectUnauthorized: true });
+}
+
+// ---- the team inbox (issue 27): staff only ----------------------------------------------------------------------------
+
+/** Who the conversation is assigned to and its staff-only entries, newest first. @returns {Promise<{assignee, entries, hasMore}>} */
+export function conversationTeam(conversationId, { before } = {}) {
+  return call('GET', `/api/conversations/${encodeURIComponent(conversationId)}/team`, { query: { before } });
+}
+
+/** A private note, idempotent on `clientId`. @returns {Promise<{entry, duplicate}>} */
+export function addNote(conversationId, { clientId, body }) {
+  return call('POST', `/api/conversations/${encodeURIComponent(conversationId)}/notes`, { body: { clientId, body } });
+}
+
+/** Assigns the conversation to a staff member, or unassigns it (`assigneeId` null). @returns {Promise<{assignee, entry}>} */
+export function assignConversation(conversationId, assigneeId) {
+  return call('PUT', `/api/conversations/${encodeURIComponent(conversationId)}/assignee`, { body: { assigneeId } });
+}
+
+/** @returns {Promise<object[]>} the saved replies, by title */
+export async function listSavedReplies() {
+  const data = await call('GET', '/api/saved-replies');
+  return data.savedReplies ?? [];
+}
+
+export function createSavedReply({ title, body }) {
+  return call('POST', '/api/saved-replies', { body: { title, body } });
+}
+
+export function updateSavedReply(id, { title, body }) {
+  return call('PUT', `/api/saved-replies/${encodeURIComponent(id)}`, { body: { title, body } });
+}
+
+export function deleteSavedReply(id) {
+  return call('DELETE', `/api/saved-replies/${encodeURIComponent(id)}`);
 }

@@ -22,6 +22,10 @@ import { Address, EventType, userInbox } from './contract.js';
  *   participant's delivered/read marks moved
  * @fires notification-changed - `detail: {notifications}`: the student's pending notifications, the whole list
  *   (authoritative: the same in every tab; R5.4)
+ * @fires staff-entry-created - `detail: {conversationId, studentId, entry, assignee}` (admins only, issue 27): a private
+ *   note or an assignment change; `assignee` is the conversation's after an assignment change
+ * @fires staff-viewing - `detail: {conversationId, studentId, userId, name, expiresInMs}` (admins only, issue 27): a
+ *   colleague has the conversation open (0 ms: they left it)
  * @fires resync - the bus reconnected (addresses registered again): fetch what may have been missed
  */
 
@@ -78,6 +82,14 @@ export class ChatEvents extends EventTarget {
       this.dispatchEvent(new CustomEvent('typing', { detail: { conversationId, studentId, userId, name, role, expiresInMs } }));
     } else if (body.type === EventType.NOTIFICATION_CHANGED && Array.isArray(body.notifications)) {
       this.dispatchEvent(new CustomEvent('notification-changed', { detail: { notifications: body.notifications } }));
+    } else if (body.type === EventType.STAFF_ENTRY_CREATED && body.entry) {
+      if (this.#firstTime(`s${body.entry.id}`)) {
+        const { conversationId, studentId, entry, assignee = null } = body;
+        this.dispatchEvent(new CustomEvent('staff-entry-created', { detail: { conversationId, studentId, entry, assignee } }));
+      }
+    } else if (body.type === EventType.STAFF_VIEWING && body.conversationId != null && body.userId != null) {
+      const { conversationId, studentId = null, userId, name = '', expiresInMs = 0 } = body;
+      this.dispatchEvent(new CustomEvent('staff-viewing', { detail: { conversationId, studentId, userId, name, expiresInMs } }));
     } else if (body.type === EventType.RECEIPT && body.conversationId != null && body.userId != null) {
       const { conversationId, studentId = null, userId, name = '', role = null, deliveredSeq = 0, readSeq = 0 } = body;
       this.dispatchEvent(

@@ -105,6 +105,15 @@ export class ChatService {
     return this.#bus.request(Address.TYPING, { conversationId });
   }
 
+  /**
+   * Staff only (issue 27, point 2): "I have this conversation open" (`state` "viewing"), or "I left it" ("left"), to
+   * the other staff. Live channel only, like typing; resolves to null when not live.
+   */
+  viewing(conversationId, state = 'viewing') {
+    if (!this.#bus.isLive) return Promise.resolve(null);
+    return this.#bus.request(Address.STAFF_VIEWING, { conversationId, state });
+  }
+
   async #either(overBus, overHttp) {
     if (!this.#bus.isLive) return overHttp();
     try {

@@ -107,11 +107,14 @@ export function matchesStatus(student, status = '') {
 
 /**
  * Whether the server would list `student` for these filters: `className` equal, `q` (trimmed, any case)
- * found in the name, email or roll ID, and the conversation's `status` (`active`, `closed`, `none`).
+ * found in the name, email or roll ID, the conversation's `status` (`active`, `closed`, `none`), and its
+ * assignment (`assigned`: `mine`, assigned to admin `me`, or `none`, unassigned; issue 27).
  */
-export function matchesFilters(student, { q = '', className = '', status = '' } = {}) {
+export function matchesFilters(student, { q = '', className = '', status = '', assigned = '', me = null } = {}) {
   if (className && student.className !== className) return false;
   if (!matchesStatus(student, status)) return false;
+  if (assigned === 'mine' && (student.assignee?.id == null || student.assignee.id !== me)) return false;
+  if (assigned === 'none' && student.assignee?.id != null) return false;
   const needle = q.trim().toLowerCase();
   if (!needle) return true;
   return [student.name, student.email, student.rollId].some((field) => (field ?? '').toLowerCase().includes(needle));

@@ -32,10 +32,13 @@ import { isStatusEntry } from './conversation-status.js';
 export const PAGE_SIZE = 30;
 /** The server's largest `limit` for `GET /api/students`. */
 export const MAX_LIMIT = 200;
+/** How long after a live change the server is asked how many rows are unread (one ask for a burst). */
+export const RECOUNT_DELAY_MS = 2_000;
 
 export class StudentRoster extends EventTarget {
   #api;
   #myId;
+  #recountTimer = null;
   #isLookingAt;
   #pageSize;
   #serial = 0;
@@ -66,7 +69,13 @@ export class StudentRoster extends EventTarget {
     this.total = 0;
     this.loading = false;
     this.error = '';
-    this.filters = { q: '', className: '', status: '' };
+    this.filters = { q: '', className: '', status: '', assigned: '', me: myId };
+    /**
+     * How many students matching the filters have messages this admin has not read: the server's count at the last
+     * load, counted again (at most every {@link RECOUNT_DELAY_MS}) after live events while rows are still unloaded
+     * (issue 27, point 6: the summary says the exact count, not the loaded rows').
+     */
+    this.withUnread = 0;
     /** The student whose conversation is open (their row holds its place), or null. */
     this.selectedId = null;
   }
@@ -91,9 +100,40 @@ export class StudentRoster extends EventTarget {
   }
 
   /** Changes the filters and loads their first page. */
-  setFilters({ q = this.filters.q, className = this.filters.className, status = this.filters.status ?? '' } = {}) {
-    this.filters = { q, className, status };
+  setFilters({ q = this.filters.q, className = this.filters.className, status = this.filters.status ?? '',
+    assigned = this.filters.assigned ?? '' } = {}) {
+    this.filters = { q, className, status, assigned, me: this.#myId };
     return this.reload();
+  }
+
+  /** How many students matching the filters have unread messages: exact when every row is held, else the server's. */
+  get unreadStudents() {
+    if (this.complete) return this.students.filter((s) => (s.unread ?? 0) > 0).length;
+    return this.withUnread;
+  }
+
+  /** After a live change while rows are unloaded: the server counts again, once for a burst of changes. */
+  #recountSoon() {
+    if (this.complete || this.#recountTimer) return;
+    this.#recountTimer = setTimeout(async () => {
+      this.#recountTimer = null;
+      const serial = this.#serial;
+      try {
+        const page = await this.#list(0, 1);
+        if (serial !== this.#serial || page.withUnread == null || page.withUnread === this.withUnread) return;
+        this.withUnread = page.withUnread;
+        this.#changed();
+      } catch (error) {
+        console.warn('[students] cannot count the unread rows', error);
+      }
+    }, RECOUNT_DELAY_MS);
+  }
+
+  /** The roster is no longer shown: no more counting. */
+  close() {
+    clearTimeout(this.#recountTimer);
+    this.#recountTimer = null;
+    this.#serial += 1;
   }
 
   /** Loads the first page for the current filters (replacing the rows). */
@@ -116,6 +156,7 @@ export class StudentRoster extends EventTarget {
       if (serial !== this.#serial) return;
       this.students = appendPage(this.students, page.students);
       this.total = page.total;
+      if (page.withUnread != null) this.withUnread = page.withUnread;
     } catch (error) {
       if (serial === this.#serial) this.error = error.message;
     } finally {
@@ -130,15 +171,18 @@ export class StudentRoster extends EventTarget {
     try {
       let students = [];
       let total = 0;
+      let withUnread = 0;
       do {
         const page = await this.#list(students.length, Math.min(MAX_LIMIT, count - students.length));
         if (serial !== this.#serial) return;
         students = appendPage(students, page.students);
         total = page.total;
+        if (students.length === page.students.length) withUnread = page.withUnread ?? 0; // the first page's count
         if (page.students.length === 0) break;
       } while (students.length < Math.min(count, total));
       this.students = students;
       this.total = total;
+      this.withUnread = withUnread;
       const replay = this.#replay ?? [];
       this.#replay = null;
       for (const apply of replay) apply();
@@ -161,8 +205,8 @@ export class StudentRoster extends EventTarget {
   }
 
   #list(offset, limit) {
-    const { q, className, status } = this.filters;
-    return this.#api.listStudents({ q: q.trim(), className, status, limit, offset });
+    const { q, className, status, assigned } = this.filters;
+    return this.#api.listStudents({ q: q.trim(), className, status, assigned, limit, offset });
   }
 
   #setLoading(loading) {
@@ -186,6 +230,7 @@ export class StudentRoster extends EventTarget {
   applyMessage(message) {
     if (!message || message.conversationId == null) return;
     this.#apply(() => this.#applyMessage(message));
+    if (!isStatusEntry(message)) this.#recountSoon();
   }
 
   #applyMessage(message) {
@@ -315,6 +360,7 @@ export class StudentRoster extends EventTarget {
   applyRead({ conversationId, readSeq }) {
     if (conversationId == null || readSeq == null) return;
     this.#readMarks.set(conversationId, Math.max(readSeq, this.#readMarks.get(conversationId) ?? 0));
+    this.#recountSoon();
     this.#apply(() => {
       const row = this.students.find((s) => s.conversationId === conversationId);
       if (!row || this.#fetching.has(row.id)) return;
@@ -323,6 +369,26 @@ export class StudentRoster extends EventTarget {
       } else if ((row.unread ?? 0) > 0) {
         this.fetchRow(row.id); // read up to the middle: only the server knows how many are left
       }
+    });
+  }
+
+  /**
+   * A conversation's assignment changed (issue 27: `team.entry.created`, or this admin's own assignment): the row
+   * shows the assignee, and leaves or joins a Mine / Unassigned list.
+   */
+  applyAssignment({ studentId, conversationId, assignee }) {
+    if (studentId == null) return;
+    if (conversationId != null) this.#conversationStudents.set(conversationId, studentId);
+    this.#apply(() => {
+      const row = this.find(studentId);
+      if (!row) {
+        if (this.filters.assigned) this.fetchRow(studentId); // it may belong in this list now
+        return;
+      }
+      const updated = { ...row, assignee: assignee ?? null };
+      if (this.filters.assigned) this.#recountSoon();
+      if (!matchesFilters(updated, this.filters)) this.#remove(row.id);
+      else this.#replaceInPlace(updated);
     });
   }
 

@@ -223,6 +223,7 @@ public class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
     router.post("/api/*").handler(Json::jsonOnly);
     router.patch("/api/*").handler(Json::jsonOnly);
+    router.put("/api/*").handler(Json::jsonOnly);
     // Request bodies against the OpenAPI document: for the sign-in routes here, for the rest once the caller is known
     // (a caller without access hears 401/403, not how their body was wrong).
     router.postWithRegex("^/api/(login|signup/[^/]+)$").handler(ctx -> contract.checkBody(ctx));

@@ -58,14 +58,14 @@ public final class ApiContract {
   }
 
   /**
-   * For a POST or PATCH with a JSON object body: a 400 when the body does not match the operation's schema.
+   * For a POST, PATCH or PUT with a JSON object body: a 400 when the body does not match the operation's schema.
    * Anything else (no body, another type, not an object) goes on to the handlers' own checks.
    */
   public void checkBody(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
     String type = ctx.request().getHeader("content-type");
     Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
-    if ((method != HttpMethod.POST && method != HttpMethod.PATCH) || raw == null || raw.length() == 0 || type == null
+    if ((method != HttpMethod.POST && method != HttpMethod.PATCH && method != HttpMethod.PUT) || raw == null || raw.length() == 0 || type == null
         || !type.toLowerCase().startsWith("application/json")) {
       ctx.next();
       return;

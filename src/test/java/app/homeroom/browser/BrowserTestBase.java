@@ -104,9 +104,14 @@ abstract class BrowserTestBase {
 
   /** Signs in through the form; waits for the live connection when {@code expectState} says so. */
   Page signIn(BrowserContext context, String email, String expectState) {
+    return signIn(context, email, expectState, base);
+  }
+
+  /** Signs in through the form of the node at {@code at} (another node of the cluster). */
+  Page signIn(BrowserContext context, String email, String expectState, String at) {
     Page page = watch(context.newPage(), email);
-    page.navigate(base + "/");
-    assertThat(page).hasURL(base + "/login");
+    page.navigate(at + "/");
+    assertThat(page).hasURL(at + "/login");
     page.getByTestId("login-email").fill(email);
     page.getByTestId("login-password").fill(PASSWORD);
     page.getByTestId("login-submit").click();

@@ -103,12 +103,14 @@ class ReceiptsAndTypingBrowserTest extends BrowserTestBase {
 
     ada.getByTestId("composer").pressSequentially("Hi Sam");
     assertThat(studentSees).hasText("Ada Admin is typing…");
-    assertThat(grace.getByTestId("typing-indicator")).hasText("Ada Admin is typing…");
+    // A colleague typing shows in the staff's team bar (issue 27, point 2), the student's typing under the composer.
+    assertThat(grace.getByTestId("team-typing")).hasText("Ada Admin is typing…");
+    assertThat(grace.getByTestId("typing-indicator")).isEmpty();
     assertThat(row(grace, sam).getByTestId("typing-hint")).hasText("Ada Admin is typing…");
-    assertThat(ada.getByTestId("typing-indicator")).isEmpty(); // not one's own
+    assertThat(ada.getByTestId("team-typing")).hasCount(0); // not one's own
     grace.getByTestId("composer").pressSequentially("Hello");
     assertThat(studentSees).hasText("Ada Admin and Grace Admin are typing…");
-    assertThat(ada.getByTestId("typing-indicator")).hasText("Grace Admin is typing…");
+    assertThat(ada.getByTestId("team-typing")).hasText("Grace Admin is typing…");
     Browsers.screenshot(student, "typing-student-sees-two-admins");
 
     ada.getByTestId("send-button").click();
@@ -118,7 +120,7 @@ class ReceiptsAndTypingBrowserTest extends BrowserTestBase {
     graceContext.close();
     contexts.remove(graceContext);
     assertThat(studentSees).isEmpty(new LocatorAssertions.IsEmptyOptions().setTimeout(EXPIRY_TIMEOUT_MS));
-    assertThat(ada.getByTestId("typing-indicator")).isEmpty(new LocatorAssertions.IsEmptyOptions().setTimeout(EXPIRY_TIMEOUT_MS));
+    assertThat(ada.getByTestId("team-typing")).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(EXPIRY_TIMEOUT_MS));
     assertEquals(List.of(), pageErrors);
     assertEquals(List.of(), consoleErrors);
   }

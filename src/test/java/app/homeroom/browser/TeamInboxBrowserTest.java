@@ -1,18 +1,200 @@
 package app.homeroom.browser;
 
+import app.homeroom.Node;
 import app.homeroom.support.Api;
+import app.homeroom.support.TestEnv;
+import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.regex.Pattern;
+
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-/** Issue 27: several admins sharing the students' conversations. */
+/** Issue 27: several admins sharing the students' conversations, on two nodes of a cluster. */
 class TeamInboxBrowserTest extends BrowserTestBase {
 
   static final String GRACE_EMAIL = "grace@test.school";
+  static final String NOTE = "Guardian called: Sam's custody arrangement changed, check before sending letters home";
+
+  /** A second node of the cluster: Grace works on it while Ada and Sam are on the first. */
+  static Node second;
+
+  @BeforeAll
+  static void startSecondNode() {
+    if (Browsers.chromiumInstalled()) {
+      second = TestEnv.startNode();
+    }
+  }
+
+  @AfterAll
+  static void stopSecondNode() {
+    if (second != null) {
+      second.stop();
+      second = null;
+    }
+  }
+
+  String secondBase() {
+    return "http://localhost:" + second.httpPort();
+  }
+
+  @Test
+  @DisplayName("Issue 27.1-27.3: across two nodes, admins see who else is viewing and typing, a private note reaches"
+      + " the staff live and never the student, and assigning shows in both chats and filters both lists")
+  void notes_assignment_and_collision_awareness_across_nodes() {
+    school.db.createAdmin("Grace Admin", GRACE_EMAIL, PASSWORD);
+    long conversation = school.openConversation(school.student);
+    say(school.pupil, conversation, "Hello, is anyone there?");
+
+    Page ada = signIn(ADMIN_EMAIL);
+    BrowserContext graceContext = newContext();
+    Page grace = signIn(graceContext, GRACE_EMAIL, "live", secondBase());
+    Page sam = studentChat(signIn(STUDENT_EMAIL));
+    row(ada, school.student).click();
+    row(grace, school.student).click();
+    assertThat(message(ada, 1)).hasText("Hello, is anyone there?");
+
+    // Point 2: each admin sees the other viewing, across the nodes; the student sees no team bar at all.
+    assertThat(ada.getByTestId("team-viewers")).hasText(Pattern.compile("Grace Admin is viewing"));
+    assertThat(grace.getByTestId("team-viewers")).hasText(Pattern.compile("Ada Admin is viewing"));
+    assertThat(sam.getByTestId("team-bar")).hasCount(0);
+    grace.getByTestId("composer").pressSequentially("I can take th");
+    assertThat(ada.getByTestId("team-typing")).hasText("Grace Admin is typing…");
+    // The student's own typing line shows under Ada's composer, not a colleague's.
+    assertThat(ada.getByTestId("typing-indicator")).not().containsText("Grace");
+    grace.getByTestId("composer").fill("");
+
+    // Point 3: a private note, in a look of its own, live on the other node; never on the student's page.
+    ada.getByTestId("mode-note").click();
+    assertThat(ada.getByTestId("composer-form")).hasAttribute("data-mode", "note");
+    assertThat(ada.getByTestId("note-hint")).isVisible();
+    ada.getByTestId("composer").fill(NOTE);
+    ada.getByTestId("send-button").click();
+    assertThat(ada.getByTestId("staff-note-body")).hasText(NOTE);
+    assertThat(ada.getByTestId("composer")).hasValue("");
+    assertThat(grace.getByTestId("staff-note-body")).hasText(NOTE);
+    assertThat(grace.getByTestId("staff-note-author")).hasText("Ada Admin");
+    assertThat(ada.getByTestId("staff-note-author")).hasText("You");
+    String noteColour = (String) ada.getByTestId("staff-note").evaluate("el => getComputedStyle(el).backgroundColor");
+    String bubbleColour = bubbleColour(ada, 1);
+    assertNotEquals(noteColour, bubbleColour, "a note does not look like a message");
+    // A message after the note reaches Sam, so had the note been sent to him, it would be there by now.
+    ada.getByTestId("mode-reply").click();
+    ada.getByTestId("composer").fill("Hi Sam, Ada here.");
+    ada.getByTestId("composer").press("Enter");
+    assertThat(message(sam, 2)).hasText("Hi Sam, Ada here.");
+    assertThat(sam.getByTestId("staff-note")).hasCount(0);
+    assertFalse(sam.content().contains("custody"), "the note's text is nowhere on the student's page");
+    sam.reload();
+    studentChat(sam);
+    assertThat(message(sam, 2)).hasText("Hi Sam, Ada here.");
+    assertFalse(sam.content().contains("custody"), "nor after a reload");
+
+    // Point 1: Ada assigns the conversation to Grace; both chats say so, live, and both lists follow.
+    ada.getByTestId("assignee-select").selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("Grace Admin"));
+    assertThat(ada.getByTestId("assignment-entry")).hasText(Pattern.compile("You assigned this conversation to Grace Admin"));
+    assertThat(grace.getByTestId("assignment-entry")).hasText(Pattern.compile("Ada Admin assigned this conversation to you"));
+    assertThat(grace.getByTestId("assignee-select")).hasAttribute("data-assignee", String.valueOf(
+        school.db.queryLong("select id from users where email = ?", GRACE_EMAIL)));
+    assertThat(row(grace, school.student).getByTestId("student-assignee")).hasText(Pattern.compile("You"));
+    assertThat(row(ada, school.student).getByTestId("student-assignee")).hasText(Pattern.compile("Grace Admin"));
+    grace.getByTestId("assigned-filter-mine").click();
+    assertThat(row(grace, school.student)).isVisible();
+    assertThat(row(grace, school.otherStudent)).hasCount(0);
+    ada.getByTestId("assigned-filter-mine").click();
+    assertThat(row(ada, school.student)).hasCount(0);
+    assertThat(ada.getByText("No conversations are assigned to you.")).isVisible();
+    ada.getByTestId("assigned-filter-none").click();
+    assertThat(row(ada, school.otherStudent)).isVisible();
+    assertThat(row(ada, school.student)).hasCount(0);
+    ada.getByTestId("assigned-filter-all").click();
+    assertThat(row(ada, school.student)).isVisible();
+    Browsers.screenshot(ada, "team-note-assignment-viewing");
+    Browsers.screenshot(grace, "team-grace-mine");
+
+    // Grace's tab dies: within seconds Ada no longer sees her viewing.
+    graceContext.close();
+    assertThat(ada.getByTestId("team-viewers")).hasCount(0, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(15_000));
+    assertEquals(java.util.List.of(), pageErrors);
+  }
+
+  @Test
+  @DisplayName("Issue 27.4: staff manage saved replies on their page and insert one with / in the composer, keyboard"
+      + " only, its placeholders filled in for the student")
+  void saved_replies_from_the_keyboard() {
+    long conversation = school.openConversation(school.student);
+    say(school.pupil, conversation, "When is the trip?");
+    Page ada = signIn(ADMIN_EMAIL);
+    ada.getByTestId("nav-replies").click();
+    assertThat(ada.locator("h1")).hasText("Saved replies");
+    ada.getByTestId("saved-reply-add").click();
+    ada.getByTestId("saved-reply-title").fill("Trip form reminder");
+    ada.getByTestId("saved-reply-body").fill("Hi {student.first_name}, class {student.class} leaves at 9. Bring the trip form!");
+    ada.getByTestId("saved-reply-save").click();
+    assertThat(ada.getByTestId("saved-reply-heading")).hasText("Trip form reminder");
+    ada.getByTestId("saved-reply-add").click();
+    ada.getByTestId("saved-reply-title").fill("Absence");
+    ada.getByTestId("saved-reply-body").fill("We missed you today, {student.first_name}.");
+    ada.getByTestId("saved-reply-save").click();
+    assertThat(ada.getByTestId("saved-reply-heading")).hasCount(2);
+    // The same title again (any case) is refused with the server's reason.
+    ada.getByTestId("saved-reply-add").click();
+    ada.getByTestId("saved-reply-title").fill("absence");
+    ada.getByTestId("saved-reply-body").fill("again");
+    ada.getByTestId("saved-reply-save").click();
+    assertThat(ada.getByTestId("saved-reply-error")).containsText("exists already");
+    Browsers.screenshot(ada, "saved-replies-page");
+
+    ada.getByTestId("nav-messages").click();
+    row(ada, school.student).click();
+    Locator composer = ada.getByTestId("composer");
+    assertThat(composer).isFocused();
+    composer.pressSequentially("/trip");
+    assertThat(ada.getByTestId("saved-reply-option")).hasCount(1);
+    assertThat(ada.getByTestId("saved-reply-option")).containsText("Trip form reminder");
+    Browsers.screenshot(ada, "saved-reply-suggestions");
+    composer.press("Enter");
+    assertThat(composer).hasValue("Hi Sam, class 7A leaves at 9. Bring the trip form!");
+    composer.press("Enter");
+    assertThat(message(ada, 2)).hasText("Hi Sam, class 7A leaves at 9. Bring the trip form!");
+
+    // Arrow keys choose among several; Escape closes the list and keeps what was typed.
+    composer.pressSequentially("/");
+    assertThat(ada.getByTestId("saved-reply-option")).hasCount(2);
+    composer.press("ArrowDown");
+    assertThat(ada.getByTestId("saved-reply-option").nth(1)).hasAttribute("aria-selected", "true");
+    composer.press("Escape");
+    assertThat(ada.getByTestId("saved-reply-suggestions")).hasCount(0);
+    assertThat(composer).hasValue("/");
+    composer.fill("");
+    composer.pressSequentially("/abs");
+    composer.press("Tab");
+    assertThat(composer).hasValue("We missed you today, Sam.");
+
+    Page sam = studentChat(signIn(STUDENT_EMAIL));
+    assertThat(message(sam, 2)).hasText("Hi Sam, class 7A leaves at 9. Bring the trip form!");
+  }
+
+  @Test
+  @DisplayName("Issue 27.6: the unread summary says the exact count of students with unread messages")
+  void the_unread_summary_is_exact() {
+    long samConversation = school.openConversation(school.student);
+    long olgaConversation = school.openConversation(school.otherStudent);
+    say(school.pupil, samConversation, "one");
+    say(Api.signedIn(OTHER_STUDENT_EMAIL, PASSWORD), olgaConversation, "two");
+    Page ada = signIn(ADMIN_EMAIL);
+    assertThat(ada.getByTestId("unread-summary")).hasText("2 with unread messages");
+    row(ada, school.student).click();
+    assertThat(ada.getByTestId("unread-summary")).hasText("1 with unread messages");
+  }
 
   static Locator entry(Page page, long seq) {
     return page.locator("[data-testid=message][data-seq='" + seq + "'][data-pending=false]");

@@ -57,6 +57,8 @@ class OpenApiTest {
       Api.Response r = switch (op[0]) {
         case "GET" -> olivia.get(path);
         case "PATCH" -> olivia.patch(path, new JsonObject());
+        case "PUT" -> olivia.put(path, new JsonObject());
+        case "DELETE" -> olivia.delete(path);
         default -> olivia.post(path, null);
       };
       if (r.status() == 404 && r.json() != null && "No such endpoint".equals(r.json().getJsonObject("error").getString("message"))) {
