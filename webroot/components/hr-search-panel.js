@@ -453,6 +453,13 @@ export class HrSearchPanelElement extends LitElement {
     }
   }
 
+  /** Searches for the suggested spelling instead (issue 27, point 6); the focus stays in the search box. */
+  useSuggestion(text) {
+    this.query = text;
+    this.runSearch();
+    this.updateComplete.then(() => this.renderRoot.querySelector('[data-testid=search-input]')?.focus());
+  }
+
   clearFilters() {
     this.filters = { ...emptyFilters(), sort: this.filters.sort };
     if (this.query.trim()) this.runSearch();
@@ -594,7 +601,10 @@ export class HrSearchPanelElement extends LitElement {
       ${s.state === 'done' && s.results.length === 0
         ? html`<div class="state" data-testid="search-no-results">
             <strong>No messages match “${this.query.trim()}”</strong>
-            ${hasFilters(this.filters) ? 'Try fewer filters, or other words.' : 'Try other words.'}
+            ${s.didYouMean
+              ? html`<span>Did you mean <button class="btn small" type="button" data-testid="search-did-you-mean"
+                  @click=${() => this.useSuggestion(s.didYouMean)}>${s.didYouMean}</button>?</span>`
+              : hasFilters(this.filters) ? 'Try fewer filters, or other words.' : 'Try other words.'}
           </div>`
         : nothing}
       ${s.results.length > 0

@@ -123,6 +123,8 @@ export class SearchSession extends EventTarget {
     this.state = 'idle';
     this.results = [];
     this.students = [];
+    /** When the search found nothing: the query with misspelt words corrected (issue 27, point 6), or null. */
+    this.didYouMean = null;
     this.nextCursor = null;
     this.loadingMore = false;
     /** Why the last search or page failed ('' when it did not). */
@@ -160,12 +162,14 @@ export class SearchSession extends EventTarget {
       this.results = dedupe([], page?.results ?? []);
       this.students = page?.students ?? [];
       this.nextCursor = page?.nextCursor ?? null;
+      this.didYouMean = page?.didYouMean ?? null;
       this.state = 'done';
     } catch (e) {
       if (serial !== this.#serial || e?.name === 'AbortError') return;
       this.results = [];
       this.students = [];
       this.nextCursor = null;
+      this.didYouMean = null;
       this.state = 'error';
       this.error = describeSearchError(e);
     } finally {

@@ -46,6 +46,8 @@ final class Roles {
       }
       s.execute("revoke " + owner + " from " + app);
       s.execute("grant connect, temporary on database " + superuser.database() + " to " + owner + ", " + app);
+      // The owner creates trusted extensions (pg_trgm, V18), which takes CREATE on the database; the app role never.
+      s.execute("grant create on database " + superuser.database() + " to " + owner);
       s.execute("alter schema public owner to " + owner);
       for (String statement : ownershipTransfers(c, superuser.user(), owner)) {
         s.execute(statement);

@@ -151,13 +151,28 @@ public final class MessageSearch {
   public static final int RANK_TIER = 300;
 
   private final Pool pool;
+  private final SearchSuggestions suggestions;
 
   public MessageSearch(Pool pool) {
     this.pool = pool;
+    this.suggestions = new SearchSuggestions(pool);
   }
 
-  /** One page of hits: {@code {results: [SearchHit], nextCursor}} (docs/API.md). */
+  /**
+   * One page of hits: {@code {results: [SearchHit], nextCursor, didYouMean}} (docs/API.md); {@code didYouMean}, when a
+   * first page found nothing and some word of the query is one no message uses, is the query with the closest words
+   * messages do use (issue 27, point 6), else null.
+   */
   public Future<JsonObject> search(Identity actor, Query query) {
+    return hits(actor, query).compose(page -> {
+      if (query.cursor() != null || !page.getJsonArray("results").isEmpty()) {
+        return Future.succeededFuture(page.put("didYouMean", null));
+      }
+      return suggestions.suggest(actor, query.text()).map(suggestion -> page.put("didYouMean", suggestion));
+    });
+  }
+
+  private Future<JsonObject> hits(Identity actor, Query query) {
     Long scope = actor.isAdmin() ? null : actor.userId();
     boolean byConversation = scope != null || query.studentId() != null || query.className() != null
         || query.status() != null;

@@ -40,7 +40,16 @@ public final class SearchIndexUpkeep extends VerticleBase {
   static final String CLEAN = "select case when pg_try_advisory_xact_lock(" + LOCK_KEY + ")"
       + " then clean_search_pending_list() else -1 end as pages";
 
+  /**
+   * Every this many runs (2 s), the words of the newest messages (up to {@link #WORDS_BATCH}) go into the words
+   * searches suggest from (V18, issue 27): off the send path, one node at a time (the function skips a locked turn).
+   */
+  static final int WORDS_EVERY = 8;
+  static final int WORDS_BATCH = 2_000;
+  static final String REFRESH_WORDS = "select refresh_search_words(" + WORDS_BATCH + ")";
+
   private final Pools pools;
+  private long runs;
   private Pool pool;
   private long timer = -1;
   private boolean stopped;
@@ -65,6 +74,11 @@ public final class SearchIndexUpkeep extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** The words searches suggest from, brought up to date now (tests; the node does it every 2 s). */
+  public static Future<Integer> refreshWords(Pool pool) {
+    return pool.query(REFRESH_WORDS).execute().map(rows -> rows.iterator().next().getInteger(0));
+  }
+
   private void schedule() {
     if (!stopped) {
       timer = vertx.setTimer(INTERVAL_MS, id -> merge());
@@ -72,7 +86,11 @@ public final class SearchIndexUpkeep extends VerticleBase {
   }
 
   private void merge() {
-    pool.query(CLEAN).execute().onComplete(ar -> {
+    Future<?> work = pool.query(CLEAN).execute();
+    if (++runs % WORDS_EVERY == 0) {
+      work = work.compose(v -> pool.query(REFRESH_WORDS).execute());
+    }
+    work.onComplete(ar -> {
       if (ar.succeeded()) {
         if (lastFailure != null) {
           LOG.info("Search index upkeep works again");

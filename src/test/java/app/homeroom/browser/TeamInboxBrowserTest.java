@@ -184,6 +184,26 @@ class TeamInboxBrowserTest extends BrowserTestBase {
   }
 
   @Test
+  @DisplayName("Issue 27.6: a misspelt search offers 'did you mean', and one click searches the suggestion")
+  void did_you_mean() {
+    long conversation = school.openConversation(school.student);
+    say(school.pupil, conversation, "Is the museum trip still on Thursday?");
+    school.db.queryLong("select refresh_search_words(100000)");
+    Page ada = signIn(ADMIN_EMAIL);
+    ada.getByTestId("search-open").click();
+    Locator input = ada.getByTestId("search-input");
+    input.fill("musuem trip");
+    input.press("Enter");
+    assertThat(ada.getByTestId("search-no-results")).containsText("No messages match");
+    assertThat(ada.getByTestId("search-did-you-mean")).hasText("museum trip");
+    Browsers.screenshot(ada, "search-did-you-mean");
+    ada.getByTestId("search-did-you-mean").click();
+    assertThat(input).hasValue("museum trip");
+    assertThat(input).isFocused();
+    assertThat(ada.getByTestId("search-result")).hasCount(1);
+  }
+
+  @Test
   @DisplayName("Issue 27.6: the unread summary says the exact count of students with unread messages")
   void the_unread_summary_is_exact() {
     long samConversation = school.openConversation(school.student);

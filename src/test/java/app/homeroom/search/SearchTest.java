@@ -225,6 +225,28 @@ class SearchTest {
   }
 
   @Test
+  @DisplayName("Issue 27.6: a misspelt search that finds nothing offers the closest words messages use; a student is"
+      + " offered only the words of their own conversation")
+  void did_you_mean() {
+    school.db.queryLong("select refresh_search_words(100000)");
+    JsonObject misspelt = ok(school.staff, "q=" + enc("homewrok"));
+    assertEquals(List.of(), bodies(misspelt));
+    assertEquals("homework", misspelt.getString("didYouMean"));
+    assertEquals("swimming GALA", ok(school.staff, "q=" + enc("swiming GALA")).getString("didYouMean"),
+        "only the unknown word changes, the rest stays as typed");
+    assertEquals("\"permission slip\" -dog", ok(school.staff, "q=" + enc("\"permision slip\" -dog")).getString("didYouMean"));
+    assertNull(ok(school.staff, "q=homework").getValue("didYouMean"), "found: nothing to suggest");
+    assertNull(ok(school.staff, "q=" + enc("zzqxv")).getValue("didYouMean"), "nothing close: no suggestion");
+    // Olga's "missing" is hers: Sam is never told it exists, Olga is.
+    assertNull(ok(school.pupil, "q=" + enc("misssing")).getValue("didYouMean"));
+    assertEquals("missing", ok(olga, "q=" + enc("misssing")).getString("didYouMean"));
+    assertEquals("finished", ok(school.pupil, "q=" + enc("finnished")).getString("didYouMean"));
+    // The suggestion finds what it says.
+    assertEquals(1, bodies(ok(school.staff, "q=" + enc(misspelt.getString("didYouMean")) + "&studentId=" + school.student
+        + "&senderRole=admin")).size());
+  }
+
+  @Test
   @DisplayName("R6.4: a student searches only their own conversation, whatever filters they craft")
   void students_see_only_their_own() {
     Set<String> seen = new HashSet<>(bodies(ok(school.pupil, "q=homework")));
