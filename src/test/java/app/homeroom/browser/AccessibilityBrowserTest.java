@@ -160,6 +160,56 @@ class AccessibilityBrowserTest extends BrowserTestBase {
     assertEquals(List.of(), consoleErrors);
   }
 
+  @ParameterizedTest(name = "{0}×{1}")
+  @CsvSource({"1280, 800", "375, 740"})
+  @DisplayName("Issue 27: the team bar, a private note and an assignment line, the note composer, saved-reply"
+      + " suggestions, the Saved replies page and a 'did you mean' have no serious or critical axe violations")
+  void team_inbox_has_no_serious_accessibility_violations(int width, int height) {
+    long sam = school.student;
+    long samConversation = school.openConversation(sam);
+    say(school.pupil, samConversation, "Can I hand the trip form in late?");
+    assertEquals(201, school.staff.post("/api/conversations/" + samConversation + "/notes", new io.vertx.core.json.JsonObject()
+        .put("clientId", java.util.UUID.randomUUID().toString()).put("body", "Check with the office first")).status());
+    assertEquals(200, school.staff.put("/api/conversations/" + samConversation + "/assignee",
+        new io.vertx.core.json.JsonObject().put("assigneeId", school.admin)).status());
+    assertEquals(201, school.staff.post("/api/saved-replies", new io.vertx.core.json.JsonObject()
+        .put("title", "Trip form").put("body", "Hi {student.first_name}, the trip form is due Friday.")).status());
+    school.db.queryLong("select refresh_search_words(100000)");
+    String size = width + "x" + height;
+
+    Page admin = signIn(scanContext(width, height), ADMIN_EMAIL, "live");
+    admin.navigate(base + "/admin/students/" + sam);
+    assertThat(admin.getByTestId("staff-note")).isVisible();
+    assertThat(admin.getByTestId("assignment-entry")).isVisible();
+    assertThat(admin.getByTestId("assignee-select")).isEnabled();
+    assertNoSeriousViolations(admin, "admin chat with a note and an assignment " + size);
+    admin.getByTestId("composer").pressSequentially("/trip");
+    assertThat(admin.getByTestId("saved-reply-option")).hasCount(1);
+    assertNoSeriousViolations(admin, "saved-reply suggestions " + size);
+    admin.getByTestId("composer").fill("");
+    admin.getByTestId("mode-note").click();
+    assertThat(admin.getByTestId("note-hint")).isVisible();
+    assertNoSeriousViolations(admin, "note composer " + size);
+    Browsers.screenshot(admin, "a11y-admin-team-" + size);
+
+    admin.getByTestId("search-open").click();
+    admin.getByTestId("search-input").fill("triip form");
+    admin.getByTestId("search-input").press("Enter");
+    assertThat(admin.getByTestId("search-did-you-mean")).isVisible();
+    assertNoSeriousViolations(admin, "did you mean " + size);
+    admin.keyboard().press("Escape");
+
+    admin.navigate(base + "/admin/replies");
+    assertThat(admin.getByTestId("saved-reply")).hasCount(1);
+    assertNoSeriousViolations(admin, "saved replies page " + size);
+    admin.getByTestId("saved-reply-add").click();
+    assertThat(admin.getByTestId("saved-reply-form")).isVisible();
+    assertNoSeriousViolations(admin, "saved reply form " + size);
+    Browsers.screenshot(admin, "a11y-saved-replies-" + size);
+    assertEquals(List.of(), pageErrors);
+    assertEquals(List.of(), consoleErrors);
+  }
+
   BrowserContext scanContext(int width, int height) {
     return newContext(new Browser.NewContextOptions().setViewportSize(width, height).setBypassCSP(true));
   }
