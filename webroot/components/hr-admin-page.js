@@ -1,6 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { NotificationCoalescer, excerptOf, describeNotification, isNotifiable } from '../lib/notification-coalescer.js';
 import { showBrowserNotification } from '../lib/browser-notifications.js';
+import { AssigneeFirst } from '../lib/team-inbox.js';
 import { call } from '../lib/api.js';
 import { baseStyles, buttonStyles, badgeStyles, dialogStyles } from './shared-styles.js';
 import './hr-student-list.js';
@@ -168,14 +169,26 @@ export class HrAdminPageElement extends LitElement {
     this.boundEvents = null;
     /** Browser notifications (once permitted) for students' messages in conversations not looked at (R5 admins). */
     this.coalescer = new NotificationCoalescer({ emit: (n) => this.notify(n) });
+    /** A conversation assigned to a colleague tells them first, the others only if it stays unread (issue 27). */
+    this.assigneeFirst = new AssigneeFirst({
+      me: null,
+      emit: ({ conversationId, entry }) => this.coalescer.add(conversationId, entry),
+    });
   }
 
   bindEvents(session) {
     if (this.boundEvents === session) return;
     this.boundEvents?.events.removeEventListener('message-created', this.handleMessageCreated);
+    this.boundEvents?.events.removeEventListener('receipt', this.handleReceipt);
     this.boundEvents?.attention?.removeEventListener('change', this.handleAttentionChange);
     this.boundEvents = session;
+    this.assigneeFirst.stop();
+    this.assigneeFirst = new AssigneeFirst({
+      me: session?.user ?? null,
+      emit: ({ conversationId, entry }) => this.coalescer.add(conversationId, entry),
+    });
     session?.events.addEventListener('message-created', this.handleMessageCreated);
+    session?.events.addEventListener('receipt', this.handleReceipt);
     session?.attention?.addEventListener('change', this.handleAttentionChange);
   }
 
@@ -188,11 +201,19 @@ export class HrAdminPageElement extends LitElement {
     const message = event.detail;
     // A student's message only: never a status entry (R6.2), never staff's.
     if (!isNotifiable(message, this.session?.user) || this.lookingAt(message.studentId)) return;
-    this.coalescer.add(message.conversationId, {
-      sender: message.senderName,
-      excerpt: excerptOf(message.body),
-      studentId: message.studentId,
+    this.assigneeFirst.message({
+      conversationId: message.conversationId,
+      seq: message.seq,
+      assigneeId: this.list?.assigneeOf(message.studentId)?.id ?? null,
+      item: {
+        conversationId: message.conversationId,
+        entry: { sender: message.senderName, excerpt: excerptOf(message.body), studentId: message.studentId },
+      },
     });
+  };
+
+  handleReceipt = (event) => {
+    this.assigneeFirst.receipt(event.detail);
   };
 
   handleAttentionChange = () => {
@@ -228,6 +249,7 @@ export class HrAdminPageElement extends LitElement {
     super.disconnectedCallback();
     this.bindEvents(null);
     this.coalescer.stop();
+    this.assigneeFirst.stop();
     this.removeEventListener('hr-student-select', this.handleStudentSelect);
     this.removeEventListener('hr-conversation-read', this.handleConversationRead);
     this.removeEventListener('hr-message-stored', this.handleMessageStored);

@@ -366,6 +366,11 @@ export class HrStudentListElement extends LitElement {
     return this.roster?.fetchRow(studentId);
   }
 
+  /** Who a student's conversation is assigned to, as far as the loaded rows say (`{id, name}`, or null). */
+  assigneeOf(studentId) {
+    return this.roster?.find(studentId)?.assignee ?? null;
+  }
+
   /** Applies an assignment this admin made (issue 27): `{studentId, conversationId, assignee}`. */
   applyAssignment(change) {
     this.roster?.applyAssignment(change);

@@ -244,3 +244,63 @@ export function matchSavedReplies(replies, query) {
   scored.sort((a, b) => Number(b.inTitle) - Number(a.inTitle) || a.reply.title.localeCompare(b.reply.title));
   return scored.map((s) => s.reply);
 }
+
+/** How long a student's message in a colleague's conversation waits for them before it notifies the others. */
+export const ASSIGNEE_FIRST_MS = 120_000;
+
+/**
+ * Who is told first of a student's message (issue 27, point 1): in an unassigned conversation, or one assigned to this
+ * admin, at once; in a conversation assigned to a colleague, only when no admin has read it within
+ * {@link ASSIGNEE_FIRST_MS} (the assignee is told at once on their side). `emit(item)` receives what `message` was given.
+ */
+export class AssigneeFirst {
+  #me;
+  #delayMs;
+  #clock;
+  #emit;
+  /** Conversation → {timer, seq, items}. */
+  #waiting = new Map();
+
+  constructor({ me, emit, delayMs = ASSIGNEE_FIRST_MS, clock = SYSTEM_CLOCK }) {
+    this.#me = me;
+    this.#emit = emit;
+    this.#delayMs = delayMs;
+    this.#clock = clock;
+  }
+
+  /** A student's message: `{conversationId, seq, assigneeId, item}`. */
+  message({ conversationId, seq, assigneeId, item }) {
+    if (assigneeId == null || assigneeId === this.#me?.id) {
+      this.#emit(item);
+      return;
+    }
+    let waiting = this.#waiting.get(conversationId);
+    if (!waiting) {
+      waiting = { seq, items: [], timer: null };
+      waiting.timer = this.#clock.setTimeout(() => {
+        this.#waiting.delete(conversationId);
+        for (const waited of waiting.items) this.#emit(waited);
+      }, this.#delayMs);
+      this.#waiting.set(conversationId, waiting);
+    }
+    waiting.seq = Math.max(waiting.seq, seq ?? 0);
+    waiting.items.push(item);
+  }
+
+  /** A participant's marks moved (`receipt`): an admin who read up to the waiting messages settles them. */
+  receipt({ conversationId, role, readSeq }) {
+    const waiting = this.#waiting.get(conversationId);
+    if (waiting && role === 'admin' && (readSeq ?? 0) >= waiting.seq) this.cancel(conversationId);
+  }
+
+  cancel(conversationId) {
+    const waiting = this.#waiting.get(conversationId);
+    if (!waiting) return;
+    this.#clock.clearTimeout(waiting.timer);
+    this.#waiting.delete(conversationId);
+  }
+
+  stop() {
+    for (const id of [...this.#waiting.keys()]) this.cancel(id);
+  }
+}

@@ -103,3 +103,28 @@ test('issue 27.4: saved replies filter by every word typed, title matches first'
   assert.deepEqual(matchSavedReplies(replies, '').map((r) => r.title), ['Absence', 'Timetable', 'Trip form']);
   assert.deepEqual(matchSavedReplies(replies, 'zebra'), []);
 });
+
+test('issue 27.1: a student message notifies at once when unassigned or mine; a colleague gets it first', async () => {
+  const { AssigneeFirst, ASSIGNEE_FIRST_MS } = await import('../../../webroot/lib/team-inbox.js');
+  const clock = createFakeClock();
+  const told = [];
+  const first = new AssigneeFirst({ me: ADA, clock, emit: (item) => told.push(item) });
+  first.message({ conversationId: 1, seq: 3, assigneeId: null, item: 'unassigned' });
+  first.message({ conversationId: 2, seq: 3, assigneeId: ADA.id, item: 'mine' });
+  assert.deepEqual(told, ['unassigned', 'mine']);
+  first.message({ conversationId: 3, seq: 4, assigneeId: GRACE.id, item: 'grace-1' });
+  first.message({ conversationId: 3, seq: 5, assigneeId: GRACE.id, item: 'grace-2' });
+  first.message({ conversationId: 4, seq: 9, assigneeId: GRACE.id, item: 'read-in-time' });
+  clock.advance(ASSIGNEE_FIRST_MS - 1);
+  assert.deepEqual(told, ['unassigned', 'mine'], 'Grace has the time to answer first');
+  first.receipt({ conversationId: 4, role: 'student', readSeq: 9 });
+  first.receipt({ conversationId: 3, role: 'admin', readSeq: 4 }); // not up to the newest: still waiting
+  first.receipt({ conversationId: 4, role: 'admin', readSeq: 9 });
+  clock.advance(1);
+  assert.deepEqual(told, ['unassigned', 'mine', 'grace-1', 'grace-2'], 'unread after the wait: the others are told');
+  first.message({ conversationId: 5, seq: 1, assigneeId: GRACE.id, item: 'stopped' });
+  first.stop();
+  clock.advance(ASSIGNEE_FIRST_MS);
+  assert.equal(told.length, 4);
+  assert.equal(clock.pending, 0);
+});

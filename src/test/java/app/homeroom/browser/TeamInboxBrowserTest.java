@@ -184,6 +184,40 @@ class TeamInboxBrowserTest extends BrowserTestBase {
   }
 
   @Test
+  @DisplayName("Issue 27.1: a student's message in a conversation assigned to Grace notifies Grace at once and not Ada;"
+      + " in an unassigned one, both")
+  void the_assignee_is_notified_first() {
+    long grace = school.db.createAdmin("Grace Admin", GRACE_EMAIL, PASSWORD);
+    long samConversation = school.openConversation(school.student);
+    long olgaConversation = school.openConversation(school.otherStudent);
+    assertEquals(200, school.staff.put("/api/conversations/" + samConversation + "/assignee",
+        new io.vertx.core.json.JsonObject().put("assigneeId", grace)).status());
+    Page ada = signIn(notifyingContext(), ADMIN_EMAIL, "live");
+    Page gracePage = signIn(notifyingContext(), GRACE_EMAIL, "live", secondBase());
+    assertThat(row(ada, school.student).getByTestId("student-assignee")).hasText(Pattern.compile("Grace Admin"));
+    assertThat(row(gracePage, school.student).getByTestId("student-assignee")).hasText(Pattern.compile("You"));
+
+    say(school.pupil, samConversation, "Grace, can you sign my form?");
+    gracePage.waitForFunction("() => window.__notifications.length >= 1");
+    assertEquals("Sam Student: 1 new message: Grace, can you sign my form?", gracePage.evaluate(
+        "() => window.__notifications[0].title + ': ' + window.__notifications[0].body"));
+    assertThat(row(ada, school.student).getByTestId("unread-count")).hasText("1"); // visible to all in the list
+    ada.waitForTimeout(4_000); // past the notification's gathering delay (1.5 s)
+    assertEquals(0, StudentNotificationsBrowserTest.notificationsShown(ada), "Ada is not told first");
+
+    say(Api.signedIn(OTHER_STUDENT_EMAIL, PASSWORD), olgaConversation, "Anyone there?");
+    ada.waitForFunction("() => window.__notifications.length >= 1");
+    gracePage.waitForFunction("() => window.__notifications.length >= 2");
+  }
+
+  BrowserContext notifyingContext() {
+    BrowserContext context = newContext();
+    context.grantPermissions(java.util.List.of("notifications"));
+    context.addInitScript(StudentNotificationsBrowserTest.PAGE_SCRIPT);
+    return context;
+  }
+
+  @Test
   @DisplayName("Issue 27.6: a misspelt search offers 'did you mean', and one click searches the suggestion")
   void did_you_mean() {
     long conversation = school.openConversation(school.student);
