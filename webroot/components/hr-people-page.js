@@ -1,7 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import * as api from '../lib/api.js';
 import { formatRelativeShort, formatFull } from '../lib/format.js';
-import { baseStyles, buttonStyles, formStyles, badgeStyles, alertStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, formStyles, badgeStyles, alertStyles, sectionPageStyles } from './shared-styles.js';
 import './hr-person-dialog.js';
 import './hr-link-dialog.js';
 import './hr-confirm-dialog.js';
@@ -42,32 +42,8 @@ export class HrPeoplePageElement extends LitElement {
     formStyles,
     badgeStyles,
     alertStyles,
+    sectionPageStyles,
     css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-        overflow: auto;
-        background: var(--hr-color-bg, var(--hr-color-surface-muted));
-      }
-      .page {
-        width: 100%;
-        max-width: 1200px;
-        margin: 0 auto;
-        padding: var(--hr-space-5) var(--hr-space-4);
-      }
-      header {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: var(--hr-space-3);
-        margin-bottom: var(--hr-space-4);
-      }
-      h1 {
-        margin: 0;
-        font-size: 22px;
-        flex: 1;
-      }
       .filters {
         display: flex;
         flex-wrap: wrap;

@@ -1,7 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import * as api from '../lib/api.js';
 import { formatFull, formatRelativeShort } from '../lib/format.js';
-import { baseStyles, buttonStyles, formStyles, alertStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, formStyles, alertStyles, sectionPageStyles } from './shared-styles.js';
 import './hr-confirm-dialog.js';
 
 const PLACEHOLDERS = ['{student.first_name}', '{student.name}', '{student.class}', '{student.roll_id}', '{me.name}'];
@@ -28,31 +28,13 @@ export class HrSavedRepliesPageElement extends LitElement {
     buttonStyles,
     formStyles,
     alertStyles,
+    sectionPageStyles,
     css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-        overflow: auto;
-        background: var(--hr-color-bg, var(--hr-color-surface-muted));
-      }
       .page {
-        width: 100%;
         max-width: 860px;
-        margin: 0 auto;
-        padding: var(--hr-space-5) var(--hr-space-4);
       }
       header {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: var(--hr-space-3);
         margin-bottom: var(--hr-space-2);
-      }
-      h1 {
-        margin: 0;
-        font-size: 22px;
-        flex: 1;
       }
       .intro {
         margin: 0 0 var(--hr-space-4);

@@ -327,3 +327,32 @@ export const cardPageStyles = css`
   }
   ${alertStyles}
 `;
+
+/** A section page of its own under the top bar (People, Saved replies): scrolls, centred, a header with its h1. */
+export const sectionPageStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+    overflow: auto;
+    background: var(--hr-color-bg, var(--hr-color-surface-muted));
+  }
+  .page {
+    width: 100%;
+    max-width: 1200px;
+    margin: 0 auto;
+    padding: var(--hr-space-5) var(--hr-space-4);
+  }
+  header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--hr-space-3);
+    margin-bottom: var(--hr-space-4);
+  }
+  h1 {
+    margin: 0;
+    font-size: 22px;
+    flex: 1;
+  }
+`;

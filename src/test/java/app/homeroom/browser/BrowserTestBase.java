@@ -98,6 +98,17 @@ abstract class BrowserTestBase {
     return context;
   }
 
+  /**
+   * A context whose pages may show notifications, each one recorded in {@code window.__notifications}, and whose
+   * visibility a test can switch ({@link StudentNotificationsBrowserTest#PAGE_SCRIPT}).
+   */
+  BrowserContext notifyingContext() {
+    BrowserContext context = newContext();
+    context.grantPermissions(List.of("notifications"));
+    context.addInitScript(StudentNotificationsBrowserTest.PAGE_SCRIPT);
+    return context;
+  }
+
   Page signIn(String email) {
     return signIn(newContext(), email, "live");
   }

@@ -45,13 +45,6 @@ class StudentNotificationsBrowserTest extends BrowserTestBase {
         }
       })();""";
 
-  BrowserContext studentContext() {
-    BrowserContext context = newContext();
-    context.grantPermissions(List.of("notifications"));
-    context.addInitScript(PAGE_SCRIPT);
-    return context;
-  }
-
   static void hide(Page page) {
     page.evaluate("() => { window.__hidden = true; document.dispatchEvent(new Event('visibilitychange'));"
         + " window.dispatchEvent(new Event('blur')); }");
@@ -70,7 +63,7 @@ class StudentNotificationsBrowserTest extends BrowserTestBase {
     say(school.staff, conversation, "Hello Sam, a quick question about your project.");
     say(school.staff, conversation, "<b>Can you</b> come by room 12 at 3?");
 
-    Page student = signIn(studentContext(), STUDENT_EMAIL, "live");
+    Page student = signIn(notifyingContext(), STUDENT_EMAIL, "live");
     Locator note = student.getByTestId("notification");
     assertThat(note).hasCount(1);
     assertThat(note.getByTestId("notification-title")).hasText("Ada Admin sent you 2 new messages");
@@ -103,7 +96,7 @@ class StudentNotificationsBrowserTest extends BrowserTestBase {
       + " \"(3) Homeroom\"; clicking the toast opens the chat and clears it all")
   void hidden_tab_gets_one_coalesced_notification_per_burst() {
     long conversation = school.openConversation(school.student);
-    Page student = signIn(studentContext(), STUDENT_EMAIL, "live");
+    Page student = signIn(notifyingContext(), STUDENT_EMAIL, "live");
     // R5.1: the started conversation is pending; opening the chat clears it.
     assertThat(student.getByTestId("notification-title")).hasText("Ada Admin started a conversation with you");
     student.getByTestId("notification-open").click();
@@ -148,7 +141,7 @@ class StudentNotificationsBrowserTest extends BrowserTestBase {
   void two_tabs_agree() {
     long conversation = school.openConversation(school.student);
     say(school.staff, conversation, "Your report is ready");
-    BrowserContext context = studentContext();
+    BrowserContext context = notifyingContext();
     Page first = signIn(context, STUDENT_EMAIL, "live");
     Page second = openTab(context, STUDENT_EMAIL, "/student");
     for (Page tab : List.of(first, second)) {
@@ -184,7 +177,7 @@ class StudentNotificationsBrowserTest extends BrowserTestBase {
   void admin_gets_one_browser_notification_for_a_burst_elsewhere() {
     long samConversation = school.openConversation(school.student);
     school.openConversation(school.otherStudent);
-    Page admin = signIn(studentContext(), ADMIN_EMAIL, "live");
+    Page admin = signIn(notifyingContext(), ADMIN_EMAIL, "live");
     admin.locator("[data-testid=student-row][data-student-id='" + school.otherStudent + "']").click();
     assertThat(admin).hasURL(base + "/admin/students/" + school.otherStudent);
 

@@ -210,13 +210,6 @@ class TeamInboxBrowserTest extends BrowserTestBase {
     gracePage.waitForFunction("() => window.__notifications.length >= 2");
   }
 
-  BrowserContext notifyingContext() {
-    BrowserContext context = newContext();
-    context.grantPermissions(java.util.List.of("notifications"));
-    context.addInitScript(StudentNotificationsBrowserTest.PAGE_SCRIPT);
-    return context;
-  }
-
   @Test
   @DisplayName("Issue 27.6: a misspelt search offers 'did you mean', and one click searches the suggestion")
   void did_you_mean() {

@@ -1,6 +1,7 @@
 package app.homeroom.chat;
 
 import app.homeroom.support.Api;
+import app.homeroom.support.LiveClients;
 import app.homeroom.support.School;
 import app.homeroom.support.SockJsClient;
 import app.homeroom.support.TestEnv;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,7 +23,7 @@ class ReceiptsAndTypingTest {
 
   School school;
   long conversation;
-  final List<SockJsClient> clients = new ArrayList<>();
+  final LiveClients live = new LiveClients();
 
   @BeforeEach
   void setUp() {
@@ -33,14 +33,11 @@ class ReceiptsAndTypingTest {
 
   @AfterEach
   void closeClients() {
-    clients.forEach(SockJsClient::close);
+    live.close();
   }
 
   SockJsClient connect(Api who) throws Exception {
-    int port = TestEnv.node().httpPort();
-    SockJsClient c = SockJsClient.connect(port, who.sessionCookie(), "http://localhost:" + port);
-    clients.add(c);
-    return c;
+    return live.connect(who);
   }
 
   void say(Api who, long conversationId, int times) {

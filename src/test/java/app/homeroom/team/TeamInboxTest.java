@@ -1,9 +1,9 @@
 package app.homeroom.team;
 
 import app.homeroom.support.Api;
+import app.homeroom.support.LiveClients;
 import app.homeroom.support.School;
 import app.homeroom.support.SockJsClient;
-import app.homeroom.support.TestEnv;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +31,7 @@ class TeamInboxTest {
   long conversation;
   long grace;
   Api graceApi;
-  final List<SockJsClient> clients = new CopyOnWriteArrayList<>();
+  final LiveClients live = new LiveClients();
 
   @BeforeEach
   void setUp() {
@@ -44,14 +43,22 @@ class TeamInboxTest {
 
   @AfterEach
   void closeClients() {
-    clients.forEach(SockJsClient::close);
+    live.close();
   }
 
   SockJsClient connect(Api who) throws Exception {
-    int port = TestEnv.node().httpPort();
-    SockJsClient c = SockJsClient.connect(port, who.sessionCookie(), "http://localhost:" + port);
-    clients.add(c);
-    return c;
+    return live.connect(who);
+  }
+
+  /**
+   * A bridge client of {@code who} registered on {@code inbox}, once the registration is in place (the bridge has
+   * answered a command after it).
+   */
+  SockJsClient listening(Api who, String inbox) throws Exception {
+    SockJsClient client = connect(who);
+    client.register(inbox);
+    client.call("chat.typing", new JsonObject().put("conversationId", conversation));
+    return client;
   }
 
   static boolean event(JsonObject frame, String type) {
@@ -90,13 +97,8 @@ class TeamInboxTest {
   void a_private_note_never_reaches_the_student() throws Exception {
     say(school.staff, "Hello Sam, how was the trip?");
     say(school.pupil, "Great thanks");
-    SockJsClient graceLive = connect(graceApi);
-    graceLive.register("role.admin");
-    SockJsClient samLive = connect(school.pupil);
-    samLive.register("user." + school.student);
-    // Registered once the bridge answers a command: the registrations above are in place.
-    samLive.call("chat.notifications.list", new JsonObject());
-    graceLive.call("chat.typing", new JsonObject().put("conversationId", conversation));
+    SockJsClient graceLive = listening(graceApi, "role.admin");
+    SockJsClient samLive = listening(school.pupil, "user." + school.student);
     long seqBefore = school.db.queryLong("select last_seq from conversations where id = ?", conversation);
 
     UUID clientId = UUID.randomUUID();
@@ -174,12 +176,8 @@ class TeamInboxTest {
   @DisplayName("Issue 27.1: assigning, reassigning and unassigning write a timeline entry and an audit entry each,"
       + " live to the staff; the same assignment twice writes one; the roster filters Mine / Unassigned / All")
   void assignment_is_recorded_and_filters_the_roster() throws Exception {
-    SockJsClient graceLive = connect(graceApi);
-    graceLive.register("role.admin");
-    SockJsClient samLive = connect(school.pupil);
-    samLive.register("user." + school.student);
-    graceLive.call("chat.typing", new JsonObject().put("conversationId", conversation));
-    samLive.call("chat.notifications.list", new JsonObject());
+    SockJsClient graceLive = listening(graceApi, "role.admin");
+    SockJsClient samLive = listening(school.pupil, "user." + school.student);
 
     Api.Response toGrace = assign(school.staff, grace);
     assertEquals(200, toGrace.status(), () -> toGrace.raw().body());
@@ -248,12 +246,8 @@ class TeamInboxTest {
   @DisplayName("Issue 27.2: who is viewing a conversation reaches the other staff, never the student; a student may not say it")
   void viewing_reaches_staff_only() throws Exception {
     SockJsClient ada = connect(school.staff);
-    SockJsClient graceLive = connect(graceApi);
-    graceLive.register("role.admin");
-    SockJsClient samLive = connect(school.pupil);
-    samLive.register("user." + school.student);
-    samLive.call("chat.notifications.list", new JsonObject());
-    graceLive.call("chat.typing", new JsonObject().put("conversationId", conversation));
+    SockJsClient graceLive = listening(graceApi, "role.admin");
+    SockJsClient samLive = listening(school.pupil, "user." + school.student);
 
     JsonObject reply = ada.call("team.viewing", new JsonObject().put("conversationId", conversation));
     assertNull(reply.getValue("failureCode"), reply.encode());
