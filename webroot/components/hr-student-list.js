@@ -8,6 +8,7 @@ import { formatRelativeShort, formatFull, initials } from '../lib/format.js';
 import { describeTypists } from '../lib/typing-tracker.js';
 import { statusLabel } from '../lib/conversation-status.js';
 import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presenceStyles } from './shared-styles.js';
+import './hr-assign-menu.js';
 
 const FILTER_DELAY_MS = 250; // wait for a pause in typing before asking the server
 const PAGE_JUMP = 10; // rows moved by PageUp / PageDown
@@ -44,6 +45,9 @@ export class HrStudentListElement extends LitElement {
     status: { state: true },
     /** The assignment filter (issue 27): '' (all), 'mine' or 'none' (unassigned). */
     assigned: { state: true },
+    /** The row assignment menu: `{student, at: {x, y}}`, or null. */
+    menu: { state: true },
+    assignError: { state: true },
     /** The row that takes the focus when Tab enters the list. */
     activeId: { state: true },
   };
@@ -247,6 +251,8 @@ export class HrStudentListElement extends LitElement {
     this.className = '';
     this.status = '';
     this.assigned = '';
+    this.menu = null;
+    this.assignError = '';
     this.activeId = null;
     this.roster = null;
     this.events = null;
@@ -507,6 +513,15 @@ export class HrStudentListElement extends LitElement {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const students = this.students;
     const index = students.findIndex((s) => s.id === this.currentId);
+    if (event.key === 'ContextMenu' || (event.shiftKey && event.key === 'F10')) {
+      const row = students[index] && this.rowElement(students[index].id);
+      if (row) {
+        event.preventDefault();
+        const box = row.getBoundingClientRect();
+        this.openAssignMenu(students[index], { x: box.left + 24, y: box.top + box.height / 2 });
+      }
+      return;
+    }
     let next = null;
     switch (event.key) {
       case 'ArrowDown':
@@ -545,6 +560,38 @@ export class HrStudentListElement extends LitElement {
 
   handleRowFocus(student) {
     this.activeId = student.id;
+  }
+
+  // ---- assigning from the list (issue 27, point 1) -------------------------------------------
+
+  /** Opens the assignment menu for a row (right-click, the context-menu key or Shift+F10). */
+  openAssignMenu(student, at) {
+    this.assignError = '';
+    this.menu = { student, at };
+  }
+
+  closeAssignMenu() {
+    const id = this.menu?.student.id;
+    this.menu = null;
+    if (id != null) this.updateComplete.then(() => this.rowElement(id)?.focus());
+  }
+
+  /** Assigns a row's conversation (starting it first when there is none); the row follows from the answer. */
+  async handleAssignChoose(event) {
+    const { student, assigneeId } = event.detail;
+    this.closeAssignMenu();
+    try {
+      let conversationId = student.conversationId;
+      if (conversationId == null) {
+        const { conversation } = await api.openConversation(student.id);
+        conversationId = conversation.id;
+        this.roster?.applyConversation(conversation);
+      }
+      const answer = await api.assignConversation(conversationId, assigneeId);
+      this.roster?.applyAssignment({ studentId: student.id, conversationId, assignee: answer.assignee ?? null });
+    } catch (error) {
+      this.assignError = `Could not assign ${student.name}'s conversation: ${error.message}`;
+    }
   }
 
   // ---- infinite scroll --------------------------------------------------------------------
@@ -652,6 +699,11 @@ export class HrStudentListElement extends LitElement {
               )}
             </ul>`
           : nothing}
+        ${this.assignError ? html`<div class="state error" role="alert" data-testid="list-assign-error">${this.assignError}</div>` : nothing}
+        ${this.menu
+          ? html`<hr-assign-menu .student=${this.menu.student} .at=${this.menu.at} .me=${this.session?.user}
+              @hr-assign-choose=${this.handleAssignChoose} @hr-menu-close=${this.closeAssignMenu}></hr-assign-menu>`
+          : nothing}
         ${hasMore
           ? html`<div class="more">
               <span class="sentinel"></span>
@@ -679,9 +731,14 @@ export class HrStudentListElement extends LitElement {
         aria-selected=${selected ? 'true' : 'false'}
         data-testid="student-row"
         data-student-id=${student.id}
+        aria-keyshortcuts="Shift+F10"
         data-unread=${unread}
         data-last-seq=${student.lastSeq ?? 0}
         @click=${() => this.openStudent(student)}
+        @contextmenu=${(event) => {
+          event.preventDefault();
+          this.openAssignMenu(student, { x: event.clientX, y: event.clientY });
+        }}
         @focus=${() => this.handleRowFocus(student)}
       >
         <span class="avatar-wrap">

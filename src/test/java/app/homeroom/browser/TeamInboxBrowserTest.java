@@ -184,6 +184,41 @@ class TeamInboxBrowserTest extends BrowserTestBase {
   }
 
   @Test
+  @DisplayName("Issue 27.1: assigning from the list: right-click a row, or Shift+F10 and the arrow keys, assigns that"
+      + " student's conversation (starting it when there is none)")
+  void assigning_from_the_list() {
+    school.db.createAdmin("Grace Admin", GRACE_EMAIL, PASSWORD);
+    long samConversation = school.openConversation(school.student);
+    say(school.pupil, samConversation, "Hi");
+    Page ada = signIn(ADMIN_EMAIL);
+    row(ada, school.otherStudent).click(new Locator.ClickOptions().setButton(com.microsoft.playwright.options.MouseButton.RIGHT));
+    assertThat(ada.getByTestId("assign-menu")).isVisible();
+    assertThat(ada.getByTestId("assign-menu-none")).hasAttribute("aria-checked", "true");
+    ada.getByTestId("assign-menu-me").click();
+    assertThat(row(ada, school.otherStudent).getByTestId("student-assignee")).hasText(Pattern.compile("You"));
+    assertEquals(1, school.db.queryLong("select count(*) from conversations where student_id = ?", school.otherStudent),
+        "Olga had no conversation: assigning started it");
+
+    row(ada, school.student).focus();
+    ada.keyboard().press("Shift+F10");
+    assertThat(ada.getByTestId("assign-menu-none")).isFocused();
+    ada.keyboard().press("ArrowUp"); // from "Nobody" up to Grace
+    assertThat(ada.getByTestId("assign-menu-colleague")).isFocused();
+    Browsers.screenshot(ada, "team-assign-menu");
+    ada.keyboard().press("Enter");
+    assertThat(row(ada, school.student).getByTestId("student-assignee")).hasText(Pattern.compile("Grace Admin"));
+    assertThat(row(ada, school.student)).isFocused();
+    // Escape closes without a change.
+    ada.keyboard().press("Shift+F10");
+    assertThat(ada.getByTestId("assign-menu-colleague")).isFocused();
+    ada.keyboard().press("Escape");
+    assertThat(ada.getByTestId("assign-menu")).hasCount(0);
+    assertThat(row(ada, school.student).getByTestId("student-assignee")).hasText(Pattern.compile("Grace Admin"));
+    assertEquals(java.util.List.of("conversation.assigned", "conversation.assigned"),
+        school.db.queryStrings("select action from audit_events where action like 'conversation.%assigned' order by id"));
+  }
+
+  @Test
   @DisplayName("Issue 27.1: a student's message in a conversation assigned to Grace notifies Grace at once and not Ada;"
       + " in an unassigned one, both")
   void the_assignee_is_notified_first() {
