@@ -367,6 +367,9 @@ class TeamInboxBrowserTest extends BrowserTestBase {
     page.navigate(base + "/admin/people");
     assertThat(page.locator("h1")).hasText("People");
     assertOneH1AndMain(page, "people");
+    page.navigate(base + "/admin/replies");
+    assertThat(page.locator("h1")).hasText("Saved replies");
+    assertOneH1AndMain(page, "saved replies");
     Page sam = studentChat(signIn(STUDENT_EMAIL));
     assertOneH1AndMain(sam, "student");
   }
