@@ -139,6 +139,11 @@ public final class Node implements AutoCloseable {
           new DeploymentOptions().setInstances(CHAT_INSTANCES).setThreadingModel(ThreadingModel.EVENT_LOOP)),
           "start the chat service");
       await(vertx.deployVerticle(new SearchIndexUpkeep(context.pools())), "start the search index upkeep");
+      if (config.mail().smtpEnabled()) {
+        // Issue 31, point 1: email digests; every node runs rounds, the database says who sends which.
+        await(vertx.deployVerticle(new app.homeroom.digest.DigestVerticle(context.pools(), config.mail(), context.nodeId())),
+            "start the email digests");
+      }
       java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
       List<HttpVerticle> http = new java.util.concurrent.CopyOnWriteArrayList<>();
       await(vertx.deployVerticle(() -> {

@@ -30,6 +30,7 @@ import app.homeroom.web.ApiContract;
 import app.homeroom.web.Guard;
 import app.homeroom.web.Https;
 import app.homeroom.web.Json;
+import app.homeroom.digest.DigestRoutes;
 import app.homeroom.team.TeamRoutes;
 import app.homeroom.team.TeamService;
 import app.homeroom.web.RateLimited;
@@ -103,6 +104,7 @@ public class HttpVerticle extends VerticleBase {
   private SearchRoutes searchRoutes;
   private AuditRoutes auditRoutes;
   private TeamRoutes teamRoutes;
+  private DigestRoutes digestRoutes;
   private PeopleRoutes peopleRoutes;
   private HttpServer server;
   private String contentSecurityPolicy;
@@ -141,6 +143,7 @@ public class HttpVerticle extends VerticleBase {
     searchRoutes = new SearchRoutes(vertx, new MessageSearch(reports), accounts, metrics);
     auditRoutes = new AuditRoutes(new AuditLog(reports));
     teamRoutes = new TeamRoutes(new TeamService(vertx, pool), limits);
+    digestRoutes = new DigestRoutes(pool, config.mail().smtpEnabled());
     peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports), new RosterImport(vertx, pool),
         new SignInSlips(vertx, pool), LinkMailer.of(vertx, config.mail()), config.mail().publicUrl(),
         config.http().trustProxy());
@@ -243,6 +246,7 @@ public class HttpVerticle extends VerticleBase {
     searchRoutes.mount(router);
     auditRoutes.mount(router);
     teamRoutes.mount(router);
+    digestRoutes.mount(router);
     peopleRoutes.mount(router);
     tokenRoutes.mount(router);
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));

@@ -3,11 +3,9 @@ package app.homeroom.people;
 import app.homeroom.config.HomeroomConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.ext.mail.LoginOption;
+import app.homeroom.common.Smtp;
 import io.vertx.ext.mail.MailClient;
-import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
-import io.vertx.ext.mail.StartTLSOptions;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -25,16 +23,7 @@ public final class LinkMailer {
 
   private LinkMailer(Vertx vertx, HomeroomConfig.Mail config) {
     this.config = config;
-    MailConfig mail = new MailConfig().setHostname(config.smtpHost()).setPort(config.smtpPort())
-        .setSsl("tls".equals(config.smtpSecurity()))
-        .setStarttls("starttls".equals(config.smtpSecurity()) ? StartTLSOptions.REQUIRED : StartTLSOptions.DISABLED)
-        .setConnectTimeout(10_000);
-    if (config.smtpUser() != null) {
-      mail.setUsername(config.smtpUser()).setPassword(config.smtpPassword()).setLogin(LoginOption.REQUIRED);
-    } else {
-      mail.setLogin(LoginOption.DISABLED);
-    }
-    this.client = MailClient.createShared(vertx, mail, "homeroom-links");
+    this.client = Smtp.client(vertx, config, "homeroom-links");
   }
 
   /** A mailer when SMTP is configured, else null: the People routes then say that email is not set up. */
@@ -55,14 +44,9 @@ public final class LinkMailer {
         : "Hello " + name + ",\n\nYour school has made you a Homeroom account, to chat with your teachers. Choose your"
           + " password here:\n\n" + url + "\n\nThe link works once, until " + until + ". Your email address, "
           + email + ", is how you sign in from then on.\n";
-    MailMessage message = new MailMessage().setFrom(config.from()).setTo(formatted(name, email))
+    MailMessage message = new MailMessage().setFrom(config.from()).setTo(Smtp.address(name, email))
         .setSubject(reset ? "Reset your Homeroom password" : "Your Homeroom account").setText(text);
     return client.sendMail(message).mapEmpty();
   }
 
-  /** {@code "Sam Student" <sam@school.org>}, the name quoted so commas and the like in it stay part of it. */
-  private static String formatted(String name, String email) {
-    String safe = name.replaceAll("[\\r\\n\"\\\\<>]", " ").strip();
-    return "\"" + safe + "\" <" + email + ">";
-  }
 }

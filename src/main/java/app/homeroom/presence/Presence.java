@@ -17,15 +17,23 @@ public final class Presence {
 
   /** Marks each roster row {@code online} from this node's cluster-wide presence view (R2.2); answers the rows. */
   public static Future<JsonArray> markOnline(Vertx vertx, JsonArray students) {
-    JsonArray ids = new JsonArray();
+    java.util.List<Long> ids = new java.util.ArrayList<>();
     students.forEach(s -> ids.add(((JsonObject) s).getLong("id")));
-    return vertx.eventBus().<JsonObject>request(Address.PRESENCE_QUERY.address(), new JsonObject().put("userIds", ids),
+    return online(vertx, ids).map(online -> {
+      students.forEach(s -> ((JsonObject) s).put("online", online.contains(((JsonObject) s).getLong("id"))));
+      return students;
+    });
+  }
+
+  /** Which of these users have a connection open on any node now (this node's cluster-wide view). */
+  public static Future<Set<Long>> online(Vertx vertx, java.util.Collection<Long> userIds) {
+    return vertx.eventBus().<JsonObject>request(Address.PRESENCE_QUERY.address(),
+            new JsonObject().put("userIds", new JsonArray(new java.util.ArrayList<>(userIds))),
             new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000))
         .map(reply -> {
           Set<Long> online = new HashSet<>();
           reply.body().getJsonArray("online").forEach(id -> online.add(((Number) id).longValue()));
-          students.forEach(s -> ((JsonObject) s).put("online", online.contains(((JsonObject) s).getLong("id"))));
-          return students;
+          return online;
         });
   }
 }
