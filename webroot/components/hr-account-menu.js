@@ -1,10 +1,12 @@
 import { LitElement, html, css } from 'lit';
+import * as api from '../lib/api.js';
 import { initials } from '../lib/format.js';
 import { baseStyles } from './shared-styles.js';
 
 /**
  * The signed-in person's name in the top bar, which opens their account menu (issues 8, 25): change password, sign
- * out on every device, and on a phone the sections the top bar has no room for. Keyboard: arrows move between the
+ * out on every device, for a student whether unread messages are emailed to them (issue 31), and on a phone the
+ * sections the top bar has no room for. Keyboard: arrows move between the
  * items, Escape closes and returns to the button; tabbing out or pressing elsewhere closes it.
  *
  * @fires hr-navigate - `detail: {path}`: a section was chosen (phone layout).
@@ -13,6 +15,7 @@ import { baseStyles } from './shared-styles.js';
  */
 export class HrAccountMenu extends LitElement {
   static properties = {
+    preferences: { state: true },
     /** The signed-in user: `{name, role}`. */
     user: { attribute: false },
     open: { state: true },
@@ -77,6 +80,10 @@ export class HrAccountMenu extends LitElement {
     .menu .narrow-only {
       display: none;
     }
+    .menu .check {
+      display: inline-block;
+      width: 1.4em;
+    }
     .menu button:hover,
     .menu button:focus-visible {
       background: var(--hr-color-surface-muted);
@@ -123,6 +130,18 @@ export class HrAccountMenu extends LitElement {
     super();
     this.user = null;
     this.open = false;
+    /** The student's email digest choice (issue 31), loaded when the menu opens. */
+    this.preferences = null;
+  }
+
+  /** Turns the student's email digests on or off (issue 31, point 1); the menu stays open to show the change. */
+  async toggleDigests() {
+    const wanted = !this.preferences?.emailDigests;
+    try {
+      this.preferences = await api.setPreferences({ emailDigests: wanted });
+    } catch (error) {
+      console.warn('[account] cannot change the email digests', error);
+    }
   }
 
   connectedCallback() {
@@ -159,7 +178,16 @@ export class HrAccountMenu extends LitElement {
             ${this.user.role === 'admin'
               ? html`<button role="menuitem" type="button" class="narrow-only" @click=${() => this.choose('hr-navigate', { path: '/admin' })}>Messages</button>
                   <button role="menuitem" type="button" class="narrow-only" data-testid="menu-people"
-                    @click=${() => this.choose('hr-navigate', { path: '/admin/people' })}>People</button>`
+                    @click=${() => this.choose('hr-navigate', { path: '/admin/people' })}>People</button>
+                  <button role="menuitem" type="button" class="narrow-only"
+                    @click=${() => this.choose('hr-navigate', { path: '/admin/replies' })}>Replies</button>
+                  <button role="menuitem" type="button" class="narrow-only"
+                    @click=${() => this.choose('hr-navigate', { path: '/admin/settings' })}>Settings</button>`
+              : ''}
+            ${this.user.role === 'student' && this.preferences?.emailConfigured
+              ? html`<button role="menuitemcheckbox" type="button" data-testid="email-digests"
+                  aria-checked=${this.preferences.emailDigests ? 'true' : 'false'} @click=${this.toggleDigests}
+                  ><span class="check" aria-hidden="true">${this.preferences.emailDigests ? '☑' : '☐'}</span>Email me what I miss</button>`
               : ''}
             <button role="menuitem" type="button" data-testid="change-password" @click=${() => this.choose('hr-change-password')}>Change password</button>
             <button role="menuitem" type="button" data-testid="logout-everywhere" title="Sign out on every device"
@@ -171,6 +199,13 @@ export class HrAccountMenu extends LitElement {
 
   async toggleMenu() {
     this.open = !this.open;
+    if (this.open && this.user?.role === 'student') {
+      try {
+        this.preferences = await api.myPreferences();
+      } catch (error) {
+        console.warn('[account] cannot load the preferences', error);
+      }
+    }
     if (this.open) {
       await this.updateComplete;
       this.menuItems()[0]?.focus();
@@ -179,7 +214,7 @@ export class HrAccountMenu extends LitElement {
 
   /** The menu's items shown at this width (the sections are in it only on a phone). */
   menuItems() {
-    return [...this.renderRoot.querySelectorAll('.menu [role=menuitem]')].filter((item) => item.offsetParent !== null);
+    return [...this.renderRoot.querySelectorAll('.menu [role^=menuitem]')].filter((item) => item.offsetParent !== null);
   }
 
   handleMenuKeydown = (event) => {

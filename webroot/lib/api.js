@@ -346,3 +346,24 @@ export function updateSavedReply(id, { title, body }) {
 export function deleteSavedReply(id) {
   return call('DELETE', `/api/saved-replies/${encodeURIComponent(id)}`);
 }
+
+// ---- email digests (issue 31) -------------------------------------------------------------------------------------------
+
+/** The signed-in user's digest choice: `{emailDigests, choice, schoolDefault, digestDelayMinutes, emailConfigured}`. */
+export function myPreferences() {
+  return call('GET', '/api/me/preferences');
+}
+
+/** `emailDigests`: true, false, or null to follow the school's default. */
+export function setPreferences({ emailDigests }) {
+  return call('PUT', '/api/me/preferences', { body: { emailDigests } });
+}
+
+/** Staff: the school's digest settings. */
+export function notificationSettings() {
+  return call('GET', '/api/settings/notifications');
+}
+
+export function setNotificationSettings({ digestsEnabled, digestDelayMinutes }) {
+  return call('PUT', '/api/settings/notifications', { body: { digestsEnabled, digestDelayMinutes } });
+}

@@ -1,0 +1,62 @@
+package app.homeroom.browser;
+
+import app.homeroom.Node;
+import app.homeroom.config.HomeroomConfig;
+import app.homeroom.support.TestEnv;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Page;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Issue 31, point 1: the school's digest settings on the Settings page, and a student's own choice in their menu. */
+class NotificationSettingsBrowserTest extends BrowserTestBase {
+
+  @Test
+  @DisplayName("Issue 31.1: staff set email digests and their delay on the Settings page; a student turns theirs off"
+      + " from the account menu; both are what the server keeps, and the page has no serious axe violation")
+  void settings_and_the_students_choice() {
+    Page ada = signIn(newContext(new Browser.NewContextOptions().setViewportSize(DESKTOP_WIDTH, DESKTOP_HEIGHT)
+        .setBypassCSP(true)), ADMIN_EMAIL, "live");
+    ada.getByTestId("nav-settings").click();
+    assertThat(ada.locator("h1")).hasText("Settings");
+    assertThat(ada.getByTestId("digests-enabled")).isChecked();
+    assertThat(ada.getByTestId("digest-delay")).hasValue("10");
+    // The test node has no SMTP: the page says digests wait for it.
+    assertThat(ada.getByTestId("email-not-configured")).isVisible();
+    AccessibilityBrowserTest.assertNoSeriousViolations(ada, "settings page");
+    ada.getByTestId("digest-delay").fill("25");
+    ada.getByTestId("digests-enabled").uncheck();
+    ada.getByTestId("settings-save").click();
+    assertThat(ada.getByTestId("settings-notice")).hasText("Saved.");
+    assertThat(ada.getByText("Last changed by Ada Admin")).isVisible();
+    Browsers.screenshot(ada, "settings-page");
+    assertEquals(25, school.staff.get("/api/settings/notifications").json().getInteger("digestDelayMinutes"));
+    assertEquals(false, school.staff.get("/api/settings/notifications").json().getBoolean("digestsEnabled"));
+    ada.getByTestId("digest-delay").fill("-3");
+    ada.getByTestId("settings-save").click();
+    assertEquals(25, school.staff.get("/api/settings/notifications").json().getInteger("digestDelayMinutes"),
+        "a bad delay is not saved");
+    school.db.exec("update school_settings set digests_enabled = true, digest_delay_minutes = 10");
+
+    // A node that can send email offers the student the choice (nothing is sent here: Sam has nothing waiting).
+    Node mailing = TestEnv.startNode(c -> c.withMail(HomeroomConfig.Mail.none().withPublicUrl("http://localhost")
+        .withSmtp("127.0.0.1", TestEnv.freePort(), "none")));
+    try {
+      Page sam = signIn(newContext(), STUDENT_EMAIL, "live", "http://localhost:" + mailing.httpPort());
+      sam.getByTestId("current-user").click();
+      assertThat(sam.getByTestId("email-digests")).hasAttribute("aria-checked", "true");
+      sam.getByTestId("email-digests").click();
+      assertThat(sam.getByTestId("email-digests")).hasAttribute("aria-checked", "false");
+      assertEquals(false, school.pupil.get("/api/me/preferences").json().getBoolean("emailDigests"));
+      Browsers.screenshot(sam, "student-digest-choice");
+      sam.keyboard().press("Escape");
+      sam.getByTestId("current-user").click();
+      assertThat(sam.getByTestId("email-digests")).hasAttribute("aria-checked", "false"); // as kept
+    } finally {
+      mailing.close();
+    }
+  }
+}
