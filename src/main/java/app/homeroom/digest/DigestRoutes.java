@@ -49,9 +49,17 @@ public final class DigestRoutes {
           || ((Number) delay).longValue() > 1440) {
         throw ApiError.badRequest("'digestDelayMinutes' must be a whole number of minutes from 0 to 1440");
       }
-      return pool.preparedQuery(DigestSql.UPDATE_SETTINGS)
-          .execute(Tuple.of(enabled, ((Number) delay).intValue(), actor.userId()))
-          .map(rows -> settings(rows.iterator().next()));
+      // Quiet hours (issue 31, point 2): each field as sent, else as it is.
+      return pool.query(DigestSql.SETTINGS).execute().compose(rows -> {
+        QuietHours now = QuietHours.of(rows.iterator().next());
+        QuietHours quiet = new QuietHours(flag(body, "quietHoursEnabled", now.enabled()),
+            time(body, "quietStart", now.start()), time(body, "quietEnd", now.end()),
+            flag(body, "quietWeekends", now.weekends()), zone(body, now.zone()));
+        return pool.preparedQuery(DigestSql.UPDATE_SETTINGS)
+            .execute(Tuple.tuple().addValue(enabled).addValue(((Number) delay).intValue()).addValue(actor.userId())
+                .addValue(quiet.enabled()).addValue(quiet.start()).addValue(quiet.end())
+                .addValue(quiet.weekends()).addValue(quiet.zone().getId()));
+      }).map(rows -> settings(rows.iterator().next()));
     }));
     router.get("/api/me/preferences").handler(ctx -> Json.respond(ctx, 200, c -> preferences(
         pool.preparedQuery(DigestSql.PREFERENCES).execute(Tuple.of(Guard.identity(c).userId())).map(r -> r.iterator().next()))));
@@ -69,8 +77,41 @@ public final class DigestRoutes {
     }));
   }
 
+  private static boolean flag(JsonObject body, String field, boolean otherwise) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return otherwise;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw ApiError.badRequest("'" + field + "' must be true or false");
+    }
+    return b;
+  }
+
+  private static java.time.LocalTime time(JsonObject body, String field, java.time.LocalTime otherwise) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return otherwise;
+    }
+    if (!(v instanceof String s) || !s.matches("([01][0-9]|2[0-3]):[0-5][0-9]")) {
+      throw ApiError.badRequest("'" + field + "' must be a time of day as HH:MM (24-hour)");
+    }
+    return java.time.LocalTime.parse(s);
+  }
+
+  private static java.time.ZoneId zone(JsonObject body, java.time.ZoneId otherwise) {
+    Object v = body.getValue("timeZone");
+    if (v == null) {
+      return otherwise;
+    }
+    if (!(v instanceof String s) || !java.time.ZoneId.getAvailableZoneIds().contains(s)) {
+      throw ApiError.badRequest("'timeZone' must be a time zone name such as Europe/London");
+    }
+    return java.time.ZoneId.of(s);
+  }
+
   private JsonObject settings(Row row) {
-    return new JsonObject()
+    return QuietHours.of(row).toJson(java.time.Instant.now())
         .put("digestsEnabled", row.getBoolean("digests_enabled"))
         .put("digestDelayMinutes", row.getInteger("digest_delay_minutes"))
         .put("updatedAt", Text.iso(row.getOffsetDateTime("updated_at")))
@@ -82,7 +123,7 @@ public final class DigestRoutes {
     return row.map(r -> {
       Boolean choice = r.getBoolean("email_digests");
       boolean school = r.getBoolean("digests_enabled");
-      return new JsonObject()
+      return QuietHours.of(r).toJson(java.time.Instant.now())
           .put("emailDigests", choice == null ? school : choice)
           .put("choice", choice)
           .put("schoolDefault", school)

@@ -10,7 +10,7 @@ final class DigestSql {
 
   /**
    * Finds students due a digest (digests on for them, a staff message unread and not yet in a digest for longer than
-   * the school's delay, not claimed, not waiting for a retry) and claims them for node $1, at most $2, in one
+   * the school's delay, not claimed, not waiting for a retry, and not in the school's quiet hours) and claims them for node $1, at most $2, in one
    * statement: a row another node claimed first (or has just sent) is re-checked under its row lock and skipped, so
    * two nodes never claim the same student. Answers the claimed students. Only conversations active in the last two
    * weeks are looked at.
@@ -26,6 +26,7 @@ final class DigestSql {
           left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = c.student_id
           left join email_digests d on d.student_id = c.student_id
          where coalesce(u.email_digests, s.digests_enabled)
+           and not school_quiet_at(now())
            and c.last_message_at > now() - interval '14 days'
            and (d.claimed_until is null or d.claimed_until < now())
            and (d.next_attempt_at is null or d.next_attempt_at <= now())
@@ -90,34 +91,37 @@ final class DigestSql {
 
   // ---- settings --------------------------------------------------------------------------------------------------------
 
-  static final String SETTINGS = """
-      select s.digests_enabled, s.digest_delay_minutes, s.updated_at, u.name as updated_by_name
-        from school_settings s left join users u on u.id = s.updated_by where s.id = 1""";
+  private static final String QUIET_COLUMNS = """
+      s.quiet_hours_enabled, to_char(s.quiet_start, 'HH24:MI') as quiet_start, to_char(s.quiet_end, 'HH24:MI') as quiet_end,
+      s.quiet_weekends, s.time_zone""";
+
+  static final String SETTINGS = "select s.digests_enabled, s.digest_delay_minutes, s.updated_at, u.name as updated_by_name, "
+      + QUIET_COLUMNS + " from school_settings s left join users u on u.id = s.updated_by where s.id = 1";
 
   /** The school's digest settings ($1 on, $2 minutes) changed by $3, with its audit entry (what changed from what). */
   static final String UPDATE_SETTINGS = """
       with s as (
         update school_settings n
-           set digests_enabled = $1, digest_delay_minutes = $2, updated_by = $3, updated_at = now()
-          from (select digests_enabled, digest_delay_minutes from school_settings where id = 1) o
+           set digests_enabled = $1, digest_delay_minutes = $2, updated_by = $3, updated_at = now(),
+               quiet_hours_enabled = $4, quiet_start = $5, quiet_end = $6, quiet_weekends = $7, time_zone = $8
+          from (select * from school_settings where id = 1) o
          where n.id = 1
-        returning n.digests_enabled, n.digest_delay_minutes, n.updated_at,
-                  o.digests_enabled as was_enabled, o.digest_delay_minutes as was_delay
+        returning n.*, to_jsonb(o) - 'updated_at' - 'updated_by' - 'id' as before
       ), a as (
         insert into audit_events (actor_id, action, target_type, target_id, details)
         select $3, 'settings.notifications_changed', 'school', 1,
                jsonb_build_object('digestsEnabled', s.digests_enabled, 'digestDelayMinutes', s.digest_delay_minutes,
-                                  'before', jsonb_build_object('digestsEnabled', s.was_enabled,
-                                                               'digestDelayMinutes', s.was_delay))
+                                  'quietHoursEnabled', s.quiet_hours_enabled, 'quietStart', s.quiet_start,
+                                  'quietEnd', s.quiet_end, 'quietWeekends', s.quiet_weekends, 'timeZone', s.time_zone,
+                                  'before', s.before)
           from s
       )
-      select s.digests_enabled, s.digest_delay_minutes, s.updated_at, u.name as updated_by_name
-        from s, users u where u.id = $3""";
+      select s.digests_enabled, s.digest_delay_minutes, s.updated_at, u.name as updated_by_name,\s""" + QUIET_COLUMNS
+      + " from s, users u where u.id = $3";
 
   /** User $1's own choice (null: the school's) and the school's default. */
-  static final String PREFERENCES = """
-      select u.email_digests, s.digests_enabled, s.digest_delay_minutes
-        from users u cross join school_settings s where u.id = $1 and s.id = 1""";
+  static final String PREFERENCES = "select u.email_digests, s.digests_enabled, s.digest_delay_minutes, " + QUIET_COLUMNS
+      + " from users u cross join school_settings s where u.id = $1 and s.id = 1";
 
   /** User $1 chooses $2 (null: the school's default), with its audit entry. */
   static final String SET_PREFERENCES = """
@@ -127,6 +131,6 @@ final class DigestSql {
         insert into audit_events (actor_id, action, target_type, target_id, details)
         select u.id, 'user.digests_changed', 'user', u.id, jsonb_build_object('emailDigests', u.email_digests) from u
       )
-      select u.email_digests, s.digests_enabled, s.digest_delay_minutes
-        from u cross join school_settings s where s.id = 1""";
+      select u.email_digests, s.digests_enabled, s.digest_delay_minutes,\s""" + QUIET_COLUMNS
+      + " from u cross join school_settings s where s.id = 1";
 }

@@ -69,7 +69,8 @@ class EmailDigestTest {
   void setUp() throws Exception {
     school = School.fresh();
     school.db.exec("delete from email_digests");
-    school.db.exec("update school_settings set digests_enabled = true, digest_delay_minutes = 0");
+    school.db.exec("update school_settings set digests_enabled = true, digest_delay_minutes = 0,"
+        + " quiet_hours_enabled = false, time_zone = 'UTC'");
     smtp.purgeEmailFromAllMailboxes();
     conversation = school.openConversation(school.student);
   }
@@ -158,6 +159,32 @@ class EmailDigestTest {
     say(school.staff, "One more thing.");
     school.pupil.post("/api/conversations/" + conversation + "/read", new JsonObject().put("seq", 3));
     assertEquals(0, await(worker("n", Set.of()).runOnce()), "read: nothing waits");
+  }
+
+  @Test
+  @DisplayName("Issue 31.2: in the school's quiet hours no digest goes; it goes once they end")
+  void quiet_hours_hold_digests() {
+    say(school.staff, "Good evening Sam.");
+    // Quiet from an hour ago to an hour from now, in the school's time zone.
+    java.time.LocalTime now = java.time.LocalTime.now(java.time.ZoneId.of("Asia/Tokyo")).withSecond(0).withNano(0);
+    Api.Response quiet = school.staff.put("/api/settings/notifications", new JsonObject().put("digestsEnabled", true)
+        .put("digestDelayMinutes", 0).put("quietHoursEnabled", true).put("timeZone", "Asia/Tokyo")
+        .put("quietStart", now.minusHours(1).toString()).put("quietEnd", now.plusHours(1).toString()));
+    assertEquals(200, quiet.status(), () -> quiet.raw().body());
+    assertTrue(quiet.json().getBoolean("quietNow"));
+    assertTrue(school.pupil.get("/api/me/preferences").json().getBoolean("quietNow"), "the student's page knows too");
+    assertEquals(0, await(worker("n", Set.of()).runOnce()), "quiet: the digest waits");
+    Api.Response over = school.staff.put("/api/settings/notifications", new JsonObject().put("digestsEnabled", true)
+        .put("digestDelayMinutes", 0).put("quietStart", now.plusHours(2).toString()).put("quietEnd", now.plusHours(3).toString()));
+    assertEquals(200, over.status());
+    assertTrue(over.json().getBoolean("quietHoursEnabled"), "fields not sent stay as they were");
+    assertEquals("Asia/Tokyo", over.json().getString("timeZone"));
+    assertFalse(over.json().getBoolean("quietNow"));
+    assertEquals(1, await(worker("n", Set.of()).runOnce()), "the quiet hours ended: it goes");
+    assertEquals(400, school.staff.put("/api/settings/notifications", new JsonObject().put("digestsEnabled", true)
+        .put("digestDelayMinutes", 0).put("quietStart", "25:00")).status());
+    assertEquals(400, school.staff.put("/api/settings/notifications", new JsonObject().put("digestsEnabled", true)
+        .put("digestDelayMinutes", 0).put("timeZone", "Mars/Olympus")).status());
   }
 
   @Test
