@@ -14,11 +14,14 @@ import { renderTimeline } from './message-list.js';
 import { renderChatHeader, renderClosedBanner } from './chat-header.js';
 import { HistoryScroll } from './history-scroll.js';
 import { TeamInbox } from '../lib/team-inbox.js';
+import { QuietState } from '../lib/quiet-hours.js';
 import './hr-composer.js';
 import './hr-team-bar.js';
 import './hr-close-dialog.js';
 
 const ANNOUNCE_MAX_CHARS = 200; // what the live region reads of an incoming message
+/** Staff: the school's quiet hours (issue 31, point 2), asked once a minute at most for the whole page. */
+let staffQuiet = null;
 /** How long "showing the latest messages" stays after a catch-up too large was replaced by the newest page. */
 const GAP_NOTICE_MS = 12_000;
 
@@ -101,6 +104,8 @@ export class HrChatViewElement extends LitElement {
     reopenError: { state: true },
     /** An assignment on its way to the server, and why the last one failed (issue 27). */
     assignBusy: { state: true },
+    /** Staff: when the school's quiet hours end, while they last (issue 31, point 2), else null. */
+    quietUntil: { state: true },
     assignError: { state: true },
   };
 
@@ -132,6 +137,7 @@ export class HrChatViewElement extends LitElement {
     this.reopenError = '';
     this.assignBusy = false;
     this.assignError = '';
+    this.quietUntil = null;
     /** The open conversation's team inbox (admins: assignment, staff-only entries, who else is viewing). */
     this.team = null;
     this.store = null;
@@ -242,7 +248,10 @@ export class HrChatViewElement extends LitElement {
     if (id == null || !this.session) return;
 
     const session = this.session;
-    if (this.isAdmin) this.openTeam(id);
+    if (this.isAdmin) {
+      this.openTeam(id);
+      this.checkQuietHours(id);
+    }
     const store = new ConversationStore({
       conversationId: id,
       fetchPage: async (params) => {
@@ -344,6 +353,15 @@ export class HrChatViewElement extends LitElement {
     this.team = team;
     team.load();
     team.startViewing(() => document.visibilityState === 'visible' && this.active);
+  }
+
+  /** Staff writing in quiet hours are told the student is notified when they end (issue 31, point 2). */
+  checkQuietHours(id) {
+    this.quietUntil = null;
+    staffQuiet ??= new QuietState({ fetch: () => api.notificationSettings() });
+    staffQuiet.current().then(({ quiet, until }) => {
+      if (this.conversationId === id) this.quietUntil = quiet ? until ?? new Date(8.64e15) : null;
+    });
   }
 
   handleTeamChange = () => {
@@ -737,7 +755,7 @@ export class HrChatViewElement extends LitElement {
     const shown = this.isAdmin ? typists.filter((t) => t.role === 'student') : typists;
     return html`<hr-composer .session=${this.session} .conversationId=${this.conversationId} ?ready=${Boolean(this.store)}
       ?closed=${this.status === 'closed'} ?admin=${this.isAdmin} ?down=${this.session?.bus?.isDown}
-      .typing=${describeTypists(shown)} .student=${this.student} .me=${this.me}
+      .typing=${describeTypists(shown)} .student=${this.student} .me=${this.me} .quietUntil=${this.quietUntil}
       @hr-send=${this.handleSend} @hr-note=${this.handleNote}></hr-composer>`;
   }
 

@@ -1,6 +1,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import * as api from '../lib/api.js';
 import { fillPlaceholders, matchSavedReplies } from '../lib/team-inbox.js';
+import { quietEndLabel } from '../lib/quiet-hours.js';
 import { randomUUID } from '../lib/uuid.js';
 import { baseStyles, buttonStyles, formStyles } from './shared-styles.js';
 
@@ -41,6 +42,8 @@ export class HrComposerElement extends LitElement {
     student: { attribute: false },
     me: { attribute: false },
     noteBusy: { type: Boolean },
+    /** Staff: when the school's quiet hours end, while they last (issue 31, point 2). */
+    quietUntil: { attribute: false },
     noteError: { type: String },
     draft: { state: true },
     /** Staff: 'reply' (to the student) or 'note' (staff only). */
@@ -176,6 +179,10 @@ export class HrComposerElement extends LitElement {
         background: #fff8db;
         border-color: #d9b600;
       }
+      .quiet-hint {
+        color: var(--hr-color-text);
+        font-weight: 600;
+      }
       .note-hint {
         color: #6b5400;
         font-weight: 600;
@@ -251,6 +258,7 @@ export class HrComposerElement extends LitElement {
     this.student = null;
     this.me = null;
     this.noteBusy = false;
+    this.quietUntil = null;
     this.noteError = '';
     this.draft = '';
     this.mode = 'reply';
@@ -446,6 +454,8 @@ export class HrComposerElement extends LitElement {
     else if (this.typing) hint = nothing;
     else if (this.down) hint = html`<span class="fallback" data-testid="http-fallback">Live connection down: messages are sent over HTTP and new ones checked for every few seconds.</span>`;
     else if (closed && this.admin) hint = html`<span class="reopen-hint" data-testid="reopen-hint">Closed: sending a message reopens it.</span>`;
+    else if (this.admin && this.quietUntil) hint = html`<span class="quiet-hint" data-testid="quiet-hint">Quiet hours: ${this.student?.name ?? 'the student'} is
+      notified ${this.quietUntil.getTime() > 8e15 ? 'when they end' : `at ${quietEndLabel(this.quietUntil)}`}, not now.</span>`;
     else if (this.admin) hint = html`<span class="keys">Enter to send · Shift+Enter for a new line · / for saved replies</span>`;
     else hint = html`<span class="keys">Enter to send · Shift+Enter for a new line</span>`;
     const label = note ? 'Private note (only staff see it)' : closed ? 'Message (sending reopens the conversation)' : 'Message';

@@ -4,8 +4,9 @@ import { formatFull } from '../lib/format.js';
 import { baseStyles, buttonStyles, formStyles, alertStyles, sectionPageStyles } from './shared-styles.js';
 
 /**
- * The school's settings (admins, `/admin/settings`): for now, email digests (issue 31, point 1): whether students
- * away from Homeroom are emailed the staff messages waiting for them, and after how long. Students can turn them on
+ * The school's settings (admins, `/admin/settings`): email digests (issue 31, point 1): whether students away from
+ * Homeroom are emailed the staff messages waiting for them, and after how long; and quiet hours (point 2), in the
+ * school's time zone. Students can turn them on
  * or off for themselves from their account menu; every change here is an audit entry.
  */
 export class HrSettingsPageElement extends LitElement {
@@ -54,6 +55,12 @@ export class HrSettingsPageElement extends LitElement {
       .delay input {
         width: 7em;
       }
+      .delay input[type='time'] {
+        width: 10em;
+      }
+      .delay select {
+        width: auto;
+      }
       .muted {
         color: var(--hr-color-text-muted);
         font-size: var(--hr-font-size-sm);
@@ -97,7 +104,15 @@ export class HrSettingsPageElement extends LitElement {
     this.error = '';
     this.notice = '';
     try {
-      this.settings = await api.setNotificationSettings({ digestsEnabled: form.elements.enabled.checked, digestDelayMinutes: delay });
+      this.settings = await api.setNotificationSettings({
+        digestsEnabled: form.elements.enabled.checked,
+        digestDelayMinutes: delay,
+        quietHoursEnabled: form.elements.quiet.checked,
+        quietStart: form.elements.quietStart.value,
+        quietEnd: form.elements.quietEnd.value,
+        quietWeekends: form.elements.weekends.checked,
+        timeZone: form.elements.timeZone.value,
+      });
       this.notice = 'Saved.';
     } catch (error) {
       this.error = error.message;
@@ -130,6 +145,31 @@ export class HrSettingsPageElement extends LitElement {
                 .value=${String(s.digestDelayMinutes)} data-testid="digest-delay" />
               <span>minutes unread</span>
             </div>
+            <h2 id="quiet-title">Quiet hours</h2>
+            <label class="check">
+              <input type="checkbox" name="quiet" ?checked=${s.quietHoursEnabled} data-testid="quiet-enabled" />
+              <span>In these hours students get no email, toast or system notification for staff messages: the messages
+                arrive as usual, and they are told once the quiet hours end. Staff writing then see a notice.</span>
+            </label>
+            <div class="delay">
+              <label for="quiet-start">From</label>
+              <input id="quiet-start" name="quietStart" class="input" type="time" required .value=${s.quietStart} data-testid="quiet-start" />
+              <label for="quiet-end">to</label>
+              <input id="quiet-end" name="quietEnd" class="input" type="time" required .value=${s.quietEnd} data-testid="quiet-end" />
+            </div>
+            <label class="check">
+              <input type="checkbox" name="weekends" ?checked=${s.quietWeekends} data-testid="quiet-weekends" />
+              <span>All of Saturday and Sunday too</span>
+            </label>
+            <div class="delay">
+              <label for="time-zone">School time zone</label>
+              <select id="time-zone" name="timeZone" class="select" data-testid="time-zone">
+                ${timeZones(s.timeZone).map((zone) => html`<option value=${zone} ?selected=${zone === s.timeZone}>${zone}</option>`)}
+              </select>
+            </div>
+            ${s.quietNow
+              ? html`<p class="alert info" data-testid="quiet-now">Quiet hours now${s.quietUntil ? `, until ${formatFull(s.quietUntil)}` : ''}.</p>`
+              : nothing}
             <p class="muted">${s.updatedBy ? html`Last changed by ${s.updatedBy}, ${formatFull(s.updatedAt)}.` : nothing}</p>
             ${this.notice ? html`<p class="alert success" role="status" data-testid="settings-notice">${this.notice}</p>` : nothing}
             <div class="actions">
@@ -138,6 +178,13 @@ export class HrSettingsPageElement extends LitElement {
           </form>`}
     </div>`;
   }
+}
+
+/** The time zones this browser knows (the school's first, should the browser not know it). */
+function timeZones(current) {
+  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const zones = known.includes('UTC') ? known : ['UTC', ...known];
+  return zones.includes(current) ? zones : [current, ...zones];
 }
 
 customElements.define('hr-settings-page', HrSettingsPageElement);

@@ -3,6 +3,7 @@ import * as api from '../lib/api.js';
 import { listenAll } from '../lib/listeners.js';
 import { SessionController } from '../lib/session-controller.js';
 import { NotificationCoalescer, excerptOf, describeNotification, isNotifiable } from '../lib/notification-coalescer.js';
+import { QuietState } from '../lib/quiet-hours.js';
 import { showBrowserNotification } from '../lib/browser-notifications.js';
 import { baseStyles, buttonStyles, badgeStyles } from './shared-styles.js';
 import './hr-chat-view.js';
@@ -210,6 +211,8 @@ export class HrStudentPageElement extends LitElement {
     this.error = '';
     this.toastSerial = 0;
     this.coalescer = new NotificationCoalescer({ emit: (n) => this.notify(n) });
+    /** The school's quiet hours (issue 31, point 2): toasts and system notifications wait for their end. */
+    this.quiet = new QuietState({ fetch: () => api.myPreferences() });
     this.sessionBinding = new SessionController(this, (session) => {
       const unlisten = listenAll([
         [session.events, 'conversation-created', this.handleConversationCreated],
@@ -235,6 +238,7 @@ export class HrStudentPageElement extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     this.coalescer.stop();
+    this.quiet.stop();
     document.title = APP_TITLE;
   }
 
@@ -318,8 +322,18 @@ export class HrStudentPageElement extends LitElement {
     if (started) this.dismiss(started); // nothing to read in it: opening it is what clears it
   }
 
-  /** A coalesced notification is due: a toast, and a browser notification when the page is not looked at. */
+  /**
+   * A coalesced notification is due: a toast, and a browser notification when the page is not looked at; in the
+   * school's quiet hours, once they end, and then only if it is still unread.
+   */
   notify(n) {
+    this.quiet.hold((waited) => {
+      if (waited && !this.notifications.some((p) => p.conversationId === n.conversationId)) return;
+      this.deliver(n);
+    });
+  }
+
+  deliver(n) {
     if (this.lookingAtChat && n.conversationId === this.conversation?.id) return;
     const { title, body } = describeNotification(n);
     const toast = { id: ++this.toastSerial, conversationId: n.conversationId, title, body };

@@ -364,6 +364,7 @@ export function notificationSettings() {
   return call('GET', '/api/settings/notifications');
 }
 
-export function setNotificationSettings({ digestsEnabled, digestDelayMinutes }) {
-  return call('PUT', '/api/settings/notifications', { body: { digestsEnabled, digestDelayMinutes } });
+/** `{digestsEnabled, digestDelayMinutes}`, and the quiet hours' fields to change (`quietHoursEnabled`, `quietStart`, …). */
+export function setNotificationSettings(settings) {
+  return call('PUT', '/api/settings/notifications', { body: settings });
 }

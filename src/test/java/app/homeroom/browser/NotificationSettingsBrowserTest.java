@@ -59,4 +59,42 @@ class NotificationSettingsBrowserTest extends BrowserTestBase {
       mailing.close();
     }
   }
+
+  @Test
+  @DisplayName("Issue 31.2: in the school's quiet hours a student away from the chat gets no toast or system"
+      + " notification for a staff message (the message itself arrives), and staff writing are told so")
+  void quiet_hours_hold_the_students_notifications() {
+    long conversation = school.openConversation(school.student);
+    Page ada = signIn(newContext(new Browser.NewContextOptions().setViewportSize(DESKTOP_WIDTH, DESKTOP_HEIGHT)
+        .setBypassCSP(true)), ADMIN_EMAIL, "live");
+    ada.getByTestId("nav-settings").click();
+    java.time.LocalTime now = java.time.LocalTime.now(java.time.ZoneOffset.UTC).withSecond(0).withNano(0);
+    ada.getByTestId("quiet-enabled").check();
+    ada.getByTestId("quiet-start").fill(now.minusHours(1).toString());
+    ada.getByTestId("quiet-end").fill(now.plusHours(1).toString());
+    ada.getByTestId("time-zone").selectOption("UTC");
+    ada.getByTestId("settings-save").click();
+    assertThat(ada.getByTestId("settings-notice")).hasText("Saved.");
+    assertThat(ada.getByTestId("quiet-now")).containsText("Quiet hours now");
+    AccessibilityBrowserTest.assertNoSeriousViolations(ada, "settings page with quiet hours");
+    Browsers.screenshot(ada, "settings-quiet-hours");
+    assertEquals(true, school.staff.get("/api/settings/notifications").json().getBoolean("quietNow"));
+
+    try {
+      Page sam = signIn(notifyingContext(), STUDENT_EMAIL, "live");
+      StudentNotificationsBrowserTest.hide(sam);
+      ada.getByTestId("nav-messages").click();
+      row(ada, school.student).click();
+      assertThat(ada.getByTestId("quiet-hint")).containsText("Quiet hours: Sam Student is notified at");
+      ada.getByTestId("composer").fill("Sorry for the late message: tomorrow's trip starts at 9.");
+      ada.getByTestId("composer").press("Enter");
+      studentChat(sam);
+      assertThat(message(sam, 1)).hasText("Sorry for the late message: tomorrow's trip starts at 9.");
+      sam.waitForTimeout(4_000); // past the gathering delay (1.5 s) the toast would have come by
+      assertThat(sam.getByTestId("toast")).hasCount(0);
+      assertEquals(0, StudentNotificationsBrowserTest.notificationsShown(sam));
+    } finally {
+      school.db.exec("update school_settings set quiet_hours_enabled = false, time_zone = 'UTC'");
+    }
+  }
 }
