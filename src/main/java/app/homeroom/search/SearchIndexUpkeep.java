@@ -2,10 +2,8 @@ package app.homeroom.search;
 
 import app.homeroom.db.Pools;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
+import app.homeroom.common.RepeatingVerticle;
 import io.vertx.sqlclient.Pool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the full-text index's pending list short, so that no send has to merge it (issue 9). One instance per node.
@@ -23,9 +21,7 @@ import org.slf4j.LoggerFactory;
  * under way (a transaction-scoped advisory lock, {@link #LOCK_KEY}) skips its turn rather than queue behind it. The
  * next run starts only after the last one ended, so a slow merge never piles more up behind it.
  */
-public final class SearchIndexUpkeep extends VerticleBase {
-
-  private static final Logger LOG = LoggerFactory.getLogger(SearchIndexUpkeep.class);
+public final class SearchIndexUpkeep extends RepeatingVerticle {
 
   /** Measured: merging every second took 16–25 ms a merge (felt by the sends); every 250 ms, 1–10 ms. */
   static final long INTERVAL_MS = 250;
@@ -51,60 +47,24 @@ public final class SearchIndexUpkeep extends VerticleBase {
   private final Pools pools;
   private long runs;
   private Pool pool;
-  private long timer = -1;
-  private boolean stopped;
-  /** The last failure logged, so a failure that repeats every run is logged once. */
-  private String lastFailure;
 
   public SearchIndexUpkeep(Pools pools) {
+    // For example, the database user does not own the index: sends then merge it themselves, as before.
+    super(INTERVAL_MS, "Search index upkeep", "sends merge the index themselves meanwhile");
     this.pools = pools;
   }
 
   @Override
-  public Future<?> start() {
+  protected void setUp() {
     pool = pools.general(vertx);
-    schedule();
-    return Future.succeededFuture();
   }
 
   @Override
-  public Future<?> stop() {
-    stopped = true;
-    vertx.cancelTimer(timer);
-    return Future.succeededFuture();
-  }
-
-  /** The words searches suggest from, brought up to date now (tests; the node does it every 2 s). */
-  public static Future<Integer> refreshWords(Pool pool) {
-    return pool.query(REFRESH_WORDS).execute().map(rows -> rows.iterator().next().getInteger(0));
-  }
-
-  private void schedule() {
-    if (!stopped) {
-      timer = vertx.setTimer(INTERVAL_MS, id -> merge());
-    }
-  }
-
-  private void merge() {
+  protected Future<?> runOnce() {
     Future<?> work = pool.query(CLEAN).execute();
     if (++runs % WORDS_EVERY == 0) {
       work = work.compose(v -> pool.query(REFRESH_WORDS).execute());
     }
-    work.onComplete(ar -> {
-      if (ar.succeeded()) {
-        if (lastFailure != null) {
-          LOG.info("Search index upkeep works again");
-          lastFailure = null;
-        }
-      } else if (!stopped) {
-        String failure = ar.cause().getMessage();
-        if (!failure.equals(lastFailure)) {
-          // For example, the database user does not own the index: sends then merge it themselves, as before.
-          LOG.warn("Search index upkeep failed (sends merge the index themselves meanwhile): {}", failure);
-          lastFailure = failure;
-        }
-      }
-      schedule();
-    });
+    return work;
   }
 }
