@@ -65,6 +65,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   /** Migrates the schema as its owner, then lets the app role use what the migrations made (see {@link Roles}). */
   public void migrate() {
     Migrations.migrate(ownerTarget());
+    Roles.extensions(ownerTarget());
     Roles.grantApp(ownerTarget(), APP_ROLE);
   }
 
@@ -112,9 +113,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
           writeOwner(dataDir);
           LOG.warn("Embedded PostgreSQL on port {} (pid {}) was left running by a node that died: this node adopts it"
               + " and will stop it when it stops", port, orphan.pid());
+          Roles.allowExtensions(target.as(DbTarget.EMBEDDED_USER, credentials.superuser()), OWNER_ROLE);
           return new EmbeddedDatabase(null, target, credentials, orphan);
         }
         LOG.info("Embedded PostgreSQL already running on port {} (started by another node): using it", port);
+        // A newer node joining a server an older one started (a rolling upgrade): what the owner may do now.
+        Roles.allowExtensions(target.as(DbTarget.EMBEDDED_USER, credentials.superuser()), OWNER_ROLE);
         return new EmbeddedDatabase(null, target, credentials, null);
       }
       throw new StartupException("port " + port + " is taken by something that is not Homeroom's embedded PostgreSQL: "

@@ -111,6 +111,35 @@ final class Roles {
     }
   }
 
+  /**
+   * As the superuser: the owner may create trusted extensions (pg_trgm, V18). Idempotent; a node that joins a running
+   * server calls it too, since only the node that starts the server runs {@link #ensure}. A failure (another node
+   * granting at the same moment) is only logged: the next start tries again.
+   */
+  static void allowExtensions(DbTarget superuser, String owner) {
+    try (Connection c = DriverManager.getConnection(superuser.jdbcUrl(), superuser.user(), superuser.password());
+         Statement s = c.createStatement()) {
+      s.execute("grant create on database " + superuser.database() + " to " + owner);
+    } catch (SQLException e) {
+      LOG.warn("Could not let {} create extensions (the next start tries again): {}", owner, e.getMessage());
+    }
+  }
+
+  /**
+   * As the owner, after each migration run: the extensions a migration could not create when the owner was not yet
+   * allowed to (V18's pg_trgm and its index, on a server upgraded while it kept running). Nothing when they exist;
+   * a failure only costs searches their "did you mean".
+   */
+  static void extensions(DbTarget owner) {
+    try (Connection c = DriverManager.getConnection(owner.jdbcUrl(), owner.user(), owner.password());
+         Statement s = c.createStatement()) {
+      s.execute("create extension if not exists pg_trgm");
+      s.execute("create index if not exists search_words_trigrams on search_words using gin (word gin_trgm_ops)");
+    } catch (SQLException e) {
+      LOG.warn("pg_trgm is not available (searches offer no \"did you mean\"): {}", e.getMessage());
+    }
+  }
+
   private static boolean exists(Connection c, String role) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("select 1 from pg_roles where rolname = ?")) {
       ps.setString(1, role);
