@@ -1,6 +1,6 @@
 -- Issue 27, point 6: a misspelt search offers "did you mean". The words the messages use (as written, lower-cased:
 -- the 'simple' configuration, so suggestions are words and not stems), with how many messages use each, kept by
--- SearchIndexUpkeep a batch of new messages at a time; suggestions are the closest by trigram similarity (pg_trgm).
+-- SearchIndexUpkeep a batch of new messages at a time; suggestions are the nearest by trigram distance (pg_trgm).
 -- Without pg_trgm (an external server whose role may not create it) everything else works: searches simply offer
 -- no suggestion.
 do $$
@@ -18,7 +18,9 @@ create table search_words (
 do $$
 begin
   if exists (select 1 from pg_extension where extname = 'pg_trgm') then
-    execute 'create index search_words_trigrams on search_words using gin (word gin_trgm_ops)';
+    -- GiST, not GIN: it hands out the nearest words in order (word <-> typed), so no similarity threshold is fixed
+    -- in the server's settings, and a swap of two letters in a short word ("thnaks") still finds its word.
+    execute 'create index search_words_trigrams on search_words using gist (word gist_trgm_ops)';
   end if;
 end $$;
 

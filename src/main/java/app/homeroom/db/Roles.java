@@ -134,7 +134,7 @@ final class Roles {
     try (Connection c = DriverManager.getConnection(owner.jdbcUrl(), owner.user(), owner.password());
          Statement s = c.createStatement()) {
       s.execute("create extension if not exists pg_trgm");
-      s.execute("create index if not exists search_words_trigrams on search_words using gin (word gin_trgm_ops)");
+      s.execute("create index if not exists search_words_trigrams on search_words using gist (word gist_trgm_ops)");
     } catch (SQLException e) {
       LOG.warn("pg_trgm is not available (searches offer no \"did you mean\"): {}", e.getMessage());
     }

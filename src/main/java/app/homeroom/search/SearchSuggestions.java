@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * "Did you mean" for a search that found nothing (issue 27, point 6): each word of the query that no message uses is
- * replaced by the closest word that messages do use (trigram similarity, pg_trgm), and the query so corrected is the
+ * replaced by the nearest word that messages do use (trigram distance, pg_trgm), and the query so corrected is the
  * suggestion. Staff are offered the words of all messages ({@code search_words}, kept by {@link SearchIndexUpkeep});
  * a student only the words of their own conversation, so a suggestion never tells them what others wrote. Without
  * pg_trgm (V18 could not create it) there is never a suggestion.
@@ -30,15 +30,26 @@ final class SearchSuggestions {
   /** Words of the query language, never corrected. */
   private static final List<String> OPERATORS = List.of("or", "and", "not");
 
-  /** For each word ($1, in order): whether messages use it, and the closest one they use (or null). Staff. */
+  /**
+   * How alike a suggestion must be (trigram similarity, 0 to 1): low enough that a swap of two letters in a short word
+   * ("thnaks", 0.27) still finds its word, high enough that a word sharing only an ending ("-ing") does not.
+   */
+  static final double MIN_SIMILARITY = 0.2;
+
+  /**
+   * For each word ($1, in order): whether messages use it, and the nearest one they use (or null). Staff. The GiST
+   * index hands out the nearest words in order ({@code <->}); of the five nearest, the most used wins a tie.
+   */
   static final String STAFF = """
       select q.w, exists (select 1 from search_words s where s.word = q.w) as known,
-             (select s.word from search_words s where s.word % q.w
-               order by similarity(s.word, q.w) desc, s.uses desc, s.word limit 1) as closest
+             (select n.word from (select s.word, s.uses, s.word <-> q.w as distance from search_words s
+                                   order by s.word <-> q.w limit 5) n
+               where 1 - n.distance >=\s""" + MIN_SIMILARITY + """
+               order by n.distance, n.uses desc, n.word limit 1) as closest
         from unnest($1::text[]) with ordinality as q (w, i)
        order by q.i""";
 
-  /** As {@link #STAFF}, from the words of student $2's own conversation only. */
+  /** As {@link #STAFF}, from the words of student $2's own conversation only (few: no index needed). */
   static final String STUDENT = """
       with own as (
         select word, ndoc as uses from ts_stat(format(
@@ -46,7 +57,7 @@ final class SearchSuggestions {
           || ' where c.student_id = %s and m.kind = ''message''', $2::bigint))
       )
       select q.w, exists (select 1 from own s where s.word = q.w) as known,
-             (select s.word from own s where s.word % q.w
+             (select s.word from own s where similarity(s.word, q.w) >=\s""" + MIN_SIMILARITY + """
                order by similarity(s.word, q.w) desc, s.uses desc, s.word limit 1) as closest
         from unnest($1::text[]) with ordinality as q (w, i)
        order by q.i""";

@@ -254,7 +254,7 @@ class TeamInboxBrowserTest extends BrowserTestBase {
     Page ada = signIn(ADMIN_EMAIL);
     ada.getByTestId("search-open").click();
     Locator input = ada.getByTestId("search-input");
-    input.fill("musem trip");
+    input.fill("musuem trip"); // two letters swapped
     input.press("Enter");
     assertThat(ada.getByTestId("search-no-results")).containsText("No messages match");
     assertThat(ada.getByTestId("search-did-you-mean")).hasText("museum trip");

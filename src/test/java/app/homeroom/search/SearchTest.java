@@ -232,6 +232,7 @@ class SearchTest {
     JsonObject misspelt = ok(school.staff, "q=" + enc("homewrok"));
     assertEquals(List.of(), bodies(misspelt));
     assertEquals("homework", misspelt.getString("didYouMean"));
+    assertEquals("reading", ok(school.staff, "q=" + enc("raeding")).getString("didYouMean"), "two letters swapped");
     assertEquals("swimming GALA", ok(school.staff, "q=" + enc("swiming GALA")).getString("didYouMean"),
         "only the unknown word changes, the rest stays as typed");
     assertEquals("\"permission slip\" -dog", ok(school.staff, "q=" + enc("\"permision slip\" -dog")).getString("didYouMean"));
