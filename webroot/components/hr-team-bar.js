@@ -1,4 +1,5 @@
 import { LitElement, html, css, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
 import * as api from '../lib/api.js';
 import { describeViewers } from '../lib/team-inbox.js';
 import { describeTypists } from '../lib/typing-tracker.js';
@@ -126,7 +127,7 @@ export class HrTeamBarElement extends LitElement {
       <div class="assign">
         <label for="assignee">Assigned to</label>
         <select id="assignee" data-testid="assignee-select" ?disabled=${!known || this.busy}
-          data-assignee=${assignee?.id ?? ''} @change=${this.handleChange}>
+          data-assignee=${assignee?.id ?? ''} .value=${live(String(assignee?.id ?? ''))} @change=${this.handleChange}>
           <option value="" ?selected=${!assignee}>Nobody (unassigned)</option>
           ${options.map((p) => html`<option value=${p.id} ?selected=${assignee?.id === p.id}>
             ${p.id === this.me?.id ? `Me (${p.name})` : p.name}</option>`)}

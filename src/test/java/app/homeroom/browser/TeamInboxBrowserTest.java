@@ -119,6 +119,12 @@ class TeamInboxBrowserTest extends BrowserTestBase {
     assertThat(row(ada, school.student)).isVisible();
     Browsers.screenshot(ada, "team-note-assignment-viewing");
     Browsers.screenshot(grace, "team-grace-mine");
+    // Grace hands it back: Ada's menu, which she used before, shows the change live.
+    long graceId = school.db.queryLong("select id from users where email = ?", GRACE_EMAIL);
+    assertThat(grace.getByTestId("assignee-select")).hasValue(String.valueOf(graceId));
+    grace.getByTestId("assignee-select").selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("Ada Admin"));
+    assertThat(ada.getByTestId("assignee-select")).hasValue(String.valueOf(school.admin));
+    assertThat(ada.locator("[data-testid=assignment-entry]").last()).hasText(Pattern.compile("Grace Admin assigned this conversation to you"));
 
     // Grace's tab dies: within seconds Ada no longer sees her viewing.
     graceContext.close();
