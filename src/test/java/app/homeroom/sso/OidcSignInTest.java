@@ -170,8 +170,7 @@ class OidcSignInTest {
       OidcClient.Discovered d = client.discover().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       String token = provider.issueToken("school", CLIENT_ID, new DefaultOAuth2TokenCallback("school", "t1", "JWT", List.of(CLIENT_ID),
           Map.of("email", School.STUDENT_EMAIL, "email_verified", true, "nonce", "n-123456789012345678"), 3600)).serialize();
-      JsonObject claims = client.verify(d, token, "n-123456789012345678").toCompletionStage().toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
+      JsonObject claims = awaitOrDump(client.verify(d, token, "n-123456789012345678"));
       assertEquals(School.STUDENT_EMAIL, claims.getString("email"));
 
       String[] parts = token.split("\\.");
@@ -235,5 +234,25 @@ class OidcSignInTest {
     Api sam = browser();
     assertEquals("/student", signIn(sam, "school"));
     assertEquals(200, sam.get("/api/me").status());
+  }
+
+  /**
+   * The first verification of tampered_token once hung past 30 s on a CI run (stop 37; the keys fetch has its own 10 s
+   * timeouts, so something else waited). Should it happen again, every thread's stack is printed to find what.
+   */
+  static <T> T awaitOrDump(io.vertx.core.Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      StringBuilder dump = new StringBuilder("OidcSignInTest: no answer in 30 s; threads:\n");
+      Thread.getAllStackTraces().forEach((thread, stack) -> {
+        dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+        for (StackTraceElement frame : stack) {
+          dump.append("    at ").append(frame).append('\n');
+        }
+      });
+      System.out.println(dump);
+      throw e;
+    }
   }
 }
