@@ -1,4 +1,5 @@
 import { LitElement, html, css, nothing } from 'lit';
+import * as api from '../lib/api.js';
 import { baseStyles } from './shared-styles.js';
 import { loadStaff } from './hr-team-bar.js';
 
@@ -6,10 +7,11 @@ import { loadStaff } from './hr-team-bar.js';
  * The student list's assignment menu (issue 27, point 1): opened on a row by right-click, the context-menu key or
  * Shift+F10, it assigns that student's conversation to oneself, to a colleague or to nobody. A menu of radio items
  * (the current assignee checked); arrow keys, Home and End move, Enter or Space chooses, Escape or Tab closes, and the
- * focus goes back to the row.
+ * focus goes back to the row. Choosing assigns at once (starting the conversation first when there is none); a refusal
+ * is said in the menu, which stays open.
  *
- * @fires hr-assign-choose - `detail: {student, assigneeId}` (null: unassign)
- * @fires hr-menu-close - the menu closed without a choice
+ * @fires hr-assigned - `detail: {student, conversation, assignee}`: assigned (`conversation` when it was started now)
+ * @fires hr-menu-close - the menu closed without a change
  */
 export class HrAssignMenuElement extends LitElement {
   static properties = {
@@ -117,8 +119,21 @@ export class HrAssignMenuElement extends LitElement {
     this.dispatchEvent(new CustomEvent('hr-menu-close'));
   }
 
-  choose(assigneeId) {
-    this.dispatchEvent(new CustomEvent('hr-assign-choose', { detail: { student: this.student, assigneeId } }));
+  async choose(assigneeId) {
+    const student = this.student;
+    this.error = '';
+    try {
+      let conversation = null;
+      let conversationId = student.conversationId;
+      if (conversationId == null) {
+        conversation = (await api.openConversation(student.id)).conversation;
+        conversationId = conversation.id;
+      }
+      const answer = await api.assignConversation(conversationId, assigneeId);
+      this.dispatchEvent(new CustomEvent('hr-assigned', { detail: { student, conversation, assignee: answer.assignee ?? null } }));
+    } catch (error) {
+      this.error = `Could not assign it: ${error.message}`;
+    }
   }
 
   handleKeydown(event) {

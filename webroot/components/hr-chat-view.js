@@ -13,15 +13,11 @@ import { chatViewStyles } from './chat-view-styles.js';
 import { renderTimeline } from './message-list.js';
 import { renderChatHeader, renderClosedBanner } from './chat-header.js';
 import { HistoryScroll } from './history-scroll.js';
-import { TeamInbox } from '../lib/team-inbox.js';
-import { QuietState } from '../lib/quiet-hours.js';
+import { ChatTeamController } from './chat-team.js';
 import './hr-composer.js';
-import './hr-team-bar.js';
 import './hr-close-dialog.js';
 
 const ANNOUNCE_MAX_CHARS = 200; // what the live region reads of an incoming message
-/** Staff: the school's quiet hours (issue 31, point 2), asked once a minute at most for the whole page. */
-let staffQuiet = null;
 /** How long "showing the latest messages" stays after a catch-up too large was replaced by the newest page. */
 const GAP_NOTICE_MS = 12_000;
 
@@ -102,11 +98,6 @@ export class HrChatViewElement extends LitElement {
     statusBusy: { state: true },
     statusError: { state: true },
     reopenError: { state: true },
-    /** An assignment on its way to the server, and why the last one failed (issue 27). */
-    assignBusy: { state: true },
-    /** Staff: when the school's quiet hours end, while they last (issue 31, point 2), else null. */
-    quietUntil: { state: true },
-    assignError: { state: true },
   };
 
   static styles = [
@@ -135,11 +126,8 @@ export class HrChatViewElement extends LitElement {
     this.statusBusy = false;
     this.statusError = '';
     this.reopenError = '';
-    this.assignBusy = false;
-    this.assignError = '';
-    this.quietUntil = null;
-    /** The open conversation's team inbox (admins: assignment, staff-only entries, who else is viewing). */
-    this.team = null;
+    /** Admins: the open conversation's team inbox, assignment, notes and quiet hours (components/chat-team.js). */
+    this.teamView = new ChatTeamController(this);
     this.store = null;
     /** The open conversation's {@link OutboxSender}. */
     this.sender = null;
@@ -161,9 +149,6 @@ export class HrChatViewElement extends LitElement {
         [session.events, 'presence-changed', this.handlePresenceChanged],
         [session.events, 'resync', this.handleResync],
         [session.events, 'receipt', this.handleReceipt],
-        [session.events, 'staff-entry-created', this.handleStaffEntry],
-        [session.events, 'staff-viewing', this.handleStaffViewing],
-        [document, 'visibilitychange', this.handleVisibility],
         [session.typing, 'change', this.handleTypingChange],
         [session.bus, 'statechange', this.handleBusState],
         [session.bus, 'attemptfailed', this.handleBusState],
@@ -181,9 +166,7 @@ export class HrChatViewElement extends LitElement {
 
   /** Stops the open conversation's sending and polling (what waits stays in storage for the next time). */
   closeOutbox() {
-    this.team?.removeEventListener('change', this.handleTeamChange);
-    this.team?.stop(); // "left": colleagues stop seeing this admin here at once
-    this.team = null;
+    this.teamView.close(); // "left": colleagues stop seeing this admin here at once
     this.sender?.removeEventListener('sent', this.handleSent);
     this.sender?.stop();
     this.sender = null;
@@ -243,15 +226,11 @@ export class HrChatViewElement extends LitElement {
     this.statusError = '';
     this.reopenError = '';
     this.receipts = new Receipts();
-    this.assignError = '';
     const id = this.conversationId;
     if (id == null || !this.session) return;
 
     const session = this.session;
-    if (this.isAdmin) {
-      this.openTeam(id);
-      this.checkQuietHours(id);
-    }
+    if (this.isAdmin) this.teamView.open(session, id);
     const store = new ConversationStore({
       conversationId: id,
       fetchPage: async (params) => {
@@ -340,87 +319,11 @@ export class HrChatViewElement extends LitElement {
     el.focus({ preventScroll: true });
   }
 
-  /** Admins (issue 27): the conversation's assignee and staff-only entries, and "I am viewing it" to colleagues. */
-  openTeam(id) {
-    const session = this.session;
-    const team = new TeamInbox({
-      conversationId: id,
-      me: session.user,
-      fetchPage: (before) => api.conversationTeam(id, { before }),
-      sendViewing: (state) => session.chat.viewing(id, state),
-    });
-    team.addEventListener('change', this.handleTeamChange);
-    this.team = team;
-    team.load();
-    team.startViewing(() => document.visibilityState === 'visible' && this.active);
-  }
-
-  /** Staff writing in quiet hours are told the student is notified when they end (issue 31, point 2). */
-  checkQuietHours(id) {
-    this.quietUntil = null;
-    staffQuiet ??= new QuietState({ fetch: () => api.notificationSettings() });
-    staffQuiet.current().then(({ quiet, until }) => {
-      if (this.conversationId === id) this.quietUntil = quiet ? until ?? new Date(8.64e15) : null;
-    });
-  }
-
-  handleTeamChange = () => {
-    this.requestUpdate();
-  };
-
-  handleStaffEntry = (event) => {
-    const { entry, assignee } = event.detail;
-    this.team?.receive(entry, assignee);
-  };
-
-  handleStaffViewing = (event) => {
-    this.team?.viewing(event.detail);
-  };
-
-  handleVisibility = () => {
-    if (document.visibilityState === 'visible') this.team?.renewViewing();
-  };
-
-  /** Assigns the conversation (issue 27, point 1); the list follows from the answer, even without the live channel. */
-  async handleAssign(event) {
-    const team = this.team;
-    if (!team || this.assignBusy) return;
-    this.assignBusy = true;
-    this.assignError = '';
-    try {
-      const answer = await api.assignConversation(team.conversationId, event.detail.assigneeId);
-      if (answer.entry) team.receive(answer.entry, answer.assignee ?? null);
-      else team.setAssignee(answer.assignee ?? null);
-      this.dispatchEvent(new CustomEvent('hr-assignment-changed', {
-        detail: { conversationId: team.conversationId, studentId: answer.studentId, assignee: answer.assignee ?? null },
-        bubbles: true, composed: true,
-      }));
-    } catch (error) {
-      this.assignError = error.message;
-      team.setAssignee(team.assignee); // the menu shows what is true again
-    } finally {
-      this.assignBusy = false;
-    }
-  }
-
-  /** A private note (issue 27, point 3): stored over HTTP, then in the timeline; the draft stays if it fails. */
+  /** A private note was stored (issue 27, point 3): it goes at the bottom, as a message would. */
   async handleNote(event) {
-    const team = this.team;
-    event.preventDefault(); // the composer clears the draft itself once stored
-    if (!team) return;
-    const composer = event.target;
-    composer.noteBusy = true;
-    composer.noteError = '';
-    try {
-      const { entry } = await api.addNote(team.conversationId, { clientId: event.detail.clientId, body: event.detail.body });
-      team.receive(entry, undefined);
-      composer.noteStored(event.detail.clientId);
+    if (await this.teamView.note(event)) {
       this.history.forceBottom = true;
       this.requestUpdate();
-    } catch (error) {
-      composer.noteError = `Note not saved: ${error.message}`;
-    } finally {
-      composer.noteBusy = false;
     }
   }
 
@@ -755,17 +658,16 @@ export class HrChatViewElement extends LitElement {
     const shown = this.isAdmin ? typists.filter((t) => t.role === 'student') : typists;
     return html`<hr-composer .session=${this.session} .conversationId=${this.conversationId} ?ready=${Boolean(this.store)}
       ?closed=${this.status === 'closed'} ?admin=${this.isAdmin} ?down=${this.session?.bus?.isDown}
-      .typing=${describeTypists(shown)} .student=${this.student} .me=${this.me} .quietUntil=${this.quietUntil}
+      .typing=${describeTypists(shown)} .student=${this.student} .me=${this.me} .quietUntil=${this.teamView.quietUntil}
       @hr-send=${this.handleSend} @hr-note=${this.handleNote}></hr-composer>`;
   }
 
   /** Admins: who the conversation is assigned to, and which colleagues are viewing or typing in it (issue 27). */
   renderTeamBar() {
-    if (!this.isAdmin || !this.team) return nothing;
+    if (!this.isAdmin) return nothing;
     const staffTyping = (this.session?.typing?.typists(this.conversationId) ?? [])
       .filter((t) => t.role === 'admin' && t.userId !== this.me?.id);
-    return html`<hr-team-bar .team=${this.team} .me=${this.me} .typists=${staffTyping} ?busy=${this.assignBusy}
-      .error=${this.assignError} @hr-assign=${this.handleAssign}></hr-team-bar>`;
+    return this.teamView.renderBar(this.me, staffTyping);
   }
 
   /** Closing asks for an optional note (R6.3). Admins only. */

@@ -4,11 +4,11 @@ import * as api from '../lib/api.js';
 import { listenAll } from '../lib/listeners.js';
 import { SessionController } from '../lib/session-controller.js';
 import { StudentRoster } from '../lib/student-roster.js';
-import { formatRelativeShort, formatFull, initials } from '../lib/format.js';
 import { describeTypists } from '../lib/typing-tracker.js';
-import { statusLabel } from '../lib/conversation-status.js';
 import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presenceStyles } from './shared-styles.js';
+import { renderStudentRow, studentRowStyles } from './student-row.js';
 import './hr-assign-menu.js';
+import './hr-assigned-filter.js';
 
 const FILTER_DELAY_MS = 250; // wait for a pause in typing before asking the server
 const PAGE_JUMP = 10; // rows moved by PageUp / PageDown
@@ -47,7 +47,6 @@ export class HrStudentListElement extends LitElement {
     assigned: { state: true },
     /** The row assignment menu: `{student, at: {x, y}}`, or null. */
     menu: { state: true },
-    assignError: { state: true },
     /** The row that takes the focus when Tab enters the list. */
     activeId: { state: true },
   };
@@ -59,46 +58,13 @@ export class HrStudentListElement extends LitElement {
     badgeStyles,
     avatarStyles,
     presenceStyles,
+    studentRowStyles,
     css`
       :host {
         display: flex;
         flex-direction: column;
         min-height: 0;
         background: var(--hr-color-surface);
-      }
-      .views {
-        display: flex;
-        gap: var(--hr-space-1);
-        padding: var(--hr-space-3) var(--hr-space-3) 0;
-      }
-      .view {
-        flex: 1;
-        border: 1px solid var(--hr-color-border);
-        background: var(--hr-color-surface);
-        border-radius: var(--hr-radius-pill, 999px);
-        padding: 4px var(--hr-space-2);
-        font: inherit;
-        font-size: var(--hr-font-size-sm);
-        color: var(--hr-color-text);
-        cursor: pointer;
-      }
-      .view[aria-pressed='true'] {
-        background: var(--hr-color-primary);
-        border-color: var(--hr-color-primary);
-        color: var(--hr-color-primary-text, #fff);
-        font-weight: 600;
-      }
-      .assignee {
-        flex: none;
-        max-width: 9em;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-        font-size: var(--hr-font-size-xs);
-        color: var(--hr-color-text-muted);
-      }
-      .assignee::before {
-        content: '→ ';
       }
       .filters {
         flex: none;
@@ -152,79 +118,6 @@ export class HrStudentListElement extends LitElement {
       ul:focus-visible {
         box-shadow: inset var(--hr-focus-ring);
       }
-      .row {
-        position: relative;
-        display: flex;
-        gap: var(--hr-space-3);
-        align-items: flex-start;
-        padding: var(--hr-space-3) var(--hr-space-4);
-        border-left: 3px solid transparent;
-        border-bottom: 1px solid var(--hr-color-border);
-        cursor: pointer;
-        /* Rows far off screen cost no layout or paint, so thousands of loaded rows stay smooth. */
-        content-visibility: auto;
-        contain-intrinsic-size: auto 92px;
-      }
-      .row:hover {
-        background: var(--hr-color-surface-muted);
-      }
-      .row[aria-selected='true'] {
-        background: var(--hr-color-selected);
-        border-left-color: var(--hr-color-primary);
-      }
-      .row:focus-visible {
-        outline: none;
-        box-shadow: inset var(--hr-focus-ring);
-      }
-      .main {
-        flex: 1;
-        min-width: 0;
-        display: grid;
-        gap: 2px;
-      }
-      .line {
-        display: flex;
-        align-items: center;
-        gap: var(--hr-space-2);
-        min-width: 0;
-      }
-      .name {
-        flex: 1;
-        min-width: 0;
-        font-weight: 600;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .row.unread .name {
-        font-weight: 800;
-      }
-      .time {
-        flex: none;
-        font-size: var(--hr-font-size-xs);
-        color: var(--hr-color-text-muted);
-      }
-      .row.unread .time {
-        color: var(--hr-color-primary);
-        font-weight: 700;
-      }
-      .email,
-      .meta {
-        font-size: var(--hr-font-size-sm);
-        color: var(--hr-color-text-muted);
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .typing-hint {
-        font-style: italic;
-        color: var(--hr-color-primary);
-      }
-      .meta {
-        flex: 1;
-        min-width: 0;
-        font-size: var(--hr-font-size-xs);
-      }
       .state {
         padding: var(--hr-space-5) var(--hr-space-4);
         text-align: center;
@@ -252,7 +145,6 @@ export class HrStudentListElement extends LitElement {
     this.status = '';
     this.assigned = '';
     this.menu = null;
-    this.assignError = '';
     this.activeId = null;
     this.roster = null;
     this.events = null;
@@ -452,7 +344,6 @@ export class HrStudentListElement extends LitElement {
   }
 
   setAssigned(assigned) {
-    if (this.assigned === assigned) return;
     this.assigned = assigned;
     clearTimeout(this.filterTimer);
     this.applyFilters();
@@ -566,32 +457,22 @@ export class HrStudentListElement extends LitElement {
 
   /** Opens the assignment menu for a row (right-click, the context-menu key or Shift+F10). */
   openAssignMenu(student, at) {
-    this.assignError = '';
     this.menu = { student, at };
   }
 
+  /** The menu closed (after assigning, or not): the row takes the focus back. */
   closeAssignMenu() {
     const id = this.menu?.student.id;
     this.menu = null;
     if (id != null) this.updateComplete.then(() => this.rowElement(id)?.focus());
   }
 
-  /** Assigns a row's conversation (starting it first when there is none); the row follows from the answer. */
-  async handleAssignChoose(event) {
-    const { student, assigneeId } = event.detail;
+  /** The menu assigned a row's conversation (starting it when there was none): the row follows from the answer. */
+  handleAssigned(event) {
+    const { student, conversation, assignee } = event.detail;
+    if (conversation) this.roster?.applyConversation(conversation);
+    this.roster?.applyAssignment({ studentId: student.id, conversationId: conversation?.id ?? student.conversationId, assignee });
     this.closeAssignMenu();
-    try {
-      let conversationId = student.conversationId;
-      if (conversationId == null) {
-        const { conversation } = await api.openConversation(student.id);
-        conversationId = conversation.id;
-        this.roster?.applyConversation(conversation);
-      }
-      const answer = await api.assignConversation(conversationId, assigneeId);
-      this.roster?.applyAssignment({ studentId: student.id, conversationId, assignee: answer.assignee ?? null });
-    } catch (error) {
-      this.assignError = `Could not assign ${student.name}'s conversation: ${error.message}`;
-    }
   }
 
   // ---- infinite scroll --------------------------------------------------------------------
@@ -628,12 +509,8 @@ export class HrStudentListElement extends LitElement {
     const hasMore = roster ? !roster.complete : false;
     const unreadStudents = roster?.unreadStudents ?? 0;
     const currentId = this.currentId;
-    const view = (value, label) => html`<button type="button" class="view" aria-pressed=${this.assigned === value ? 'true' : 'false'}
-      data-testid="assigned-filter-${value || 'all'}" @click=${() => this.setAssigned(value)}>${label}</button>`;
     return html`
-      <div class="views" role="group" aria-label="Conversations to show">
-        ${view('mine', 'Mine')}${view('none', 'Unassigned')}${view('', 'All')}
-      </div>
+      <hr-assigned-filter .value=${this.assigned} @hr-assigned-change=${(e) => this.setAssigned(e.detail.value)}></hr-assigned-filter>
       <div class="filters" role="search" aria-label="Filter students">
         <label class="visually-hidden" for="q">Search by name, email or roll ID</label>
         <input
@@ -695,14 +572,13 @@ export class HrStudentListElement extends LitElement {
               ${repeat(
                 students,
                 (s) => s.id,
-                (s) => this.renderRow(s, s.id === currentId),
+                (s) => renderStudentRow(this, s, s.id === currentId),
               )}
             </ul>`
           : nothing}
-        ${this.assignError ? html`<div class="state error" role="alert" data-testid="list-assign-error">${this.assignError}</div>` : nothing}
         ${this.menu
           ? html`<hr-assign-menu .student=${this.menu.student} .at=${this.menu.at} .me=${this.session?.user}
-              @hr-assign-choose=${this.handleAssignChoose} @hr-menu-close=${this.closeAssignMenu}></hr-assign-menu>`
+              @hr-assigned=${this.handleAssigned} @hr-menu-close=${this.closeAssignMenu}></hr-assign-menu>`
           : nothing}
         ${hasMore
           ? html`<div class="more">
@@ -716,77 +592,6 @@ export class HrStudentListElement extends LitElement {
     `;
   }
 
-  renderRow(student, current) {
-    const selected = student.id === this.selectedStudentId;
-    const unread = student.unread ?? 0;
-    const isNew = student.conversationId == null;
-    const online = Boolean(student.online);
-    const typing = this.typingHint(student);
-    return html`
-      <li
-        id="student-${student.id}"
-        class="row ${unread ? 'unread' : ''}"
-        role="option"
-        tabindex=${current ? '0' : '-1'}
-        aria-selected=${selected ? 'true' : 'false'}
-        data-testid="student-row"
-        data-student-id=${student.id}
-        aria-keyshortcuts="Shift+F10"
-        data-unread=${unread}
-        data-last-seq=${student.lastSeq ?? 0}
-        @click=${() => this.openStudent(student)}
-        @contextmenu=${(event) => {
-          event.preventDefault();
-          this.openAssignMenu(student, { x: event.clientX, y: event.clientY });
-        }}
-        @focus=${() => this.handleRowFocus(student)}
-      >
-        <span class="avatar-wrap">
-          <span class="avatar" aria-hidden="true">${initials(student.name)}</span>
-          <span
-            class="presence-dot ${online ? 'online' : 'offline'}"
-            data-testid="presence"
-            data-online=${online ? 'true' : 'false'}
-            title=${online ? 'Online' : 'Offline'}
-          ></span>
-        </span>
-        <span class="main">
-          <span class="line">
-            <span class="name" data-testid="student-name">${student.name}</span>
-            <span class="visually-hidden">, ${online ? 'online' : 'offline'}</span>
-            ${student.lastMessageAt
-              ? html`<time class="time" datetime=${student.lastMessageAt} title=${formatFull(student.lastMessageAt)}>
-                  ${formatRelativeShort(student.lastMessageAt)}
-                </time>`
-              : nothing}
-          </span>
-          ${typing
-            ? html`<span class="email typing-hint" data-testid="typing-hint">${typing}</span>`
-            : html`<span class="email">${student.email}</span>`}
-          <span class="line">
-            <span class="meta">Roll ${student.rollId} · Class ${student.className}</span>
-            ${unread
-              ? html`<span class="badge count" data-testid="unread-count" aria-hidden="true">${unread}</span>
-                  <span class="visually-hidden">, ${unread} unread</span>`
-              : nothing}
-            ${student.assignee
-              ? html`<span class="assignee" data-testid="student-assignee" data-assignee-id=${student.assignee.id}
-                  title="Assigned to ${student.assignee.name}"><span class="visually-hidden">, assigned to </span>${student.assignee.id === this.session?.user.id
-                    ? 'You'
-                    : student.assignee.name}</span>`
-              : nothing}
-            ${student.disabled
-              ? html`<span class="badge disabled" data-testid="student-disabled" title="Account disabled: cannot sign in">Disabled</span>`
-              : nothing}
-            ${isNew
-              ? html`<span class="badge new" data-testid="student-status" title="No conversation yet">New</span>`
-              : html`<span class="badge ${student.conversationStatus ?? 'active'}" data-testid="student-status"
-                  data-status=${student.conversationStatus ?? 'active'}>${statusLabel(student.conversationStatus)}</span>`}
-          </span>
-        </span>
-      </li>
-    `;
-  }
 }
 
 customElements.define('hr-student-list', HrStudentListElement);

@@ -41,7 +41,7 @@ export function renderTimeline(view) {
     </div>`;
   } else if (!store?.loaded && messages.length === 0) {
     return html`<div class="empty" aria-busy="true">Loading messages…</div>`;
-  } else if (messages.length === 0 && !(view.team?.entries.length > 0)) {
+  } else if (messages.length === 0 && !(view.teamView?.team?.entries.length > 0)) {
     return view.isAdmin
       ? html`<div class="empty" data-testid="chat-empty">
           <strong>No messages yet</strong>
@@ -95,8 +95,9 @@ function timelineItems(view, messages) {
   const spelledOut = new Set([newest((m, st) => !m.pending && st && ownSide(m))]);
   if (me?.role === 'admin') spelledOut.add(newest((m, st) => st && !ownSide(m)));
   // Staff only (issue 27): private notes and assignment changes between the messages they were written after.
-  const timeline = view.team
-    ? interleaveStaffEntries(messages, view.team.entries, { hasMoreBefore: view.store?.hasMoreBefore, hasMoreAfter: view.store?.hasMoreAfter })
+  const team = view.teamView?.team;
+  const timeline = team
+    ? interleaveStaffEntries(messages, team.entries, { hasMoreBefore: view.store?.hasMoreBefore, hasMoreAfter: view.store?.hasMoreAfter })
     : messages;
   return withDaySeparators(timeline).map((item) => {
     if (item.type === 'day') return item;

@@ -52,7 +52,7 @@ export class TeamInbox extends EventTarget {
     this.#clock = clock;
     /** `{id, name}` or null; undefined until loaded. */
     this.assignee = undefined;
-    this.loaded = false;
+    /** Why the last load failed, or ''. */
     this.error = '';
   }
 
@@ -72,7 +72,6 @@ export class TeamInbox extends EventTarget {
         if (!data.hasMore || !data.entries?.length) break;
         before = data.entries[data.entries.length - 1].id;
       }
-      this.loaded = true;
       this.error = '';
     } catch (error) {
       this.error = error?.message ?? String(error);

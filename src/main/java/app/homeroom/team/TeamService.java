@@ -128,8 +128,8 @@ public final class TeamService {
 
   /**
    * "I have this conversation open" (issue 27, point 2), to the other staff only; nothing is stored. Clients say it
-   * again every {@link #VIEWING_RENEW_MS} and drop a viewer not renewed within {@link #VIEWING_EXPIRES_MS}, so a tab
-   * that dies (or a node that does) stops showing within seconds.
+   * again every 4 s (webroot/lib/team-inbox.js) and drop a viewer not renewed within {@link #VIEWING_EXPIRES_MS}, so a
+   * tab that dies (or a node that does) stops showing within seconds.
    */
   public void viewing(Identity actor, long conversationId, long studentId, String state) {
     staffOnly(actor);
@@ -141,8 +141,6 @@ public final class TeamService {
         actor.userId(), actor.name(), left ? 0 : VIEWING_EXPIRES_MS)), Address.ADMIN_INBOX.address());
   }
 
-  /** How often an open conversation is said to be viewed again. */
-  public static final long VIEWING_RENEW_MS = 4_000;
   /** How long a viewer shows without being said again. */
   public static final long VIEWING_EXPIRES_MS = 10_000;
 

@@ -239,7 +239,10 @@ class EmailDigestTest {
       SockJsClient connected = SockJsClient.connect(port, sam.sessionCookie(), "http://localhost:" + port);
       connected.register("user." + school.student);
       say(school.staff, "Are you coming to the meeting?");
-      Thread.sleep(DigestVerticle.INTERVAL_MS + 3_000); // a whole round while Sam is connected
+      // A round found Sam due, saw him connected and let him go: claimed, then released, and nothing sent.
+      app.homeroom.support.Await.until(() -> school.db.queryLong("select count(*) from email_digests where student_id = ?"
+          + " and claimed_until is null and last_sent_at is null", school.student) == 1,
+          DigestVerticle.INTERVAL_MS * 2 + 10_000, "a digest round while Sam is connected");
       assertEquals(0, smtp.getReceivedMessages().length, "connected: no email");
       connected.close();
       assertTrue(smtp.waitForIncomingEmail(DigestVerticle.INTERVAL_MS * 2 + 35_000, 1), "the digest after Sam left");
