@@ -430,7 +430,7 @@ export class HrComposerElement extends LitElement {
       return html`<ul class="suggestions" id="suggestions" role="listbox" aria-label="Saved replies" data-testid="saved-reply-suggestions">
         <li class="none" role="option" aria-disabled="true" aria-selected="false">${this.savedReplies.length
           ? 'No saved reply matches'
-          : 'No saved replies yet: add them on the Saved replies page'}</li>
+          : 'No saved replies yet: add them on the Replies page'}</li>
       </ul>`;
     }
     const active = Math.min(this.activeSuggestion, list.length - 1);

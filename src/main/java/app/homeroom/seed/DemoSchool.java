@@ -135,6 +135,7 @@ public final class DemoSchool {
         }
         conversations++;
       }
+      insertSavedReplies(c, admins.get(0));
       c.commit();
       LOG.info("Demo school seeded in {} ms: {} admins, {} students, {} conversations (password '{}')",
           (System.nanoTime() - t0) / 1_000_000, admins.size(), students.size(), conversations, PASSWORD);
@@ -173,6 +174,28 @@ public final class DemoSchool {
         rs.next();
         return rs.getLong(1);
       }
+    }
+  }
+
+  /** A few saved replies the staff share (issue 27, point 4): type / in a chat's message box. */
+  private static void insertSavedReplies(Connection c, long admin) throws SQLException {
+    String[][] replies = {
+        {"Trip form reminder", "Hi {student.first_name}, the trip form for {student.class} is due on Friday. Please bring it"
+            + " signed, or ask at the office for a new one."},
+        {"Absence follow-up", "Hello {student.first_name}, we missed you today. Is everything all right? Let us know if"
+            + " you need the work you missed."},
+        {"Thanks, all sorted", "Thanks {student.first_name}, that's all sorted now. - {me.name}"},
+    };
+    try (PreparedStatement ps = c.prepareStatement(
+        "insert into saved_replies (title, body, created_by, updated_by) values (?, ?, ?, ?)")) {
+      for (String[] reply : replies) {
+        ps.setString(1, reply[0]);
+        ps.setString(2, reply[1]);
+        ps.setLong(3, admin);
+        ps.setLong(4, admin);
+        ps.addBatch();
+      }
+      ps.executeBatch();
     }
   }
 
