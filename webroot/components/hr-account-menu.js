@@ -1,11 +1,14 @@
-import { LitElement, html, css } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import * as api from '../lib/api.js';
 import { initials } from '../lib/format.js';
 import { baseStyles } from './shared-styles.js';
+import { pushSupported, pushEnabledHere, enablePush, disablePush } from '../lib/web-push.js';
+import { requestNotificationPermission } from '../lib/browser-notifications.js';
 
 /**
  * The signed-in person's name in the top bar, which opens their account menu (issues 8, 25): change password, sign
- * out on every device, for a student whether unread messages are emailed to them (issue 31), and on a phone the
+ * out on every device, for a student whether unread messages are emailed to them and pushed to this browser while
+ * Homeroom is closed (issue 31), and on a phone the
  * sections the top bar has no room for. Keyboard: arrows move between the
  * items, Escape closes and returns to the button; tabbing out or pressing elsewhere closes it.
  *
@@ -16,6 +19,8 @@ import { baseStyles } from './shared-styles.js';
 export class HrAccountMenu extends LitElement {
   static properties = {
     preferences: { state: true },
+    /** Web Push in this browser (issue 31, point 3): `{available, on, message}`; null until the menu first opens. */
+    push: { state: true },
     /** The signed-in user: `{name, role}`. */
     user: { attribute: false },
     open: { state: true },
@@ -80,6 +85,13 @@ export class HrAccountMenu extends LitElement {
     .menu .narrow-only {
       display: none;
     }
+    .menu .hint {
+      margin: 0;
+      padding: 0 var(--hr-space-3) var(--hr-space-2);
+      max-width: 260px;
+      font-size: var(--hr-font-size-xs);
+      color: var(--hr-color-text-muted);
+    }
     .menu .check {
       display: inline-block;
       width: 1.4em;
@@ -132,6 +144,48 @@ export class HrAccountMenu extends LitElement {
     this.open = false;
     /** The student's email digest choice (issue 31), loaded when the menu opens. */
     this.preferences = null;
+    this.push = null;
+  }
+
+  /** Whether this browser is pushed to, and whether it could be (asked each time the menu opens). */
+  async loadPush() {
+    if (!pushSupported()) {
+      this.push = { available: false, on: false };
+      return;
+    }
+    try {
+      const status = await api.pushStatus();
+      this.push = { ...this.push, available: Boolean(status.available), on: status.available && await pushEnabledHere() };
+    } catch (error) {
+      console.warn('[account] cannot tell whether pushes are on', error);
+    }
+  }
+
+  /** Turns pushes to this browser on (asking for notification permission first, from this click) or off. */
+  async togglePush() {
+    const userId = this.user?.id;
+    if (this.push?.on) {
+      await disablePush(userId).catch((error) => console.warn('[account] cannot stop pushes', error));
+      this.push = { ...this.push, on: false, message: '' };
+      return;
+    }
+    const permission = await requestNotificationPermission();
+    if (permission !== 'granted') {
+      this.push = { ...this.push, message: 'Notifications are blocked for Homeroom in this browser\'s settings.' };
+      return;
+    }
+    this.pushChanged(await enablePush(userId).catch((error) => ({ state: 'failed', error: String(error) })));
+  }
+
+  /** Shows what turning pushes on gave (also when the top bar's "Turn on notifications" did it). */
+  pushChanged(result) {
+    const messages = {
+      on: '',
+      failed: 'This browser could not sign up for notifications' + (result?.error ? `: ${result.error}` : '.'),
+      unavailable: 'Notifications while Homeroom is closed are turned off by your school.',
+      unsupported: 'This browser cannot notify you while Homeroom is closed.',
+    };
+    this.push = { ...(this.push ?? { available: true }), on: result?.state === 'on', message: messages[result?.state] ?? '' };
   }
 
   /** Turns the student's email digests on or off (issue 31, point 1); the menu stays open to show the change. */
@@ -189,6 +243,14 @@ export class HrAccountMenu extends LitElement {
                   aria-checked=${this.preferences.emailDigests ? 'true' : 'false'} @click=${this.toggleDigests}
                   ><span class="check" aria-hidden="true">${this.preferences.emailDigests ? '☑' : '☐'}</span>Email me what I miss</button>`
               : ''}
+            ${this.user.role === 'student' && this.push?.available
+              ? html`<button role="menuitemcheckbox" type="button" data-testid="push-notifications"
+                  aria-checked=${this.push.on ? 'true' : 'false'} aria-describedby=${this.push.message ? 'push-message' : nothing} @click=${this.togglePush}
+                  ><span class="check" aria-hidden="true">${this.push.on ? '☑' : '☐'}</span>Notify me when Homeroom is closed</button>
+                  ${this.push.message
+                    ? html`<p class="hint" id="push-message" role="status" data-testid="push-message">${this.push.message}</p>`
+                    : ''}`
+              : ''}
             <button role="menuitem" type="button" data-testid="change-password" @click=${() => this.choose('hr-change-password')}>Change password</button>
             <button role="menuitem" type="button" data-testid="logout-everywhere" title="Sign out on every device"
               @click=${() => this.choose('hr-logout-everywhere')}>Sign out everywhere</button>
@@ -201,7 +263,7 @@ export class HrAccountMenu extends LitElement {
     this.open = !this.open;
     if (this.open && this.user?.role === 'student') {
       try {
-        this.preferences = await api.myPreferences();
+        [this.preferences] = await Promise.all([api.myPreferences(), this.loadPush()]);
       } catch (error) {
         console.warn('[account] cannot load the preferences', error);
       }

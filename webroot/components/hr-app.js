@@ -10,6 +10,7 @@ import { TypingTracker } from '../lib/typing-tracker.js';
 import { TypingSignal } from '../lib/typing-signal.js';
 import { Acknowledgements } from '../lib/acknowledgements.js';
 import { notificationPermission, requestNotificationPermission } from '../lib/browser-notifications.js';
+import { enablePush, disablePush, resumePush } from '../lib/web-push.js';
 import { baseStyles, buttonStyles, visuallyHidden } from './shared-styles.js';
 import './hr-login.js';
 import './hr-admin-page.js';
@@ -343,6 +344,8 @@ export class HrAppElement extends LitElement {
       poller.removeEventListener('poll', onPoll);
     };
     this.session = { user, bus, events, chat, attention, typing, typingSignal, acks, poller, outbox, stopOutbox };
+    // Web Push (issue 31, point 3): a student who turned it on in this browser has it tied to this session again.
+    if (user.role === 'student') resumePush(user.id).catch((error) => console.warn('[push] cannot resume', error));
     this.user = user;
     this.loginNotice = '';
   }
@@ -410,6 +413,10 @@ export class HrAppElement extends LitElement {
 
   async logout(everywhere = false) {
     const userId = this.session?.user.id;
+    if (this.session?.user.role === 'student') {
+      // This browser stops getting this student's pushes (the server forgets them with the session in any case).
+      await disablePush(userId, { signingOut: true }).catch((error) => console.warn('[push] cannot stop pushes', error));
+    }
     try {
       await (everywhere === true ? api.call('POST', '/api/logout/everywhere') : api.logout());
     } catch (error) {
@@ -618,6 +625,11 @@ export class HrAppElement extends LitElement {
   /** Asked from this click only, never on page load (R5.2). */
   async enableNotifications() {
     this.notificationPermission = await requestNotificationPermission();
+    // A student is pushed to while Homeroom is closed, too (issue 31, point 3), where the browser can.
+    if (this.notificationPermission === 'granted' && this.user?.role === 'student') {
+      const result = await enablePush(this.user.id).catch((error) => ({ state: 'failed', error: String(error) }));
+      this.renderRoot.querySelector('hr-account-menu')?.pushChanged(result);
+    }
   }
 
   goHome(event) {

@@ -112,6 +112,7 @@ export class HrSettingsPageElement extends LitElement {
         quietEnd: form.elements.quietEnd.value,
         quietWeekends: form.elements.weekends.checked,
         timeZone: form.elements.timeZone.value,
+        pushEnabled: form.elements.push.checked,
       });
       this.notice = 'Saved.';
     } catch (error) {
@@ -145,6 +146,12 @@ export class HrSettingsPageElement extends LitElement {
                 .value=${String(s.digestDelayMinutes)} data-testid="digest-delay" />
               <span>minutes unread</span>
             </div>
+            <h2 id="push-title">Browser notifications</h2>
+            <label class="check">
+              <input type="checkbox" name="push" ?checked=${s.pushEnabled} data-testid="push-enabled" />
+              <span>Let students who turn on notifications be notified of a staff message on their computer or phone
+                while Homeroom is closed (Web Push). It waits for the end of quiet hours too.</span>
+            </label>
             <h2 id="quiet-title">Quiet hours</h2>
             <label class="check">
               <input type="checkbox" name="quiet" ?checked=${s.quietHoursEnabled} data-testid="quiet-enabled" />

@@ -368,3 +368,20 @@ export function notificationSettings() {
 export function setNotificationSettings(settings) {
   return call('PUT', '/api/settings/notifications', { body: settings });
 }
+
+// ---- Web Push (issue 31, point 3) ---------------------------------------------------------------------------------------
+
+/** `{available, publicKey, schoolEnabled, subscriptions}`: whether this user can have pushes, and the key to subscribe with. */
+export function pushStatus() {
+  return call('GET', '/api/push');
+}
+
+/** Ties this browser's push subscription (`PushSubscription.toJSON()`) to the signed-in student. */
+export function savePushSubscription(subscription) {
+  return call('PUT', '/api/me/push-subscription', { body: subscription });
+}
+
+/** This browser's subscription no longer gets pushes. */
+export function deletePushSubscription(endpoint) {
+  return call('DELETE', '/api/me/push-subscription', { body: { endpoint } });
+}

@@ -93,6 +93,9 @@ public final class Node implements AutoCloseable {
       SigningKeyStore keyStore = config.auth().jwtSecret() != null ? null
           : new SigningKeyStore(db, KeyVault.openOrCreate(config.keyFile()));
       SigningKeyStore.Loaded keptKeys = keyStore == null ? null : keyStore.ensure(config.auth().sessionHours());
+      // Web Push (issue 31, point 3): the installation's VAPID keys, sealed with the key file like the signing keys.
+      com.interaso.webpush.VapidKeys pushKeys = config.push().enabled()
+          ? app.homeroom.push.VapidKeyStore.ensure(db, KeyVault.openOrCreate(config.keyFile())) : null;
       if (config.demo()) {
         DemoSchool.seed(db);
       }
@@ -131,11 +134,12 @@ public final class Node implements AutoCloseable {
         keyStore.keepLoaded(vertx, signingKeys);
       }
       NodeContext context = new NodeContext(config, db, signingKeys, new ChatShared(),
-          new app.homeroom.web.UserLimits(config.limits()), nodeId, metrics);
+          new app.homeroom.web.UserLimits(config.limits()), nodeId, metrics, pushKeys);
       metrics.watch(context.limits());
 
       await(vertx.deployVerticle(new PresenceVerticle(config.presence())), "start presence");
-      await(vertx.deployVerticle(() -> new ChatVerticle(context.pools(), context.chat(), context.nodeId(), context.metrics()),
+      await(vertx.deployVerticle(() -> new ChatVerticle(context.pools(), context.chat(), context.nodeId(), context.metrics(),
+              pushKeys != null),
           new DeploymentOptions().setInstances(CHAT_INSTANCES).setThreadingModel(ThreadingModel.EVENT_LOOP)),
           "start the chat service");
       await(vertx.deployVerticle(new SearchIndexUpkeep(context.pools())), "start the search index upkeep");
@@ -143,6 +147,11 @@ public final class Node implements AutoCloseable {
         // Issue 31, point 1: email digests; every node runs rounds, the database says who sends which.
         await(vertx.deployVerticle(new app.homeroom.digest.DigestVerticle(context.pools(), config.mail(), context.nodeId())),
             "start the email digests");
+      }
+      if (pushKeys != null) {
+        // Issue 31, point 3: pushes to students who are away; each node pushes for the messages it stored.
+        await(vertx.deployVerticle(new app.homeroom.push.PushVerticle(context.pools(), pushKeys, config.push().subject())),
+            "start Web Push");
       }
       java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
       List<HttpVerticle> http = new java.util.concurrent.CopyOnWriteArrayList<>();

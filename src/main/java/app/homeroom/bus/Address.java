@@ -76,6 +76,12 @@ public enum Address {
   PRESENCE_QUERY("presence.query", Kind.INTERNAL),
 
   /**
+   * Node-local, fire and forget: a staff message to a student was stored, {@code {studentId, seq}}; the node's Web Push
+   * (issue 31, point 3) pushes it to the student's browsers if they are away.
+   */
+  PUSH_STAFF_MESSAGE("push.staff-message", Kind.INTERNAL),
+
+  /**
    * Cluster: sessions ended before their tokens expired, {@code {userId, jti?, disabled?}}: one session signed out
    * ({@code jti}), or every session of the user (no {@code jti}: the account was disabled). Published after the
    * database says so; every HTTP verticle of every node refuses them and closes their bridge sockets.

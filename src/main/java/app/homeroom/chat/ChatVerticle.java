@@ -69,7 +69,11 @@ public class ChatVerticle extends VerticleBase {
    * @param shared what the node's chat instances share
    * @param nodeId this node's id: the verticle consumes its commands at this node's own addresses too
    */
-  public ChatVerticle(Pools pools, ChatShared shared, String nodeId, NodeMetrics metrics) {
+  /** Whether this node pushes to students who are away (issue 31, point 3): then each staff message is told to it. */
+  private final boolean pushes;
+
+  public ChatVerticle(Pools pools, ChatShared shared, String nodeId, NodeMetrics metrics, boolean pushes) {
+    this.pushes = pushes;
     this.pools = pools;
     this.shared = shared;
     this.nodeId = nodeId;
@@ -154,6 +158,10 @@ public class ChatVerticle extends VerticleBase {
                 Notifications.afterStaffMessage(sent.message(), sent.studentUnread(), sent.startedBy()));
           } else {
             publishNotifications(sent.studentId());
+          }
+          if (pushes) {
+            vertx.eventBus().send(Address.PUSH_STAFF_MESSAGE.address(), new JsonObject().put("studentId", sent.studentId())
+                .put("seq", sent.message().getLong("seq")), new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
           }
         }
       }

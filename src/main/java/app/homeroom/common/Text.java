@@ -47,4 +47,17 @@ public final class Text {
   public static String iso(OffsetDateTime t) {
     return t == null ? null : t.toInstant().toString();
   }
+
+  /** {@code text} cut to at most {@code max} characters (code points, never half a pair), an ellipsis ending a cut. */
+  public static String clip(String text, int max) {
+    if (text == null || text.codePointCount(0, text.length()) <= max) {
+      return text;
+    }
+    return text.substring(0, text.offsetByCodePoints(0, max - 1)) + "…";
+  }
+
+  /** A message as one line (every run of white space one space) of at most {@code max} characters: an excerpt. */
+  public static String oneLine(String text, int max) {
+    return text == null ? null : clip(text.replaceAll("\\s+", " ").strip(), max);
+  }
 }

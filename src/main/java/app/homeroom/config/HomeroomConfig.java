@@ -34,7 +34,7 @@ import static app.homeroom.config.ConfigFields.strings;
  * be set either way, so the same jar runs on a laptop, in CI and in a container.
  */
 public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin admin, Presence presence, Limits limits,
-                             Mail mail, Sso sso, Ops ops, boolean demo) {
+                             Mail mail, Sso sso, Ops ops, Push push, boolean demo) {
 
   /**
    * {@code trustProxy}: the node is only reachable through a reverse proxy that appends the client's address to
@@ -113,6 +113,30 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
   }
 
   public record Admin(String email, String password) {}
+
+  /**
+   * Issue 31, point 3: Web Push. {@code subject} is the contact push services are given with each push (VAPID's
+   * {@code sub}: {@code mailto:} or {@code https:}); {@code allowedEndpoints} the push services a browser's
+   * subscription may point at (URL prefixes; {@code https://*.host/} also takes any subdomain), so a subscription
+   * can never make a node post to an address of the school's own network.
+   */
+  public record Push(boolean enabled, String subject, List<String> allowedEndpoints) {
+    /** The push services of Chrome/Edge (FCM), Firefox (Mozilla autopush), Safari (Apple) and Windows (WNS). */
+    public static final List<String> KNOWN_SERVICES = List.of("https://fcm.googleapis.com/",
+        "https://updates.push.services.mozilla.com/", "https://web.push.apple.com/", "https://*.notify.windows.com/");
+
+    public static Push defaults() {
+      return new Push(true, "mailto:homeroom@homeroom.invalid", KNOWN_SERVICES);
+    }
+
+    public Push off() {
+      return new Push(false, subject, allowedEndpoints);
+    }
+
+    public Push withAllowedEndpoints(List<String> endpoints) {
+      return new Push(enabled, subject, List.copyOf(endpoints));
+    }
+  }
 
   /**
    * Each node re-announces its online students every {@code heartbeatSeconds}; a node's claim that nobody renews
@@ -222,6 +246,9 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     m.put("HOMEROOM_OIDC_TENANT", "sso.provider.tenant");
     m.put("HOMEROOM_OIDC_AUTO_CREATE_CLASS", "sso.provider.autoCreateClass");
     m.put("HOMEROOM_PASSWORD_SIGNIN", "sso.passwordSignIn");
+    m.put("HOMEROOM_PUSH", "push.enabled");
+    m.put("HOMEROOM_PUSH_SUBJECT", "push.subject");
+    m.put("HOMEROOM_PUSH_ALLOWED_ENDPOINTS", "push.allowedEndpoints");
     m.put("HOMEROOM_METRICS", "ops.metrics");
     m.put("HOMEROOM_METRICS_HOST", "ops.metricsHost");
     m.put("HOMEROOM_METRICS_PORT", "ops.metricsPort");
@@ -288,7 +315,7 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
       }
       String key = parts[parts.length - 1];
       if (key.equals("allowedOrigins") || key.equals("members") || key.equals("allowedDomains")
-          || key.equals("passwordSignIn") || key.equals("previousJwtSecrets")) {
+          || key.equals("passwordSignIn") || key.equals("previousJwtSecrets") || key.equals("allowedEndpoints")) {
         JsonArray list = new JsonArray();
         Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(list::add);
         node.put(key, list);
@@ -366,31 +393,36 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
         MailSettings.parse(obj(json, "mail")),
         SsoSettings.parse(obj(json, "sso"), blankToNull(str(obj(json, "mail"), "publicUrl"))),
         ops(obj(json, "ops")),
+        PushSettings.parse(obj(json, "push"), obj(json, "mail")),
         bool(json, "demo"));
   }
 
   public HomeroomConfig withDemo(boolean demo) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, push, demo);
   }
 
   public HomeroomConfig withAuth(Auth auth) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, push, demo);
   }
 
   public HomeroomConfig withLimits(Limits limits) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, push, demo);
   }
 
   public HomeroomConfig withMail(Mail mail) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, push, demo);
   }
 
   public HomeroomConfig withSso(Sso sso) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, push, demo);
+  }
+
+  public HomeroomConfig withPush(Push push) {
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, push, demo);
   }
 
   public HomeroomConfig withOps(Ops ops) {
-    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, demo);
+    return new HomeroomConfig(http, db, cluster, auth, admin, presence, limits, mail, sso, ops, push, demo);
   }
 
   /** Missing keys take {@link Ops#defaults()}. */

@@ -15,8 +15,9 @@ import io.vertx.sqlclient.Tuple;
 /**
  * The digests' settings over REST (issue 31, point 1; docs/API.md), each change an audit entry:
  * <ul>
- *   <li>{@code GET|PUT /api/settings/notifications} {@code {digestsEnabled, digestDelayMinutes}}: the school's
- *       default and delay, staff only;</li>
+ *   <li>{@code GET|PUT /api/settings/notifications} {@code {digestsEnabled, digestDelayMinutes, pushEnabled?, quiet
+ *       hours?}}: the school's default and delay, whether students may have Web Push (issue 31, point 3), and the quiet
+ *       hours; staff only;</li>
  *   <li>{@code GET|PUT /api/me/preferences} {@code {emailDigests}}: the signed-in user's own choice (true, false, or
  *       null to follow the school's default).</li>
  * </ul>
@@ -51,14 +52,16 @@ public final class DigestRoutes {
       }
       // Quiet hours (issue 31, point 2): each field as sent, else as it is.
       return pool.query(DigestSql.SETTINGS).execute().compose(rows -> {
-        QuietHours now = QuietHours.of(rows.iterator().next());
+        Row current = rows.iterator().next();
+        QuietHours now = QuietHours.of(current);
         QuietHours quiet = new QuietHours(flag(body, "quietHoursEnabled", now.enabled()),
             time(body, "quietStart", now.start()), time(body, "quietEnd", now.end()),
             flag(body, "quietWeekends", now.weekends()), zone(body, now.zone()));
         return pool.preparedQuery(DigestSql.UPDATE_SETTINGS)
             .execute(Tuple.tuple().addValue(enabled).addValue(((Number) delay).intValue()).addValue(actor.userId())
                 .addValue(quiet.enabled()).addValue(quiet.start()).addValue(quiet.end())
-                .addValue(quiet.weekends()).addValue(quiet.zone().getId()));
+                .addValue(quiet.weekends()).addValue(quiet.zone().getId())
+                .addValue(flag(body, "pushEnabled", current.getBoolean("push_enabled"))));
       }).map(rows -> settings(rows.iterator().next()));
     }));
     router.get("/api/me/preferences").handler(ctx -> Json.respond(ctx, 200, c -> preferences(
@@ -114,6 +117,7 @@ public final class DigestRoutes {
     return QuietHours.of(row).toJson(java.time.Instant.now())
         .put("digestsEnabled", row.getBoolean("digests_enabled"))
         .put("digestDelayMinutes", row.getInteger("digest_delay_minutes"))
+        .put("pushEnabled", row.getBoolean("push_enabled"))
         .put("updatedAt", Text.iso(row.getOffsetDateTime("updated_at")))
         .put("updatedBy", row.getString("updated_by_name"))
         .put("emailConfigured", emailConfigured);

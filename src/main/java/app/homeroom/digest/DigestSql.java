@@ -95,15 +95,20 @@ final class DigestSql {
       s.quiet_hours_enabled, to_char(s.quiet_start, 'HH24:MI') as quiet_start, to_char(s.quiet_end, 'HH24:MI') as quiet_end,
       s.quiet_weekends, s.time_zone""";
 
-  static final String SETTINGS = "select s.digests_enabled, s.digest_delay_minutes, s.updated_at, u.name as updated_by_name, "
+  static final String SETTINGS = "select s.digests_enabled, s.digest_delay_minutes, s.push_enabled, s.updated_at,"
+      + " u.name as updated_by_name, "
       + QUIET_COLUMNS + " from school_settings s left join users u on u.id = s.updated_by where s.id = 1";
 
-  /** The school's digest settings ($1 on, $2 minutes) changed by $3, with its audit entry (what changed from what). */
+  /**
+   * The school's notification settings ($1 digests on, $2 minutes, $4–$8 quiet hours, $9 pushes on) changed by $3, with
+   * its audit entry (what changed from what).
+   */
   static final String UPDATE_SETTINGS = """
       with s as (
         update school_settings n
            set digests_enabled = $1, digest_delay_minutes = $2, updated_by = $3, updated_at = now(),
-               quiet_hours_enabled = $4, quiet_start = $5, quiet_end = $6, quiet_weekends = $7, time_zone = $8
+               quiet_hours_enabled = $4, quiet_start = $5, quiet_end = $6, quiet_weekends = $7, time_zone = $8,
+               push_enabled = $9
           from (select * from school_settings where id = 1) o
          where n.id = 1
         returning n.*, to_jsonb(o) - 'updated_at' - 'updated_by' - 'id' as before
@@ -113,10 +118,10 @@ final class DigestSql {
                jsonb_build_object('digestsEnabled', s.digests_enabled, 'digestDelayMinutes', s.digest_delay_minutes,
                                   'quietHoursEnabled', s.quiet_hours_enabled, 'quietStart', s.quiet_start,
                                   'quietEnd', s.quiet_end, 'quietWeekends', s.quiet_weekends, 'timeZone', s.time_zone,
-                                  'before', s.before)
+                                  'pushEnabled', s.push_enabled, 'before', s.before)
           from s
       )
-      select s.digests_enabled, s.digest_delay_minutes, s.updated_at, u.name as updated_by_name,\s""" + QUIET_COLUMNS
+      select s.digests_enabled, s.digest_delay_minutes, s.push_enabled, s.updated_at, u.name as updated_by_name,\s""" + QUIET_COLUMNS
       + " from s, users u where u.id = $3";
 
   /** User $1's own choice (null: the school's) and the school's default. */

@@ -107,7 +107,7 @@ public final class DigestWorker {
     long count = row.getLong("messages");
     String senders = row.getString("senders");
     String latest = row.getString("latest_body");
-    String excerpt = latest.length() > EXCERPT_CHARS ? latest.substring(0, EXCERPT_CHARS).strip() + "…" : latest;
+    String excerpt = app.homeroom.common.Text.clip(latest, EXCERPT_CHARS);
     String link = config.publicUrl() == null ? null : config.publicUrl().replaceAll("/+$", "") + "/student";
     String what = count == 1 ? "a message" : count + " messages";
     String subject = count == 1 ? "A message from " + row.getString("latest_sender") + " is waiting for you"

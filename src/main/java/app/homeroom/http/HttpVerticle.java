@@ -105,6 +105,9 @@ public class HttpVerticle extends VerticleBase {
   private AuditRoutes auditRoutes;
   private TeamRoutes teamRoutes;
   private DigestRoutes digestRoutes;
+  private app.homeroom.push.PushRoutes pushRoutes;
+  /** The key browsers subscribe to pushes with; null with pushes off. */
+  private final String pushKey;
   private PeopleRoutes peopleRoutes;
   private HttpServer server;
   private String contentSecurityPolicy;
@@ -124,6 +127,7 @@ public class HttpVerticle extends VerticleBase {
     this.limits = context.limits();
     this.nodeId = context.nodeId();
     this.metrics = context.metrics();
+    this.pushKey = context.pushKeys() == null ? null : app.homeroom.push.PushRoutes.applicationServerKey(context.pushKeys());
   }
 
   @Override
@@ -144,6 +148,7 @@ public class HttpVerticle extends VerticleBase {
     auditRoutes = new AuditRoutes(new AuditLog(reports));
     teamRoutes = new TeamRoutes(new TeamService(vertx, pool), limits);
     digestRoutes = new DigestRoutes(pool, config.mail().smtpEnabled());
+    pushRoutes = new app.homeroom.push.PushRoutes(pool, pushKey, config.push().allowedEndpoints());
     peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports), new RosterImport(vertx, pool),
         new SignInSlips(vertx, pool), LinkMailer.of(vertx, config.mail()), config.mail().publicUrl(),
         config.http().trustProxy());
@@ -247,6 +252,7 @@ public class HttpVerticle extends VerticleBase {
     auditRoutes.mount(router);
     teamRoutes.mount(router);
     digestRoutes.mount(router);
+    pushRoutes.mount(router);
     peopleRoutes.mount(router);
     tokenRoutes.mount(router);
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));

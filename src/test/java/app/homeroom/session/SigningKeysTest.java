@@ -67,8 +67,9 @@ class SigningKeysTest {
             .setBuffer(LEGACY_KEY)))
         .generateToken(claims(school.student, "student", "Sam Student"), options());
     keyFile = Files.createTempDirectory("homeroom-keys").resolve("homeroom.key");
+    // Pushes off: the test database's Web Push keys are sealed with the other nodes' key file, not this test's.
     node = TestEnv.startNode(c -> c.withAuth(new HomeroomConfig.Auth(null, List.of(), c.auth().sessionHours(), false,
-        keyFile.toString())));
+        keyFile.toString())).withPush(c.push().off()));
   }
 
   @AfterAll

@@ -114,6 +114,7 @@ public final class TestEnv {
     env.put("HOMEROOM_CLUSTER_PORT", Integer.toString(c.cluster().port()));
     env.put("HOMEROOM_CLUSTER_MEMBERS", String.join(",", c.cluster().members()));
     env.put("HOMEROOM_JWT_SECRET", c.auth().jwtSecret());
+    env.put("HOMEROOM_KEY_FILE", c.auth().keyFile());
     env.put("HOMEROOM_ADMIN_EMAIL", c.admin().email());
     env.put("HOMEROOM_ADMIN_PASSWORD", c.admin().password());
     env.put("HOMEROOM_PRESENCE_HEARTBEAT_SECONDS", Integer.toString(c.presence().heartbeatSeconds()));
@@ -202,7 +203,9 @@ public final class TestEnv {
         new HomeroomConfig.Db(dbUrl, "postgres", "", 8, 0, "unused"),
         new HomeroomConfig.Cluster(clusterName, "127.0.0.1", clusterPort,
             List.of("127.0.0.1:" + clusterPort, "127.0.0.1:" + (clusterPort + 1), "127.0.0.1:" + (clusterPort + 2)), 0),
-        new HomeroomConfig.Auth("test-session-key-0123456789abcdefghijklmnop", 1, false),
+        // A key file of the build's (not beside the working folder): it seals the VAPID keys kept in the test database.
+        new HomeroomConfig.Auth("test-session-key-0123456789abcdefghijklmnop", List.of(), 1, false,
+            Path.of("target", "test-homeroom.key").toAbsolutePath().toString()),
         new HomeroomConfig.Admin("first.admin@test.homeroom", "first-admin-password"),
         // Fast presence, so tests see a dead node's students go offline in seconds.
         new HomeroomConfig.Presence(1, 3),
@@ -212,6 +215,7 @@ public final class TestEnv {
         HomeroomConfig.Sso.none(),
         // Metrics on, each node on a port of its own: every test runs the instrumented paths (issue 29, point 2).
         HomeroomConfig.Ops.defaults().withMetrics("127.0.0.1", freePort()),
+        HomeroomConfig.Push.defaults(),
         false);
   }
 

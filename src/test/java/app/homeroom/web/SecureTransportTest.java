@@ -34,7 +34,7 @@ class SecureTransportTest {
     school = School.fresh();
     proxied = TestEnv.startNode(c -> new HomeroomConfig(new HomeroomConfig.Http(c.http().host(), c.http().port(),
         c.http().instances(), c.http().allowedOrigins(), c.http().webroot(), true), c.db(), c.cluster(), c.auth(),
-        c.admin(), c.presence(), c.limits(), c.mail(), c.sso(), c.ops(), c.demo()));
+        c.admin(), c.presence(), c.limits(), c.mail(), c.sso(), c.ops(), c.push(), c.demo()));
   }
 
   @AfterAll

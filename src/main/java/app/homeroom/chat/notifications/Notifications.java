@@ -91,13 +91,6 @@ public final class Notifications {
 
   /** A message as one line of at most {@value #EXCERPT_CHARS} characters, for a notification. */
   static String excerpt(String body) {
-    if (body == null) {
-      return null;
-    }
-    String flat = body.replaceAll("\\s+", " ").strip();
-    if (flat.codePointCount(0, flat.length()) <= EXCERPT_CHARS) {
-      return flat;
-    }
-    return flat.substring(0, flat.offsetByCodePoints(0, EXCERPT_CHARS - 1)) + "…";
+    return app.homeroom.common.Text.oneLine(body, EXCERPT_CHARS);
   }
 }
