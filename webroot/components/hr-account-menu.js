@@ -86,9 +86,9 @@ export class HrAccountMenu extends LitElement {
       display: none;
     }
     .menu .hint {
-      margin: 0;
-      padding: 0 var(--hr-space-3) var(--hr-space-2);
-      max-width: 260px;
+      display: block;
+      margin: var(--hr-space-1, 4px) 0 0 1.4em;
+      max-width: 240px;
       font-size: var(--hr-font-size-xs);
       color: var(--hr-color-text-muted);
     }
@@ -245,11 +245,10 @@ export class HrAccountMenu extends LitElement {
               : ''}
             ${this.user.role === 'student' && this.push?.available
               ? html`<button role="menuitemcheckbox" type="button" data-testid="push-notifications"
-                  aria-checked=${this.push.on ? 'true' : 'false'} aria-describedby=${this.push.message ? 'push-message' : nothing} @click=${this.togglePush}
-                  ><span class="check" aria-hidden="true">${this.push.on ? '☑' : '☐'}</span>Notify me when Homeroom is closed</button>
-                  ${this.push.message
-                    ? html`<p class="hint" id="push-message" role="status" data-testid="push-message">${this.push.message}</p>`
-                    : ''}`
+                  aria-checked=${this.push.on ? 'true' : 'false'} @click=${this.togglePush}
+                  ><span class="check" aria-hidden="true">${this.push.on ? '☑' : '☐'}</span>Notify me when Homeroom is closed${this.push.message
+                    ? html`<span class="hint" data-testid="push-message">${this.push.message}</span>`
+                    : nothing}</button>`
               : ''}
             <button role="menuitem" type="button" data-testid="change-password" @click=${() => this.choose('hr-change-password')}>Change password</button>
             <button role="menuitem" type="button" data-testid="logout-everywhere" title="Sign out on every device"
