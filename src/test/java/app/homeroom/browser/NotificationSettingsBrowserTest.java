@@ -29,17 +29,20 @@ class NotificationSettingsBrowserTest extends BrowserTestBase {
     AccessibilityBrowserTest.assertNoSeriousViolations(ada, "settings page");
     ada.getByTestId("digest-delay").fill("25");
     ada.getByTestId("digests-enabled").uncheck();
+    assertThat(ada.getByTestId("push-enabled")).isChecked();
+    ada.getByTestId("push-enabled").uncheck(); // issue 31.3: Web Push off for the school
     ada.getByTestId("settings-save").click();
     assertThat(ada.getByTestId("settings-notice")).hasText("Saved.");
     assertThat(ada.getByText("Last changed by Ada Admin")).isVisible();
     Browsers.screenshot(ada, "settings-page");
     assertEquals(25, school.staff.get("/api/settings/notifications").json().getInteger("digestDelayMinutes"));
     assertEquals(false, school.staff.get("/api/settings/notifications").json().getBoolean("digestsEnabled"));
+    assertEquals(false, school.staff.get("/api/settings/notifications").json().getBoolean("pushEnabled"));
     ada.getByTestId("digest-delay").fill("-3");
     ada.getByTestId("settings-save").click();
     assertEquals(25, school.staff.get("/api/settings/notifications").json().getInteger("digestDelayMinutes"),
         "a bad delay is not saved");
-    school.db.exec("update school_settings set digests_enabled = true, digest_delay_minutes = 10");
+    school.db.exec("update school_settings set digests_enabled = true, digest_delay_minutes = 10, push_enabled = true");
 
     // A node that can send email offers the student the choice (nothing is sent here: Sam has nothing waiting).
     Node mailing = TestEnv.startNode(c -> c.withMail(HomeroomConfig.Mail.none().withPublicUrl("http://localhost")

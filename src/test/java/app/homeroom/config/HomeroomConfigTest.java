@@ -43,6 +43,29 @@ class HomeroomConfigTest {
   }
 
   @Test
+  @DisplayName("Issue 31.3: Web Push is on by default for the known push services; its contact is the school's mail"
+      + " address, else its https address; a bad subject or endpoint prefix stops the node with the variable's name")
+  void push_settings() {
+    HomeroomConfig d = HomeroomConfig.fromJson(HomeroomConfig.defaults());
+    assertTrue(d.push().enabled());
+    assertEquals(HomeroomConfig.Push.KNOWN_SERVICES, d.push().allowedEndpoints());
+    assertEquals("mailto:homeroom@homeroom.invalid", d.push().subject());
+    HomeroomConfig mailing = HomeroomConfig.load(null, Map.of("HOMEROOM_SMTP_HOST", "smtp.school.org",
+        "HOMEROOM_SMTP_FROM", "Homeroom <homeroom@school.org>", "HOMEROOM_PUBLIC_URL", "https://chat.school.org"));
+    assertEquals("mailto:homeroom@school.org", mailing.push().subject());
+    assertEquals("https://chat.school.org",
+        HomeroomConfig.load(null, Map.of("HOMEROOM_PUBLIC_URL", "https://chat.school.org")).push().subject());
+    HomeroomConfig set = HomeroomConfig.load(null, Map.of("HOMEROOM_PUSH", "false", "HOMEROOM_PUSH_SUBJECT",
+        "mailto:it@school.org", "HOMEROOM_PUSH_ALLOWED_ENDPOINTS", "https://push.school.org/, https://*.notify.windows.com/"));
+    assertFalse(set.push().enabled());
+    assertEquals("mailto:it@school.org", set.push().subject());
+    assertEquals(List.of("https://push.school.org/", "https://*.notify.windows.com/"), set.push().allowedEndpoints());
+    assertMessage(Map.of("HOMEROOM_PUSH_SUBJECT", "it@school.org"), "HOMEROOM_PUSH_SUBJECT");
+    assertMessage(Map.of("HOMEROOM_PUSH_ALLOWED_ENDPOINTS", "fcm.googleapis.com"), "HOMEROOM_PUSH_ALLOWED_ENDPOINTS");
+    assertMessage(Map.of("HOMEROOM_PUSH_ALLOWED_ENDPOINTS", "https://fcm.googleapis.com"), "HOMEROOM_PUSH_ALLOWED_ENDPOINTS");
+  }
+
+  @Test
   @DisplayName("Environment variables override the file")
   void environment_overrides_the_file(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Path file = dir.resolve("config.json");
