@@ -17,13 +17,17 @@ public final class ChatSql {
 
   /**
    * What a student has not read (R5.2): the staff messages (status entries are not messages) past their read mark.
-   * Reads {@code c} (the conversation: {@code id}, {@code student_id}) and {@code cr} (the student's read mark, or
-   * nulls); shared by the notifications query and the send statement, so both count alike.
+   * Reads {@code c} (the conversation as it stands: {@code id}, {@code last_seq}, {@code student_msg_count}) and
+   * {@code cr} (the student's read mark, or nulls); shared by the notifications query and the send statement, so both
+   * count alike. Counted without reading the messages past the mark (issue 30): sequences have no gaps, so of the
+   * {@code last_seq - read_seq} entries past it, {@code student_msg_count - read_student_count} are the student's, and
+   * the few status entries are found through their partial index; the rest are staff messages. (Counting those rows
+   * made each staff message dearer the longer a student left them unread: 300 unread, 300 rows read for every send.)
    */
   public static final String STAFF_MESSAGES_UNREAD = """
-      (select count(*) from messages x
-        where x.conversation_id = c.id and x.seq > coalesce(cr.read_seq, 0)
-          and x.kind = 'message' and x.sender_id <> c.student_id)""";
+      ((c.last_seq - coalesce(cr.read_seq, 0)) - (c.student_msg_count - coalesce(cr.read_student_count, 0))
+        - (select count(*) from messages x
+            where x.conversation_id = c.id and x.seq > coalesce(cr.read_seq, 0) and x.kind <> 'message'))""";
 
   /**
    * One statement: take the next sequence from the conversation row (its row lock orders concurrent senders)
@@ -116,9 +120,9 @@ public final class ChatSql {
         returning cv.id, cv.last_seq, cv.last_message_at, cv.student_msg_count, cv.student_id, cv.created_by,
                   i.sender_id, i.client_msg_id, i.body, i.ord
       ), n as materialized (
-        -- Materialized: counted once per message, not once per pair of messages in the final join.
-        -- The statement's snapshot does not hold the message it inserts: hence 1 +.
-        select c.id, cb.name as started_by, 1 + """ + STAFF_MESSAGES_UNREAD + """
+        -- Materialized: counted once per message, not once per pair of messages in the final join. From c, the
+        -- conversation as this statement leaves it: its message included.
+        select c.id, cb.name as started_by, """ + STAFF_MESSAGES_UNREAD + """
         \sas student_unread
           from c join users cb on cb.id = c.created_by
           left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = c.student_id

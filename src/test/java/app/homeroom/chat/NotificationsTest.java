@@ -159,6 +159,36 @@ class NotificationsTest {
     }
   }
 
+  @Test
+  @DisplayName("R5.2, issue 30: the unread count, kept without reading the messages past the mark, is always the"
+      + " staff messages past it, counted row by row: through the student's own messages, closes, reopens and reads")
+  void the_unread_count_equals_the_rows() {
+    long conversation = school.openConversation(school.student);
+    java.util.List<Runnable> steps = java.util.List.of(
+        () -> say(school.staff, conversation, "staff"),
+        () -> say(school.pupil, conversation, "student"),
+        () -> school.staff.post("/api/conversations/" + conversation + "/close", new JsonObject()),
+        () -> school.staff.post("/api/conversations/" + conversation + "/reopen", new JsonObject()),
+        () -> school.pupil.post("/api/conversations/" + conversation + "/read", new JsonObject().put("seq",
+            school.db.queryLong("select last_seq from conversations where id = ?", conversation))),
+        () -> school.pupil.post("/api/conversations/" + conversation + "/read", new JsonObject().put("seq",
+            Math.max(1, school.db.queryLong("select last_seq - 2 from conversations where id = ?", conversation)))));
+    java.util.Random random = new java.util.Random(30);
+    for (int i = 0; i < 40; i++) {
+      steps.get(random.nextInt(steps.size())).run();
+      long rows = school.db.queryLong("""
+          select count(*) from messages m join conversations c on c.id = m.conversation_id
+            left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = c.student_id
+           where c.id = ? and m.kind = 'message' and m.sender_id <> c.student_id and m.seq > coalesce(cr.read_seq, 0)""",
+          conversation);
+      JsonArray list = pending(school.pupil);
+      long counted = list.isEmpty() ? 0 : list.getJsonObject(0).getLong("count");
+      if (!list.isEmpty() || rows == 0) {
+        assertEquals(rows, counted, "after step " + i);
+      }
+    }
+  }
+
   /** A tab of the student's, listening on their inbox. */
   private SockJsClient studentTab() throws Exception {
     int port = TestEnv.node().httpPort();
