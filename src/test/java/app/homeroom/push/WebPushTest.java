@@ -97,6 +97,8 @@ class WebPushTest {
     assertEquals(200, status.status());
     assertTrue(status.json().getBoolean("available"));
     assertEquals(87, status.json().getString("publicKey").length(), "65 bytes, base64url");
+    assertEquals(status.json().getString("publicKey"), school.pupil.get("/api/push").json().getString("publicKey"),
+        "one key pair for the installation: the shared node subscribes with the same key");
     PushReceiver.Browser laptop = subscribe(sam, "sam-laptop");
     PushReceiver.Browser phone = subscribe(sam, "sam-phone");
     assertEquals(2, sam.get("/api/push").json().getLong("subscriptions"));
