@@ -25,7 +25,7 @@ class WebPushBrowserTest extends BrowserTestBase {
 
   @Test
   @DisplayName("Issue 31.3: the student's opt-in registers the service worker; a push to it shows the notification (title,"
-      + " text as text, one per conversation), a malformed push still shows one, and a click only ever opens this site")
+      + " text as text), and a newer push of the same conversation replaces it")
   void the_service_worker_registers_and_shows_pushes() {
     BrowserContext context = newContext(new com.microsoft.playwright.Browser.NewContextOptions()
         .setViewportSize(DESKTOP_WIDTH, DESKTOP_HEIGHT).setBypassCSP(true)); // CSP bypassed for the axe scan only
@@ -72,17 +72,12 @@ class WebPushBrowserTest extends BrowserTestBase {
     assertEquals("homeroom-conversation-7", shown.get(0).get("tag"));
     assertEquals("/student", shown.get(0).get("url"));
 
-    // A newer push of the same conversation replaces it; a malformed one still shows, and never opens another site.
+    // A newer push of the same conversation replaces it (a malformed push is the node test's: web-push.test.mjs).
     push(devtools, base, registration.get(), new io.vertx.core.json.JsonObject().put("title", "2 new messages")
         .put("body", "Ada Admin: and the bus leaves at 8:15.").put("tag", "homeroom-conversation-7").put("url", "/student")
         .encode());
-    sam.waitForCondition(() -> "2 new messages".equals(notifications(sam, 1).get(0).get("title")));
-    push(devtools, base, registration.get(), "{\"title\": 5, \"url\": \"https://evil.example/\"}");
-    List<Map<String, Object>> both = notifications(sam, 2);
-    Map<String, Object> odd = both.stream().filter(n -> !"homeroom-conversation-7".equals(n.get("tag"))).findFirst().orElse(null);
-    assertNotNull(odd);
-    assertEquals("Homeroom", odd.get("title"));
-    assertEquals("/student", odd.get("url"));
+    sam.waitForCondition(() -> List.of("2 new messages").equals(sam.evaluate("async () => (await (await"
+        + " navigator.serviceWorker.ready).getNotifications()).map((n) => n.title)")));
   }
 
   /** Delivers {@code data} to the worker as its push service would. */
