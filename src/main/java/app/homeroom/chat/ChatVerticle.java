@@ -69,6 +69,9 @@ public class ChatVerticle extends VerticleBase {
    * @param shared what the node's chat instances share
    * @param nodeId this node's id: the verticle consumes its commands at this node's own addresses too
    */
+  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL_ONLY =
+      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
+
   /** Whether this node pushes to students who are away (issue 31, point 3): then each staff message is told to it. */
   private final boolean pushes;
 
@@ -161,7 +164,7 @@ public class ChatVerticle extends VerticleBase {
           }
           if (pushes) {
             vertx.eventBus().send(Address.PUSH_STAFF_MESSAGE.address(), new JsonObject().put("studentId", sent.studentId())
-                .put("seq", sent.message().getLong("seq")), new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
+                .put("seq", sent.message().getLong("seq")), LOCAL_ONLY);
           }
         }
       }

@@ -82,7 +82,7 @@ public final class PushRoutes {
 
   /** The key browsers subscribe with (the uncompressed public key, base64url without padding). */
   public static String applicationServerKey(com.interaso.webpush.VapidKeys keys) {
-    return PushSender.applicationServerKey(keys);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(keys.getApplicationServerKey());
   }
 
   private String endpoint(JsonObject body) {

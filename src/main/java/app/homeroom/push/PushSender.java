@@ -35,11 +35,6 @@ final class PushSender {
     this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000));
   }
 
-  /** The key browsers subscribe with (the uncompressed public key, base64url without padding). */
-  static String applicationServerKey(VapidKeys keys) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(keys.getApplicationServerKey());
-  }
-
   /**
    * Sends {@code payload} to {@code endpoint}; {@code topic} lets the service replace a push still waiting for the
    * browser with a newer one (one per conversation).

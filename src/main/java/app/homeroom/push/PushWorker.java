@@ -90,7 +90,7 @@ public final class PushWorker {
       }
       byte[] payload = payload(row).encode().getBytes(StandardCharsets.UTF_8);
       String topic = "conversation-" + row.getLong("conversation_id");
-      JsonArray subscriptions = new JsonArray(row.getJsonArray("subscriptions").encode());
+      JsonArray subscriptions = row.getJsonArray("subscriptions");
       List<Future<Boolean>> sends = new ArrayList<>();
       for (int i = 0; i < subscriptions.size(); i++) {
         sends.add(deliver(subscriptions.getJsonObject(i), payload, topic));
