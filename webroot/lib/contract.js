@@ -37,6 +37,10 @@ export const EventType = Object.freeze({
   STAFF_ENTRY_CREATED: 'team.entry.created',
   /** Admin inbox only: a colleague is viewing a conversation, or left it (issue 27, point 2). */
   STAFF_VIEWING: 'team.viewing',
+  /** The student acknowledged a message that asked for it (issue 28, point 2). */
+  MESSAGE_ACKNOWLEDGED: 'chat.message.acknowledged',
+  /** Admin inbox only: an announcement was sent or nudged (issue 28, point 1). */
+  ANNOUNCEMENT_CHANGED: 'announcement.changed',
 });
 
 /** One user's own inbox address. */

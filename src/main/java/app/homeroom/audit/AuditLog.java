@@ -29,7 +29,8 @@ public final class AuditLog {
       "student.link_issued", "staff.created", "staff.updated", "staff.disabled", "staff.enabled", "staff.link_issued",
       "user.password_set", "user.password_changed", "roster.imported", "apitoken.created", "apitoken.revoked",
       "conversation.assigned", "conversation.unassigned", "saved_reply.created", "saved_reply.updated",
-      "saved_reply.deleted", "settings.notifications_changed", "user.digests_changed");
+      "saved_reply.deleted", "settings.notifications_changed", "user.digests_changed", "announcement.sent",
+      "announcement.nudged");
 
   /** One page of the trail; {@code studentId} matches entries about that student or their conversation. */
   public record Query(Long before, String action, Long actorId, Long studentId, int limit) {}

@@ -81,4 +81,22 @@ public sealed interface Event {
       return EventType.STAFF_VIEWING;
     }
   }
+
+  /**
+   * A student acknowledged a message that asked for it (issue 28, point 2), on their inbox and the admin inbox;
+   * {@code announcementId} when the message is a copy of an announcement.
+   */
+  record MessageAcknowledged(long conversationId, long studentId, long messageId, long seq, Long announcementId,
+                             String acknowledgedAt) implements Event {
+    public EventType type() {
+      return EventType.MESSAGE_ACKNOWLEDGED;
+    }
+  }
+
+  /** On the admin inbox only: an announcement was sent or nudged (issue 28, point 1), as the list shows it now. */
+  record AnnouncementChanged(JsonObject announcement) implements Event {
+    public EventType type() {
+      return EventType.ANNOUNCEMENT_CHANGED;
+    }
+  }
 }

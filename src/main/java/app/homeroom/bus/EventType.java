@@ -28,7 +28,14 @@ public enum EventType {
    * {@code {type, conversationId, studentId, userId, name, expiresInMs}} on the admin inbox only: a colleague has the
    * conversation open (issue 27, point 2); 0 ms: they left it.
    */
-  STAFF_VIEWING("team.viewing", Event.StaffViewing.class);
+  STAFF_VIEWING("team.viewing", Event.StaffViewing.class),
+  /**
+   * {@code {type, conversationId, studentId, messageId, seq, announcementId, acknowledgedAt}} on the student's inbox
+   * and the admin inbox: the student acknowledged a message that asked for it (issue 28, point 2).
+   */
+  MESSAGE_ACKNOWLEDGED("chat.message.acknowledged", Event.MessageAcknowledged.class),
+  /** {@code {type, announcement}} on the admin inbox only: an announcement was sent or nudged (issue 28, point 1). */
+  ANNOUNCEMENT_CHANGED("announcement.changed", Event.AnnouncementChanged.class);
 
   private final String type;
   private final Class<? extends Event> record;

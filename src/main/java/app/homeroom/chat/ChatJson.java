@@ -31,6 +31,10 @@ public final class ChatJson {
         .put("clientMsgId", row.getUUID("client_msg_id").toString())
         .put("body", row.getString("body"))
         .put("note", row.getString("note"))
-        .put("createdAt", Text.iso(row.getOffsetDateTime("created_at")));
+        .put("createdAt", Text.iso(row.getOffsetDateTime("created_at")))
+        .put("announcementId", row.getColumnIndex("announcement_id") < 0 ? null : row.getLong("announcement_id"))
+        .put("needsAck", row.getColumnIndex("needs_ack") >= 0 && Boolean.TRUE.equals(row.getBoolean("needs_ack")))
+        .put("acknowledgedAt", row.getColumnIndex("acknowledged_at") < 0 ? null
+            : Text.iso(row.getOffsetDateTime("acknowledged_at")));
   }
 }

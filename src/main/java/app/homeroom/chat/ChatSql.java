@@ -11,8 +11,14 @@ public final class ChatSql {
   private ChatSql() {}
 
   public static final String CONVERSATION_COLUMNS = "id, student_id, status, created_at, last_seq, last_message_at";
-  static final String MESSAGE_COLUMNS = "m.id, m.conversation_id, m.seq, m.kind, m.sender_id, m.client_msg_id, m.body,"
-      + " m.note, m.created_at, u.name as sender_name, u.role as sender_role";
+  /**
+   * A message as {@link ChatJson#message} reads it, from {@code m} (messages) and {@code u} (its sender). Whether it was
+   * acknowledged is looked up only for the few that ask for it (issue 28, point 2).
+   */
+  public static final String MESSAGE_COLUMNS = "m.id, m.conversation_id, m.seq, m.kind, m.sender_id, m.client_msg_id, m.body,"
+      + " m.note, m.created_at, u.name as sender_name, u.role as sender_role, m.announcement_id, m.needs_ack,"
+      + " case when m.needs_ack then (select ak.acknowledged_at from acknowledgements ak where ak.message_id = m.id)"
+      + " end as acknowledged_at";
 
 
   /**
@@ -173,7 +179,7 @@ public final class ChatSql {
    * Moves a reader's read mark forward (never back) to the rows of {@code source}: (conversation, user, seq,
    * count). Read implies delivered, so the delivered mark follows.
    */
-  static String upsertReadMark(String source) {
+  public static String upsertReadMark(String source) {
     return """
         insert into conversation_reads (conversation_id, user_id, read_seq, read_student_count, delivered_seq)
         select s.*, s.seq from (""" + source + """

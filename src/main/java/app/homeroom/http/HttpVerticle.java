@@ -106,6 +106,7 @@ public class HttpVerticle extends VerticleBase {
   private TeamRoutes teamRoutes;
   private DigestRoutes digestRoutes;
   private app.homeroom.push.PushRoutes pushRoutes;
+  private app.homeroom.announce.AnnouncementRoutes announcementRoutes;
   /** The key browsers subscribe to pushes with; null with pushes off. */
   private final String pushKey;
   private PeopleRoutes peopleRoutes;
@@ -149,6 +150,8 @@ public class HttpVerticle extends VerticleBase {
     teamRoutes = new TeamRoutes(new TeamService(vertx, pool), limits);
     digestRoutes = new DigestRoutes(pool, config.mail().smtpEnabled());
     pushRoutes = new app.homeroom.push.PushRoutes(pool, pushKey, config.push().allowedEndpoints());
+    announcementRoutes = new app.homeroom.announce.AnnouncementRoutes(
+        new app.homeroom.announce.AnnouncementService(vertx, pool, pushKey != null), limits);
     peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports), new RosterImport(vertx, pool),
         new SignInSlips(vertx, pool), LinkMailer.of(vertx, config.mail()), config.mail().publicUrl(),
         config.http().trustProxy());
@@ -253,6 +256,7 @@ public class HttpVerticle extends VerticleBase {
     teamRoutes.mount(router);
     digestRoutes.mount(router);
     pushRoutes.mount(router);
+    announcementRoutes.mount(router);
     peopleRoutes.mount(router);
     tokenRoutes.mount(router);
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));

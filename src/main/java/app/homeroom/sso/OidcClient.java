@@ -44,6 +44,8 @@ final class OidcClient {
   static final long LEEWAY_SECONDS = 60;
   /** A token naming a key the cache lacks makes a fresh fetch, at most this often (a forged kid cannot flood it). */
   private static final long KEYS_REFRESH_MS = 5_000;
+  /** The longest one fetch of the provider's keys may take; a fetch that fails in transit is tried once more. */
+  static final long FETCH_DEADLINE_MS = 10_000;
 
   final HomeroomConfig.OidcProvider config;
   private final Vertx vertx;
@@ -183,15 +185,42 @@ final class OidcClient {
     return getJsonOnce(url).recover(err -> err instanceof SsoException ? Future.failedFuture(err) : getJsonOnce(url));
   }
 
+  /**
+   * One fetch of a JSON document, failed after {@value #FETCH_DEADLINE_MS} ms whatever it waits on. The connect and
+   * idle timeouts should do that on their own, but twice on CI (stops 37 and 38) a first fetch of the keys was never
+   * answered, failed or timed out, with every thread idle; the deadline makes it one more try instead of a sign-in
+   * that waits forever, and the log says how far the fetch had come.
+   */
   private Future<JsonObject> getJsonOnce(String url) {
     Promise<JsonObject> out = Promise.promise();
+    String[] stage = {"connecting"};
+    long deadline = vertx.setTimer(FETCH_DEADLINE_MS, id -> {
+      if (out.tryFail(new java.util.concurrent.TimeoutException("no answer from " + url + " in " + FETCH_DEADLINE_MS
+          + " ms (" + stage[0] + ")"))) {
+        LOG.warn("OpenID Connect provider '{}': no answer from {} in {} ms ({}); trying again", config.id(), url,
+            FETCH_DEADLINE_MS, stage[0]);
+      }
+    });
     http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).putHeader("accept", "application/json")
-            .setTimeout(10_000))
-        .compose(req -> req.send())
-        .compose(res -> res.statusCode() == 200 ? res.body()
-            : Future.failedFuture(new SsoException("provider", "The provider's keys answered " + res.statusCode())))
+            .setConnectTimeout(5_000).setIdleTimeout(FETCH_DEADLINE_MS - 2_000))
+        .compose(req -> {
+          stage[0] = "request sent";
+          return req.send();
+        })
+        .compose(res -> {
+          stage[0] = "reading the body of a " + res.statusCode();
+          return res.statusCode() == 200 ? res.body()
+              : Future.failedFuture(new SsoException("provider", "The provider's keys answered " + res.statusCode()));
+        })
         .map(body -> new JsonObject(body))
-        .onComplete(out);
+        .onComplete(done -> {
+          vertx.cancelTimer(deadline);
+          if (done.succeeded()) {
+            out.tryComplete(done.result());
+          } else {
+            out.tryFail(done.cause());
+          }
+        });
     return out.future();
   }
 }

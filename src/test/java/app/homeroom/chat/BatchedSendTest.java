@@ -120,7 +120,7 @@ class BatchedSendTest {
     try (java.sql.Connection c = TestEnv.db().connect(); java.sql.Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       st.execute("create schema plan_probe");
-      for (String table : List.of("messages", "conversations", "conversation_reads", "users")) {
+      for (String table : List.of("messages", "conversations", "conversation_reads", "users", "acknowledgements")) {
         st.execute("create table plan_probe." + table + " (like public." + table + " including all)");
       }
       st.execute("set local search_path = plan_probe");
