@@ -331,6 +331,41 @@ export const chatViewStyles = css`
       .system.staff-line {
         border-style: dashed;
       }
+      /* Announcements and acknowledgements (issue 28): a label on the copy, and the "I have read this" line under it. */
+      .announce-label {
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+        padding: 0 6px;
+        border-radius: var(--hr-radius-pill);
+        background: var(--hr-color-primary-soft);
+        color: var(--hr-color-primary);
+        font-size: var(--hr-font-size-xs);
+        font-weight: 600;
+      }
+      .ack {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--hr-space-2);
+        margin-top: var(--hr-space-1);
+        font-size: var(--hr-font-size-xs);
+        color: var(--hr-color-text-muted);
+      }
+      .ack.ask {
+        padding: var(--hr-space-2);
+        border: 1px solid var(--hr-color-warning);
+        border-radius: var(--hr-radius-sm);
+        background: var(--hr-color-warning-soft);
+        color: var(--hr-color-text);
+      }
+      .ack.done {
+        color: var(--hr-color-success);
+        font-weight: 600;
+      }
+      .ack .error {
+        color: var(--hr-color-danger);
+      }
       /* Status entries (R6.2, R6.3): centred system lines, not bubbles. */
       .system {
         align-self: center;

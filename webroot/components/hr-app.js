@@ -21,6 +21,7 @@ import './hr-signup.js';
 import './hr-people-page.js';
 import './hr-slips-page.js';
 import './hr-saved-replies-page.js';
+import './hr-announcements-page.js';
 import './hr-settings-page.js';
 import './hr-password-dialog.js';
 import './hr-account-menu.js';
@@ -34,6 +35,7 @@ import './hr-confirm-dialog.js';
  *   /admin                        student list and chat (admins)
  *   /admin/students/:studentId    the same, with that student's conversation open (survives reload)
  *   /admin/people                 the People section: students and staff (admins, issue 25)
+ *   /admin/announcements          announcements to classes and their progress (admins, issue 28)
  *   /admin/people/slips           sign-in slips for a class, laid out for printing (`?className=`)
  *   /admin/replies                the staff's shared saved replies (issue 27)
  *   /admin/settings               the school's settings: email digests (issue 31)
@@ -474,6 +476,7 @@ export class HrAppElement extends LitElement {
     if (path === '/student' || path === '/student/') return { name: 'student', openAt };
     if (path === '/admin/people' || path === '/admin/people/') return { name: 'people' };
     if (path === '/admin/replies' || path === '/admin/replies/') return { name: 'replies' };
+    if (path === '/admin/announcements' || path === '/admin/announcements/') return { name: 'announcements' };
     if (path === '/admin/settings' || path === '/admin/settings/') return { name: 'settings' };
     if (path === '/admin/people/slips') return { name: 'slips', className: new URLSearchParams(query).get('className') ?? '' };
     const signup = /^\/signup\/([A-Za-z0-9_-]{1,64})$/.exec(path);
@@ -484,7 +487,7 @@ export class HrAppElement extends LitElement {
   isAllowed(path) {
     const route = this.parse(path);
     if (!route || !this.user) return false;
-    if (['admin', 'people', 'slips', 'replies', 'settings'].includes(route.name)) return this.user.role === 'admin';
+    if (['admin', 'people', 'slips', 'replies', 'settings', 'announcements'].includes(route.name)) return this.user.role === 'admin';
     return route.name === 'student' && this.user.role === 'student';
   }
 
@@ -575,6 +578,7 @@ export class HrAppElement extends LitElement {
       data-testid="nav-${label.toLowerCase()}" @click=${(e) => { e.preventDefault(); this.navigate(path); }}>${label}</a>`;
     return html`<nav aria-label="Sections">
       ${link('/admin', 'Messages', this.route.name === 'admin')}
+      ${link('/admin/announcements', 'Announcements', this.route.name === 'announcements')}
       ${link('/admin/people', 'People', this.route.name === 'people' || this.route.name === 'slips')}
       ${link('/admin/replies', 'Replies', this.route.name === 'replies')}
       ${link('/admin/settings', 'Settings', this.route.name === 'settings')}
@@ -588,6 +592,7 @@ export class HrAppElement extends LitElement {
   renderPage() {
     if (this.route.name === 'people') return html`<hr-people-page .user=${this.user}></hr-people-page>`;
     if (this.route.name === 'replies') return html`<hr-saved-replies-page></hr-saved-replies-page>`;
+    if (this.route.name === 'announcements') return html`<hr-announcements-page .session=${this.session}></hr-announcements-page>`;
     if (this.route.name === 'settings') return html`<hr-settings-page></hr-settings-page>`;
     if (this.route.name === 'slips') return html`<hr-slips-page .className=${this.route.className}></hr-slips-page>`;
     if (this.route.name === 'admin') {

@@ -149,6 +149,7 @@ export class HrChatViewElement extends LitElement {
         [session.events, 'presence-changed', this.handlePresenceChanged],
         [session.events, 'resync', this.handleResync],
         [session.events, 'receipt', this.handleReceipt],
+        [session.events, 'message-acknowledged', this.handleAcknowledged],
         [session.typing, 'change', this.handleTypingChange],
         [session.bus, 'statechange', this.handleBusState],
         [session.bus, 'attemptfailed', this.handleBusState],
@@ -428,6 +429,28 @@ export class HrChatViewElement extends LitElement {
     if (receipt.conversationId !== this.conversationId) return;
     if (this.receipts.merge([receipt])) this.requestUpdate();
   };
+
+  handleAcknowledged = (event) => {
+    const { conversationId, messageId, acknowledgedAt } = event.detail;
+    if (conversationId === this.conversationId) this.store?.acknowledge(messageId, acknowledgedAt);
+  };
+
+  /** The student's "I have read this" (issue 28, point 2); stored once, so pressing again is harmless. */
+  async acknowledge(message) {
+    if (this.acknowledging) return;
+    this.acknowledging = message.id;
+    this.ackError = '';
+    this.requestUpdate();
+    try {
+      const result = await api.acknowledgeMessage(message.id);
+      this.store?.acknowledge(message.id, result.acknowledgedAt);
+    } catch (error) {
+      this.ackError = error.message || 'Could not acknowledge it; try again.';
+    } finally {
+      this.acknowledging = null;
+      this.requestUpdate();
+    }
+  }
 
   handleTypingChange = (event) => {
     if (event.detail.conversationId === this.conversationId) this.requestUpdate();

@@ -231,6 +231,7 @@ function renderMessage(view, m, key, status = null, spelledOut = false, tabStop 
   >
     <div class="meta">
       <span class="sender" data-testid="message-sender">${m.senderName}</span>
+      ${m.announcementId ? html`<span class="announce-label" data-testid="announcement-label">Announcement</span>` : nothing}
       ${renderTime(m.createdAt, tabStop)}
       ${stored
         ? html`<span class="ticks ${status.state}" data-testid="message-status" data-status=${status.state} title=${status.text}
@@ -239,6 +240,7 @@ function renderMessage(view, m, key, status = null, spelledOut = false, tabStop 
         : nothing}
     </div>
     <div class="bubble" data-testid="message-body">${renderBody(m.body)}</div>
+    ${m.needsAck ? renderAcknowledgement(view, m) : nothing}
     ${stored && spelledOut
       ? html`<div class="status receipt-line" aria-hidden="true" data-testid="receipt-line">${status.text}</div>`
       : nothing}
@@ -258,6 +260,27 @@ function renderMessage(view, m, key, status = null, spelledOut = false, tabStop 
           ? html`<div class="status" data-testid="message-status" data-status="sending">sending…</div>`
           : nothing}
   </li>`;
+}
+
+/**
+ * A message that asks to be acknowledged (issue 28, point 2). The student sees "I have read this" until they press it,
+ * then when they did; staff see whether and when the student did.
+ */
+function renderAcknowledgement(view, m) {
+  if (m.acknowledgedAt) {
+    const who = view.isAdmin ? 'Acknowledged' : 'You confirmed you have read this';
+    return html`<div class="ack done" data-testid="ack-state" data-state="acknowledged">✓ ${who} · ${fullLabel(m.acknowledgedAt)}</div>`;
+  }
+  if (view.isAdmin) {
+    return html`<div class="ack" data-testid="ack-state" data-state="waiting">Waiting for the student to confirm they have read it</div>`;
+  }
+  const busy = view.acknowledging === m.id;
+  return html`<div class="ack ask" data-testid="ack-state" data-state="asked">
+    <span>Please confirm you have read this.</span>
+    <button class="btn small primary" type="button" data-testid="ack-button" ?disabled=${busy} @click=${() => view.acknowledge(m)}
+      >${busy ? 'Saving…' : 'I have read this'}</button>
+    ${view.ackError && !busy ? html`<span class="error" role="alert">${view.ackError}</span>` : nothing}
+  </div>`;
 }
 
 /**

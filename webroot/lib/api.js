@@ -385,3 +385,31 @@ export function savePushSubscription(subscription) {
 export function deletePushSubscription(endpoint) {
   return call('DELETE', '/api/me/push-subscription', { body: { endpoint } });
 }
+
+/** Issue 28: the newest announcements with their progress. @returns {Promise<{announcements, nextBefore}>} */
+export function listAnnouncements({ before } = {}) {
+  return call('GET', '/api/announcements', { query: { before } });
+}
+
+/** An announcement and where each recipient's copy stands. @returns {Promise<{announcement, recipients}>} */
+export function getAnnouncement(id) {
+  return call('GET', `/api/announcements/${encodeURIComponent(id)}`);
+}
+
+/**
+ * Sends an announcement, idempotent on `clientId`: to whole `classes`, to `studentIds`, or to those students of the
+ * classes. @returns {Promise<{announcement, duplicate}>}
+ */
+export function sendAnnouncement({ clientId, body, needsAck = false, classes = [], studentIds = [] }) {
+  return call('POST', '/api/announcements', { body: { clientId, body, needsAck, classes, studentIds } });
+}
+
+/** Reminds the students behind on an announcement. @returns {Promise<{nudged, announcement}>} */
+export function nudgeAnnouncement(id) {
+  return call('POST', `/api/announcements/${encodeURIComponent(id)}/nudge`);
+}
+
+/** The student's "I have read this". @returns {Promise<{messageId, acknowledgedAt, duplicate}>} */
+export function acknowledgeMessage(messageId) {
+  return call('POST', `/api/messages/${encodeURIComponent(messageId)}/acknowledgement`);
+}

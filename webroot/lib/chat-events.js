@@ -26,6 +26,9 @@ import { Address, EventType, userInbox } from './contract.js';
  *   note or an assignment change; `assignee` is the conversation's after an assignment change
  * @fires staff-viewing - `detail: {conversationId, studentId, userId, name, expiresInMs}` (admins only, issue 27): a
  *   colleague has the conversation open (0 ms: they left it)
+ * @fires message-acknowledged - `detail: {conversationId, studentId, messageId, seq, announcementId, acknowledgedAt}`:
+ *   the student acknowledged a message that asked for it (issue 28, point 2)
+ * @fires announcement-changed - `detail: {announcement}` (admins only, issue 28): an announcement was sent or nudged
  * @fires resync - the bus reconnected (addresses registered again): fetch what may have been missed
  */
 
@@ -90,6 +93,15 @@ export class ChatEvents extends EventTarget {
     } else if (body.type === EventType.STAFF_VIEWING && body.conversationId != null && body.userId != null) {
       const { conversationId, studentId = null, userId, name = '', expiresInMs = 0 } = body;
       this.dispatchEvent(new CustomEvent('staff-viewing', { detail: { conversationId, studentId, userId, name, expiresInMs } }));
+    } else if (body.type === EventType.MESSAGE_ACKNOWLEDGED && body.messageId != null) {
+      if (this.#firstTime(`a${body.messageId}`)) {
+        const { conversationId, studentId, messageId, seq, announcementId = null, acknowledgedAt } = body;
+        this.dispatchEvent(new CustomEvent('message-acknowledged', {
+          detail: { conversationId, studentId, messageId, seq, announcementId, acknowledgedAt },
+        }));
+      }
+    } else if (body.type === EventType.ANNOUNCEMENT_CHANGED && body.announcement) {
+      this.dispatchEvent(new CustomEvent('announcement-changed', { detail: { announcement: body.announcement } }));
     } else if (body.type === EventType.RECEIPT && body.conversationId != null && body.userId != null) {
       const { conversationId, studentId = null, userId, name = '', role = null, deliveredSeq = 0, readSeq = 0 } = body;
       this.dispatchEvent(

@@ -393,6 +393,10 @@ export class ConversationStore extends EventTarget {
         if (message.seq > end) end = message.seq;
         added += 1;
         changed = true;
+      } else if (message.acknowledgedAt && !this.#stored.get(message.id).acknowledgedAt) {
+        // Fetched again after the student acknowledged it (issue 28): the newer word wins.
+        this.#stored.set(message.id, message);
+        changed = true;
       }
     }
     if (changed) {
@@ -400,6 +404,24 @@ export class ConversationStore extends EventTarget {
       this.#changed();
     }
     return added;
+  }
+
+  /**
+   * The student acknowledged message `messageId` (issue 28, point 2): its copy here says so from now on.
+   * @returns {boolean} whether this store holds it
+   */
+  acknowledge(messageId, acknowledgedAt) {
+    for (const map of [this.#stored, this.#held]) {
+      const message = map.get(messageId);
+      if (message) {
+        if (message.acknowledgedAt) return true;
+        map.set(messageId, { ...message, acknowledgedAt });
+        this.#sorted = null;
+        this.#changed();
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,0 +1,117 @@
+package app.homeroom.browser;
+
+import app.homeroom.Node;
+import app.homeroom.support.Api;
+import app.homeroom.support.TestEnv;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Issue 28, points 1 and 2 in real browsers, across two nodes: an announcement to a class, its progress, an acknowledgement. */
+class AnnouncementsBrowserTest extends BrowserTestBase {
+
+  static final String TRIP = "Museum trip on Friday: please bring the signed form and a packed lunch.";
+
+  /** A second node of the cluster: the students work on it while the admin is on the first. */
+  static Node second;
+
+  @BeforeAll
+  static void startSecondNode() {
+    if (Browsers.chromiumInstalled()) {
+      second = TestEnv.startNode();
+    }
+  }
+
+  @AfterAll
+  static void stopSecondNode() {
+    if (second != null) {
+      second.stop();
+      second = null;
+    }
+  }
+
+  static Locator meter(Page page, String which) {
+    return page.getByTestId("announcement-" + which);
+  }
+
+  @Test
+  @DisplayName("Issue 28.1/28.2: an admin announces to a class needing acknowledgement; each student gets it in their"
+      + " own chat on another node and presses \"I have read this\"; the admin's progress and who-is-behind list follow"
+      + " live, and the admin's chat shows the acknowledgement")
+  void announce_to_a_class_and_follow_its_progress() {
+    long maya = school.db.createStudent("Maya Moss", "maya@test.school", "R-003", "7A", PASSWORD);
+    String secondBase = "http://localhost:" + second.httpPort();
+
+    BrowserContext adminContext = newContext(new Browser.NewContextOptions()
+        .setViewportSize(DESKTOP_WIDTH, DESKTOP_HEIGHT).setBypassCSP(true)); // CSP bypassed for the axe scan only
+    Page ada = signIn(adminContext, ADMIN_EMAIL, "live");
+    Page sam = studentChat(signIn(newContext(), STUDENT_EMAIL, "live", secondBase));
+
+    ada.getByTestId("nav-announcements").click();
+    assertThat(ada).hasURL(base + "/admin/announcements");
+    ada.getByTestId("announcement-new").click();
+    // Bad input is refused in the form before anything is sent.
+    ada.getByTestId("announcement-body").fill(TRIP);
+    ada.getByTestId("announcement-send").click();
+    assertThat(ada.getByTestId("announcement-error")).hasText("Choose at least one class.");
+    ada.locator("label.chip", new Page.LocatorOptions().setHasText("7A")).click();
+    ada.getByTestId("announcement-needs-ack").check();
+    AccessibilityBrowserTest.assertNoSeriousViolations(ada, "announcement form");
+    ada.getByTestId("announcement-send").click();
+    assertThat(ada.getByTestId("announcement-notice")).hasText(Pattern.compile("Sent to 2 students"));
+    Locator card = ada.getByTestId("announcement").first();
+    assertThat(card.getByTestId("announcement-audience")).hasText("Class 7A");
+    assertThat(meter(ada, "acknowledged")).hasAttribute("data-total", "2");
+
+    // Sam, on the other node, gets it live in his own chat, marked, with the button to confirm.
+    Locator copy = sam.locator("[data-testid=message][data-pending=false]").last();
+    assertThat(copy.getByTestId("message-body")).hasText(TRIP);
+    assertThat(copy.getByTestId("announcement-label")).isVisible();
+    assertThat(copy.getByTestId("ack-state")).hasAttribute("data-state", "asked");
+    // Reading it (the chat is open and visible) moves the admin's "Read" meter, live.
+    assertThat(meter(ada, "read")).hasAttribute("data-count", "1");
+    Browsers.screenshot(sam, "announcement-student-asked");
+    copy.getByTestId("ack-button").click();
+    assertThat(copy.getByTestId("ack-state")).hasAttribute("data-state", "acknowledged");
+    assertThat(copy.getByTestId("ack-state")).containsText("You confirmed you have read this");
+    Browsers.screenshot(sam, "announcement-student-acknowledged");
+
+    // The admin's progress follows, and the details list who is behind: Maya, who has not opened it.
+    assertThat(meter(ada, "acknowledged")).hasAttribute("data-count", "1");
+    card.getByTestId("announcement-open").click();
+    Locator behind = ada.getByTestId("announcement-recipient");
+    assertThat(behind).hasCount(1);
+    assertThat(behind.first()).hasAttribute("data-student-id", String.valueOf(maya));
+    assertThat(behind.first()).hasAttribute("data-state", "sent");
+    assertThat(ada.getByTestId("announcement-nudge")).hasText("Nudge 1");
+    AccessibilityBrowserTest.assertNoSeriousViolations(ada, "announcement progress");
+    Browsers.screenshot(ada, "announcement-progress");
+
+    // Nudging reminds Maya in her conversation.
+    ada.getByTestId("announcement-nudge").click();
+    ada.getByTestId("confirm-yes").click();
+    assertThat(ada.getByTestId("announcement-notice")).hasText("Reminded 1 student.");
+    assertEquals(1, school.db.queryLong("select count(*) from messages m join conversations c on c.id = m.conversation_id"
+        + " where c.student_id = ? and m.body like 'Reminder:%'", maya));
+
+    // In the admin's chat with Sam, the announcement shows as acknowledged.
+    ada.navigate(base + "/admin/students/" + school.student);
+    Locator adminCopy = ada.locator("[data-testid=message][data-pending=false]").last();
+    assertThat(adminCopy.getByTestId("ack-state")).hasAttribute("data-state", "acknowledged");
+    assertThat(adminCopy.getByTestId("announcement-label")).isVisible();
+    Browsers.screenshot(ada, "announcement-admin-chat");
+    assertEquals(List.of(), pageErrors);
+    assertEquals(List.of(), consoleErrors);
+  }
+}
