@@ -48,6 +48,8 @@ export class HrComposerElement extends LitElement {
     draft: { state: true },
     /** Staff: 'reply' (to the student) or 'note' (staff only). */
     mode: { state: true },
+    /** Staff: the next reply asks the student to confirm they have read it (issue 28, point 2). */
+    needsAck: { state: true },
     savedReplies: { state: true },
     activeSuggestion: { state: true },
     suggestionsClosed: { state: true },
@@ -171,6 +173,13 @@ export class HrComposerElement extends LitElement {
         border-color: var(--hr-color-primary);
         color: #fff;
       }
+      .mode.ack {
+        margin-left: auto;
+      }
+      .mode.ack[aria-pressed='true'] {
+        background: var(--hr-color-success);
+        border-color: var(--hr-color-success);
+      }
       .mode.note[aria-pressed='true'] {
         background: #8a6d00;
         border-color: #8a6d00;
@@ -262,6 +271,7 @@ export class HrComposerElement extends LitElement {
     this.noteError = '';
     this.draft = '';
     this.mode = 'reply';
+    this.needsAck = false;
     this.savedReplies = null;
     this.activeSuggestion = 0;
     this.suggestionsClosed = false;
@@ -274,6 +284,7 @@ export class HrComposerElement extends LitElement {
     if (changed.has('conversationId')) {
       this.draft = '';
       this.mode = 'reply';
+      this.needsAck = false;
       this.noteError = '';
       this.pendingNote = null;
     }
@@ -407,9 +418,11 @@ export class HrComposerElement extends LitElement {
       this.dispatchEvent(new CustomEvent('hr-note', { detail: { body, clientId: this.pendingNote.clientId }, cancelable: true }));
       return;
     }
-    const accepted = this.dispatchEvent(new CustomEvent('hr-send', { detail: { body }, cancelable: true }));
+    const needsAck = this.admin && this.needsAck;
+    const accepted = this.dispatchEvent(new CustomEvent('hr-send', { detail: { body, needsAck }, cancelable: true }));
     if (!accepted) return;
     this.draft = '';
+    this.needsAck = false;
     this.updateComplete.then(() => this.fit());
   }
 
@@ -419,6 +432,11 @@ export class HrComposerElement extends LitElement {
       data-testid=${testid} @click=${() => this.setMode(name)}>${label}</button>`;
     return html`<div class="modes" role="group" aria-label="Write">
       ${mode('reply', 'Reply', 'mode-reply')}${mode('note', 'Private note', 'mode-note')}
+      ${this.mode === 'reply'
+        ? html`<button type="button" class="mode ack" aria-pressed=${this.needsAck ? 'true' : 'false'} data-testid="mode-needs-ack"
+            title="The student is asked to confirm they have read this message" @click=${() => { this.needsAck = !this.needsAck; }}
+            >${this.needsAck ? '✓ ' : ''}Ask to confirm reading</button>`
+        : nothing}
     </div>`;
   }
 

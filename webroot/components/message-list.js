@@ -240,7 +240,7 @@ function renderMessage(view, m, key, status = null, spelledOut = false, tabStop 
         : nothing}
     </div>
     <div class="bubble" data-testid="message-body">${renderBody(m.body)}</div>
-    ${m.needsAck ? renderAcknowledgement(view, m) : nothing}
+    ${m.needsAck && !m.pending ? renderAcknowledgement(view, m) : nothing}
     ${stored && spelledOut
       ? html`<div class="status receipt-line" aria-hidden="true" data-testid="receipt-line">${status.text}</div>`
       : nothing}

@@ -207,9 +207,9 @@ export function markDelivered(conversationId, seq) {
  * Idempotent on `clientMsgId`. @returns {Promise<{message, duplicate, reopened}>} (`reopened`: the "reopened"
  * entry stored just before the message when it reopened a closed conversation, R6.3; else null)
  */
-export function sendMessage(conversationId, { clientMsgId, body }) {
+export function sendMessage(conversationId, { clientMsgId, body, needsAck = false }) {
   return call('POST', `/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
-    body: { clientMsgId, body },
+    body: needsAck ? { clientMsgId, body, needsAck: true } : { clientMsgId, body },
   });
 }
 

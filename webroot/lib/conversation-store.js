@@ -428,10 +428,11 @@ export class ConversationStore extends EventTarget {
    * Shows a message being sent. `createdAt`, `failed`/`waiting` and the error come from the outbox when it is
    * restored after a reload (lib/outbox.js).
    */
-  addPending({ clientMsgId, body, senderId, senderName, senderRole, createdAt, failed = false, waiting = false, error = null, errorCode = null }) {
+  addPending({ clientMsgId, body, senderId, senderName, senderRole, createdAt, failed = false, waiting = false, error = null, errorCode = null, needsAck = false }) {
     const message = {
       clientMsgId,
       body,
+      needsAck: Boolean(needsAck),
       senderId,
       senderName,
       senderRole,

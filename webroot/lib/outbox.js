@@ -133,6 +133,7 @@ export class Outbox {
     const clean = {
       clientMsgId: entry.clientMsgId,
       body: entry.body,
+      needsAck: Boolean(entry.needsAck),
       createdAt: entry.createdAt ?? new Date().toISOString(),
       failed: Boolean(entry.failed),
       error: entry.error ?? null,
@@ -197,7 +198,7 @@ export class OutboxSender extends EventTarget {
    * @param {object} options
    * @param {import('./conversation-store.js').ConversationStore} options.store
    * @param {Outbox} options.outbox
-   * @param {(conversationId: number, msg: {clientMsgId: string, body: string}) => Promise<{message: object, reopened?: object|null}>} options.send
+   * @param {(conversationId: number, msg: {clientMsgId: string, body: string, needsAck: boolean}) => Promise<{message: object, reopened?: object|null}>} options.send
    * @param {{id: number, name: string, role: string}} options.user
    */
   constructor({ store, outbox, send, user, ...options }) {
@@ -224,6 +225,7 @@ export class OutboxSender extends EventTarget {
       this.#store.addPending({
         clientMsgId: e.clientMsgId,
         body: e.body,
+        needsAck: Boolean(e.needsAck),
         senderId: this.#user.id,
         senderName: this.#user.name,
         senderRole: this.#user.role,
@@ -237,15 +239,19 @@ export class OutboxSender extends EventTarget {
     return entries.length;
   }
 
-  /** Sends a new message: pending at once, kept in storage until stored. @returns {string} its clientMsgId */
-  submit(body) {
+  /**
+   * Sends a new message: pending at once, kept in storage until stored. `needsAck`: staff ask the student to confirm
+   * they have read it (issue 28). @returns {string} its clientMsgId
+   */
+  submit(body, { needsAck = false } = {}) {
     const clientMsgId = this.#opts.newId();
     const createdAt = new Date().toISOString();
     this.#tracked.add(clientMsgId);
-    this.#outbox.put(this.conversationId, { clientMsgId, body, createdAt });
+    this.#outbox.put(this.conversationId, { clientMsgId, body, createdAt, needsAck });
     this.#store.addPending({
       clientMsgId,
       body,
+      needsAck,
       createdAt,
       senderId: this.#user.id,
       senderName: this.#user.name,
@@ -273,7 +279,7 @@ export class OutboxSender extends EventTarget {
     this.#store.markSending(clientMsgId);
     const conversationId = this.conversationId;
     try {
-      const { message, reopened = null } = await this.#send(conversationId, { clientMsgId, body: pending.body });
+      const { message, reopened = null } = await this.#send(conversationId, { clientMsgId, body: pending.body, needsAck: pending.needsAck });
       this.#failures = 0;
       this.#inFlight.delete(clientMsgId);
       this.#store.acceptSent(reopened ? [reopened, message] : [message]);
@@ -286,13 +292,13 @@ export class OutboxSender extends EventTarget {
       const message = error?.message ?? String(error);
       if (RETRYABLE.has(code)) {
         this.#store.markWaiting(clientMsgId, error);
-        this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt });
+        this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt, needsAck: pending.needsAck });
         this.#failures += 1;
         this.#scheduleRetry();
       } else {
         console.warn('[outbox] the server refused a message', error);
         this.#store.markFailed(clientMsgId, error);
-        this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt, failed: true, error: message, errorCode: code });
+        this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt, needsAck: pending.needsAck, failed: true, error: message, errorCode: code });
       }
     }
   }

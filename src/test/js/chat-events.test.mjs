@@ -11,7 +11,8 @@ function liveAdmin() {
   bus.start();
   fake.last().open();
   const seen = [];
-  for (const type of ['message-created', 'conversation-created', 'conversation-read', 'presence-changed']) {
+  for (const type of ['message-created', 'conversation-created', 'conversation-read', 'presence-changed',
+    'message-acknowledged', 'announcement-changed']) {
     events.addEventListener(type, (e) => seen.push([type, e.detail]));
   }
   return { bus, events, sock: fake.last(), seen };
@@ -94,5 +95,20 @@ test('R6.2: a status entry comes as message-created with the conversation status
     body: { type: 'chat.message.created', studentId: 11, message, conversationStatus: 'closed' },
   });
   assert.deepEqual(seen, [['message-created', { ...message, studentId: 11, conversationStatus: 'closed' }]]);
+  bus.close();
+});
+
+test('Issue 28: an acknowledgement on both addresses is emitted once; an announcement change as it came', () => {
+  const { bus, sock, seen } = liveAdmin();
+  const ack = { type: 'chat.message.acknowledged', conversationId: 3, studentId: 11, messageId: 40, seq: 5,
+    announcementId: 2, acknowledgedAt: '2026-12-06T09:00:00Z' };
+  sock.receive({ type: 'rec', address: 'role.admin', body: ack });
+  sock.receive({ type: 'rec', address: 'user.7', body: ack });
+  sock.receive({ type: 'rec', address: 'role.admin', body: { type: 'announcement.changed', announcement: { id: 2, total: 30 } } });
+  assert.deepEqual(seen, [
+    ['message-acknowledged', { conversationId: 3, studentId: 11, messageId: 40, seq: 5, announcementId: 2,
+      acknowledgedAt: '2026-12-06T09:00:00Z' }],
+    ['announcement-changed', { announcement: { id: 2, total: 30 } }],
+  ]);
   bus.close();
 });

@@ -27,13 +27,14 @@ function fakeServer() {
     rows,
     mode: 'ok',
     calls: [],
-    async send(conversationId, { clientMsgId, body }) {
+    async send(conversationId, { clientMsgId, body, needsAck = false }) {
       server.calls.push(clientMsgId);
+      server.asks = [...(server.asks ?? []), needsAck];
       if (server.mode === 'down') throw Object.assign(new Error('Cannot reach the server'), { code: 'network' });
       if (server.mode === 'refuse') throw Object.assign(new Error('Too long'), { code: 'bad_request' });
       let row = rows.find((r) => r.clientMsgId === clientMsgId);
       if (!row) {
-        row = { id: 500 + rows.length, conversationId, seq: rows.length + 1, senderId: ME.id, senderName: ME.name, clientMsgId, body, createdAt: new Date().toISOString() };
+        row = { id: 500 + rows.length, conversationId, seq: rows.length + 1, senderId: ME.id, senderName: ME.name, clientMsgId, body, needsAck, createdAt: new Date().toISOString() };
         rows.push(row);
       }
       if (server.mode === 'lost-reply') throw Object.assign(new Error('No reply'), { code: 'timeout' });
@@ -258,4 +259,37 @@ test('R5.3: what waits for a conversation no view has open is sent by the sessio
   assert.equal(server.rows.filter((r) => r.clientMsgId === 'to-two').length, 1);
   open.sender.stop();
   assert.equal(outbox.isClaimed(1), false, 'released when the view closes');
+});
+
+test('Issue 28.2: "ask to confirm reading" survives a reload with its message, is sent with every try, and an acknowledgement marks the copy', async () => {
+  const storage = fakeStorage();
+  const clock = createFakeClock();
+  const server = fakeServer();
+  server.mode = 'down';
+  const first = page({ storage, server, clock });
+  await first.store.loadLatest().catch(() => {});
+  const id = first.sender.submit('Timetable change: PE on Thursday', { needsAck: true });
+  first.sender.submit('an ordinary one');
+  await flush();
+  first.sender.stop(); // reloaded while the server is down
+  assert.deepEqual(first.outbox.list(1).map((e) => e.needsAck), [true, false]);
+
+  server.mode = 'ok';
+  const second = page({ storage, server, clock });
+  second.sender.restore();
+  await second.sender.flush();
+  assert.deepEqual(server.rows.map((r) => [r.body, r.needsAck]),
+    [['Timetable change: PE on Thursday', true], ['an ordinary one', false]]);
+  assert.ok(server.asks.includes(true) && server.asks.includes(false));
+  await second.store.loadLatest();
+  const stored = server.rows.find((r) => r.clientMsgId === id);
+  assert.equal(second.store.acknowledge(stored.id, '2026-12-06T09:00:00Z'), true);
+  assert.equal(second.store.messages.find((m) => m.id === stored.id).acknowledgedAt, '2026-12-06T09:00:00Z');
+  assert.equal(second.store.acknowledge(99999, '2026-12-06T09:00:00Z'), false, 'not in this conversation');
+  // A page fetched again with the acknowledgement replaces the copy held without it.
+  const copy = { ...stored, acknowledgedAt: null };
+  const third = page({ storage, server, clock });
+  third.store.merge([copy]);
+  third.store.merge([{ ...stored, acknowledgedAt: '2026-12-06T09:00:00Z' }]);
+  assert.equal(third.store.messages[0].acknowledgedAt, '2026-12-06T09:00:00Z');
 });

@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code long} marked {@link Id}: required, a positive id; {@code long}: required, a whole number;
  *       {@code Long}: optional, a whole number;</li>
  *   <li>{@code UUID}: required, a UUID; {@code String}: required text, or optional text when marked
- *       {@link Optional}.</li>
+ *       {@link Optional};</li>
+ *   <li>{@code Boolean}: optional, true or false.</li>
  * </ul>
  * Encoding writes numbers, booleans, text and JSON values as they are, null as null, and an {@link Event}'s
  * {@code type} first.
@@ -104,6 +105,13 @@ public final class BusCodec {
     }
     if (t == UUID.class) {
       return Params.requireUuid(json, name);
+    }
+    if (t == Boolean.class) {
+      Object v = json.getValue(name);
+      if (v != null && !(v instanceof Boolean)) {
+        throw ApiError.badRequest("'" + name + "' must be true or false");
+      }
+      return v;
     }
     if (t == String.class) {
       return c.isAnnotationPresent(Optional.class) ? Params.optionalString(json, name) : Params.requireString(json, name);

@@ -12,8 +12,12 @@ public sealed interface Command {
   /** {@link Address#CONVERSATION_OPEN}: start (or find) a student's conversation. Admins only (R1.1). */
   record OpenConversation(@BusCodec.Id long studentId) implements Command {}
 
-  /** {@link Address#MESSAGE_SEND}: store a message once per (sender, clientMsgId) (R3.3). */
-  record SendMessage(@BusCodec.Id long conversationId, UUID clientMsgId, String body) implements Command {}
+  /**
+   * {@link Address#MESSAGE_SEND}: store a message once per (sender, clientMsgId) (R3.3); {@code needsAck} (staff only,
+   * optional): the student is asked to acknowledge it (issue 28, point 2).
+   */
+  record SendMessage(@BusCodec.Id long conversationId, UUID clientMsgId, String body, Boolean needsAck)
+      implements Command {}
 
   /**
    * {@link Address#MESSAGES_FETCH}: a page of history (R3.4): before a sequence, after one (catch-up), or around one

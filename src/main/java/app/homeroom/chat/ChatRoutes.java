@@ -114,7 +114,8 @@ public final class ChatRoutes {
       JsonObject req = new JsonObject()
           .put("conversationId", Params.parseId(ctx.pathParam("id"), "id"))
           .put("clientMsgId", body.getValue("clientMsgId"))
-          .put("body", body.getValue("body"));
+          .put("body", body.getValue("body"))
+          .put("needsAck", body.getValue("needsAck"));
       result = command(ctx, Address.MESSAGE_SEND, req);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);

@@ -62,7 +62,8 @@ public final class ChatService {
       .addValue(sends.stream().map(t -> t.getLong(0)).toArray(Long[]::new))
       .addValue(sends.stream().map(t -> t.getLong(1)).toArray(Long[]::new))
       .addValue(sends.stream().map(t -> t.getUUID(2)).toArray(UUID[]::new))
-      .addValue(sends.stream().map(t -> t.getString(3)).toArray(String[]::new)),
+      .addValue(sends.stream().map(t -> t.getString(3)).toArray(String[]::new))
+      .addValue(sends.stream().map(t -> t.getBoolean(4)).toArray(Boolean[]::new)),
       row -> row.getLong("conversation_id"));
 
   private final Pool pool;
@@ -165,15 +166,27 @@ public final class ChatService {
   }
 
   /** Stores a message (R3.3) once per (sender, clientMsgId); a retry answers with the stored row. */
+  /** Stores a message once per (sender, clientMsgId), asking for no acknowledgement. */
   public Future<Sent> sendMessage(Identity actor, long conversationId, UUID clientMsgId, String body) {
+    return sendMessage(actor, conversationId, clientMsgId, body, false);
+  }
+
+  /**
+   * Stores a message once per (sender, clientMsgId); {@code needsAck}: staff ask the student to acknowledge it
+   * (issue 28, point 2), which a student may not ask of anyone (400).
+   */
+  public Future<Sent> sendMessage(Identity actor, long conversationId, UUID clientMsgId, String body, boolean needsAck) {
     try {
       validateBody(body);
+      if (needsAck && !actor.isAdmin()) {
+        throw ApiError.badRequest("Only staff ask for an acknowledgement");
+      }
     } catch (ApiError e) {
       return Future.failedFuture(e);
     }
     return studentOf(actor, conversationId).compose(studentId -> {
       // Group commit: under load, the sends that arrive while inserts run share the next round trip and commit.
-      return inserts.execute(conversationId, Tuple.of(conversationId, actor.userId(), clientMsgId, body))
+      return inserts.execute(conversationId, Tuple.of(conversationId, actor.userId(), clientMsgId, body, needsAck))
           .compose(rows -> {
             JsonObject message = null;
             JsonObject reopened = null;

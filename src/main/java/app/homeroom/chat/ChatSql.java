@@ -69,8 +69,8 @@ public final class ChatSql {
                jsonb_build_object('studentId', c.student_id, 'seq', e.seq, 'byMessage', true)
           from e join c on c.id = e.conversation_id
       ), m as (
-        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count)
-        select c.id, c.last_seq, $2, $3, $4, c.last_message_at, c.student_msg_count from c
+        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count, needs_ack)
+        select c.id, c.last_seq, $2, $3, $4, c.last_message_at, c.student_msg_count, $5 from c
         returning *
       ), r as (
         """ + upsertReadMark("select m.conversation_id, m.sender_id, m.seq, m.student_count from m") + """
@@ -103,8 +103,9 @@ public final class ChatSql {
         -- Each array behind a subquery: the planner then cannot see how long it is, and a batch of one is planned
         -- like any other batch. Seeing it, it finds the plan for one send cheaper than the plan for any batch, and
         -- plans each send again rather than keep one plan (BatchedSendTest).
-        select * from unnest((select $1::bigint[]), (select $2::bigint[]), (select $3::uuid[]), (select $4::text[]))
-            with ordinality as i (conversation_id, sender_id, client_msg_id, body, ord)
+        select * from unnest((select $1::bigint[]), (select $2::bigint[]), (select $3::uuid[]), (select $4::text[]),
+                             (select $5::boolean[]))
+            with ordinality as i (conversation_id, sender_id, client_msg_id, body, needs_ack, ord)
       ), l as (
         -- The batch's conversations locked in the order of their ids, whatever order the plan joins them in: two
         -- batches with conversations in common (on two nodes) then never wait for each other.
@@ -124,7 +125,7 @@ public final class ChatSql {
            and (select x.id from messages x
                  where x.sender_id = i.sender_id and x.client_msg_id = i.client_msg_id limit 1) is null
         returning cv.id, cv.last_seq, cv.last_message_at, cv.student_msg_count, cv.student_id, cv.created_by,
-                  i.sender_id, i.client_msg_id, i.body, i.ord
+                  i.sender_id, i.client_msg_id, i.body, i.needs_ack, i.ord
       ), n as materialized (
         -- Materialized: counted once per message, not once per pair of messages in the final join. From c, the
         -- conversation as this statement leaves it: its message included.
@@ -134,8 +135,8 @@ public final class ChatSql {
           left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = c.student_id
          where c.student_id <> c.sender_id
       ), m as (
-        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count)
-        select c.id, c.last_seq, c.sender_id, c.client_msg_id, c.body, c.last_message_at, c.student_msg_count
+        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count, needs_ack)
+        select c.id, c.last_seq, c.sender_id, c.client_msg_id, c.body, c.last_message_at, c.student_msg_count, c.needs_ack
           from c order by c.ord
         returning *
       ), r as (

@@ -145,7 +145,8 @@ public class ChatVerticle extends VerticleBase {
   private Future<Reply.Sent> send(Identity actor, Command.SendMessage command) {
     long conversationId = command.conversationId();
     long started = System.nanoTime();
-    return chat.sendMessage(actor, conversationId, command.clientMsgId(), command.body()).map(sent -> {
+    return chat.sendMessage(actor, conversationId, command.clientMsgId(), command.body(),
+        Boolean.TRUE.equals(command.needsAck())).map(sent -> {
       metrics.sent(started, sent.duplicate());
       if (!sent.duplicate()) {
         // Receivers drop this typist's indicator when the message lands; typing again must show at once.

@@ -245,4 +245,36 @@ class AnnouncementsTest {
     assertEquals(0, count("select count(*) from acknowledgements"));
     assertFalse(school.staff.get("/api/announcements").json().getJsonArray("announcements").isEmpty());
   }
+
+  @Test
+  @DisplayName("Issue 28.2: staff mark a single message \"needs acknowledgement\"; the student acknowledges it over REST"
+      + " and the staff see it live; students cannot ask it, and a bad flag is a 400 that stores nothing")
+  void a_single_message_can_ask_for_acknowledgement() throws Exception {
+    long conversation = school.openConversation(school.student);
+    SockJsClient staffLive = staffListening("role.admin");
+    Api.Response sent = school.staff.post("/api/conversations/" + conversation + "/messages", new JsonObject()
+        .put("clientMsgId", UUID.randomUUID().toString()).put("body", "Timetable change: PE moves to Thursday")
+        .put("needsAck", true));
+    assertEquals(201, sent.status(), () -> sent.raw().body());
+    JsonObject message = sent.json().getJsonObject("message");
+    assertTrue(message.getBoolean("needsAck"));
+    assertNull(message.getLong("announcementId"));
+    // An ordinary message does not ask.
+    Api.Response plain = school.staff.post("/api/conversations/" + conversation + "/messages", new JsonObject()
+        .put("clientMsgId", UUID.randomUUID().toString()).put("body", "See you then"));
+    assertFalse(plain.json().getJsonObject("message").getBoolean("needsAck"));
+
+    Api.Response ack = school.pupil.post("/api/messages/" + message.getLong("id") + "/acknowledgement", null);
+    assertEquals(200, ack.status(), () -> ack.raw().body());
+    JsonObject live = staffLive.await(f -> event(f, "chat.message.acknowledged"), 5_000).getJsonObject("body");
+    assertEquals(message.getLong("id"), live.getLong("messageId"));
+    assertNull(live.getLong("announcementId"));
+
+    assertEquals(400, school.pupil.post("/api/conversations/" + conversation + "/messages", new JsonObject()
+        .put("clientMsgId", UUID.randomUUID().toString()).put("body", "me too").put("needsAck", true)).status());
+    assertEquals(400, school.staff.post("/api/conversations/" + conversation + "/messages", new JsonObject()
+        .put("clientMsgId", UUID.randomUUID().toString()).put("body", "odd flag").put("needsAck", "yes")).status());
+    assertEquals(2, count("select count(*) from messages where conversation_id = ?", conversation));
+    assertEquals(1, count("select count(*) from messages where needs_ack"));
+  }
 }

@@ -111,6 +111,20 @@ class AnnouncementsBrowserTest extends BrowserTestBase {
     assertThat(adminCopy.getByTestId("ack-state")).hasAttribute("data-state", "acknowledged");
     assertThat(adminCopy.getByTestId("announcement-label")).isVisible();
     Browsers.screenshot(ada, "announcement-admin-chat");
+
+    // A single message may ask too: the composer's toggle, the student's button, the admin's chat updated live.
+    ada.getByTestId("mode-needs-ack").click();
+    assertThat(ada.getByTestId("mode-needs-ack")).hasAttribute("aria-pressed", "true");
+    ada.getByTestId("composer").fill("Timetable change: PE moves to Thursday.");
+    ada.getByTestId("send-button").click();
+    assertThat(ada.getByTestId("mode-needs-ack")).hasAttribute("aria-pressed", "false"); // for this message only
+    Locator asked = ada.locator("[data-testid=message][data-pending=false]").last();
+    assertThat(asked.getByTestId("ack-state")).hasAttribute("data-state", "waiting");
+    assertThat(asked.getByTestId("announcement-label")).hasCount(0);
+    Locator samCopy = sam.locator("[data-testid=message][data-pending=false]").last();
+    assertThat(samCopy.getByTestId("message-body")).hasText("Timetable change: PE moves to Thursday.");
+    samCopy.getByTestId("ack-button").click();
+    assertThat(asked.getByTestId("ack-state")).hasAttribute("data-state", "acknowledged");
     assertEquals(List.of(), pageErrors);
     assertEquals(List.of(), consoleErrors);
   }

@@ -94,7 +94,7 @@ class BatchedSendTest {
     // A batch of one, the usual size at moderate load. PostgreSQL plans a prepared statement for its arguments five
     // times, then keeps its generic plan unless that costs more; were the generic plan to cost more than the plan for
     // one send, each send would be planned again, which costs more than running it (issue 9).
-    String oneSend = "array[-1]::bigint[], array[-1]::bigint[], array[gen_random_uuid()], array['hello']";
+    String oneSend = "array[-1]::bigint[], array[-1]::bigint[], array[gen_random_uuid()], array['hello'], array[false]";
     double generic = TestEnv.db().planCost(ChatSql.INSERT_INTO_ACTIVE, oneSend, true);
     double custom = TestEnv.db().planCost(ChatSql.INSERT_INTO_ACTIVE, oneSend, false);
     assertTrue(generic <= custom, "the generic plan (" + generic + ") costs no more than one send's (" + custom + ")");
@@ -126,7 +126,7 @@ class BatchedSendTest {
       st.execute("set local search_path = plan_probe");
       st.execute("set local plan_cache_mode = force_generic_plan");
       String oneMark = "array[1]::bigint[], array[1]::bigint[], array[1]::bigint[]";
-      String oneSend = "array[1]::bigint[], array[1]::bigint[], array[gen_random_uuid()], array['hello']";
+      String oneSend = "array[1]::bigint[], array[1]::bigint[], array[gen_random_uuid()], array['hello'], array[false]";
       // First everything empty; then a school's roster imported and analyzed while messages is still empty (a load
       // run's first minute: the send's duplicate check hashed all messages for every batch, a 15 s stall).
       for (String state : List.of("empty", "roster")) {
@@ -180,7 +180,7 @@ class BatchedSendTest {
         holder.createStatement().execute("select 1 from conversations where id = " + middle + " for update");
         List<io.vertx.sqlclient.Tuple> sends = new ArrayList<>();
         for (long c : new long[] {low, middle, high}) {
-          sends.add(io.vertx.sqlclient.Tuple.of(c, admin.userId(), UUID.randomUUID(), "in order " + round));
+          sends.add(io.vertx.sqlclient.Tuple.of(c, admin.userId(), UUID.randomUUID(), "in order " + round, false));
         }
         CompletableFuture<Integer> stored = new CompletableFuture<>();
         vertx.runOnContext(v -> hashJoins.preparedQuery(ChatSql.INSERT_INTO_ACTIVE)
