@@ -46,6 +46,11 @@ import java.util.function.ToLongFunction;
  *       which cuts its time per call by a third to a half in batches of four to eight (pgbench,
  *       docs/PERFORMANCE-LOG.md). Each row says by its lock key which call it answers, so a batch carries at most one
  *       call per key here too. A batch of one runs the same statement with arrays of one.</li>
+ *   <li>With a {@link Combined#skipped} test, the statement may skip a call whose row another transaction holds
+ *       ({@code for update skip locked}) and answer it with one row that says so: that call then runs on its own with
+ *       {@code whenNoRows}, which waits for the lock, outside the batches. So a batch never waits on a lock held
+ *       elsewhere (an announcement to a thousand students locks a thousand conversations until it commits, issue 28),
+ *       and the sends to other rows go on meanwhile; the skipped call keeps its key in flight until it is answered.</li>
  *   <li>{@link #lingering} trades latency for batch size: a call then waits up to that long for others even when
  *       nothing is running. For writes whose callers can afford the wait (read and delivered marks).</li>
  * </ul>
@@ -61,7 +66,13 @@ public final class GroupCommit {
    * batch's order, into the statement's (arrays, for {@code unnest}); {@code keyOf} reads from a row the lock key of
    * the call it answers. A call no row names is answered with no rows.
    */
-  public record Combined(Function<List<Tuple>, Tuple> arguments, ToLongFunction<Row> keyOf) {}
+  public record Combined(Function<List<Tuple>, Tuple> arguments, ToLongFunction<Row> keyOf,
+                         java.util.function.Predicate<Row> skipped) {
+
+    public Combined(Function<List<Tuple>, Tuple> arguments, ToLongFunction<Row> keyOf) {
+      this(arguments, keyOf, null);
+    }
+  }
 
   private static final Comparator<Call> BY_LOCK_KEY = Comparator.comparingLong(Call::lockKey);
 
@@ -90,6 +101,8 @@ public final class GroupCommit {
   /** Batches that failed and were rerun one call at a time. */
   private long fallbacks;
   private long reruns;
+  /** Calls whose row the statement found locked by another transaction, and that ran on their own, waiting for it. */
+  private long deferrals;
 
   public GroupCommit(Pool pool, String sql, int maxInFlight, int maxBatch) {
     this(pool, sql, null, null, maxInFlight, maxBatch);
@@ -160,6 +173,11 @@ public final class GroupCommit {
     return reruns;
   }
 
+  /** Calls the statement skipped (their row was locked elsewhere) and that ran on their own, out of the batches. */
+  public long deferrals() {
+    return deferrals;
+  }
+
   private void drain() {
     while (inFlight < maxInFlight && !waiting.isEmpty()) {
       if (lingerNanos > 0 && waiting.size() < maxBatch) {
@@ -203,33 +221,65 @@ public final class GroupCommit {
     statements += batch.size();
     onBatch.accept(batch.size());
     Future<Void> done;
+    java.util.Set<Call> deferred = new java.util.HashSet<>();
     if (batch.size() == 1) {
       Call call = batch.get(0);
-      done = runOne(call);
+      done = runOne(call, deferred);
     } else {
       batch.sort(BY_LOCK_KEY);
-      done = (combined != null ? executeCombined(batch) : executeBatch(batch)).recover(err -> oneByOne(batch));
+      done = (combined != null ? executeCombined(batch, deferred) : executeBatch(batch))
+          .recover(err -> oneByOne(batch, deferred));
     }
     done.onComplete(ar -> {
       inFlight--;
       for (Call call : batch) {
-        keysInFlight.computeIfPresent(call.lockKey(), (k, n) -> n == 1 ? null : n - 1);
+        if (!deferred.contains(call)) {
+          release(call);
+        }
+      }
+      for (Call call : deferred) {
+        runDeferred(call);
       }
       drain();
     });
   }
 
-  private Future<Void> runOne(Call call) {
+  private void release(Call call) {
+    keysInFlight.computeIfPresent(call.lockKey(), (k, n) -> n == 1 ? null : n - 1);
+  }
+
+  /**
+   * A call whose row another transaction held when its batch ran (a {@link Combined#skipped} row): it runs on its own
+   * with {@code whenNoRows}, which waits for the lock, outside the batches, so the next batch goes out meanwhile. Its
+   * key stays in flight until it is answered, so the later calls of that key still run after it.
+   */
+  private void runDeferred(Call call) {
+    deferrals++;
+    pool.preparedQuery(whenNoRows).execute(call.args()).map(GroupCommit::list)
+        .transform(ar -> settle(call, ar))
+        .onComplete(ar -> {
+          release(call);
+          drain();
+        });
+  }
+
+  private Future<Void> runOne(Call call, java.util.Set<Call> deferred) {
     Tuple args = combined == null ? call.args() : combined.arguments().apply(List.of(call.args()));
     return pool.preparedQuery(sql).execute(args).map(GroupCommit::list)
-        .transform(ar -> ar.succeeded() ? answer(call, ar.result()) : settle(call, ar));
+        .transform(ar -> ar.succeeded() ? answer(call, ar.result(), deferred) : settle(call, ar));
   }
 
   /**
    * Answers the call with the statement's rows; or, when they are none and there is a {@code whenNoRows}
-   * statement, with that statement's, run now. Completes when the call is answered, and never fails.
+   * statement, with that statement's, run now; or, when the statement skipped it (its row was locked elsewhere), adds
+   * it to {@code deferred}, unanswered. Completes when the call is answered or deferred, and never fails.
    */
-  private Future<Void> answer(Call call, List<Row> rows) {
+  private Future<Void> answer(Call call, List<Row> rows, java.util.Set<Call> deferred) {
+    if (whenNoRows != null && combined != null && combined.skipped() != null && rows.size() == 1
+        && combined.skipped().test(rows.get(0))) {
+      deferred.add(call);
+      return Future.succeededFuture();
+    }
     if (!rows.isEmpty() || whenNoRows == null) {
       return settle(call, Future.succeededFuture(rows));
     }
@@ -250,12 +300,12 @@ public final class GroupCommit {
       for (RowSet<Row> rows = first; answers.size() < batch.size(); rows = rows.next()) {
         answers.add(list(rows));
       }
-      return answerInOrder(batch, answers);
+      return answerInOrder(batch, answers, null);
     });
   }
 
   /** The batch as one run of the statement: one round trip, one statement, one commit. */
-  private Future<Void> executeCombined(List<Call> batch) {
+  private Future<Void> executeCombined(List<Call> batch, java.util.Set<Call> deferred) {
     return pool.preparedQuery(sql).execute(combined.arguments().apply(argumentsOf(batch))).compose(rows -> {
       Map<Long, List<Row>> byKey = new HashMap<>();
       for (Row row : rows) {
@@ -265,7 +315,7 @@ public final class GroupCommit {
       for (Call call : batch) {
         answers.add(byKey.getOrDefault(call.lockKey(), List.of()));
       }
-      return answerInOrder(batch, answers);
+      return answerInOrder(batch, answers, deferred);
     });
   }
 
@@ -281,12 +331,12 @@ public final class GroupCommit {
    * Answers each call with its rows (or its rerun's), after the batch committed, in the batch's order (a rerun waits
    * for the one before), before the keys are released.
    */
-  private Future<Void> answerInOrder(List<Call> batch, List<List<Row>> answers) {
+  private Future<Void> answerInOrder(List<Call> batch, List<List<Row>> answers, java.util.Set<Call> deferred) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < batch.size(); i++) {
       Call call = batch.get(i);
       List<Row> answer = answers.get(i);
-      chain = chain.compose(ignored -> answer(call, answer));
+      chain = chain.compose(ignored -> answer(call, answer, deferred));
     }
     return chain;
   }
@@ -298,11 +348,11 @@ public final class GroupCommit {
   }
 
   /** After a failed batch: each statement again on its own, in order, each answering its own caller. */
-  private Future<Void> oneByOne(List<Call> batch) {
+  private Future<Void> oneByOne(List<Call> batch, java.util.Set<Call> deferred) {
     fallbacks++;
     Future<Void> chain = Future.succeededFuture();
     for (Call call : batch) {
-      chain = chain.transform(ignored -> runOne(call).transform(ar -> Future.<Void>succeededFuture()));
+      chain = chain.transform(ignored -> runOne(call, deferred).transform(ar -> Future.<Void>succeededFuture()));
     }
     return chain;
   }

@@ -64,7 +64,7 @@ public final class ChatService {
       .addValue(sends.stream().map(t -> t.getUUID(2)).toArray(UUID[]::new))
       .addValue(sends.stream().map(t -> t.getString(3)).toArray(String[]::new))
       .addValue(sends.stream().map(t -> t.getBoolean(4)).toArray(Boolean[]::new)),
-      row -> row.getLong("conversation_id"));
+      row -> row.getLong("send_conversation_id"), row -> row.getBoolean("skipped"));
 
   private final Pool pool;
   /** Pages of history: the node's reads pool, so a flood of them never waits in line with a send (issue 24, point 2). */

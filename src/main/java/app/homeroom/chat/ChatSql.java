@@ -94,6 +94,10 @@ public final class ChatSql {
    * the staff messages past the student's read mark, this one included, and {@code started_by}. The rest of the
    * notification is this message's: it is the latest staff message, past the read mark and any dismissal.
    *
+   * <p>A send whose conversation another transaction holds is not waited for: it answers one row with {@code skipped}
+   * true (and no message), and runs again on its own with {@link #INSERT_MESSAGE}, which waits (GroupCommit). Every row
+   * names its send by {@code send_conversation_id}.
+   *
    * <p>It takes a whole batch of sends at once, as arrays ({@link ChatService#SENDS_AS_ARRAYS}), one send per conversation: one
    * statement's start-up (plan, constraint checks, triggers) for the batch instead of one per send: PostgreSQL's time per
    * message falls by a third in a batch of four and by half in one of eight (pgbench, docs/PERFORMANCE-LOG.md).
@@ -107,10 +111,13 @@ public final class ChatSql {
                              (select $5::boolean[]))
             with ordinality as i (conversation_id, sender_id, client_msg_id, body, needs_ack, ord)
       ), l as (
-        -- The batch's conversations locked in the order of their ids, whatever order the plan joins them in: two
-        -- batches with conversations in common (on two nodes) then never wait for each other.
+        -- The batch's conversations locked in the order of their ids, whatever order the plan joins them in. One that
+        -- another transaction holds (an announcement storing a copy in it, another node's batch) is skipped, not
+        -- waited for: its send is answered "skipped" below and runs on its own (GroupCommit), so the batch and the
+        -- sends behind it never wait on a lock (issue 28: an announcement locks a thousand conversations until it
+        -- commits).
         select cv.id from conversations cv where cv.id = any((select $1::bigint[])::bigint[])
-         order by cv.id for no key update
+         order by cv.id for no key update skip locked
       ), c as (
         update conversations cv
            set last_seq = cv.last_seq + 1, last_message_at = now(),
@@ -143,8 +150,13 @@ public final class ChatSql {
         """ + upsertReadMark("select m.conversation_id, m.sender_id, m.seq, m.student_count from m") + """
       )
       select\s""" + MESSAGE_COLUMNS + """
-      , n.student_unread, n.started_by
-        from m join users u on u.id = m.sender_id left join n on n.id = m.conversation_id
+      , n.student_unread, n.started_by, i.conversation_id as send_conversation_id, (lk.id is null) as skipped
+        from i
+        left join l lk on lk.id = i.conversation_id
+        left join m on m.conversation_id = i.conversation_id
+        left join users u on u.id = m.sender_id
+        left join n on n.id = m.conversation_id
+       where m.id is not null or lk.id is null
       """;
 
 

@@ -40,6 +40,8 @@ final class Frames {
     String clientMsgId;
     long seq = -1;
     long conversationId = -1;
+    /** A message's announcement (issue 28): its copy in a student's conversation; -1 for any other message. */
+    long announcementId = -1;
     boolean duplicate;
     /** err frames: the failure code (-1 when absent) and message (or a string body, e.g. "rejected"). */
     int failureCode = -1;
@@ -177,6 +179,7 @@ final class Frames {
         case "clientMsgId" -> in.clientMsgId = t == JsonToken.VALUE_STRING ? p.getText() : null;
         case "seq" -> in.seq = p.getLongValue();
         case "conversationId" -> in.conversationId = p.getLongValue();
+        case "announcementId" -> in.announcementId = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
         default -> p.skipChildren();
       }
     }

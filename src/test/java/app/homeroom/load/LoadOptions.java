@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class LoadOptions implements Cloneable {
 
-  enum Scenario { STEADY, SATURATE, IDLE, RECONNECT, FAILOVER }
+  enum Scenario { STEADY, SATURATE, IDLE, RECONNECT, FAILOVER, ANNOUNCE }
 
   enum Baseline { NONE, ALSO, ONLY }
 
@@ -46,6 +46,10 @@ final class LoadOptions implements Cloneable {
   Duration reconnectDeadline = Duration.ofSeconds(30);
   Duration backoffBase = Duration.ofMillis(500);
   Duration backoffCap = Duration.ofSeconds(3);
+  // announce: how many announcements to every student, spread over --duration (issue 28, point 1)
+  int announcements = 3;
+  /** The announcements reach the first N students (0: all); the steady messages are then the other students'. */
+  int announceTo = 0;
   // failover: which --target (1-based) is killed; 0 = the last
   int killTarget = 0;
   // failover: SIGKILL (a crash) or SIGTERM (a graceful stop, as in a rolling restart; issue 29, point 7)
@@ -154,6 +158,8 @@ final class LoadOptions implements Cloneable {
         targets = List.copyOf(list);
       }
       case "students" -> students = Integer.parseInt(v);
+      case "announcements" -> announcements = Integer.parseInt(v);
+      case "announce-to" -> announceTo = Integer.parseInt(v);
       case "admins" -> admins = Integer.parseInt(v);
       case "rate" -> rate = Double.parseDouble(v);
       case "admin-share" -> adminShare = Double.parseDouble(v);
@@ -239,6 +245,9 @@ final class LoadOptions implements Cloneable {
     if (loops < 1 || maxHandshakes < 1 || fetchLimit < 1 || bodyChars < 1) {
       throw new IllegalArgumentException("--loops, --max-handshakes, --fetch-limit and --body-chars must be positive");
     }
+    if (scenario == Scenario.ANNOUNCE && (announcements < 1 || admins < 1 || students > 5_000)) {
+      throw new IllegalArgumentException("--scenario announce needs --announcements >= 1, an admin, and at most 5000 students");
+    }
     if (scenario == Scenario.FAILOVER && targets.size() < 2) {
       throw new IllegalArgumentException("--scenario failover needs at least two --target nodes (one is killed)");
     }
@@ -289,6 +298,11 @@ final class LoadOptions implements Cloneable {
           reconnect  messages at --rate; after --drop-after every client drops its socket at once and
                      reconnects (jittered backoff, as the web client); all back within --reconnect-deadline,
                      in-flight sends retried with the same clientMsgId, catch-up fetches; nothing may be lost
+          announce   as steady, and --announcements times (default 3) during --duration one admin announces to
+                     every simulated student over REST (issue 28): the time from the POST to the last online
+                     student's copy, and the other sends' p99 in the 5 s after it (window "announcement N");
+                     --announce-to N: to the first N students only, the steady messages being the others'
+                     (then the window's p99 is that of the users it does not reach)
           failover   as reconnect, but after --drop-after one node (--kill-target) is killed with SIGKILL; its
                      clients reconnect to the other --target nodes (a client tries the next node when one
                      refuses); all back within --reconnect-deadline, nothing lost, nothing stored twice

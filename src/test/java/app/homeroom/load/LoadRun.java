@@ -293,6 +293,7 @@ final class LoadRun {
         case IDLE -> idle(generatorBefore);
         case RECONNECT -> reconnect();
         case FAILOVER -> failover();
+        case ANNOUNCE -> announce();
       }
     } finally {
       stopPacer();
@@ -406,17 +407,7 @@ final class LoadRun {
   // ---- scenarios -----------------------------------------------------------------------------------------------
 
   private void steady() throws InterruptedException {
-    window("warmup", o.rate);
-    // The offered rate climbs over the first 40 % of the warm-up (20 %, 40 %, ... of it), then stays at full. A cold
-    // node (its JIT, the database's caches) handed the full rate at once builds a backlog in its first seconds and
-    // can still be draining it when the measurement starts, which then measures the warm-up.
-    startPacer(o.rate / 5, o.typingRate() / 5, o.readRate() / 5);
-    long step = o.warmup.toMillis() / 10;
-    for (int i = 2; i <= 5; i++) {
-      sleep(step);
-      pacer.setRates(o.rate * i / 5, o.typingRate() * i / 5, o.readRate() * i / 5);
-    }
-    sleep(o.warmup.toMillis() - 4 * step);
+    warmUp();
     window("measure", o.rate);
     markHeld();
     cpuFrom();
@@ -432,6 +423,10 @@ final class LoadRun {
       log.printf("[%s] %s%n", system, flood.summary());
       result.notes.add(flood.summary());
     }
+    endMeasure();
+  }
+
+  private void endMeasure() throws InterruptedException {
     stopPacer();
     window("drain", 0);
     cpuTo();
@@ -439,6 +434,126 @@ final class LoadRun {
     result.heldAtEnd = held.get();
     sampleMemory("end of measure", false);
     drain();
+  }
+
+  /** The copies of each announcement that reached a student's socket, and when the last of them did. */
+  private final Map<Long, long[]> announcementArrivals = new ConcurrentHashMap<>();
+
+  /** The first student whose conversation carries the steady messages: past the announced ones, with --announce-to. */
+  private int firstMessaged() {
+    return o.scenario == LoadOptions.Scenario.ANNOUNCE && o.announceTo > 0 && o.announceTo < studentClients.size()
+        ? o.announceTo : 0;
+  }
+
+  /** A student's socket received its copy of announcement {@code id} (issue 28). */
+  void announcementArrived(long id, long now) {
+    long[] a = announcementArrivals.computeIfAbsent(id, k -> new long[2]);
+    synchronized (a) {
+      a[0]++;
+      a[1] = Math.max(a[1], now);
+    }
+  }
+
+  /**
+   * Issue 28, point 1: steady traffic, and during it {@code --announcements} announcements from one admin to every
+   * simulated student (REST, as the dashboard sends them). Each: the time from the POST to its answer (committed)
+   * and to the last online student's copy on their socket (budget 2 s), while the other sends' latency is measured in
+   * a window of its own for the 5 s after the POST (budget p99 25 ms).
+   */
+  private void announce() throws InterruptedException {
+    warmUp();
+    window("measure", o.rate);
+    markHeld();
+    cpuFrom();
+    Target target = targets.get(0);
+    io.vertx.core.http.HttpClient http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setDefaultHost(target.host()).setDefaultPort(target.port()).setSsl(target.ssl()));
+    io.vertx.core.json.JsonArray everyone = new io.vertx.core.json.JsonArray();
+    List<Population.Person> reached = o.announceTo > 0 && o.announceTo < population.students().size()
+        ? population.students().subList(0, o.announceTo) : population.students();
+    reached.forEach(p -> everyone.add(p.userId()));
+    Population.Person admin = population.admins().get(0);
+    long gap = o.duration.toMillis() / (o.announcements + 1);
+    for (int i = 1; i <= o.announcements; i++) {
+      sleep(gap);
+      long online = studentClients.subList(0, everyone.size()).stream().filter(SimClient::isOpen).count();
+      String body = new io.vertx.core.json.JsonObject().put("clientId", java.util.UUID.randomUUID().toString())
+          .put("body", "Load announcement " + i + " to every student").put("studentIds", everyone).encode();
+      window("announcement " + i, o.rate);
+      long start = System.nanoTime();
+      CompletableFuture<io.vertx.core.json.JsonObject> reply = new CompletableFuture<>();
+      http.request(new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
+              .setURI("/api/announcements").putHeader("cookie", admin.cookie()).putHeader("origin", target.origin())
+              .putHeader("content-type", "application/json"))
+          .compose(req -> req.send(body))
+          .compose(res -> res.body().map(b -> res.statusCode() == 201 ? new io.vertx.core.json.JsonObject(b)
+              : new io.vertx.core.json.JsonObject().put("status", res.statusCode()).put("error", b.toString())))
+          .onComplete(ar -> {
+            if (ar.succeeded()) {
+              reply.complete(ar.result());
+            } else {
+              reply.completeExceptionally(ar.cause());
+            }
+          });
+      io.vertx.core.json.JsonObject answer;
+      try {
+        answer = reply.get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        result.notes.add("announcement " + i + ": no answer (" + e + ")");
+        continue;
+      }
+      long answered = System.nanoTime();
+      if (answer.getJsonObject("announcement") == null) {
+        result.notes.add("announcement " + i + ": refused " + answer.encode());
+        continue;
+      }
+      long id = answer.getJsonObject("announcement").getLong("id");
+      long deadline = start + TimeUnit.SECONDS.toNanos(30);
+      long[] a = announcementArrivals.computeIfAbsent(id, k -> new long[2]);
+      while (System.nanoTime() < deadline) {
+        synchronized (a) {
+          if (a[0] >= online) {
+            break;
+          }
+        }
+        Thread.sleep(5);
+      }
+      long got;
+      long last;
+      synchronized (a) {
+        got = a[0];
+        last = a[1];
+      }
+      String note = String.format("announcement %d to %,d students: answered (committed) in %.0f ms; %,d of %,d online"
+          + " students had their copy, the last %.0f ms after the POST", i, everyone.size(),
+          (answered - start) / 1e6, got, online, last > 0 ? (last - start) / 1e6 : Double.NaN);
+      log.printf("[%s] %s%n", system, note);
+      result.notes.add(note);
+      long windowEnd = start + TimeUnit.SECONDS.toNanos(5);
+      sleep(Math.max(0, (windowEnd - System.nanoTime()) / 1_000_000));
+      window("after announcement " + i, o.rate);
+    }
+    sleep(gap);
+    http.close();
+    endMeasure();
+  }
+
+  /**
+   * The warm-up before a measurement: the offered rate climbs over its first 40 % (20 %, 40 %, ... of it), then stays
+   * at full.
+   */
+  private void warmUp() throws InterruptedException {
+    window("warmup", o.rate);
+    // The offered rate climbs over the first 40 % of the warm-up (20 %, 40 %, ... of it), then stays at full. A cold
+    // node (its JIT, the database's caches) handed the full rate at once builds a backlog in its first seconds and
+    // can still be draining it when the measurement starts, which then measures the warm-up.
+    startPacer(o.rate / 5, o.typingRate() / 5, o.readRate() / 5);
+    long step = o.warmup.toMillis() / 10;
+    for (int i = 2; i <= 5; i++) {
+      sleep(step);
+      pacer.setRates(o.rate * i / 5, o.typingRate() * i / 5, o.readRate() * i / 5);
+    }
+    sleep(o.warmup.toMillis() - 4 * step);
   }
 
   private void saturate() throws InterruptedException {
@@ -946,12 +1061,15 @@ final class LoadRun {
         return;
       }
       boolean fromAdmin = !adminClients.isEmpty() && ThreadLocalRandom.current().nextDouble() < o.adminShare;
-      SimClient c = pick(fromAdmin ? adminClients : studentClients);
+      // The announce scenario with --announce-to: the messages are those of the students it does not reach.
+      int first = firstMessaged();
+      SimClient c = pick(fromAdmin ? adminClients : first == 0 ? studentClients
+          : studentClients.subList(first, studentClients.size()));
       if (c == null) {
         ledger.skipped("no connected " + (fromAdmin ? "admin" : "student"), now);
         return;
       }
-      int to = fromAdmin ? ThreadLocalRandom.current().nextInt(studentClients.size()) : c.student;
+      int to = fromAdmin ? first + ThreadLocalRandom.current().nextInt(studentClients.size() - first) : c.student;
       c.ctx.runOnContext(v -> c.sendMessage(to));
     }
 

@@ -452,6 +452,14 @@ final class SimClient {
     String type = in.eventType == null ? "(no type)" : in.eventType;
     run.event(type);
     if ("chat.message.created".equals(type)) {
+      if (in.announcementId > 0) {
+        // A copy of an announcement (issue 28): no send of the ledger's; its arrival is timed by the run.
+        if (!admin) {
+          run.announcementArrived(in.announcementId, now);
+        }
+        noteSeq(in.conversationId, in.seq);
+        return;
+      }
       onMessage(in.clientMsgId, in.conversationId, in.seq, true, now);
     }
   }
@@ -461,6 +469,11 @@ final class SimClient {
     if (d == Ledger.Delivery.DUPLICATE) {
       run.event("duplicate delivery");
     }
+    noteSeq(conversationId, seq);
+  }
+
+  /** The newest sequence seen in a conversation: what this client acknowledges as read. */
+  private void noteSeq(long conversationId, long seq) {
     if (admin) {
       Integer s = run.population().studentByConversation().get(conversationId);
       if (s != null && seq > seqByStudent[s]) {
