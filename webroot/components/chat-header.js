@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { initials } from '../lib/format.js';
 import { statusLabel, latestStatusEntry, closedBanner } from '../lib/conversation-status.js';
+import { transcriptPaths } from '../lib/download.js';
 
 /*
  * The top of the chat view, rendered into the view's shadow root like the message list: the header (for admins the
@@ -24,7 +25,20 @@ function renderStatus(view) {
           ?disabled=${!ready || view.statusBusy} @click=${view.reopen}>Reopen</button>`
       : html`<button class="btn small" type="button" data-testid="close-conversation" data-status-action
           ?disabled=${!ready || view.statusBusy} @click=${view.openCloseDialog} aria-haspopup="dialog">Close</button>`}
+    ${view.conversation ? renderExport(view.conversation.id) : nothing}
   </div>`;
+}
+
+/** Staff: the conversation's transcript (issue 28, point 4), as a printable PDF or as CSV or JSON for the records. */
+function renderExport(conversationId) {
+  const link = (format, label) => html`<a href=${transcriptPaths.conversation(conversationId, format)} download
+    data-testid="export-${format}">${label}</a>`;
+  return html`<details class="export" data-testid="export-transcript">
+    <summary class="btn small" title="Download this conversation's transcript">Export</summary>
+    <div class="export-menu">
+      ${link('pdf', 'Transcript (PDF)')}${link('csv', 'Spreadsheet (CSV)')}${link('json', 'Data (JSON)')}
+    </div>
+  </details>`;
 }
 
 export function renderChatHeader(view) {

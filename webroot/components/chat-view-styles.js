@@ -331,6 +331,40 @@ export const chatViewStyles = css`
       .system.staff-line {
         border-style: dashed;
       }
+      /* The transcript export (issue 28, point 4): a small menu of download links under "Export". */
+      .export {
+        position: relative;
+      }
+      .export summary {
+        list-style: none;
+        cursor: pointer;
+      }
+      .export summary::-webkit-details-marker {
+        display: none;
+      }
+      .export-menu {
+        position: absolute;
+        right: 0;
+        top: calc(100% + 4px);
+        z-index: 5;
+        display: grid;
+        min-width: 180px;
+        padding: var(--hr-space-1) 0;
+        border: 1px solid var(--hr-color-border);
+        border-radius: var(--hr-radius);
+        background: var(--hr-color-surface);
+        box-shadow: var(--hr-shadow);
+      }
+      .export-menu a {
+        padding: var(--hr-space-2) var(--hr-space-3);
+        color: var(--hr-color-text);
+        text-decoration: none;
+        font-size: var(--hr-font-size-sm);
+      }
+      .export-menu a:hover,
+      .export-menu a:focus-visible {
+        background: var(--hr-color-surface-muted);
+      }
       /* Announcements and acknowledgements (issue 28): a label on the copy, and the "I have read this" line under it. */
       .announce-label {
         display: inline-flex;

@@ -4,6 +4,7 @@ import { initials } from '../lib/format.js';
 import { baseStyles } from './shared-styles.js';
 import { pushSupported, pushEnabledHere, enablePush, disablePush } from '../lib/web-push.js';
 import { requestNotificationPermission } from '../lib/browser-notifications.js';
+import { download, transcriptPaths } from '../lib/download.js';
 
 /**
  * The signed-in person's name in the top bar, which opens their account menu (issues 8, 25): change password, sign
@@ -231,6 +232,8 @@ export class HrAccountMenu extends LitElement {
         ? html`<div class="menu" role="menu" aria-label="Your account">
             ${this.user.role === 'admin'
               ? html`<button role="menuitem" type="button" class="narrow-only" @click=${() => this.choose('hr-navigate', { path: '/admin' })}>Messages</button>
+                  <button role="menuitem" type="button" class="narrow-only"
+                    @click=${() => this.choose('hr-navigate', { path: '/admin/announcements' })}>Announcements</button>
                   <button role="menuitem" type="button" class="narrow-only" data-testid="menu-people"
                     @click=${() => this.choose('hr-navigate', { path: '/admin/people' })}>People</button>
                   <button role="menuitem" type="button" class="narrow-only"
@@ -249,6 +252,10 @@ export class HrAccountMenu extends LitElement {
                   ><span class="check" aria-hidden="true">${this.push.on ? '☑' : '☐'}</span>Notify me when Homeroom is closed${this.push.message
                     ? html`<span class="hint" data-testid="push-message">${this.push.message}</span>`
                     : nothing}</button>`
+              : ''}
+            ${this.user.role === 'student'
+              ? html`<button role="menuitem" type="button" data-testid="download-transcript"
+                  @click=${() => { this.open = false; download(transcriptPaths.mine('pdf')); }}>Download my conversation (PDF)</button>`
               : ''}
             <button role="menuitem" type="button" data-testid="change-password" @click=${() => this.choose('hr-change-password')}>Change password</button>
             <button role="menuitem" type="button" data-testid="logout-everywhere" title="Sign out on every device"

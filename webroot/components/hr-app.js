@@ -164,6 +164,12 @@ export class HrAppElement extends LitElement {
         font-weight: 600;
         text-decoration: none;
       }
+      /* Five sections (issue 28 added Announcements): on a laptop, tighter tabs leave the search field its words. */
+      @media (max-width: 1360px) {
+        nav a {
+          padding: 6px var(--hr-space-2);
+        }
+      }
       nav a:hover {
         background: var(--hr-color-surface-muted);
         color: var(--hr-color-text);

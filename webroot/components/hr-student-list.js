@@ -9,6 +9,7 @@ import { baseStyles, buttonStyles, formStyles, badgeStyles, avatarStyles, presen
 import { renderStudentRow, studentRowStyles } from './student-row.js';
 import './hr-assign-menu.js';
 import './hr-assigned-filter.js';
+import { transcriptPaths } from '../lib/download.js';
 
 const FILTER_DELAY_MS = 250; // wait for a pause in typing before asking the server
 const PAGE_JUMP = 10; // rows moved by PageUp / PageDown
@@ -93,6 +94,10 @@ export class HrStudentListElement extends LitElement {
         height: 6px;
         border-radius: 1px;
         background: currentColor;
+      }
+      .class-export {
+        margin-left: auto;
+        font-size: var(--hr-font-size-xs);
       }
       .summary {
         flex: none;
@@ -549,6 +554,11 @@ export class HrStudentListElement extends LitElement {
           : hasMore
             ? html`<span>showing ${count.format(students.length)}</span>`
             : nothing}
+        ${this.className
+          ? html`<a class="class-export" href=${transcriptPaths.ofClass(this.className, 'pdf')} download
+              data-testid="class-transcripts" title="Every conversation of class ${this.className}, one PDF each, in a zip"
+              >Transcripts (zip)</a>`
+          : nothing}
       </div>
       <div class="scroller">
         ${error

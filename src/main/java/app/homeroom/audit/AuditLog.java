@@ -30,7 +30,7 @@ public final class AuditLog {
       "user.password_set", "user.password_changed", "roster.imported", "apitoken.created", "apitoken.revoked",
       "conversation.assigned", "conversation.unassigned", "saved_reply.created", "saved_reply.updated",
       "saved_reply.deleted", "settings.notifications_changed", "user.digests_changed", "announcement.sent",
-      "announcement.nudged");
+      "announcement.nudged", "transcript.exported");
 
   /** One page of the trail; {@code studentId} matches entries about that student or their conversation. */
   public record Query(Long before, String action, Long actorId, Long studentId, int limit) {}

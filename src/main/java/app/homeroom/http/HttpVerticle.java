@@ -107,6 +107,7 @@ public class HttpVerticle extends VerticleBase {
   private DigestRoutes digestRoutes;
   private app.homeroom.push.PushRoutes pushRoutes;
   private app.homeroom.announce.AnnouncementRoutes announcementRoutes;
+  private app.homeroom.transcript.TranscriptRoutes transcriptRoutes;
   /** The key browsers subscribe to pushes with; null with pushes off. */
   private final String pushKey;
   private PeopleRoutes peopleRoutes;
@@ -152,6 +153,8 @@ public class HttpVerticle extends VerticleBase {
     pushRoutes = new app.homeroom.push.PushRoutes(pool, pushKey, config.push().allowedEndpoints());
     announcementRoutes = new app.homeroom.announce.AnnouncementRoutes(
         new app.homeroom.announce.AnnouncementService(vertx, pool, pushKey != null), limits);
+    transcriptRoutes = new app.homeroom.transcript.TranscriptRoutes(
+        new app.homeroom.transcript.TranscriptService(vertx, reports), limits);
     peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports), new RosterImport(vertx, pool),
         new SignInSlips(vertx, pool), LinkMailer.of(vertx, config.mail()), config.mail().publicUrl(),
         config.http().trustProxy());
@@ -257,6 +260,7 @@ public class HttpVerticle extends VerticleBase {
     digestRoutes.mount(router);
     pushRoutes.mount(router);
     announcementRoutes.mount(router);
+    transcriptRoutes.mount(router);
     peopleRoutes.mount(router);
     tokenRoutes.mount(router);
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));

@@ -128,4 +128,39 @@ class AnnouncementsBrowserTest extends BrowserTestBase {
     assertEquals(List.of(), pageErrors);
     assertEquals(List.of(), consoleErrors);
   }
+
+  @Test
+  @DisplayName("Issue 28.4: staff download a conversation's transcript from the chat's Export menu and a class's as a"
+      + " zip from the list; a student downloads their own from their menu")
+  void transcripts_download_from_the_pages() throws Exception {
+    long conversation = school.openConversation(school.student);
+    say(school.staff, conversation, "Reminder: the museum trip leaves at 8:30.");
+    say(school.pupil, conversation, "Thanks, I will be there!");
+
+    Page ada = signIn(ADMIN_EMAIL);
+    row(ada, school.student).click();
+    ada.getByTestId("export-transcript").locator("summary").click();
+    assertThat(ada.getByTestId("export-pdf")).isVisible();
+    Browsers.screenshot(ada, "transcript-export-menu");
+    com.microsoft.playwright.Download pdf = ada.waitForDownload(() -> ada.getByTestId("export-pdf").click());
+    java.nio.file.Path saved = java.nio.file.Paths.get("target", "screenshots", "transcript-sam.pdf");
+    pdf.saveAs(saved);
+    byte[] bytes = java.nio.file.Files.readAllBytes(saved);
+    assertEquals("%PDF-", new String(bytes, 0, 5, java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(true, pdf.suggestedFilename().startsWith("homeroom-transcript-sam-student-"), pdf.suggestedFilename());
+    String text = app.homeroom.transcript.TranscriptTest.pdfText(bytes);
+    assertEquals(true, text.contains("Thanks, I will be there!"), text);
+
+    ada.getByTestId("class-filter").selectOption("7A");
+    com.microsoft.playwright.Download zip = ada.waitForDownload(() -> ada.getByTestId("class-transcripts").click());
+    assertEquals(true, zip.suggestedFilename().startsWith("homeroom-transcripts-7a-"), zip.suggestedFilename());
+
+    Page sam = signIn(STUDENT_EMAIL);
+    sam.getByTestId("current-user").click();
+    com.microsoft.playwright.Download mine = sam.waitForDownload(() -> sam.getByTestId("download-transcript").click());
+    assertEquals(true, mine.suggestedFilename().endsWith(".pdf"), mine.suggestedFilename());
+    assertEquals(3, school.db.queryLong("select count(*) from audit_events where action = 'transcript.exported'"));
+    assertEquals(List.of(), pageErrors);
+    assertEquals(List.of(), consoleErrors);
+  }
 }

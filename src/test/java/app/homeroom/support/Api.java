@@ -48,6 +48,30 @@ public final class Api {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
+  /**
+   * A download (a PDF, a zip): the bytes as they came. Checked against the OpenAPI document too: its status, and a
+   * JSON body as JSON.
+   */
+  public HttpResponse<byte[]> getBytes(String path) {
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).GET().timeout(Duration.ofSeconds(30)).build();
+      HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      String type = r.headers().firstValue("content-type").orElse(null);
+      // Bytes (a PDF, a CSV, a zip) are documented as application/octet-stream: only JSON bodies are checked as such.
+      boolean text = type != null && type.startsWith("application/json");
+      boolean ok = r.statusCode() / 100 == 2;
+      Contract.check(request.method(), request.uri().getPath(), r.statusCode(),
+          text || !ok ? type : "application/octet-stream",
+          new String(r.body(), text || !ok ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.StandardCharsets.ISO_8859_1));
+      return r;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Response post(String path, JsonObject body) {
     return postRaw(path, body == null ? "" : body.encode(), "application/json");
   }
