@@ -14,10 +14,11 @@ public sealed interface Command {
 
   /**
    * {@link Address#MESSAGE_SEND}: store a message once per (sender, clientMsgId) (R3.3); {@code needsAck} (staff only,
-   * optional): the student is asked to acknowledge it (issue 28, point 2).
+   * optional): the student is asked to acknowledge it (issue 28, point 2); {@code attachmentId} (optional): a file the
+   * sender uploaded to this conversation goes with it (issue 28, point 3).
    */
-  record SendMessage(@BusCodec.Id long conversationId, UUID clientMsgId, String body, Boolean needsAck)
-      implements Command {}
+  record SendMessage(@BusCodec.Id long conversationId, UUID clientMsgId, String body, Boolean needsAck,
+                     Long attachmentId) implements Command {}
 
   /**
    * {@link Address#MESSAGES_FETCH}: a page of history (R3.4): before a sequence, after one (catch-up), or around one

@@ -35,6 +35,15 @@ public final class ChatJson {
         .put("announcementId", row.getColumnIndex("announcement_id") < 0 ? null : row.getLong("announcement_id"))
         .put("needsAck", row.getColumnIndex("needs_ack") >= 0 && Boolean.TRUE.equals(row.getBoolean("needs_ack")))
         .put("acknowledgedAt", row.getColumnIndex("acknowledged_at") < 0 ? null
-            : Text.iso(row.getOffsetDateTime("acknowledged_at")));
+            : Text.iso(row.getOffsetDateTime("acknowledged_at")))
+        .put("attachment", row.getColumnIndex("attachment") < 0 ? null : attachment(row.getValue("attachment")));
+  }
+
+  /** The attachment's {@code json_build_object}, as the pg client gives it (an object, or its text). */
+  private static JsonObject attachment(Object value) {
+    if (value == null) {
+      return null;
+    }
+    return value instanceof JsonObject json ? json : new JsonObject(value.toString());
   }
 }

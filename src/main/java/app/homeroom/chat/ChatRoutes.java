@@ -115,7 +115,8 @@ public final class ChatRoutes {
           .put("conversationId", Params.parseId(ctx.pathParam("id"), "id"))
           .put("clientMsgId", body.getValue("clientMsgId"))
           .put("body", body.getValue("body"))
-          .put("needsAck", body.getValue("needsAck"));
+          .put("needsAck", body.getValue("needsAck"))
+          .put("attachmentId", body.getValue("attachmentId"));
       result = command(ctx, Address.MESSAGE_SEND, req);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);

@@ -63,7 +63,8 @@ public final class ChatService {
       .addValue(sends.stream().map(t -> t.getLong(1)).toArray(Long[]::new))
       .addValue(sends.stream().map(t -> t.getUUID(2)).toArray(UUID[]::new))
       .addValue(sends.stream().map(t -> t.getString(3)).toArray(String[]::new))
-      .addValue(sends.stream().map(t -> t.getBoolean(4)).toArray(Boolean[]::new)),
+      .addValue(sends.stream().map(t -> t.getBoolean(4)).toArray(Boolean[]::new))
+      .addValue(sends.stream().map(t -> t.getLong(5)).toArray(Long[]::new)),
       row -> row.getLong("send_conversation_id"), row -> row.getBoolean("skipped"));
 
   private final Pool pool;
@@ -168,14 +169,15 @@ public final class ChatService {
   /** Stores a message (R3.3) once per (sender, clientMsgId); a retry answers with the stored row. */
   /** Stores a message once per (sender, clientMsgId), asking for no acknowledgement. */
   public Future<Sent> sendMessage(Identity actor, long conversationId, UUID clientMsgId, String body) {
-    return sendMessage(actor, conversationId, clientMsgId, body, false);
+    return sendMessage(actor, conversationId, clientMsgId, body, false, null);
   }
 
   /**
    * Stores a message once per (sender, clientMsgId); {@code needsAck}: staff ask the student to acknowledge it
    * (issue 28, point 2), which a student may not ask of anyone (400).
    */
-  public Future<Sent> sendMessage(Identity actor, long conversationId, UUID clientMsgId, String body, boolean needsAck) {
+  public Future<Sent> sendMessage(Identity actor, long conversationId, UUID clientMsgId, String body, boolean needsAck,
+                                  Long attachmentId) {
     try {
       validateBody(body);
       if (needsAck && !actor.isAdmin()) {
@@ -184,9 +186,21 @@ public final class ChatService {
     } catch (ApiError e) {
       return Future.failedFuture(e);
     }
-    return studentOf(actor, conversationId).compose(studentId -> {
+    Future<Void> attachable = attachmentId == null ? Future.succeededFuture()
+        : pool.preparedQuery(ChatSql.ATTACHABLE).execute(Tuple.of(attachmentId, actor.userId(), clientMsgId)).map(rows -> {
+          Row a = rows.size() == 0 ? null : rows.iterator().next();
+          if (a == null || a.getLong("uploader_id") != actor.userId() || a.getLong("conversation_id") != conversationId) {
+            throw ApiError.badRequest("'attachmentId' must be a file you uploaded to this conversation");
+          }
+          if (a.getBoolean("sent_elsewhere")) {
+            throw ApiError.conflict("This file was already sent in another message");
+          }
+          return null;
+        });
+    return attachable.compose(ok -> studentOf(actor, conversationId)).compose(studentId -> {
       // Group commit: under load, the sends that arrive while inserts run share the next round trip and commit.
-      return inserts.execute(conversationId, Tuple.of(conversationId, actor.userId(), clientMsgId, body, needsAck))
+      return inserts.execute(conversationId, Tuple.of(conversationId, actor.userId(), clientMsgId, body, needsAck,
+              attachmentId))
           .compose(rows -> {
             JsonObject message = null;
             JsonObject reopened = null;

@@ -18,7 +18,9 @@ public final class ChatSql {
   public static final String MESSAGE_COLUMNS = "m.id, m.conversation_id, m.seq, m.kind, m.sender_id, m.client_msg_id, m.body,"
       + " m.note, m.created_at, u.name as sender_name, u.role as sender_role, m.announcement_id, m.needs_ack,"
       + " case when m.needs_ack then (select ak.acknowledged_at from acknowledgements ak where ak.message_id = m.id)"
-      + " end as acknowledged_at";
+      + " end as acknowledged_at, m.attachment_id, case when m.attachment_id is not null then (select json_build_object("
+      + "'id', a.id, 'name', a.file_name, 'contentType', a.content_type, 'kind', a.kind, 'size', a.size_bytes)"
+      + " from attachments a where a.id = m.attachment_id) end as attachment";
 
 
   /**
@@ -69,8 +71,9 @@ public final class ChatSql {
                jsonb_build_object('studentId', c.student_id, 'seq', e.seq, 'byMessage', true)
           from e join c on c.id = e.conversation_id
       ), m as (
-        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count, needs_ack)
-        select c.id, c.last_seq, $2, $3, $4, c.last_message_at, c.student_msg_count, $5 from c
+        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count, needs_ack,
+                              attachment_id)
+        select c.id, c.last_seq, $2, $3, $4, c.last_message_at, c.student_msg_count, $5, $6 from c
         returning *
       ), r as (
         """ + upsertReadMark("select m.conversation_id, m.sender_id, m.seq, m.student_count from m") + """
@@ -108,8 +111,8 @@ public final class ChatSql {
         -- like any other batch. Seeing it, it finds the plan for one send cheaper than the plan for any batch, and
         -- plans each send again rather than keep one plan (BatchedSendTest).
         select * from unnest((select $1::bigint[]), (select $2::bigint[]), (select $3::uuid[]), (select $4::text[]),
-                             (select $5::boolean[]))
-            with ordinality as i (conversation_id, sender_id, client_msg_id, body, needs_ack, ord)
+                             (select $5::boolean[]), (select $6::bigint[]))
+            with ordinality as i (conversation_id, sender_id, client_msg_id, body, needs_ack, attachment_id, ord)
       ), l as (
         -- The batch's conversations locked in the order of their ids, whatever order the plan joins them in. One that
         -- another transaction holds (an announcement storing a copy in it, another node's batch) is skipped, not
@@ -132,7 +135,7 @@ public final class ChatSql {
            and (select x.id from messages x
                  where x.sender_id = i.sender_id and x.client_msg_id = i.client_msg_id limit 1) is null
         returning cv.id, cv.last_seq, cv.last_message_at, cv.student_msg_count, cv.student_id, cv.created_by,
-                  i.sender_id, i.client_msg_id, i.body, i.needs_ack, i.ord
+                  i.sender_id, i.client_msg_id, i.body, i.needs_ack, i.attachment_id, i.ord
       ), n as materialized (
         -- Materialized: counted once per message, not once per pair of messages in the final join. From c, the
         -- conversation as this statement leaves it: its message included.
@@ -142,8 +145,10 @@ public final class ChatSql {
           left join conversation_reads cr on cr.conversation_id = c.id and cr.user_id = c.student_id
          where c.student_id <> c.sender_id
       ), m as (
-        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count, needs_ack)
-        select c.id, c.last_seq, c.sender_id, c.client_msg_id, c.body, c.last_message_at, c.student_msg_count, c.needs_ack
+        insert into messages (conversation_id, seq, sender_id, client_msg_id, body, created_at, student_count, needs_ack,
+                              attachment_id)
+        select c.id, c.last_seq, c.sender_id, c.client_msg_id, c.body, c.last_message_at, c.student_msg_count, c.needs_ack,
+               c.attachment_id
           from c order by c.ord
         returning *
       ), r as (
@@ -282,6 +287,17 @@ public final class ChatSql {
       """;
 
 
+
+  /**
+   * Attachment $1 as a send of sender $2 with client message id $3 would use it: who uploaded it to which conversation,
+   * and whether another message already carries it (its own retry does not count).
+   */
+  static final String ATTACHABLE = """
+      select a.conversation_id, a.uploader_id,
+             exists (select 1 from messages x where x.attachment_id = a.id
+                      and not (x.sender_id = $2 and x.client_msg_id = $3)) as sent_elsewhere
+        from attachments a where a.id = $1
+      """;
 
   static final String SELECT_BY_CLIENT_ID =
       "select " + MESSAGE_COLUMNS + " from messages m join users u on u.id = m.sender_id where m.sender_id = $1 and m.client_msg_id = $2";

@@ -146,7 +146,7 @@ public class ChatVerticle extends VerticleBase {
     long conversationId = command.conversationId();
     long started = System.nanoTime();
     return chat.sendMessage(actor, conversationId, command.clientMsgId(), command.body(),
-        Boolean.TRUE.equals(command.needsAck())).map(sent -> {
+        Boolean.TRUE.equals(command.needsAck()), command.attachmentId()).map(sent -> {
       metrics.sent(started, sent.duplicate());
       if (!sent.duplicate()) {
         // Receivers drop this typist's indicator when the message lands; typing again must show at once.

@@ -108,6 +108,7 @@ public class HttpVerticle extends VerticleBase {
   private app.homeroom.push.PushRoutes pushRoutes;
   private app.homeroom.announce.AnnouncementRoutes announcementRoutes;
   private app.homeroom.transcript.TranscriptRoutes transcriptRoutes;
+  private app.homeroom.attachment.AttachmentRoutes attachmentRoutes;
   /** The key browsers subscribe to pushes with; null with pushes off. */
   private final String pushKey;
   private PeopleRoutes peopleRoutes;
@@ -153,6 +154,8 @@ public class HttpVerticle extends VerticleBase {
     pushRoutes = new app.homeroom.push.PushRoutes(pool, pushKey, config.push().allowedEndpoints());
     announcementRoutes = new app.homeroom.announce.AnnouncementRoutes(
         new app.homeroom.announce.AnnouncementService(vertx, pool, pushKey != null), limits);
+    attachmentRoutes = new app.homeroom.attachment.AttachmentRoutes(
+        new app.homeroom.attachment.AttachmentService(vertx, pool), limits);
     transcriptRoutes = new app.homeroom.transcript.TranscriptRoutes(
         new app.homeroom.transcript.TranscriptService(vertx, reports), limits);
     peopleRoutes = new PeopleRoutes(vertx, new PeopleService(vertx, pool, reports), new RosterImport(vertx, pool),
@@ -233,6 +236,7 @@ public class HttpVerticle extends VerticleBase {
 
     // Uploads (a roster file, up to 5 MB of CSV) check the caller before reading the body, with a limit of their own.
     peopleRoutes.mountUploads(router, ctx -> guard.handle(ctx, true));
+    attachmentRoutes.mountUploads(router, ctx -> guard.handle(ctx, true));
     // REST: each feature mounts its own routes; sign-in and sign-out also answer without a session.
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
     router.post("/api/*").handler(Json::jsonOnly);
@@ -261,6 +265,7 @@ public class HttpVerticle extends VerticleBase {
     pushRoutes.mount(router);
     announcementRoutes.mount(router);
     transcriptRoutes.mount(router);
+    attachmentRoutes.mount(router);
     peopleRoutes.mount(router);
     tokenRoutes.mount(router);
     router.route("/api/*").handler(ctx -> Json.fail(ctx, ApiError.notFound("No such endpoint")));

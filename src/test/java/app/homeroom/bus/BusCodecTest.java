@@ -39,7 +39,7 @@ class BusCodecTest {
     UUID id = UUID.randomUUID();
     Command.SendMessage send = BusCodec.decode(Command.SendMessage.class,
         new JsonObject().put("conversationId", 7).put("clientMsgId", id.toString()).put("body", "hi"));
-    assertEquals(new Command.SendMessage(7, id, "hi", null), send);
+    assertEquals(new Command.SendMessage(7, id, "hi", null, null), send);
     assertEquals(new Command.FetchMessages(3, null, 10L, null, null),
         BusCodec.decode(Command.FetchMessages.class, new JsonObject().put("conversationId", "3").put("before", 10)));
     assertEquals(new Command.ChangeStatus(3, null), BusCodec.decode(Command.ChangeStatus.class,

@@ -94,7 +94,7 @@ class BatchedSendTest {
     // A batch of one, the usual size at moderate load. PostgreSQL plans a prepared statement for its arguments five
     // times, then keeps its generic plan unless that costs more; were the generic plan to cost more than the plan for
     // one send, each send would be planned again, which costs more than running it (issue 9).
-    String oneSend = "array[-1]::bigint[], array[-1]::bigint[], array[gen_random_uuid()], array['hello'], array[false]";
+    String oneSend = "array[-1]::bigint[], array[-1]::bigint[], array[gen_random_uuid()], array['hello'], array[false], array[null]::bigint[]";
     double generic = TestEnv.db().planCost(ChatSql.INSERT_INTO_ACTIVE, oneSend, true);
     double custom = TestEnv.db().planCost(ChatSql.INSERT_INTO_ACTIVE, oneSend, false);
     assertTrue(generic <= custom, "the generic plan (" + generic + ") costs no more than one send's (" + custom + ")");
@@ -120,13 +120,13 @@ class BatchedSendTest {
     try (java.sql.Connection c = TestEnv.db().connect(); java.sql.Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       st.execute("create schema plan_probe");
-      for (String table : List.of("messages", "conversations", "conversation_reads", "users", "acknowledgements")) {
+      for (String table : List.of("messages", "conversations", "conversation_reads", "users", "acknowledgements", "attachments")) {
         st.execute("create table plan_probe." + table + " (like public." + table + " including all)");
       }
       st.execute("set local search_path = plan_probe");
       st.execute("set local plan_cache_mode = force_generic_plan");
       String oneMark = "array[1]::bigint[], array[1]::bigint[], array[1]::bigint[]";
-      String oneSend = "array[1]::bigint[], array[1]::bigint[], array[gen_random_uuid()], array['hello'], array[false]";
+      String oneSend = "array[1]::bigint[], array[1]::bigint[], array[gen_random_uuid()], array['hello'], array[false], array[null]::bigint[]";
       // First everything empty; then a school's roster imported and analyzed while messages is still empty (a load
       // run's first minute: the send's duplicate check hashed all messages for every batch, a 15 s stall).
       for (String state : List.of("empty", "roster")) {
@@ -178,7 +178,7 @@ class BatchedSendTest {
         long middleSeq = TestEnv.db().queryLong("select last_seq from conversations where id = ?", middle);
         List<io.vertx.sqlclient.Tuple> sends = new ArrayList<>();
         for (long c : new long[] {low, middle, high}) {
-          sends.add(io.vertx.sqlclient.Tuple.of(c, admin.userId(), UUID.randomUUID(), "in order " + round, false));
+          sends.add(io.vertx.sqlclient.Tuple.of(c, admin.userId(), UUID.randomUUID(), "in order " + round, false, null));
         }
         CompletableFuture<List<io.vertx.sqlclient.Row>> answered = new CompletableFuture<>();
         vertx.runOnContext(v -> hashJoins.preparedQuery(ChatSql.INSERT_INTO_ACTIVE)

@@ -32,7 +32,7 @@ public final class TestDb {
     // own table, then a foreign-key check on the parent). With users listed before its children, a writer still
     // running from the test before held a child table and waited for users while the truncate held users and waited
     // for that child: PostgreSQL broke the deadlock by failing the reset (a CI run on 24ac789).
-    String sql = "truncate audit_events, api_tokens, signup_links, sso_logins, revoked_sessions, conversation_reads, acknowledgements, messages, announcements, conversations, login_failures, login_known_addresses,"
+    String sql = "truncate audit_events, api_tokens, signup_links, sso_logins, revoked_sessions, conversation_reads, acknowledgements, messages, announcements, attachments, conversations, login_failures, login_known_addresses,"
         + " login_address_failures, search_words, users cascade";
     for (int attempt = 1; ; attempt++) {
       try {
