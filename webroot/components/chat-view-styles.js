@@ -331,6 +331,69 @@ export const chatViewStyles = css`
       .system.staff-line {
         border-style: dashed;
       }
+      /* Files in messages (issue 28, point 3): an image as a preview, anything else as a card. */
+      .file-image {
+        display: block;
+        margin-top: var(--hr-space-1);
+        max-width: min(320px, 70vw);
+        border: 1px solid var(--hr-color-border);
+        border-radius: var(--hr-radius);
+        overflow: hidden;
+        background: var(--hr-color-surface);
+      }
+      .file-image img {
+        display: block;
+        width: 100%;
+        max-height: 320px;
+        object-fit: contain;
+      }
+      .file-card {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--hr-space-2);
+        margin-top: var(--hr-space-1);
+        padding: var(--hr-space-2) var(--hr-space-3);
+        max-width: min(360px, 75vw);
+        border: 1px solid var(--hr-color-border);
+        border-radius: var(--hr-radius);
+        background: var(--hr-color-surface);
+        color: var(--hr-color-text);
+        text-decoration: none;
+      }
+      .file-card:hover {
+        border-color: var(--hr-color-primary);
+      }
+      .file-icon {
+        flex: none;
+        display: grid;
+        place-items: center;
+        width: 36px;
+        height: 44px;
+        border-radius: 4px;
+        background: var(--hr-color-danger-soft);
+        color: var(--hr-color-danger);
+        font-size: 11px;
+        font-weight: 700;
+      }
+      .file-card[data-kind='document'] .file-icon {
+        background: var(--hr-color-primary-soft);
+        color: var(--hr-color-primary);
+      }
+      .file-meta {
+        display: grid;
+        min-width: 0;
+      }
+      .file-name {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        font-weight: 600;
+        font-size: var(--hr-font-size-sm);
+      }
+      .file-size {
+        color: var(--hr-color-text-muted);
+        font-size: var(--hr-font-size-xs);
+      }
       /* The transcript export (issue 28, point 4): a small menu of download links under "Export". */
       .export {
         position: relative;

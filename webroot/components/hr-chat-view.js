@@ -631,7 +631,7 @@ export class HrChatViewElement extends LitElement {
     // Writing from a search hit: the message goes at the end, so the view goes there (R6.4).
     if (this.store.hasMoreAfter) this.jumpToLatest({ focusHistory: false });
     this.session?.typingSignal?.reset(this.store.conversationId); // the message ends the typing on their side
-    this.sender.submit(event.detail.body, { needsAck: Boolean(event.detail.needsAck) });
+    this.sender.submit(event.detail.body, { needsAck: Boolean(event.detail.needsAck), attachment: event.detail.attachment ?? null });
   }
 
   /** Sends (again) a pending message now: same clientMsgId, so never stored twice. */

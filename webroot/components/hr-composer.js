@@ -1,4 +1,5 @@
 import { LitElement, html, css, nothing } from 'lit';
+import { formatBytes } from '../lib/format.js';
 import * as api from '../lib/api.js';
 import { fillPlaceholders, matchSavedReplies } from '../lib/team-inbox.js';
 import { quietEndLabel } from '../lib/quiet-hours.js';
@@ -50,6 +51,11 @@ export class HrComposerElement extends LitElement {
     mode: { state: true },
     /** Staff: the next reply asks the student to confirm they have read it (issue 28, point 2). */
     needsAck: { state: true },
+    /** A file being uploaded (issue 28, point 3): `{name, size, sent, abort}`, or null. */
+    uploading: { state: true },
+    /** The uploaded file the next message carries: `{id, name, kind, contentType, size}`, or null. */
+    attachment: { state: true },
+    uploadError: { state: true },
     savedReplies: { state: true },
     activeSuggestion: { state: true },
     suggestionsClosed: { state: true },
@@ -173,6 +179,35 @@ export class HrComposerElement extends LitElement {
         border-color: var(--hr-color-primary);
         color: #fff;
       }
+      .attach {
+        align-self: stretch;
+        padding: 0 10px;
+      }
+      .attach-row {
+        display: flex;
+        align-items: center;
+        gap: var(--hr-space-2);
+        max-width: 860px;
+        margin: var(--hr-space-2) auto 0;
+        font-size: var(--hr-font-size-sm);
+      }
+      .attach-row.error {
+        color: var(--hr-color-danger);
+      }
+      .attach-row progress {
+        flex: 1;
+        max-width: 260px;
+      }
+      .attach-name {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        max-width: 50%;
+      }
+      .attach-size {
+        color: var(--hr-color-text-muted);
+        font-size: var(--hr-font-size-xs);
+      }
       .mode.ack {
         margin-left: auto;
       }
@@ -272,6 +307,9 @@ export class HrComposerElement extends LitElement {
     this.draft = '';
     this.mode = 'reply';
     this.needsAck = false;
+    this.uploading = null;
+    this.attachment = null;
+    this.uploadError = '';
     this.savedReplies = null;
     this.activeSuggestion = 0;
     this.suggestionsClosed = false;
@@ -285,6 +323,10 @@ export class HrComposerElement extends LitElement {
       this.draft = '';
       this.mode = 'reply';
       this.needsAck = false;
+      this.uploading?.abort();
+      this.uploading = null;
+      this.attachment = null;
+      this.uploadError = '';
       this.noteError = '';
       this.pendingNote = null;
     }
@@ -408,8 +450,74 @@ export class HrComposerElement extends LitElement {
     el.style.height = `${Math.min(el.scrollHeight + 2, COMPOSER_MAX_HEIGHT_PX)}px`;
   }
 
+  /** Issue 28, point 3: the chosen file goes up at once, with progress; the next message carries it. */
+  chooseFile() {
+    this.renderRoot.querySelector('input[type=file]')?.click();
+  }
+
+  async handleFile(event) {
+    const input = event.target;
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file || !this.conversationId) return;
+    this.uploadError = '';
+    if (file.size > api.MAX_ATTACHMENT_BYTES) {
+      this.uploadError = `“${file.name}” is larger than 10 MB.`;
+      return;
+    }
+    this.uploading?.abort();
+    const upload = api.uploadAttachment(this.conversationId, file, {
+      onProgress: (sent, total) => {
+        if (this.uploading?.upload === upload) this.uploading = { ...this.uploading, sent, total };
+      },
+    });
+    this.uploading = { name: file.name, sent: 0, total: file.size, upload, abort: upload.abort };
+    try {
+      const { attachment } = await upload.done;
+      if (this.uploading?.upload !== upload) return;
+      this.attachment = attachment;
+      this.focusInput?.();
+    } catch (error) {
+      if (this.uploading?.upload === upload && error?.name !== 'AbortError') this.uploadError = error.message;
+    } finally {
+      if (this.uploading?.upload === upload) this.uploading = null;
+    }
+  }
+
+  cancelUpload() {
+    this.uploading?.abort();
+    this.uploading = null;
+  }
+
+  removeAttachment() {
+    this.attachment = null;
+  }
+
+  renderAttachment() {
+    if (this.uploading) {
+      const percent = this.uploading.total ? Math.round((this.uploading.sent / this.uploading.total) * 100) : 0;
+      return html`<div class="attach-row" data-testid="upload-progress" data-percent=${percent}>
+        <span class="attach-name">${this.uploading.name}</span>
+        <progress max="100" value=${percent} aria-label="Uploading ${this.uploading.name}"></progress>
+        <span class="attach-size">${percent}%</span>
+        <button class="btn small ghost" type="button" data-testid="upload-cancel" @click=${this.cancelUpload}>Cancel</button>
+      </div>`;
+    }
+    if (this.attachment) {
+      return html`<div class="attach-row" data-testid="attachment-ready">
+        <span class="attach-name">📎 ${this.attachment.name}</span>
+        <span class="attach-size">${formatBytes(this.attachment.size)}</span>
+        <button class="btn small ghost" type="button" data-testid="attachment-remove" aria-label="Remove ${this.attachment.name}"
+          @click=${this.removeAttachment}>Remove</button>
+      </div>`;
+    }
+    if (this.uploadError) return html`<div class="attach-row error" role="alert" data-testid="upload-error">${this.uploadError}</div>`;
+    return nothing;
+  }
+
   send() {
-    const body = this.draft.trim();
+    const attachment = this.mode === 'reply' ? this.attachment : null;
+    const body = this.draft.trim() || attachment?.name || '';
     if (!body || body.length > MAX_BODY_LENGTH || !this.ready) return;
     if (this.admin && this.mode === 'note') {
       if (this.noteBusy) return;
@@ -419,10 +527,11 @@ export class HrComposerElement extends LitElement {
       return;
     }
     const needsAck = this.admin && this.needsAck;
-    const accepted = this.dispatchEvent(new CustomEvent('hr-send', { detail: { body, needsAck }, cancelable: true }));
+    const accepted = this.dispatchEvent(new CustomEvent('hr-send', { detail: { body, needsAck, attachment }, cancelable: true }));
     if (!accepted) return;
     this.draft = '';
     this.needsAck = false;
+    this.attachment = null;
     this.updateComplete.then(() => this.fit());
   }
 
@@ -462,7 +571,8 @@ export class HrComposerElement extends LitElement {
   render() {
     const length = this.draft.length;
     const note = this.admin && this.mode === 'note';
-    const canSend = this.draft.trim().length > 0 && length <= MAX_BODY_LENGTH && this.ready && !(note && this.noteBusy);
+    const canSend = (this.draft.trim().length > 0 || (!note && Boolean(this.attachment))) && length <= MAX_BODY_LENGTH
+      && this.ready && !(note && this.noteBusy) && !(this.uploading && !note);
     const closed = this.closed && !note;
     const slash = this.slashQuery != null && Boolean(this.savedReplies);
     const suggestionCount = slash ? this.suggestions.length : 0;
@@ -500,8 +610,16 @@ export class HrComposerElement extends LitElement {
             data-testid="composer"
           ></textarea>
         </div>
+        ${note
+          ? nothing
+          : html`<input type="file" hidden data-testid="attach-input" @change=${this.handleFile}
+                accept="image/png,image/jpeg,image/gif,image/webp,application/pdf,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp" />
+              <button class="btn attach" type="button" data-testid="attach-button" title="Attach a file (images, PDFs, documents; up to 10 MB)"
+                aria-label="Attach a file" ?disabled=${!this.ready || Boolean(this.uploading)} @click=${this.chooseFile}
+                ><svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false"><path d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.5 3.5 0 0 1 5 5l-8.6 8.6a2 2 0 0 1-2.8-2.8l7.9-7.9" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/></svg></button>`}
         <button class="btn primary" type="submit" ?disabled=${!canSend} data-testid="send-button">${note ? 'Add note' : 'Send'}</button>
       </div>
+      ${note ? nothing : this.renderAttachment()}
       <div class="hints">
         <span>
           <span class="typing" aria-live="polite" data-testid="typing-indicator"

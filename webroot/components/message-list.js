@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { messageStatus } from '../lib/receipts.js';
-import { bidiSegments } from '../lib/format.js';
+import { bidiSegments, formatBytes } from '../lib/format.js';
 import { withDaySeparators, timeLabel, fullLabel } from '../lib/local-time.js';
 import { isStatusEntry, isChatMessage, describeStatusEntry } from '../lib/conversation-status.js';
 import { interleaveStaffEntries, describeAssignment } from '../lib/team-inbox.js';
@@ -239,7 +239,10 @@ function renderMessage(view, m, key, status = null, spelledOut = false, tabStop 
           >`
         : nothing}
     </div>
-    <div class="bubble" data-testid="message-body">${renderBody(m.body)}</div>
+    ${m.attachment && m.body === m.attachment.name
+      ? html`<div class="visually-hidden" data-testid="message-body">${m.body}</div>`
+      : html`<div class="bubble" data-testid="message-body">${renderBody(m.body)}</div>`}
+    ${m.attachment ? renderFile(m.attachment) : nothing}
     ${m.needsAck && !m.pending ? renderAcknowledgement(view, m) : nothing}
     ${stored && spelledOut
       ? html`<div class="status receipt-line" aria-hidden="true" data-testid="receipt-line">${status.text}</div>`
@@ -260,6 +263,21 @@ function renderMessage(view, m, key, status = null, spelledOut = false, tabStop 
           ? html`<div class="status" data-testid="message-status" data-status="sending">sending…</div>`
           : nothing}
   </li>`;
+}
+
+/**
+ * A file sent with a message (issue 28, point 3): an image as a preview, anything else as a card; either downloads it.
+ * The server serves them as attachments, an image inline only for the preview.
+ */
+function renderFile(a) {
+  const href = `/api/attachments/${encodeURIComponent(a.id)}`;
+  if (a.kind === 'image') {
+    return html`<a class="file-image" href=${href} download data-testid="attachment-image" title="Download ${a.name}"
+      ><img src="${href}?inline=1" alt=${a.name} loading="lazy" /></a>`;
+  }
+  return html`<a class="file-card" href=${href} download data-testid="attachment-file" data-kind=${a.kind}
+    title="Download ${a.name}"><span class="file-icon" aria-hidden="true">${a.kind === 'pdf' ? 'PDF' : 'DOC'}</span
+    ><span class="file-meta"><span class="file-name">${a.name}</span><span class="file-size">${formatBytes(a.size)} · Download</span></span></a>`;
 }
 
 /**

@@ -207,10 +207,11 @@ export function markDelivered(conversationId, seq) {
  * Idempotent on `clientMsgId`. @returns {Promise<{message, duplicate, reopened}>} (`reopened`: the "reopened"
  * entry stored just before the message when it reopened a closed conversation, R6.3; else null)
  */
-export function sendMessage(conversationId, { clientMsgId, body, needsAck = false }) {
-  return call('POST', `/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
-    body: needsAck ? { clientMsgId, body, needsAck: true } : { clientMsgId, body },
-  });
+export function sendMessage(conversationId, { clientMsgId, body, needsAck = false, attachmentId = null }) {
+  const request = { clientMsgId, body };
+  if (needsAck) request.needsAck = true;
+  if (attachmentId != null) request.attachmentId = attachmentId;
+  return call('POST', `/api/conversations/${encodeURIComponent(conversationId)}/messages`, { body: request });
 }
 
 /** The signed-in student's pending notifications (R5.4). @returns {Promise<object[]>} */
@@ -412,4 +413,43 @@ export function nudgeAnnouncement(id) {
 /** The student's "I have read this". @returns {Promise<{messageId, acknowledgedAt, duplicate}>} */
 export function acknowledgeMessage(messageId) {
   return call('POST', `/api/messages/${encodeURIComponent(messageId)}/acknowledgement`);
+}
+
+/** Issue 28, point 3: the largest file the server takes. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Uploads a file to a conversation (issue 28, point 3), reporting progress: XMLHttpRequest, since fetch cannot tell
+ * how much of a body has gone. `onProgress(sentBytes, totalBytes)`; `abort()` on the returned object cancels it (the
+ * server then stores nothing). @returns {{done: Promise<{attachment}>, abort: () => void}}
+ */
+export function uploadAttachment(conversationId, file, { onProgress } = {}) {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise((resolve, reject) => {
+    xhr.open('POST', `/api/conversations/${encodeURIComponent(conversationId)}/attachments?name=${encodeURIComponent(file.name)}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onload = () => {
+      let data = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && data?.attachment) {
+        resolve(data);
+        return;
+      }
+      const detail = data && typeof data.error === 'object' ? data.error : {};
+      if (xhr.status === 401 && unauthorizedListener) unauthorizedListener(new ApiError('Signed out', { status: 401, code: 'unauthorized' }));
+      reject(new ApiError(detail.message || `The server answered ${xhr.status}`, {
+        status: xhr.status, code: detail.code || codeForStatus(xhr.status) || 'error',
+      }));
+    };
+    xhr.onerror = () => reject(new ApiError('Cannot reach the server. Check your connection and try again.', { status: 0, code: 'network' }));
+    xhr.onabort = () => reject(Object.assign(new Error('Upload cancelled'), { name: 'AbortError' }));
+    xhr.send(file);
+  });
+  return { done, abort: () => xhr.abort() };
 }

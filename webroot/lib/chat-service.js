@@ -47,12 +47,14 @@ export class ChatService {
    * @returns {Promise<{message: object, reopened: object|null}>} the stored message, and the "reopened" entry
    *   stored just before it when it reopened a closed conversation (R6.3)
    */
-  sendMessage(conversationId, { clientMsgId, body, needsAck = false }) {
-    // needsAck (staff, issue 28) only when asked: every other send's frame stays as it was.
-    const command = needsAck ? { conversationId, clientMsgId, body, needsAck: true } : { conversationId, clientMsgId, body };
+  sendMessage(conversationId, { clientMsgId, body, needsAck = false, attachmentId = null }) {
+    // needsAck and attachmentId (issue 28) only when given: every other send's frame stays as it was.
+    const command = { conversationId, clientMsgId, body };
+    if (needsAck) command.needsAck = true;
+    if (attachmentId != null) command.attachmentId = attachmentId;
     return this.#either(
       () => this.#bus.request(Address.MESSAGE_SEND, command),
-      () => api.sendMessage(conversationId, { clientMsgId, body, needsAck }),
+      () => api.sendMessage(conversationId, { clientMsgId, body, needsAck, attachmentId }),
     );
   }
 

@@ -428,11 +428,12 @@ export class ConversationStore extends EventTarget {
    * Shows a message being sent. `createdAt`, `failed`/`waiting` and the error come from the outbox when it is
    * restored after a reload (lib/outbox.js).
    */
-  addPending({ clientMsgId, body, senderId, senderName, senderRole, createdAt, failed = false, waiting = false, error = null, errorCode = null, needsAck = false }) {
+  addPending({ clientMsgId, body, senderId, senderName, senderRole, createdAt, failed = false, waiting = false, error = null, errorCode = null, needsAck = false, attachment = null }) {
     const message = {
       clientMsgId,
       body,
       needsAck: Boolean(needsAck),
+      attachment,
       senderId,
       senderName,
       senderRole,

@@ -63,3 +63,11 @@ export function bidiSegments(text = '') {
   if (last < text.length || segments.length === 0) segments.push({ text: text.slice(last) });
   return segments;
 }
+
+/** A file's size for people: "820 B", "14 KB", "2.4 MB" (issue 28, point 3). */
+export function formatBytes(bytes) {
+  if (!Number.isFinite(bytes) || bytes < 0) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -134,6 +134,7 @@ export class Outbox {
       clientMsgId: entry.clientMsgId,
       body: entry.body,
       needsAck: Boolean(entry.needsAck),
+      attachment: entry.attachment ?? null,
       createdAt: entry.createdAt ?? new Date().toISOString(),
       failed: Boolean(entry.failed),
       error: entry.error ?? null,
@@ -226,6 +227,7 @@ export class OutboxSender extends EventTarget {
         clientMsgId: e.clientMsgId,
         body: e.body,
         needsAck: Boolean(e.needsAck),
+        attachment: e.attachment ?? null,
         senderId: this.#user.id,
         senderName: this.#user.name,
         senderRole: this.#user.role,
@@ -243,15 +245,16 @@ export class OutboxSender extends EventTarget {
    * Sends a new message: pending at once, kept in storage until stored. `needsAck`: staff ask the student to confirm
    * they have read it (issue 28). @returns {string} its clientMsgId
    */
-  submit(body, { needsAck = false } = {}) {
+  submit(body, { needsAck = false, attachment = null } = {}) {
     const clientMsgId = this.#opts.newId();
     const createdAt = new Date().toISOString();
     this.#tracked.add(clientMsgId);
-    this.#outbox.put(this.conversationId, { clientMsgId, body, createdAt, needsAck });
+    this.#outbox.put(this.conversationId, { clientMsgId, body, createdAt, needsAck, attachment });
     this.#store.addPending({
       clientMsgId,
       body,
       needsAck,
+      attachment,
       createdAt,
       senderId: this.#user.id,
       senderName: this.#user.name,
@@ -279,7 +282,8 @@ export class OutboxSender extends EventTarget {
     this.#store.markSending(clientMsgId);
     const conversationId = this.conversationId;
     try {
-      const { message, reopened = null } = await this.#send(conversationId, { clientMsgId, body: pending.body, needsAck: pending.needsAck });
+      const { message, reopened = null } = await this.#send(conversationId, { clientMsgId, body: pending.body, needsAck: pending.needsAck,
+        attachmentId: pending.attachment?.id ?? null });
       this.#failures = 0;
       this.#inFlight.delete(clientMsgId);
       this.#store.acceptSent(reopened ? [reopened, message] : [message]);
@@ -292,13 +296,13 @@ export class OutboxSender extends EventTarget {
       const message = error?.message ?? String(error);
       if (RETRYABLE.has(code)) {
         this.#store.markWaiting(clientMsgId, error);
-        this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt, needsAck: pending.needsAck });
+        this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt, needsAck: pending.needsAck, attachment: pending.attachment });
         this.#failures += 1;
         this.#scheduleRetry();
       } else {
         console.warn('[outbox] the server refused a message', error);
         this.#store.markFailed(clientMsgId, error);
-        this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt, needsAck: pending.needsAck, failed: true, error: message, errorCode: code });
+        this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt, needsAck: pending.needsAck, attachment: pending.attachment, failed: true, error: message, errorCode: code });
       }
     }
   }

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Issue 28, points 1 and 2 in real browsers, across two nodes: an announcement to a class, its progress, an acknowledgement. */
-class AnnouncementsBrowserTest extends BrowserTestBase {
+/** Issue 28 in real browsers: announcements and acknowledgements across two nodes, attachments, transcripts. */
+class SchoolCommunicationBrowserTest extends BrowserTestBase {
 
   static final String TRIP = "Museum trip on Friday: please bring the signed form and a packed lunch.";
 
@@ -162,5 +162,67 @@ class AnnouncementsBrowserTest extends BrowserTestBase {
     assertEquals(3, school.db.queryLong("select count(*) from audit_events where action = 'transcript.exported'"));
     assertEquals(List.of(), pageErrors);
     assertEquals(List.of(), consoleErrors);
+  }
+
+  @Test
+  @DisplayName("Issue 28.3: an admin attaches an image and a student a PDF, each shown in both chats (a preview, a file"
+      + " card) and downloadable; an upload shows its progress and can be cancelled, leaving nothing")
+  void attachments_in_both_chats() throws Exception {
+    school.openConversation(school.student);
+    Page ada = signIn(ADMIN_EMAIL);
+    Page sam = studentChat(signIn(STUDENT_EMAIL));
+    row(ada, school.student).click();
+
+    byte[] image = app.homeroom.attachment.AttachmentsTest.png(480, 320);
+    ada.getByTestId("attach-input").setInputFiles(new com.microsoft.playwright.options.FilePayload("trip-map.png",
+        "image/png", image));
+    assertThat(ada.getByTestId("attachment-ready")).containsText("trip-map.png");
+    ada.getByTestId("composer").fill("Here is the map for Friday");
+    ada.getByTestId("send-button").click();
+    Locator samImage = sam.locator("[data-testid=message][data-pending=false] [data-testid=attachment-image] img");
+    assertThat(samImage).hasAttribute("alt", "trip-map.png");
+    sam.waitForCondition(() -> (Boolean) samImage.evaluate("img => img.complete && img.naturalWidth === 480"));
+
+    byte[] pdf = app.homeroom.attachment.AttachmentsTest.pdf("Signed permission form");
+    sam.getByTestId("attach-input").setInputFiles(new com.microsoft.playwright.options.FilePayload("permission-form.pdf",
+        "application/pdf", pdf));
+    assertThat(sam.getByTestId("attachment-ready")).containsText("permission-form.pdf");
+    sam.getByTestId("send-button").click(); // no text: the file's name is the message
+    Locator card = ada.locator("[data-testid=message][data-pending=false] [data-testid=attachment-file]");
+    assertThat(card).containsText("permission-form.pdf");
+    assertThat(card).hasAttribute("data-kind", "pdf");
+    Browsers.screenshot(ada, "attachment-admin-image-and-pdf");
+    Browsers.screenshot(sam, "attachment-student-image-and-pdf");
+    com.microsoft.playwright.Download got = ada.waitForDownload(() -> card.click());
+    java.nio.file.Path saved = java.nio.file.Paths.get("target", "screenshots", "attachment-permission-form.pdf");
+    got.saveAs(saved);
+    assertEquals(true, java.util.Arrays.equals(pdf, java.nio.file.Files.readAllBytes(saved)));
+
+    // A slow upload shows its progress and Cancel stops it: nothing is stored.
+    long before = school.db.queryLong("select count(*) from attachments");
+    // The upload is held in the browser (a route that does not let it go yet), as a slow network would.
+    List<com.microsoft.playwright.Route> held = new java.util.ArrayList<>();
+    ada.route("**/attachments?name=*", held::add);
+    ada.getByTestId("attach-input").setInputFiles(new com.microsoft.playwright.options.FilePayload("slow.png", "image/png",
+        app.homeroom.attachment.AttachmentsTest.png(64, 64)));
+    assertThat(ada.getByTestId("upload-progress")).isVisible();
+    ada.getByTestId("upload-cancel").click();
+    assertThat(ada.getByTestId("upload-progress")).hasCount(0);
+    assertThat(ada.getByTestId("attachment-ready")).hasCount(0);
+    for (com.microsoft.playwright.Route route : held) {
+      try {
+        route.resume(); // too late: the browser cancelled it
+      } catch (com.microsoft.playwright.PlaywrightException cancelled) {
+        // expected
+      }
+    }
+    ada.unrouteAll();
+    Thread.sleep(500);
+    assertEquals(before, school.db.queryLong("select count(*) from attachments"));
+    // A file of a type that could run in a browser is refused, with the reason.
+    ada.getByTestId("attach-input").setInputFiles(new com.microsoft.playwright.options.FilePayload("notes.png", "image/png",
+        "<html><script>alert(1)</script></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(ada.getByTestId("upload-error")).containsText("Only images");
+    assertEquals(List.of(), pageErrors);
   }
 }
