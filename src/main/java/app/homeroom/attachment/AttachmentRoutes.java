@@ -2,6 +2,7 @@ package app.homeroom.attachment;
 
 import app.homeroom.common.ApiError;
 import app.homeroom.common.Params;
+import app.homeroom.web.Downloads;
 import app.homeroom.web.Guard;
 import app.homeroom.web.Json;
 import app.homeroom.web.RateLimited;
@@ -11,8 +12,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Attachments over HTTP (issue 28, point 3; docs/API.md):
@@ -65,9 +64,7 @@ public final class AttachmentRoutes {
       boolean showInline = inline && "image".equals(file.kind());
       ctx.response().setStatusCode(200)
           .putHeader("content-type", file.contentType())
-          .putHeader("content-disposition", (showInline ? "inline" : "attachment") + "; filename=\""
-              + file.fileName().replaceAll("[^A-Za-z0-9._-]", "_") + "\"; filename*=UTF-8''"
-              + URLEncoder.encode(file.fileName(), StandardCharsets.UTF_8).replace("+", "%20"))
+          .putHeader("content-disposition", Downloads.disposition(showInline, file.fileName()))
           .putHeader("x-content-type-options", "nosniff")
           // Whatever the bytes turned out to be, nothing in them may run or load anything.
           .putHeader("content-security-policy", "default-src 'none'; img-src 'self'; sandbox")

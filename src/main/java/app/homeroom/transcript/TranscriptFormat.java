@@ -234,22 +234,29 @@ public enum TranscriptFormat {
         table.setSpacingBefore(4);
         table.setHeaderRows(1);
         for (String h : new String[] {"Participant", "Role", "Delivered up to", "Read up to", "Last moved"}) {
-          PdfPCell c = new PdfPCell(new Phrase(h, sender));
+          PdfPCell c = cell(new Phrase(h, sender));
           c.setBackgroundColor(STUDENT);
           table.addCell(c);
         }
         for (Object o : receipts) {
           JsonObject r = (JsonObject) o;
-          table.addCell(new Phrase(r.getString("name"), body));
-          table.addCell(new Phrase(r.getString("role"), body));
-          table.addCell(new Phrase("#" + r.getLong("deliveredSeq"), body));
-          table.addCell(new Phrase("#" + r.getLong("readSeq"), body));
-          table.addCell(new Phrase(when(r.getString("updatedAt")), body));
+          table.addCell(cell(new Phrase(r.getString("name"), body)));
+          table.addCell(cell(new Phrase(r.getString("role"), body)));
+          table.addCell(cell(new Phrase("#" + r.getLong("deliveredSeq"), body)));
+          table.addCell(cell(new Phrase("#" + r.getLong("readSeq"), body)));
+          table.addCell(cell(new Phrase(when(r.getString("updatedAt")), body)));
         }
         doc.add(table);
       }
       doc.close();
       return out.toByteArray();
+    }
+
+    private static PdfPCell cell(Phrase phrase) {
+      PdfPCell c = new PdfPCell(phrase);
+      c.setPadding(4);
+      c.setBorderColor(new Color(0xd1, 0xd5, 0xdb));
+      return c;
     }
 
     private static String when(String iso) {

@@ -1,6 +1,7 @@
 package app.homeroom.transcript;
 
 import app.homeroom.common.Params;
+import app.homeroom.web.Downloads;
 import app.homeroom.web.Guard;
 import app.homeroom.web.Json;
 import app.homeroom.web.RateLimited;
@@ -10,8 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
@@ -56,17 +55,10 @@ public final class TranscriptRoutes {
     }
     result.onSuccess(file -> ctx.response().setStatusCode(200)
             .putHeader("content-type", file.contentType())
-            .putHeader("content-disposition", disposition(file.fileName()))
+            .putHeader("content-disposition", Downloads.disposition(false, file.fileName()))
             .putHeader("cache-control", "no-store")
             .putHeader("x-content-type-options", "nosniff")
             .end(Buffer.buffer(file.bytes())))
         .onFailure(err -> Json.fail(ctx, err));
-  }
-
-  /** {@code attachment}, with an ASCII name for old clients and the UTF-8 name (RFC 6266, RFC 5987) for the rest. */
-  static String disposition(String fileName) {
-    String ascii = fileName.replaceAll("[^A-Za-z0-9._-]", "_");
-    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
-        + URLEncoder.encode(fileName, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

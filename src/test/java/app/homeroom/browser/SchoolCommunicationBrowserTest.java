@@ -150,6 +150,12 @@ class SchoolCommunicationBrowserTest extends BrowserTestBase {
     assertEquals(true, pdf.suggestedFilename().startsWith("homeroom-transcript-sam-student-"), pdf.suggestedFilename());
     String text = app.homeroom.transcript.TranscriptTest.pdfText(bytes);
     assertEquals(true, text.contains("Thanks, I will be there!"), text);
+    // The transcript as a person sees it: its first page drawn by another PDF library (PDFBox), saved as a screenshot.
+    try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(bytes)) {
+      java.awt.image.BufferedImage page = new org.apache.pdfbox.rendering.PDFRenderer(doc).renderImageWithDPI(0, 110);
+      javax.imageio.ImageIO.write(page, "png", Browsers.SCREENSHOTS.resolve("transcript-page-1.png").toFile());
+      assertEquals(1, doc.getNumberOfPages());
+    }
 
     ada.getByTestId("class-filter").selectOption("7A");
     com.microsoft.playwright.Download zip = ada.waitForDownload(() -> ada.getByTestId("class-transcripts").click());
