@@ -143,6 +143,7 @@ public final class Node implements AutoCloseable {
           new DeploymentOptions().setInstances(CHAT_INSTANCES).setThreadingModel(ThreadingModel.EVENT_LOOP)),
           "start the chat service");
       await(vertx.deployVerticle(new SearchIndexUpkeep(context.pools())), "start the search index upkeep");
+      await(vertx.deployVerticle(new app.homeroom.attachment.UnsentUploads(context.pools())), "start removing unsent uploads");
       if (config.mail().smtpEnabled()) {
         // Issue 31, point 1: email digests; every node runs rounds, the database says who sends which.
         await(vertx.deployVerticle(new app.homeroom.digest.DigestVerticle(context.pools(), config.mail(), context.nodeId())),

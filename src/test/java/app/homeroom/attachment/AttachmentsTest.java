@@ -184,4 +184,30 @@ public class AttachmentsTest {
     assertEquals(201, upload(school.staff, conversation, "whole.png", image, "image/png").status());
     assertEquals(1, school.db.queryLong("select count(*) from attachments"));
   }
+
+  @Test
+  @DisplayName("Issue 28.3: an upload never sent is removed a day later; a sent one, or a fresh one, stays")
+  void unsent_uploads_are_removed_after_a_day() throws Exception {
+    long sent = upload(school.staff, conversation, "sent.png", png(8, 8), "image/png").json().getJsonObject("attachment")
+        .getLong("id");
+    assertEquals(201, send(school.staff, "sent.png", sent).status());
+    long unsent = upload(school.staff, conversation, "unsent.png", png(8, 8), "image/png").json()
+        .getJsonObject("attachment").getLong("id");
+    long fresh = upload(school.staff, conversation, "fresh.png", png(8, 8), "image/png").json()
+        .getJsonObject("attachment").getLong("id");
+    school.db.exec("update attachments set created_at = now() - interval '25 hours' where id in (?, ?)", sent, unsent);
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.sqlclient.Pool pool = app.homeroom.db.Database.sharedPool(vertx,
+          app.homeroom.db.DbTarget.fromConfig(TestEnv.config(0).db()), 1);
+      int removed = UnsentUploads.sweep(pool).toCompletionStage().toCompletableFuture()
+          .get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(1, removed);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertEquals(java.util.List.of(sent, fresh), school.db.queryStrings("select id::text from attachments order by id")
+        .stream().map(Long::valueOf).toList());
+    assertEquals(404, school.staff.getBytes("/api/attachments/" + unsent).statusCode());
+  }
 }
