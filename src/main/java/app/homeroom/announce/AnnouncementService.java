@@ -7,14 +7,13 @@ import app.homeroom.bus.Events;
 import app.homeroom.bus.Identity;
 import app.homeroom.chat.ChatJson;
 import app.homeroom.chat.ChatService;
-import app.homeroom.chat.notifications.Notifications;
+import app.homeroom.chat.MessageEvents;
 import app.homeroom.common.ApiError;
 import app.homeroom.common.Params;
 import app.homeroom.common.Text;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -66,8 +65,6 @@ public final class AnnouncementService {
   static final long FAN_OUT_PAUSE_MS = 20;
   /** A nudge of the same announcement at most this often (seconds): each one is a message to every student behind. */
   public static final int NUDGE_INTERVAL_SECONDS = 600;
-
-  private static final DeliveryOptions LOCAL_ONLY = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -272,12 +269,8 @@ public final class AnnouncementService {
       work.add(() -> {
         publishToParticipants(d.studentId(), new Event.MessageCreated(d.studentId(), d.entry(), ChatService.STATUS_ACTIVE));
         if (d.studentUnread() != null) {
-          Events.publish(vertx.eventBus(), BusCodec.encode(new Event.NotificationChanged(
-              Notifications.afterStaffMessage(d.entry(), d.studentUnread(), d.startedBy()))), Address.userInbox(d.studentId()));
-          if (pushes) {
-            vertx.eventBus().send(Address.PUSH_STAFF_MESSAGE.address(), new JsonObject().put("studentId", d.studentId())
-                .put("seq", d.entry().getLong("seq")), LOCAL_ONLY);
-          }
+          MessageEvents.afterStaffMessage(vertx.eventBus(), d.studentId(), d.entry(), d.studentUnread(), d.startedBy(),
+              pushes);
         }
       });
     }
@@ -299,7 +292,7 @@ public final class AnnouncementService {
   }
 
   private void publishToParticipants(long studentId, Event event) {
-    Events.publish(vertx.eventBus(), BusCodec.encode(event), Address.userInbox(studentId), Address.ADMIN_INBOX.address());
+    MessageEvents.toParticipants(vertx.eventBus(), studentId, event);
   }
 
   /** The newest announcements, {@value #PAGE} before {@code before} (null: the newest), with their progress. */

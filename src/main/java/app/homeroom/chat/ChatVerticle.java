@@ -69,8 +69,6 @@ public class ChatVerticle extends VerticleBase {
    * @param shared what the node's chat instances share
    * @param nodeId this node's id: the verticle consumes its commands at this node's own addresses too
    */
-  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL_ONLY =
-      new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
 
   /** Whether this node pushes to students who are away (issue 31, point 3): then each staff message is told to it. */
   private final boolean pushes;
@@ -158,14 +156,13 @@ public class ChatVerticle extends VerticleBase {
         if (actor.isAdmin()) {
           if (sent.studentUnread() != null) {
             // Answered by the send statement itself: no query per staff message (issue 9).
-            publishNotificationList(sent.studentId(),
-                Notifications.afterStaffMessage(sent.message(), sent.studentUnread(), sent.startedBy()));
+            MessageEvents.afterStaffMessage(vertx.eventBus(), sent.studentId(), sent.message(), sent.studentUnread(),
+                sent.startedBy(), pushes);
           } else {
             publishNotifications(sent.studentId());
-          }
-          if (pushes) {
-            vertx.eventBus().send(Address.PUSH_STAFF_MESSAGE.address(), new JsonObject().put("studentId", sent.studentId())
-                .put("seq", sent.message().getLong("seq")), LOCAL_ONLY);
+            if (pushes) {
+              MessageEvents.push(vertx.eventBus(), sent.studentId(), sent.message());
+            }
           }
         }
       }
@@ -342,7 +339,7 @@ public class ChatVerticle extends VerticleBase {
   }
 
   private void publishNotificationList(long studentId, JsonArray list) {
-    Events.publish(vertx.eventBus(), BusCodec.encode(new Event.NotificationChanged(list)), Address.userInbox(studentId));
+    MessageEvents.notificationList(vertx.eventBus(), studentId, list);
   }
 
   /** After a write that moved someone's marks: tell the conversation's participants (R4.3, R4.4). */
@@ -362,7 +359,7 @@ public class ChatVerticle extends VerticleBase {
    * inboxes' consumers ({@link Events}).
    */
   private void publishToParticipants(long studentId, Event event) {
-    Events.publish(vertx.eventBus(), BusCodec.encode(event), Address.userInbox(studentId), Address.ADMIN_INBOX.address());
+    MessageEvents.toParticipants(vertx.eventBus(), studentId, event);
   }
 
   /**

@@ -223,8 +223,13 @@ class SchoolCommunicationBrowserTest extends BrowserTestBase {
       }
     }
     ada.unrouteAll();
-    Thread.sleep(500);
-    assertEquals(before, school.db.queryLong("select count(*) from attachments"));
+    // The held request never reached the server; the next upload is answered after anything it could have done.
+    ada.getByTestId("attach-input").setInputFiles(new com.microsoft.playwright.options.FilePayload("after.png", "image/png",
+        app.homeroom.attachment.AttachmentsTest.png(16, 16)));
+    assertThat(ada.getByTestId("attachment-ready")).containsText("after.png");
+    ada.getByTestId("attachment-remove").click();
+    assertEquals(before + 1, school.db.queryLong("select count(*) from attachments"));
+    assertEquals(0, school.db.queryLong("select count(*) from attachments where file_name = 'slow.png'"));
     // A file of a type that could run in a browser is refused, with the reason.
     ada.getByTestId("attach-input").setInputFiles(new com.microsoft.playwright.options.FilePayload("notes.png", "image/png",
         "<html><script>alert(1)</script></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
