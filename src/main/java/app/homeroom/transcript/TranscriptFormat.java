@@ -140,13 +140,22 @@ public enum TranscriptFormat {
     private static final Color STAFF = new Color(0xe8, 0xee, 0xfb);
     private static final Color STUDENT = new Color(0xf3, 0xf4, 0xf6);
     private static final Color ACK = new Color(0x0f, 0x6b, 0x3a);
+    private static final Color WARN = new Color(0x8a, 0x4b, 0x00);
 
     private static volatile BaseFont regular;
     private static volatile BaseFont bold;
 
     private Pdf() {}
 
-    static byte[] render(JsonObject t) {
+    /** What a character the fonts have no glyph for is drawn as (a white square, which Liberation Sans has). */
+    static final String NOT_DRAWN = "\u25A1";
+
+    static byte[] render(JsonObject exported) {
+      // Liberation Sans draws Latin, Greek and Cyrillic; a name or message in Chinese, Arabic or with an emoji would
+      // otherwise come out blank, dropped in silence from a record: each such character becomes a box instead, and
+      // the heading says how many there are and where the exact text is.
+      Drawable drawable = new Drawable(regular(), bold());
+      JsonObject t = drawable.copy(exported);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       Document doc = new Document(PageSize.A4, 48, 48, 56, 56);
       PdfWriter.getInstance(doc, out);
@@ -168,6 +177,11 @@ public enum TranscriptFormat {
       doc.add(new Paragraph("Conversation #" + conversation.getLong("id") + ", started by " + conversation.getString("startedBy")
           + " on " + when(conversation.getString("createdAt")) + "; " + conversation.getString("status") + ". Exported "
           + when(t.getString("exportedAt")) + " by " + t.getJsonObject("exportedBy").getString("name") + ".", small));
+      if (drawable.missing > 0) {
+        doc.add(new Paragraph(drawable.missing + (drawable.missing == 1 ? " character in this transcript is"
+            : " characters in this transcript are") + " in a script this PDF cannot draw, shown as " + NOT_DRAWN
+            + ". The JSON and CSV exports of this conversation keep the exact text.", new Font(bold(), 9, Font.NORMAL, WARN)));
+      }
       doc.add(Chunk.NEWLINE);
 
       JsonArray entries = t.getJsonArray("entries");
@@ -252,6 +266,70 @@ public enum TranscriptFormat {
       return out.toByteArray();
     }
 
+    /** Copies of the transcript's text with what the fonts cannot draw replaced by {@link #NOT_DRAWN}, counted. */
+    static final class Drawable {
+
+      private final BaseFont[] fonts;
+      int missing;
+
+      Drawable(BaseFont... fonts) {
+        this.fonts = fonts;
+      }
+
+      JsonObject copy(JsonObject json) {
+        JsonObject out = new JsonObject();
+        json.forEach(e -> out.put(e.getKey(), value(e.getValue())));
+        return out;
+      }
+
+      private Object value(Object v) {
+        if (v instanceof String s) {
+          return text(s);
+        }
+        if (v instanceof JsonObject o) {
+          return copy(o);
+        }
+        if (v instanceof JsonArray a) {
+          JsonArray out = new JsonArray();
+          a.forEach(x -> out.add(value(x)));
+          return out;
+        }
+        return v;
+      }
+
+      String text(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); ) {
+          int cp = s.codePointAt(i);
+          int next = i + Character.charCount(cp);
+          if (!drawn(cp)) {
+            if (out == null) {
+              out = new StringBuilder(s.length()).append(s, 0, i);
+            }
+            out.append(NOT_DRAWN);
+            missing++;
+          } else if (out != null) {
+            out.appendCodePoint(cp);
+          }
+          i = next;
+        }
+        return out == null ? s : out.toString();
+      }
+
+      /** Layout characters (spaces, line breaks, joiners) are not drawn as glyphs, so they need none. */
+      private boolean drawn(int cp) {
+        if (Character.isWhitespace(cp) || Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
+          return true;
+        }
+        for (BaseFont f : fonts) {
+          if (!f.charExists(cp)) {
+            return false;
+          }
+        }
+        return true;
+      }
+    }
+
     private static PdfPCell cell(Phrase phrase) {
       PdfPCell c = new PdfPCell(phrase);
       c.setPadding(4);
@@ -263,7 +341,10 @@ public enum TranscriptFormat {
       return iso == null ? "" : WHEN.format(Instant.parse(iso));
     }
 
-    /** Liberation Sans (openpdf-fonts-extra), embedded as a subset: Latin, Greek and Cyrillic as written. */
+    /**
+     * Liberation Sans (openpdf-fonts-extra), embedded as a subset: Latin, Greek and Cyrillic as written; other scripts
+     * are marked ({@link Drawable}), since no font for them ships with the app.
+     */
     private static BaseFont regular() {
       if (regular == null) {
         regular = font("liberation/LiberationSans-Regular.ttf");

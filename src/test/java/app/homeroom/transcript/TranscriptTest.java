@@ -136,6 +136,26 @@ public class TranscriptTest {
   }
 
   @Test
+  @DisplayName("Issue 28.4: text the PDF's font cannot draw (Chinese, Arabic, emoji) is never dropped in silence: each such"
+      + " character shows as a box, and the PDF says so and points to the JSON and CSV exports, which keep it exactly")
+  void pdf_marks_what_its_font_cannot_draw() throws Exception {
+    say(school.pupil, "Thanks 你好 مرحبا 😀 ok", false);
+    String text = pdfText(school.staff.getBytes("/api/conversations/" + conversation + "/transcript").body());
+    assertTrue(text.contains("Thanks □□ □□□□□ □ ok"), text);
+    assertTrue(text.contains("8 characters in this transcript are in a script this PDF cannot draw"), text);
+    String json = new String(school.staff.getBytes("/api/conversations/" + conversation + "/transcript?format=json")
+        .body(), StandardCharsets.UTF_8);
+    assertTrue(json.contains("Thanks 你好 مرحبا 😀 ok"), json);
+
+    say(school.pupil, "All Latin here", false);
+    conversation = school.openConversation(zoe);
+    say(school.staff, "Zoë, Ελληνικά и кириллица", false);
+    String plain = pdfText(school.staff.getBytes("/api/conversations/" + conversation + "/transcript").body());
+    assertFalse(plain.contains("cannot draw"), plain);
+    assertFalse(plain.contains("□"), plain);
+  }
+
+  @Test
   @DisplayName("Issue 28.4: a class's transcripts come as one zip, a file per conversation, as one audit entry")
   void class_zip() throws Exception {
     seedConversation();
