@@ -5,7 +5,8 @@
 # Lock:* a row or table lock, LWLock:WALWrite a commit queued behind another's flush.
 #
 # usage: scripts/pg-activity.sh DATA_DIR [PORT] > samples.txt
-#   DATA_DIR  the node's data folder (HOMEROOM_DATA_DIR, default ./data): its postgres.credentials gives the password
+#   DATA_DIR  the folder holding the embedded database (the parent of HOMEROOM_DATA_DIR; ./data by default): its
+#             postgres.credentials gives the password
 #   PORT      the embedded server's port (default 54329)
 set -euo pipefail
 DATA=${1:?usage: pg-activity.sh DATA_DIR [PORT]}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Trains an ahead-of-time cache for a node's JVM (JDK 25 or newer: JEP 483's classes loaded and linked, JEP 515's
+# method profiles), so a node that starts with it compiles its send path at once instead of over its first ~30 s of
+# traffic (issue 30: on two cores, a fresh node without it stored 1,050-1,200 of 2,000 msg/s for seconds and its p99
+# was 130-1,560 ms; with it 14-34 ms; docs/PERFORMANCE.md, "Busy conversations").
+#
+# usage: scripts/aot-cache.sh [JAR] [CACHE]       (default target/homeroom.jar and target/homeroom.aot)
+#   JAVA_HOME   a JDK 25 or newer (the cache is made and used by that same JDK)
+# then:  $JAVA_HOME/bin/java -XX:AOTCache=target/homeroom.aot -jar target/homeroom.jar
+#
+# How: a node of that jar, on a scratch data folder and ports of its own, in a cluster of its own (it never meets a
+# real node or touches a real database), takes the load generator's steady traffic for 40 s (students and staff
+# sending, reading and typing, over the bridge); when it stops, the JVM writes the cache. A cache belongs to its jar:
+# train again after each build (a JVM given a cache of another jar says so and starts without it). Run from the
+# project folder: the load generator is the project's own (./mvnw -Pload).
+set -euo pipefail
+JAR=${1:-target/homeroom.jar}
+CACHE=${2:-target/homeroom.aot}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+HTTP_PORT=${AOT_HTTP_PORT:-18089}
+DB_PORT=${AOT_DB_PORT:-54399}
+
+major=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
+if [ -z "$major" ] || [ "$major" -lt 25 ]; then
+  echo "aot-cache: needs a JDK 25 or newer (JAVA_HOME); $JAVA is Java ${major:-unknown}" >&2
+  exit 2
+fi
+[ -f "$JAR" ] || { echo "aot-cache: no $JAR (./mvnw package -DskipTests first)" >&2; exit 2; }
+if curl -s -o /dev/null "http://localhost:$HTTP_PORT/"; then
+  echo "aot-cache: port $HTTP_PORT is taken (set AOT_HTTP_PORT)" >&2
+  exit 2
+fi
+
+CACHE_ABS=$(cd "$(dirname "$CACHE")" && pwd)/$(basename "$CACHE")
+rm -f "$CACHE_ABS"
+WORK=$(mktemp -d)
+NODE=
+DONE=
+cleanup() {
+  if [ -n "$NODE" ] && kill -0 "$NODE" 2>/dev/null; then
+    # Stopped gracefully, the node stops its embedded PostgreSQL too.
+    kill -TERM "$NODE" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$NODE" 2>/dev/null || break; sleep 1; done
+    kill -9 "$NODE" 2>/dev/null || true
+  fi
+  [ -n "$DONE" ] || rm -f "$CACHE_ABS"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "aot-cache: training a node of $JAR (log: $WORK/node.log)"
+HOMEROOM_DATA_DIR="$WORK/data/postgres" HOMEROOM_KEY_FILE="$WORK/data/homeroom.key" HOMEROOM_HTTP_PORT=$HTTP_PORT HOMEROOM_DB_EMBEDDED_PORT=$DB_PORT \
+  HOMEROOM_CLUSTER_NAME="homeroom-aot-training-$$" HOMEROOM_CLUSTER_HOST=127.0.0.1 HOMEROOM_RATE_LIMITS=false \
+  HOMEROOM_PUSH=false \
+  "$JAVA" -Xms1g -Xmx1g -XX:AOTCacheOutput="$CACHE_ABS" -jar "$JAR" > "$WORK/node.log" 2>&1 &
+NODE=$!
+for _ in $(seq 1 120); do
+  curl -sf "http://localhost:$HTTP_PORT/health/ready" > /dev/null && break
+  kill -0 "$NODE" 2>/dev/null || { cat "$WORK/node.log" >&2; exit 1; }
+  sleep 1
+done
+curl -sf "http://localhost:$HTTP_PORT/health/ready" > /dev/null || { echo "aot-cache: the node never got ready" >&2; exit 1; }
+
+APP_PASSWORD=$(sed -n 's/^ *"app" *: *"\([^"]*\)".*/\1/p' "$WORK/data/postgres.credentials")
+./mvnw -q -Pload -Dload.args="--target http://localhost:$HTTP_PORT --scenario steady --students 200 --admins 3 \
+  --rate 1500 --warmup 10s --duration 30s --db postgresql://localhost:$DB_PORT/homeroom --db-user homeroom_app \
+  --db-password $APP_PASSWORD --key-file $WORK/data/homeroom.key --out $WORK/load"
+
+# A graceful stop: the JVM exits normally, and only then writes the cache (in a second JVM it starts; ~1 min).
+kill -TERM "$NODE"
+wait "$NODE" || true
+NODE=
+if [ ! -s "$CACHE_ABS" ]; then
+  tail -20 "$WORK/node.log" >&2
+  echo "aot-cache: no cache was written" >&2
+  exit 1
+fi
+DONE=1
+echo "aot-cache: $CACHE_ABS ($(du -h "$CACHE_ABS" | cut -f1)); start nodes with"
+echo "  $JAVA -XX:AOTCache=$CACHE -jar $JAR"
