@@ -222,14 +222,6 @@ export class HrAnnouncementsPageElement extends LitElement {
       .state.sent {
         color: var(--hr-color-danger);
       }
-      .empty {
-        padding: var(--hr-space-5);
-        text-align: center;
-        color: var(--hr-color-text-muted);
-        background: var(--hr-color-surface);
-        border: 1px dashed var(--hr-color-border);
-        border-radius: var(--hr-radius-lg);
-      }
     `,
   ];
 

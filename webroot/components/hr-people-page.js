@@ -125,9 +125,9 @@ export class HrPeoplePageElement extends LitElement {
         gap: var(--hr-space-2);
       }
       .empty {
-        padding: var(--hr-space-5);
-        text-align: center;
-        color: var(--hr-color-text-muted);
+        /* Inside the list's own frame: the text alone, without the section page's dashed box. */
+        background: none;
+        border: 0;
       }
       .alert {
         margin-bottom: var(--hr-space-3);

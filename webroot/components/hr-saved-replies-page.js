@@ -95,14 +95,6 @@ export class HrSavedRepliesPageElement extends LitElement {
         gap: var(--hr-space-2);
         justify-content: flex-end;
       }
-      .empty {
-        padding: var(--hr-space-5);
-        text-align: center;
-        color: var(--hr-color-text-muted);
-        background: var(--hr-color-surface);
-        border: 1px dashed var(--hr-color-border);
-        border-radius: var(--hr-radius-lg);
-      }
     `,
   ];
 

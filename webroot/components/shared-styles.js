@@ -355,4 +355,13 @@ export const sectionPageStyles = css`
     font-size: 22px;
     flex: 1;
   }
+  /* The page's list while it loads or when it has nothing yet. */
+  .empty {
+    padding: var(--hr-space-5);
+    text-align: center;
+    color: var(--hr-color-text-muted);
+    background: var(--hr-color-surface);
+    border: 1px dashed var(--hr-color-border);
+    border-radius: var(--hr-radius-lg);
+  }
 `;
