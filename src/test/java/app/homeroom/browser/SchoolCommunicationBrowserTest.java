@@ -1,16 +1,13 @@
 package app.homeroom.browser;
 
-import app.homeroom.Node;
 import app.homeroom.support.Api;
-import app.homeroom.support.TestEnv;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -24,22 +21,8 @@ class SchoolCommunicationBrowserTest extends BrowserTestBase {
   static final String TRIP = "Museum trip on Friday: please bring the signed form and a packed lunch.";
 
   /** A second node of the cluster: the students work on it while the admin is on the first. */
-  static Node second;
-
-  @BeforeAll
-  static void startSecondNode() {
-    if (Browsers.chromiumInstalled()) {
-      second = TestEnv.startNode();
-    }
-  }
-
-  @AfterAll
-  static void stopSecondNode() {
-    if (second != null) {
-      second.stop();
-      second = null;
-    }
-  }
+  @RegisterExtension
+  static final SecondNode second = new SecondNode();
 
   static Locator meter(Page page, String which) {
     return page.getByTestId("announcement-" + which);
@@ -51,7 +34,7 @@ class SchoolCommunicationBrowserTest extends BrowserTestBase {
       + " live, and the admin's chat shows the acknowledgement")
   void announce_to_a_class_and_follow_its_progress() {
     long maya = school.db.createStudent("Maya Moss", "maya@test.school", "R-003", "7A", PASSWORD);
-    String secondBase = "http://localhost:" + second.httpPort();
+    String secondBase = second.base();
 
     BrowserContext adminContext = newContext(new Browser.NewContextOptions()
         .setViewportSize(DESKTOP_WIDTH, DESKTOP_HEIGHT).setBypassCSP(true)); // CSP bypassed for the axe scan only

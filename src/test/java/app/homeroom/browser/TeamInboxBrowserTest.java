@@ -1,15 +1,12 @@
 package app.homeroom.browser;
 
-import app.homeroom.Node;
 import app.homeroom.support.Api;
-import app.homeroom.support.TestEnv;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.regex.Pattern;
 
@@ -25,26 +22,8 @@ class TeamInboxBrowserTest extends BrowserTestBase {
   static final String NOTE = "Guardian called: Sam's custody arrangement changed, check before sending letters home";
 
   /** A second node of the cluster: Grace works on it while Ada and Sam are on the first. */
-  static Node second;
-
-  @BeforeAll
-  static void startSecondNode() {
-    if (Browsers.chromiumInstalled()) {
-      second = TestEnv.startNode();
-    }
-  }
-
-  @AfterAll
-  static void stopSecondNode() {
-    if (second != null) {
-      second.stop();
-      second = null;
-    }
-  }
-
-  String secondBase() {
-    return "http://localhost:" + second.httpPort();
-  }
+  @RegisterExtension
+  static final SecondNode second = new SecondNode();
 
   @Test
   @DisplayName("Issue 27.1-27.3: across two nodes, admins see who else is viewing and typing, a private note reaches"
@@ -56,7 +35,7 @@ class TeamInboxBrowserTest extends BrowserTestBase {
 
     Page ada = signIn(ADMIN_EMAIL);
     BrowserContext graceContext = newContext();
-    Page grace = signIn(graceContext, GRACE_EMAIL, "live", secondBase());
+    Page grace = signIn(graceContext, GRACE_EMAIL, "live", second.base());
     Page sam = studentChat(signIn(STUDENT_EMAIL));
     row(ada, school.student).click();
     row(grace, school.student).click();
@@ -234,7 +213,7 @@ class TeamInboxBrowserTest extends BrowserTestBase {
     assertEquals(200, school.staff.put("/api/conversations/" + samConversation + "/assignee",
         new io.vertx.core.json.JsonObject().put("assigneeId", grace)).status());
     Page ada = signIn(notifyingContext(), ADMIN_EMAIL, "live");
-    Page gracePage = signIn(notifyingContext(), GRACE_EMAIL, "live", secondBase());
+    Page gracePage = signIn(notifyingContext(), GRACE_EMAIL, "live", second.base());
     assertThat(row(ada, school.student).getByTestId("student-assignee")).hasText(Pattern.compile("Grace Admin"));
     assertThat(row(gracePage, school.student).getByTestId("student-assignee")).hasText(Pattern.compile("You"));
 
