@@ -6,8 +6,8 @@ import { transcriptPaths } from '../lib/download.js';
 /*
  * The top of the chat view, rendered into the view's shadow root like the message list: the header (for admins the
  * student with their online status, for students the school's staff), the status badge with Close / Reopen for
- * admins (R6.2), and the banner of a closed conversation (R6.3). Buttons call the view's handlers (`reopen`,
- * `openCloseDialog`), with the view as `this`. Styles in chat-view-styles.js.
+ * admins (R6.2), and the banner of a closed conversation (R6.3). Close and Reopen go to the view's
+ * `statusControl` (chat-status.js). Styles in chat-view-styles.js.
  */
 
 /** The header of chat view `view` (its student, conversation status, signed-in user). */
@@ -22,9 +22,9 @@ function renderStatus(view) {
     ${badge}
     ${status === 'closed'
       ? html`<button class="btn small" type="button" data-testid="reopen-conversation" data-status-action
-          ?disabled=${!ready || view.statusBusy} @click=${view.reopen}>Reopen</button>`
+          ?disabled=${!ready || view.statusControl.busy} @click=${view.statusControl.reopen}>Reopen</button>`
       : html`<button class="btn small" type="button" data-testid="close-conversation" data-status-action
-          ?disabled=${!ready || view.statusBusy} @click=${view.openCloseDialog} aria-haspopup="dialog">Close</button>`}
+          ?disabled=${!ready || view.statusControl.busy} @click=${view.statusControl.openDialog} aria-haspopup="dialog">Close</button>`}
     ${view.conversation ? renderExport(view.conversation.id) : nothing}
   </div>`;
 }
@@ -82,8 +82,8 @@ export function renderChatHeader(view) {
 export function renderClosedBanner(view) {
   const entry = latestStatusEntry(view.statusEvent, view.store?.messages ?? []);
   const text = closedBanner(view.status, entry, view.isAdmin ? 'admin' : 'student');
-  const error = view.reopenError
-    ? html`<p class="banner error" role="alert" data-testid="reopen-error">Could not reopen it: ${view.reopenError}</p>`
+  const error = view.statusControl.reopenError
+    ? html`<p class="banner error" role="alert" data-testid="reopen-error">Could not reopen it: ${view.statusControl.reopenError}</p>`
     : nothing;
   if (!text) return error;
   return html`${error}<p class="banner" data-testid="closed-banner">

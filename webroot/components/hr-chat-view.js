@@ -14,8 +14,8 @@ import { renderTimeline } from './message-list.js';
 import { renderChatHeader, renderClosedBanner } from './chat-header.js';
 import { HistoryScroll } from './history-scroll.js';
 import { ChatTeamController } from './chat-team.js';
+import { ChatStatusController } from './chat-status.js';
 import './hr-composer.js';
-import './hr-close-dialog.js';
 
 const ANNOUNCE_MAX_CHARS = 200; // what the live region reads of an incoming message
 /** How long "showing the latest messages" stays after a catch-up too large was replaced by the newest page. */
@@ -95,9 +95,6 @@ export class HrChatViewElement extends LitElement {
     statusEvent: { state: true },
     /** The entry highlighted as the opened search hit, or null. */
     hitSeq: { state: true },
-    statusBusy: { state: true },
-    statusError: { state: true },
-    reopenError: { state: true },
   };
 
   static styles = [
@@ -123,9 +120,8 @@ export class HrChatViewElement extends LitElement {
     this.openAt = null;
     this.statusEvent = null;
     this.hitSeq = null;
-    this.statusBusy = false;
-    this.statusError = '';
-    this.reopenError = '';
+    /** Admins: closing and reopening the conversation (components/chat-status.js). */
+    this.statusControl = new ChatStatusController(this);
     /** Admins: the open conversation's team inbox, assignment, notes and quiet hours (components/chat-team.js). */
     this.teamView = new ChatTeamController(this);
     this.store = null;
@@ -224,8 +220,7 @@ export class HrChatViewElement extends LitElement {
     this.announcement = '';
     this.hitSeq = null;
     this.revealSeq = null;
-    this.statusError = '';
-    this.reopenError = '';
+    this.statusControl.reset();
     this.receipts = new Receipts();
     const id = this.conversationId;
     if (id == null || !this.session) return;
@@ -526,64 +521,6 @@ export class HrChatViewElement extends LitElement {
     this.requestUpdate();
   };
 
-  // ---- status (R6.2, R6.3) ----------------------------------------------------------------
-
-  get closeDialog() {
-    return this.renderRoot?.querySelector('hr-close-dialog');
-  }
-
-  openCloseDialog() {
-    this.statusError = '';
-    this.closeDialog?.show();
-  }
-
-  handleDialogClose() {
-    this.statusError = '';
-    // The focus goes back to what opened the dialog (or what replaced it: Reopen, once closed).
-    this.updateComplete.then(() => this.renderRoot.querySelector('[data-status-action]')?.focus());
-  }
-
-  async handleCloseConfirm(event) {
-    const { note } = event.detail;
-    const ok = await this.changeStatus(() => this.session.chat.closeConversation(this.conversationId, note));
-    if (ok) this.closeDialog?.close();
-  }
-
-  async reopen() {
-    this.reopenError = '';
-    const ok = await this.changeStatus(() => this.session.chat.reopenConversation(this.conversationId));
-    if (!ok && this.statusError) {
-      this.reopenError = this.statusError;
-      this.statusError = '';
-    }
-    await this.updateComplete;
-    this.renderRoot.querySelector('[data-status-action]')?.focus();
-  }
-
-  /** Closes or reopens; the answer's entry goes in the timeline and the list follows (even over HTTP). */
-  async changeStatus(request) {
-    const store = this.store;
-    if (!store || this.statusBusy) return false;
-    this.statusBusy = true;
-    this.statusError = '';
-    try {
-      const { conversation, event } = await request();
-      if (this.store !== store) return false;
-      if (event) store.merge([event]);
-      this.applyStatus(conversation, event, Math.max(conversation?.lastSeq ?? 0, event?.seq ?? 0));
-      this.dispatchEvent(
-        new CustomEvent('hr-conversation-status', { detail: { conversation, event }, bubbles: true, composed: true }),
-      );
-      return true;
-    } catch (error) {
-      console.warn('[chat] cannot change the conversation status', error);
-      this.statusError = error.message;
-      return false;
-    } finally {
-      this.statusBusy = false;
-    }
-  }
-
   // ---- history scrolling ------------------------------------------------------------------
 
   /** "Jump to latest" (R6.4): the newest page replaces the window; the focus stays in the history. */
@@ -643,7 +580,7 @@ export class HrChatViewElement extends LitElement {
 
   render() {
     if (this.conversationId == null) return nothing;
-    return html`${renderChatHeader(this)}${this.renderTeamBar()}${renderClosedBanner(this)}${this.renderHistory()}${this.renderComposer()}${this.renderCloseDialog()}`;
+    return html`${renderChatHeader(this)}${this.renderTeamBar()}${renderClosedBanner(this)}${this.renderHistory()}${this.renderComposer()}${this.statusControl.renderDialog()}`;
   }
 
   get status() {
@@ -691,13 +628,6 @@ export class HrChatViewElement extends LitElement {
     const staffTyping = (this.session?.typing?.typists(this.conversationId) ?? [])
       .filter((t) => t.role === 'admin' && t.userId !== this.me?.id);
     return this.teamView.renderBar(this.me, staffTyping);
-  }
-
-  /** Closing asks for an optional note (R6.3). Admins only. */
-  renderCloseDialog() {
-    if (!this.isAdmin) return nothing;
-    return html`<hr-close-dialog .studentName=${this.student?.name ?? ''} ?busy=${this.statusBusy} .error=${this.statusError}
-      @hr-close-confirm=${this.handleCloseConfirm} @hr-dialog-closed=${this.handleDialogClose}></hr-close-dialog>`;
   }
 }
 
