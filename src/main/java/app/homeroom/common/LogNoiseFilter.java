@@ -7,7 +7,6 @@ import ch.qos.logback.core.spi.FilterReply;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,8 +24,7 @@ public final class LogNoiseFilter extends TurboFilter {
   static final long WINDOW_NANOS = 10_000_000_000L;
   private static final org.slf4j.Logger NOISE = LoggerFactory.getLogger("app.homeroom.noise");
 
-  /** Per kind: when its window started, and how many were left out since. */
-  private final ConcurrentHashMap<String, long[]> windows = new ConcurrentHashMap<>();
+  private final LogWindow windows = new LogWindow(WINDOW_NANOS);
   private final AtomicLong suppressed = new AtomicLong();
 
   @Override
@@ -41,18 +39,9 @@ public final class LogNoiseFilter extends TurboFilter {
     if (kind == null) {
       return FilterReply.NEUTRAL;
     }
-    long now = System.nanoTime();
-    long[] left = {-1};
-    windows.compute(kind, (k, w) -> {
-      if (w == null || now - w[0] > WINDOW_NANOS) {
-        left[0] = w == null ? 0 : w[1];
-        return new long[] {now, 0};
-      }
-      w[1]++;
-      return w;
-    });
-    if (left[0] >= 0) {
-      NOISE.warn("{} ({} more like it in the previous {} s were not logged)", kind, left[0], WINDOW_NANOS / 1_000_000_000L);
+    long left = windows.admit(kind);
+    if (left >= 0) {
+      NOISE.warn("{} ({} more like it in the previous {} s were not logged)", kind, left, windows.seconds());
     } else {
       suppressed.incrementAndGet();
     }
@@ -98,6 +87,11 @@ public final class LogNoiseFilter extends TurboFilter {
   }
 
   /** How many lines were left out since the start (for tests). */
+  /** Forgets the windows, so the next line of each kind is logged (a test that must not depend on what ran before). */
+  void forgetWindows() {
+    windows.clear();
+  }
+
   long suppressedCount() {
     return suppressed.get();
   }

@@ -81,7 +81,7 @@ final class BridgeHook implements Handler<BridgeEvent> {
         if (trackSocket(event)) {
           reportPresence(event);
         }
-      } else {
+      } else if (event.type() != BridgeEventType.SOCKET_CREATED || logsSocketRefusal(event)) {
         logRefusal(event, refusal);
       }
       event.complete(refusal == null);
@@ -154,6 +154,15 @@ final class BridgeHook implements Handler<BridgeEvent> {
     }
     Identity who = identity(event.socket());
     return who != null && body.getValue("userId") instanceof Number typist && typist.longValue() == who.userId();
+  }
+
+  /**
+   * A refused new socket of a signed-in user is logged once per user every 10 s (issue 24, point 9: a script that
+   * reconnects in a loop must not flood the log): whether this one is.
+   */
+  private boolean logsSocketRefusal(BridgeEvent event) {
+    Identity who = identity(event.socket());
+    return who == null || limits.logRefusal(who.userId(), "bridge socket") >= 0;
   }
 
   /** One WARN line per refused frame: who, what, where and why; never the body (it may be anything). */

@@ -216,6 +216,8 @@ public class HttpVerticle extends VerticleBase {
     // The bridge: origin + session checked on every transport's every request, then SockJS.
     router.route("/eventbus/*").handler(ctx -> bridgeGuard.handle(ctx, true));
     router.route("/eventbus/*").handler(bridgeGuard::checkSockJsSession);
+    // A user who may not open a socket now is refused before the handshake (issue 24, points 2 and 3).
+    router.route("/eventbus/*").handler(new SocketGate(limits));
     router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(MAX_TRANSPORT_BYTES));
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
         .setRegisterWriteHandler(false)

@@ -182,6 +182,27 @@ public final class UserLimits {
     return ms;
   }
 
+  /** Refusals of a user's requests are logged at most once per user and reason every 10 s, node-wide. */
+  private final app.homeroom.common.LogWindow refusalLog = new app.homeroom.common.LogWindow(10_000_000_000L);
+
+  /**
+   * Whether to log a refusal of this user's for this reason: -1 when one was logged within the last 10 s on this node
+   * (counted as left out); else how many were left out since that line (issue 24, point 9).
+   */
+  public long logRefusal(long userId, String reason) {
+    return refusalLog.admit(userId + ":" + reason);
+  }
+
+  /** Seconds in which one refusal line per user and reason is logged. */
+  public long refusalLogSeconds() {
+    return refusalLog.seconds();
+  }
+
+  /** A new socket refused before its handshake because the user holds the maximum here (counted for the metrics). */
+  public void countRefusedSocket() {
+    socketsRefused.incrementAndGet();
+  }
+
   /** Counts a bridge socket opening; false (and not counted) when the user already holds the maximum here. */
   public boolean openSocket(long userId) {
     boolean[] ok = {false};

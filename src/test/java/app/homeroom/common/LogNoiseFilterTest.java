@@ -70,6 +70,9 @@ class LogNoiseFilterTest {
     logs.start();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(logs);
+    // Another test in this JVM may have sent such frames within the last 10 s (BridgeFuzzTest does): start afresh.
+    context.getTurboFilterList().stream().filter(f -> f instanceof LogNoiseFilter)
+        .forEach(f -> ((LogNoiseFilter) f).forgetWindows());
     try (SockJsClient sam = SockJsClient.connect(TestEnv.node().httpPort(), school.pupil.sessionCookie(),
         TestEnv.baseUrl())) {
       for (int i = 0; i < 50; i++) {

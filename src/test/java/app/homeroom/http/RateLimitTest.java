@@ -75,6 +75,7 @@ class RateLimitTest {
       + " node still get each message promptly; the flooder's other socket stays open")
   void a_flooder_is_slowed_then_disconnected_while_others_are_served() throws Exception {
     try (LogCapture hook = LogCapture.quietly("app.homeroom.http.BridgeHook");
+         LogCapture gate = LogCapture.quietly("app.homeroom.http.SocketGate");
          SockJsClient ada = SockJsClient.connect(port, school.staff.sessionCookie(), origin);
          SockJsClient olgaSocket = SockJsClient.connect(port, olga.sessionCookie(), origin);
          SockJsClient flooder = SockJsClient.connect(port, school.pupil.sessionCookie(), origin);
@@ -144,14 +145,19 @@ class RateLimitTest {
       assertTrue(sorted.get(sorted.size() - 1) < PROMPT_MS, "polite latencies " + sorted);
       assertEquals(1, hook.warnings("Bridge closing a socket of user " + school.student).size());
 
-      // Issue 24.3: reconnecting at once gets nothing: Sam's new sockets on this node are refused for a while.
-      try (SockJsClient reopened = SockJsClient.connect(port, school.pupil.sessionCookie(), origin)) {
-        Await.until(reopened::isClosed, 5_000, "a new socket right after the close for abuse is refused");
-      } catch (IllegalStateException closedBeforeTheClientCouldListen) {
-        assertEquals("WebSocket is closed", closedBeforeTheClientCouldListen.getMessage());
-      }
+      // Issue 24.3: reconnecting at once gets nothing: Sam's new sockets on this node are refused for a while. Issue
+      // 24.2: refused before the handshake (no upgrade, no SockJS session, no bridge events), on every transport, with
+      // a 429 that says how long; one WARN line for the whole back-off, however often the script knocks.
+      assertEquals(429, SockJsClient.handshakeStatus(port, school.pupil.sessionCookie(), origin));
+      Api.Response xhr = school.pupil.postRaw("/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/xhr",
+          "", "text/plain");
+      assertEquals(429, xhr.status(), xhr::toString);
+      assertEquals("closed_for_abuse", xhr.json().getJsonObject("error").getString("code"));
+      assertTrue(xhr.json().getJsonObject("error").getLong("retryAfter") > 5_000, xhr::toString);
+      assertTrue(Long.parseLong(xhr.raw().headers().firstValue("retry-after").orElseThrow()) > 5, xhr::toString);
       assertTrue(TestEnv.node().context().limits().socketBlockedForMs(school.student) > 5_000);
-      assertEquals(1, hook.warnings("closed for abuse: new sockets refused").size());
+      assertEquals(1, gate.warnings("Refused a new bridge socket of user " + school.student, "closed_for_abuse").size());
+      assertEquals(0, hook.warnings("closed for abuse: new sockets refused").size(), "the bridge never saw them");
       // Sam's other tab was not closed; it shares Sam's bucket, so it too waits for a token, then sends.
       assertFalse(samsOtherTab.isClosed(), "the flooder's other socket stays open");
       JsonObject[] reply = new JsonObject[1];
@@ -273,18 +279,16 @@ class RateLimitTest {
       + " other users are not affected, and closing one makes room")
   void open_sockets_per_user_are_capped() throws Exception {
     List<SockJsClient> sockets = new ArrayList<>();
-    try (LogCapture hook = LogCapture.quietly("app.homeroom.http.BridgeHook")) {
+    try (LogCapture gate = LogCapture.quietly("app.homeroom.http.SocketGate")) {
       for (int i = 0; i < LIMITS.socketsPerUser(); i++) {
         SockJsClient c = SockJsClient.connect(port, olga.sessionCookie(), origin);
         sockets.add(c);
         assertEquals("rec", c.call("chat.notifications.list", new JsonObject()).getString("type"), "socket " + i);
       }
-      try (SockJsClient extra = SockJsClient.connect(port, olga.sessionCookie(), origin)) {
-        Await.until(extra::isClosed, 5_000, "the socket over the cap is closed");
-      } catch (IllegalStateException closedBeforeTheClientCouldListen) {
-        assertEquals("WebSocket is closed", closedBeforeTheClientCouldListen.getMessage());
-      }
-      assertEquals(1, hook.warnings("too many open sockets").size());
+      // Refused before the handshake (issue 24.2), twice, with one WARN line.
+      assertEquals(429, SockJsClient.handshakeStatus(port, olga.sessionCookie(), origin));
+      assertEquals(429, SockJsClient.handshakeStatus(port, olga.sessionCookie(), origin));
+      assertEquals(1, gate.warnings("Refused a new bridge socket of user " + school.otherStudent, "too_many_sockets").size());
       // Another user is not affected.
       try (SockJsClient sam = SockJsClient.connect(port, school.pupil.sessionCookie(), origin)) {
         assertEquals("rec", sam.call("chat.notifications.list", new JsonObject()).getString("type"));

@@ -74,6 +74,8 @@ final class LoadOptions implements Cloneable {
   int floodSockets = 15;
   int floodInFlight = 60;
   int floodLimit = 200;
+  /** Which simulated student (fetch) or admin (search) floods, from 0: another one warms a node for a later run. */
+  int floodPerson = 0;
   int sessionHours = 12;
   // client behaviour
   Duration pingInterval = Duration.ofSeconds(5);
@@ -198,6 +200,7 @@ final class LoadOptions implements Cloneable {
       case "flood-sockets" -> floodSockets = Integer.parseInt(v);
       case "flood-in-flight" -> floodInFlight = Integer.parseInt(v);
       case "flood-limit" -> floodLimit = Integer.parseInt(v);
+      case "flood-person" -> floodPerson = Integer.parseInt(v);
       case "session-hours" -> sessionHours = Integer.parseInt(v);
       case "ping-interval" -> pingInterval = duration(v);
       case "fetch-limit" -> fetchLimit = Integer.parseInt(v);
@@ -230,6 +233,10 @@ final class LoadOptions implements Cloneable {
     }
     if (adminShare < 0 || adminShare > 1) {
       throw new IllegalArgumentException("--admin-share must be from 0 to 1");
+    }
+    if (flood != null && (floodPerson < 0 || floodPerson >= (flood == ReadFlood.Kind.FETCH ? students : admins))) {
+      throw new IllegalArgumentException("--flood-person must name one of the simulated "
+          + (flood == ReadFlood.Kind.FETCH ? "students (0 to " + (students - 1) : "admins (0 to " + (admins - 1)) + ")");
     }
     if (admins == 0 && adminShare > 0 && scenario != Scenario.IDLE) {
       adminShare = 0;
@@ -320,7 +327,8 @@ final class LoadOptions implements Cloneable {
         Read flood (issue 24, point 2; steady scenario, during the measurement):
           --flood fetch|search    one user floods reads: a student's history fetches over --flood-sockets N
                                   (default 15) sockets, --flood-in-flight M (default 60) each, --flood-limit L
-                                  messages a page (default 200); or an admin's REST searches, M in flight
+                                  messages a page (default 200); or an admin's REST searches, M in flight;
+                                  --flood-person K: the K-th simulated student or admin floods (default 0)
         Traffic:
           --rate R                messages/s, both directions together (default 100)
           --admin-share F         fraction of messages sent by admins (default 0.5)

@@ -413,7 +413,8 @@ final class LoadRun {
     cpuFrom();
     ReadFlood flood = null;
     if (o.flood != null) {
-      Population.Person who = o.flood == ReadFlood.Kind.FETCH ? population.students().get(0) : population.admins().get(0);
+      Population.Person who = o.flood == ReadFlood.Kind.FETCH ? population.students().get(o.floodPerson)
+          : population.admins().get(o.floodPerson);
       flood = new ReadFlood(this, o.flood, o.floodSockets, o.floodInFlight, o.floodLimit, targets.get(0), who);
       flood.start();
     }

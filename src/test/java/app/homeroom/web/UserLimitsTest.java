@@ -91,4 +91,16 @@ class UserLimitsTest {
     assertEquals(UserLimits.ABUSE_BACKOFF_CAP_MS, limits.closedForAbuse(7), 50, "capped");
     assertEquals(0, limits.socketBlockedForMs(8), "another user is not affected");
   }
+
+  @Test
+  @DisplayName("Issue 24.9: a user's refusals are logged once per user and reason every 10 s, the rest counted")
+  void refusals_are_logged_once_per_user_and_reason() {
+    UserLimits limits = new UserLimits(defaults);
+    assertEquals(0, limits.logRefusal(7, "too_many_sockets"), "the first is logged");
+    assertEquals(-1, limits.logRefusal(7, "too_many_sockets"), "the next within the window is not");
+    assertEquals(-1, limits.logRefusal(7, "too_many_sockets"));
+    assertEquals(0, limits.logRefusal(7, "closed_for_abuse"), "another reason has its own line");
+    assertEquals(0, limits.logRefusal(8, "too_many_sockets"), "another user has their own line");
+    assertEquals(10, limits.refusalLogSeconds());
+  }
 }
