@@ -2,6 +2,8 @@ package app.homeroom.http;
 
 import app.homeroom.config.HomeroomConfig;
 import app.homeroom.support.Api;
+import app.homeroom.support.BridgeClient;
+import app.homeroom.support.BridgeTransport;
 import app.homeroom.support.Await;
 import app.homeroom.support.LogCapture;
 import app.homeroom.support.School;
@@ -87,6 +89,8 @@ class RateLimitTest {
       ada.call("chat.messages.fetch", new JsonObject().put("conversationId", olgaConversation));
 
       long storedBefore = school.db.queryLong("select count(*) from messages where sender_id = ?", school.student);
+      // A third tab of Sam's, on SockJS's xhr polling: its session is open before the flood, so its polls go on after.
+      BridgeClient samsPollingTab = BridgeTransport.XHR_POLLING.connect(port, school.pupil.sessionCookie(), origin);
       long floodStarted = System.nanoTime();
       int flood = 2_000;
       int floodSent = 0;
@@ -160,6 +164,10 @@ class RateLimitTest {
       assertEquals(0, hook.warnings("closed for abuse: new sockets refused").size(), "the bridge never saw them");
       // Sam's other tab was not closed; it shares Sam's bucket, so it too waits for a token, then sends.
       assertFalse(samsOtherTab.isClosed(), "the flooder's other socket stays open");
+      try (samsPollingTab) {
+        assertEquals("rec", samsPollingTab.call("chat.notifications.list", new JsonObject()).getString("type"),
+            "the polls of a session opened before the close are not new sockets");
+      }
       JsonObject[] reply = new JsonObject[1];
       Await.until(() -> {
         try {
