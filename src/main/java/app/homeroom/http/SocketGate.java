@@ -1,12 +1,10 @@
 package app.homeroom.http;
 
 import app.homeroom.bus.Identity;
-import app.homeroom.common.ApiError;
 import app.homeroom.web.Guard;
-import app.homeroom.web.Json;
+import app.homeroom.web.RateLimited;
 import app.homeroom.web.UserLimits;
 import io.vertx.core.Handler;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,14 +59,14 @@ final class SocketGate implements Handler<RoutingContext> {
     }
     long blockedMs = limits.refuseWhileBlocked(who.userId());
     if (blockedMs > 0) {
-      refuse(ctx, who, new Refused("closed_for_abuse", "Too many refused requests: new connections are refused for another "
+      refuse(ctx, who, new RateLimited("closed_for_abuse", "Too many refused requests: new connections are refused for another "
           + (blockedMs + 999) / 1000 + " s", blockedMs), Math.min(HOLD_MS, blockedMs));
       return;
     }
     int cap = limits.config().socketsPerUser();
     if (limits.openSockets(who.userId()) >= cap) {
       limits.countRefusedSocket();
-      refuse(ctx, who, new Refused("too_many_sockets", "Too many open connections (at most " + cap
+      refuse(ctx, who, new RateLimited("too_many_sockets", "Too many open connections (at most " + cap
           + " per user on a server); close a tab and try again", HOLD_MS), HOLD_MS);
       return;
     }
@@ -87,39 +85,13 @@ final class SocketGate implements Handler<RoutingContext> {
     return !ctx.vertx().sharedData().getLocalMap(Guard.SOCKJS_SESSIONS).containsKey(m.group(1));
   }
 
-  private void refuse(RoutingContext ctx, Identity who, Refused refusal, long holdMs) {
+  private void refuse(RoutingContext ctx, Identity who, RateLimited refusal, long holdMs) {
     long left = limits.logRefusal(who.userId(), refusal.code());
     if (left >= 0) {
       LOG.warn("Refused a new bridge socket of user {} before its handshake, {}: {} ({} more such refusals of theirs in the"
           + " previous {} s were not logged)", who.userId(), refusal.code(), refusal.getMessage(), left,
           limits.refusalLogSeconds());
     }
-    ctx.vertx().setTimer(Math.max(1, holdMs), t -> {
-      if (!ctx.response().closed() && !ctx.response().ended()) {
-        Json.fail(ctx, refusal);
-      }
-    });
-  }
-
-  /** A refused new socket: 429 with the code, {@code retryAfter} (ms) and {@code Retry-After} (s). */
-  private static final class Refused extends ApiError {
-    private final long retryAfterMs;
-
-    Refused(String code, String message, long retryAfterMs) {
-      super(429, code, message);
-      this.retryAfterMs = retryAfterMs;
-    }
-
-    @Override
-    public long retryAfterSeconds() {
-      return Math.max(1, (retryAfterMs + 999) / 1000);
-    }
-
-    @Override
-    public JsonObject toJson() {
-      JsonObject json = super.toJson();
-      json.getJsonObject("error").put("retryAfter", retryAfterMs);
-      return json;
-    }
+    RateLimited.failAfter(ctx, refusal, holdMs);
   }
 }

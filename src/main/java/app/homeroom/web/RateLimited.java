@@ -15,8 +15,14 @@ public final class RateLimited extends ApiError {
   static final long HOLD_CAP_MS = 1_000;
 
   public RateLimited(UserLimits.Kind kind, long retryAfterMs) {
-    super(429, "too_many_requests", "Too many " + kind.what + "; try again in "
-        + (retryAfterMs < 1000 ? retryAfterMs + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", retryAfterMs / 1000.0)));
+    this("too_many_requests", "Too many " + kind.what + "; try again in "
+        + (retryAfterMs < 1000 ? retryAfterMs + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", retryAfterMs / 1000.0)),
+        retryAfterMs);
+  }
+
+  /** A 429 of another {@code code} (a new bridge socket refused, say), with the same {@code retryAfter}. */
+  public RateLimited(String code, String message, long retryAfterMs) {
+    super(429, code, message);
     this.retryAfterMs = retryAfterMs;
   }
 
@@ -38,13 +44,18 @@ public final class RateLimited extends ApiError {
         // that waits as told loses nothing; one that asks again the moment it is refused (a flood, many requests in
         // flight) is slowed to its budget instead of costing the node a refusal per request as fast as it can ask.
         long held = Math.min(wait, HOLD_CAP_MS);
-        ctx.vertx().setTimer(held, t -> {
-          if (!ctx.response().closed() && !ctx.response().ended()) {
-            Json.fail(ctx, new RateLimited(kind, Math.max(1, wait - held)));
-          }
-        });
+        failAfter(ctx, new RateLimited(kind, Math.max(1, wait - held)), held);
       }
     };
+  }
+
+  /** Answers the refusal {@code heldMs} from now (at least 1 ms), unless the client has gone meanwhile. */
+  public static void failAfter(io.vertx.ext.web.RoutingContext ctx, ApiError refusal, long heldMs) {
+    ctx.vertx().setTimer(Math.max(1, heldMs), t -> {
+      if (!ctx.response().closed() && !ctx.response().ended()) {
+        Json.fail(ctx, refusal);
+      }
+    });
   }
 
   public long retryAfterMs() {
