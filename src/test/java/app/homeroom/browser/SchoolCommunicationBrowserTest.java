@@ -192,12 +192,21 @@ class SchoolCommunicationBrowserTest extends BrowserTestBase {
     // The upload is held in the browser (a route that does not let it go yet), as a slow network would.
     List<com.microsoft.playwright.Route> held = new java.util.ArrayList<>();
     ada.route("**/attachments?name=*", held::add);
+    java.util.concurrent.atomic.AtomicInteger abandoned = new java.util.concurrent.atomic.AtomicInteger();
+    ada.onRequestFailed(r -> {
+      if (r.url().contains("/attachments?name=")) {
+        abandoned.incrementAndGet();
+      }
+    });
     ada.getByTestId("attach-input").setInputFiles(new com.microsoft.playwright.options.FilePayload("slow.png", "image/png",
         app.homeroom.attachment.AttachmentsTest.png(64, 64)));
     assertThat(ada.getByTestId("upload-progress")).isVisible();
     ada.getByTestId("upload-cancel").click();
     assertThat(ada.getByTestId("upload-progress")).hasCount(0);
     assertThat(ada.getByTestId("attachment-ready")).hasCount(0);
+    // Resumed only once the browser has given the request up: resumed before its abort reached the route, it would go
+    // on to the server as a network that was quicker than the Cancel would have let it (a CI run saw exactly that).
+    ada.waitForCondition(() -> abandoned.get() >= held.size());
     for (com.microsoft.playwright.Route route : held) {
       try {
         route.resume(); // too late: the browser cancelled it
