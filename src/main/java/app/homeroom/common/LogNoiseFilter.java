@@ -86,12 +86,12 @@ public final class LogNoiseFilter extends TurboFilter {
     return t == null ? "no cause" : t.getClass().getSimpleName();
   }
 
-  /** How many lines were left out since the start (for tests). */
   /** Forgets the windows, so the next line of each kind is logged (a test that must not depend on what ran before). */
   void forgetWindows() {
     windows.clear();
   }
 
+  /** How many lines were left out since the start (for tests). */
   long suppressedCount() {
     return suppressed.get();
   }

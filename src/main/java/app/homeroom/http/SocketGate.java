@@ -63,11 +63,9 @@ final class SocketGate implements Handler<RoutingContext> {
           + (blockedMs + 999) / 1000 + " s", blockedMs), Math.min(HOLD_MS, blockedMs));
       return;
     }
-    int cap = limits.config().socketsPerUser();
-    if (limits.openSockets(who.userId()) >= cap) {
-      limits.countRefusedSocket();
-      refuse(ctx, who, new RateLimited("too_many_sockets", "Too many open connections (at most " + cap
-          + " per user on a server); close a tab and try again", HOLD_MS), HOLD_MS);
+    if (limits.refuseAtCap(who.userId())) {
+      refuse(ctx, who, new RateLimited("too_many_sockets", "Too many open connections (at most "
+          + limits.config().socketsPerUser() + " per user on a server); close a tab and try again", HOLD_MS), HOLD_MS);
       return;
     }
     ctx.next();

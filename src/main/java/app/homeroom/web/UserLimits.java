@@ -73,6 +73,9 @@ public final class UserLimits {
   private final AtomicLong socketsRefused = new AtomicLong();
   /** Users whose socket was closed for abuse: {blocked until (nanos), level, last close (nanos)}. */
   private final ConcurrentHashMap<Long, long[]> penalties = new ConcurrentHashMap<>();
+  /** Refusals of a user's requests are logged at most once per user and reason every 10 s, node-wide. */
+  private final app.homeroom.common.LogWindow refusalLog = new app.homeroom.common.LogWindow(10_000_000_000L);
+
   /** Allocated once: a capturing lambda per call would allocate on the hot path. */
   private final java.util.function.Function<Long, Buckets> newBuckets = id -> new Buckets(burst);
 
@@ -182,9 +185,6 @@ public final class UserLimits {
     return ms;
   }
 
-  /** Refusals of a user's requests are logged at most once per user and reason every 10 s, node-wide. */
-  private final app.homeroom.common.LogWindow refusalLog = new app.homeroom.common.LogWindow(10_000_000_000L);
-
   /**
    * Whether to log a refusal of this user's for this reason: -1 when one was logged within the last 10 s on this node
    * (counted as left out); else how many were left out since that line (issue 24, point 9).
@@ -198,9 +198,17 @@ public final class UserLimits {
     return refusalLog.seconds();
   }
 
-  /** A new socket refused before its handshake because the user holds the maximum here (counted for the metrics). */
-  public void countRefusedSocket() {
+  /**
+   * For a new socket of this user, looked at before its handshake: whether they already hold the maximum here (then
+   * counted as a refused socket, as {@link #openSocket} counts one). Not a reservation: {@link #openSocket} still
+   * decides when the socket is created.
+   */
+  public boolean refuseAtCap(long userId) {
+    if (openSockets(userId) < config.socketsPerUser()) {
+      return false;
+    }
     socketsRefused.incrementAndGet();
+    return true;
   }
 
   /** Counts a bridge socket opening; false (and not counted) when the user already holds the maximum here. */

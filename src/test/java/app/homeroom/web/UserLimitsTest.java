@@ -103,4 +103,19 @@ class UserLimitsTest {
     assertEquals(0, limits.logRefusal(8, "too_many_sockets"), "another user has their own line");
     assertEquals(10, limits.refusalLogSeconds());
   }
+
+  @Test
+  @DisplayName("Issue 24.2: a new socket is refused before its handshake only at the cap, and counted as refused")
+  void a_socket_at_the_cap_is_refused_early() {
+    UserLimits limits = new UserLimits(defaults);
+    for (int i = 0; i < defaults.socketsPerUser(); i++) {
+      assertFalse(limits.refuseAtCap(7), "socket " + i);
+      assertTrue(limits.openSocket(7));
+    }
+    assertTrue(limits.refuseAtCap(7));
+    assertEquals(1, limits.socketsRefused());
+    assertFalse(limits.refuseAtCap(8), "another user is not affected");
+    limits.closeSocket(7);
+    assertFalse(limits.refuseAtCap(7), "room again once one closes");
+  }
 }
