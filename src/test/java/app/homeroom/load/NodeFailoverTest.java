@@ -63,20 +63,69 @@ class NodeFailoverTest {
   }
 
   /**
-   * Three nodes, 54 clients sending steadily; after 3 s the last node gets {@code signal}. Whatever the signal: every
-   * client of it is back on a survivor within seconds, every send is answered, every acknowledged message is stored
-   * exactly once and reached every recipient.
+   * Which nodes a failover run starts and which one it stops. Issue 24, point 7 saw a survivor stall once in five runs
+   * on a cluster of two; with two nodes the one that dies is, half the time, the oldest: Hazelcast's master, whose
+   * death also moves the cluster's mastership and the whole partition table to the survivor.
    */
+  enum Topology {
+    /** This JVM's node and two child nodes in the test cluster; the youngest child is stopped. */
+    THREE_NODES_YOUNGEST_STOPPED,
+    /** Two child nodes in a cluster of their own (this JVM's node only keeps the database); the oldest is stopped. */
+    TWO_NODES_OLDEST_STOPPED
+  }
+
   static RunResult run(String signal, Path out, VictimCheck victimCheck) throws Exception {
+    return run(Topology.THREE_NODES_YOUNGEST_STOPPED, signal, out, victimCheck);
+  }
+
+  /**
+   * 54 clients sending steadily over the nodes of {@code topology}; after 3 s one node gets {@code signal}. Whatever
+   * the signal: every client of it is back on a survivor within seconds, every send is answered, every acknowledged
+   * message is stored exactly once and reached every recipient.
+   */
+  static RunResult run(Topology topology, String signal, Path out, VictimCheck victimCheck) throws Exception {
+    return run(topology, 0, signal, out, victimCheck);
+  }
+
+  /**
+   * {@link #run(Topology, String, Path, VictimCheck)} with the surviving child node's log read at most
+   * {@code survivorLogBytesPerSecond} (0: as fast as it is written), as a slow terminal or log shipper reads it.
+   */
+  static RunResult run(Topology topology, int survivorLogBytesPerSecond, String signal, Path out,
+                       VictimCheck victimCheck) throws Exception {
     TestEnv.node();
-    CompletableFuture<TestEnv.ChildNode> a = CompletableFuture.supplyAsync(NodeFailoverTest::child);
-    CompletableFuture<TestEnv.ChildNode> b = CompletableFuture.supplyAsync(NodeFailoverTest::child);
-    try (TestEnv.ChildNode survivor = a.join(); TestEnv.ChildNode victim = b.join()) {
+    TestEnv.ChildNode survivor;
+    TestEnv.ChildNode victim;
+    List<String> targets;
+    List<String> pids;
+    if (topology == Topology.THREE_NODES_YOUNGEST_STOPPED) {
+      CompletableFuture<TestEnv.ChildNode> a =
+          CompletableFuture.supplyAsync(() -> child(java.util.Map.of(), survivorLogBytesPerSecond));
+      CompletableFuture<TestEnv.ChildNode> b = CompletableFuture.supplyAsync(() -> child(java.util.Map.of(), 0));
+      survivor = a.join();
+      victim = b.join();
+      targets = List.of(TestEnv.baseUrl(), survivor.baseUrl(), victim.baseUrl());
+      pids = List.of(Long.toString(ProcessHandle.current().pid()), Long.toString(survivor.process().pid()),
+          Long.toString(victim.process().pid()));
+    } else {
+      // Started one after the other, so the first is the oldest member: the cluster's master.
+      int port = 20_000 + (int) (Math.random() * 20_000);
+      java.util.Map<String, String> cluster = java.util.Map.of(
+          "HOMEROOM_CLUSTER_NAME", "homeroom-kill-" + java.util.UUID.randomUUID(),
+          "HOMEROOM_CLUSTER_PORT", Integer.toString(port),
+          "HOMEROOM_CLUSTER_MEMBERS", "127.0.0.1:" + port + ",127.0.0.1:" + (port + 1) + ",127.0.0.1:" + (port + 2));
+      victim = child(cluster, 0);
+      survivor = child(cluster, survivorLogBytesPerSecond);
+      targets = List.of(victim.baseUrl(), survivor.baseUrl());
+      pids = List.of(Long.toString(victim.process().pid()), Long.toString(survivor.process().pid()));
+    }
+    String killTarget = Integer.toString(targets.indexOf(victim.baseUrl()) + 1);
+    try (survivor; victim) {
       List<String> args = new ArrayList<>(List.of(
           "--scenario", "failover",
-          "--target", String.join(",", TestEnv.baseUrl(), survivor.baseUrl(), victim.baseUrl()),
-          "--server-pid", ProcessHandle.current().pid() + "," + survivor.process().pid() + "," + victim.process().pid(),
-          "--kill-target", "3", "--kill-signal", signal,
+          "--target", String.join(",", targets),
+          "--server-pid", String.join(",", pids),
+          "--kill-target", killTarget, "--kill-signal", signal,
           "--db", TestEnv.config(0).db().url(), "--session-key", TestEnv.config(0).auth().jwtSecret(),
           "--students", "50", "--admins", "4", "--rate", "50", "--typing-rate", "10", "--read-rate", "10",
           "--ramp", "1s", "--warmup", "1s", "--drop-after", "3s", "--duration", "8s",
@@ -100,7 +149,7 @@ class NodeFailoverTest {
               + "lost messages %d, duplicate live deliveries %d%n", tag, total.deliveriesExpected(), total.deliveriesLive(),
           total.deliveriesCaughtUp(), r.missedLiveCaughtUp, total.lostMessages(), total.duplicateDeliveries());
 
-      // A third of the clients were on the stopped node, and all of them came back to a survivor, within seconds.
+      // A third of the clients (of three nodes) or half (of two) were on the stopped node, and all of them came back to a survivor, within seconds.
       assertTrue(r.dropped >= 10, "clients on the stopped node: " + r.dropped);
       assertEquals(r.dropped, r.back, "every client of the stopped node is back");
       assertTrue(r.secondsUntilAllBack >= 0 && r.secondsUntilAllBack < 20, "back in " + r.secondsUntilAllBack + " s");
@@ -120,9 +169,9 @@ class NodeFailoverTest {
     }
   }
 
-  private static TestEnv.ChildNode child() {
+  private static TestEnv.ChildNode child(java.util.Map<String, String> changes, int logBytesPerSecond) {
     try {
-      return TestEnv.startChildNode();
+      return TestEnv.startChildNode(changes, logBytesPerSecond);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -102,6 +102,15 @@ public final class TestEnv {
 
   /** {@link #startChildNode()} with some settings changed; a null value removes that variable. */
   public static ChildNode startChildNode(java.util.Map<String, String> changes) throws Exception {
+    return startChildNode(changes, 0);
+  }
+
+  /**
+   * {@link #startChildNode(java.util.Map)} whose output, when {@code logBytesPerSecond > 0}, goes through a pipe read
+   * at most that fast, as a slow terminal or a busy log shipper reads it: once the pipe's buffer is full, whatever
+   * writes to the log waits (issue 24, point 7).
+   */
+  public static ChildNode startChildNode(java.util.Map<String, String> changes, int logBytesPerSecond) throws Exception {
     HomeroomConfig c = config(freePort());
     java.util.Map<String, String> env = new java.util.HashMap<>();
     env.put("HOMEROOM_HTTP_HOST", c.http().host());
@@ -129,9 +138,15 @@ public final class TestEnv {
     Path log = Files.createTempFile("homeroom-child-node", ".log");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "app.homeroom.Main")
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+        .redirectErrorStream(true)
+        .redirectOutput(logBytesPerSecond > 0 ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(log.toFile()));
     pb.environment().putAll(env);
     Process process = pb.start();
+    if (logBytesPerSecond > 0) {
+      Thread reader = new Thread(() -> readSlowly(process.getInputStream(), log, logBytesPerSecond), "slow-log-reader");
+      reader.setDaemon(true);
+      reader.start();
+    }
     long deadline = System.currentTimeMillis() + 90_000;
     while (System.currentTimeMillis() < deadline) {
       String out = Files.readString(log);
@@ -145,6 +160,19 @@ public final class TestEnv {
     }
     process.destroyForcibly();
     throw new IllegalStateException("child node not ready within 90 s:\n" + Files.readString(log));
+  }
+
+  private static void readSlowly(java.io.InputStream in, Path log, int bytesPerSecond) {
+    byte[] chunk = new byte[Math.max(1, bytesPerSecond / 10)];
+    try (in; java.io.OutputStream out = Files.newOutputStream(log, java.nio.file.StandardOpenOption.APPEND)) {
+      for (int n; (n = in.read(chunk)) >= 0; ) {
+        out.write(chunk, 0, n);
+        out.flush();
+        Thread.sleep(100L * n / chunk.length);
+      }
+    } catch (java.io.IOException | InterruptedException e) {
+      // The node is gone.
+    }
   }
 
   /** A node in its own JVM. */
