@@ -16,6 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * just died ("Promise already completed"). Each such ERROR becomes one WARN line of {@code app.homeroom.noise}, at
  * most one per kind every 10 seconds, which says how many were left out. Every other ERROR passes untouched.
  *
+ * <p>One WARN is treated the same way (issue 24, point 7): when a peer node dies, the clustered event bus tries to
+ * connect to it again for every message still routed to it until the cluster has dropped its registrations, and logs
+ * each failure with a stack trace, from the event loop: 70 of them (1,300 lines) in the second after a SIGKILL.</p>
+ *
  * <p>Installed in logback.xml as a turbo filter, so the stack trace is never even formatted.
  */
 public final class LogNoiseFilter extends TurboFilter {
@@ -32,10 +36,10 @@ public final class LogNoiseFilter extends TurboFilter {
     if (level == Level.WARN && logger != null && knownHarmlessWarning(logger.getName(), format, params)) {
       return FilterReply.DENY;
     }
-    if (level != Level.ERROR || logger == null) {
+    if (logger == null || (level != Level.ERROR && level != Level.WARN)) {
       return FilterReply.NEUTRAL;
     }
-    String kind = kind(logger.getName(), format, t);
+    String kind = level == Level.ERROR ? kind(logger.getName(), format, t) : warningKind(logger.getName(), format);
     if (kind == null) {
       return FilterReply.NEUTRAL;
     }
@@ -78,6 +82,15 @@ public final class LogNoiseFilter extends TurboFilter {
     }
     if (logger.endsWith("ContextImpl") && "java.lang.IllegalStateException: Promise already completed".equals(cause)) {
       return "A write on a connection that had just closed failed (a peer node died, or a client left)";
+    }
+    return null;
+  }
+
+  /** What kind of expected noise this WARN is, or null when it is to be logged as it is. */
+  static String warningKind(String logger, String format) {
+    if (logger.endsWith("ClusteredEventBus") && format != null && format.startsWith("Connecting to server ")
+        && format.endsWith(" failed")) {
+      return "Could not connect to a peer node's event bus (it stopped or died, and the cluster is dropping it)";
     }
     return null;
   }

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LogNoiseFilterTest {
 
   @Test
-  @DisplayName("Issue 24.9: a hundred noisy ERRORs of one kind make one WARN line; a real ERROR passes untouched")
+  @DisplayName("Issue 24.9 and 24.7: a hundred noisy ERRORs of one kind, or a dead peer's 70 connection failures, make one WARN line; a real ERROR passes untouched")
   void one_line_per_kind() {
     LoggerContext context = new LoggerContext();
     LogNoiseFilter filter = new LogNoiseFilter();
@@ -41,10 +41,17 @@ class LogNoiseFilterTest {
       context.getLogger("io.vertx.core.impl.ContextImpl").error("Unhandled exception",
           new IllegalStateException("Promise already completed"));
     }
+    // Issue 24.7: a dead peer's event bus, tried again for every message still routed to it.
+    Logger bus = context.getLogger("io.vertx.core.eventbus.impl.clustered.ClusteredEventBus");
+    for (int i = 0; i < 70; i++) {
+      bus.warn("Connecting to server 5e1c-dead failed", new java.net.ConnectException("Connection refused"));
+    }
+    bus.warn("No pong from server 5e1c-dead - will consider it dead");
     context.getLogger("app.homeroom.chat.ChatVerticle").error("A real failure", new RuntimeException("boom"));
-    assertEquals(198, filter.suppressedCount());
+    assertEquals(198 + 69, filter.suppressedCount());
     // The WARN lines go to the application's own logger (this context has only the test's appender on its root).
-    assertEquals(List.of("A real failure"), seen.list.stream().map(ILoggingEvent::getMessage).toList());
+    assertEquals(List.of("No pong from server 5e1c-dead - will consider it dead", "A real failure"),
+        seen.list.stream().map(ILoggingEvent::getMessage).toList());
     assertNull(LogNoiseFilter.kind("io.vertx.core.impl.ContextImpl", "Unhandled exception", new IllegalStateException("other")));
   }
 
