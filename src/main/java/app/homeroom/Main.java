@@ -57,6 +57,7 @@ public final class Main {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         System.out.println("Homeroom: shutting down");
         node.stop();
+        stopLogging();
         System.out.println("Homeroom: stopped");
       }, "homeroom-shutdown"));
       System.out.printf("Homeroom ready on http://localhost:%d in %.1f s (cluster '%s')%n", node.httpPort(),
@@ -97,7 +98,15 @@ public final class Main {
   }
 
   private static void fail(String message) {
+    stopLogging();
     System.err.println("homeroom: " + message);
     System.exit(1);
+  }
+
+  /** Writes out the log lines still queued (logback.xml's appender is asynchronous) and stops logging. */
+  private static void stopLogging() {
+    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+      logs.stop();
+    }
   }
 }
