@@ -76,6 +76,8 @@ final class LoadOptions implements Cloneable {
   int floodLimit = 200;
   /** Which simulated student (fetch) or admin (search) floods, from 0: another one warms a node for a later run. */
   int floodPerson = 0;
+  /** Non-null: the flood runs in a JVM of its own under {@code nice -n floodNice} ({@link ReadFlood.Apart}). */
+  Integer floodNice;
   int sessionHours = 12;
   // client behaviour
   Duration pingInterval = Duration.ofSeconds(5);
@@ -201,6 +203,7 @@ final class LoadOptions implements Cloneable {
       case "flood-in-flight" -> floodInFlight = Integer.parseInt(v);
       case "flood-limit" -> floodLimit = Integer.parseInt(v);
       case "flood-person" -> floodPerson = Integer.parseInt(v);
+      case "flood-nice" -> floodNice = Integer.parseInt(v);
       case "session-hours" -> sessionHours = Integer.parseInt(v);
       case "ping-interval" -> pingInterval = duration(v);
       case "fetch-limit" -> fetchLimit = Integer.parseInt(v);
@@ -233,6 +236,9 @@ final class LoadOptions implements Cloneable {
     }
     if (adminShare < 0 || adminShare > 1) {
       throw new IllegalArgumentException("--admin-share must be from 0 to 1");
+    }
+    if (floodNice != null && (flood == null || floodNice < 0 || floodNice > 19)) {
+      throw new IllegalArgumentException("--flood-nice needs --flood, and a niceness from 0 to 19");
     }
     if (flood != null && (floodPerson < 0 || floodPerson >= (flood == ReadFlood.Kind.FETCH ? students : admins))) {
       throw new IllegalArgumentException("--flood-person must name one of the simulated "
@@ -329,6 +335,9 @@ final class LoadOptions implements Cloneable {
                                   (default 15) sockets, --flood-in-flight M (default 60) each, --flood-limit L
                                   messages a page (default 200); or an admin's REST searches, M in flight;
                                   --flood-person K: the K-th simulated student or admin floods (default 0)
+                                  --flood-nice N: the flood runs in a JVM of its own under nice -n N, not on
+                                  the generator's event loops (19: it uses only CPU the rest leaves, as an
+                                  attacker on another machine would)
         Traffic:
           --rate R                messages/s, both directions together (default 100)
           --admin-share F         fraction of messages sent by admins (default 0.5)

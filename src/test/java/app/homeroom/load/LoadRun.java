@@ -407,16 +407,35 @@ final class LoadRun {
   // ---- scenarios -----------------------------------------------------------------------------------------------
 
   private void steady() throws InterruptedException {
+    Population.Person floodingUser = o.flood == null ? null : o.flood == ReadFlood.Kind.FETCH
+        ? population.students().get(o.floodPerson) : population.admins().get(o.floodPerson);
+    ReadFlood.Apart apart = null;
+    if (o.flood != null && o.floodNice != null) {
+      // Started now, so that its JVM is up by the measurement and the flood begins at once then.
+      try {
+        apart = new ReadFlood.Apart(o.floodNice, o.flood, o.floodSockets, o.floodInFlight, o.floodLimit, targets.get(0),
+            floodingUser);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("could not start the read flood's own JVM", e);
+      }
+    }
     warmUp();
     window("measure", o.rate);
     markHeld();
     cpuFrom();
-    ReadFlood flood = null;
-    if (o.flood != null) {
-      Population.Person who = o.flood == ReadFlood.Kind.FETCH ? population.students().get(o.floodPerson)
-          : population.admins().get(o.floodPerson);
-      flood = new ReadFlood(this, o.flood, o.floodSockets, o.floodInFlight, o.floodLimit, targets.get(0), who);
-      flood.start();
+    Flooding flood = null;
+    if (apart != null) {
+      try {
+        apart.go();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("the read flood's own JVM is gone", e);
+      }
+      flood = apart;
+    } else if (o.flood != null) {
+      ReadFlood here = new ReadFlood(vertx, wsClient, o.flood, o.floodSockets, o.floodInFlight, o.floodLimit,
+          targets.get(0), floodingUser);
+      here.start();
+      flood = here;
     }
     sleep(o.duration.toMillis());
     if (flood != null) {

@@ -20,14 +20,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code inFlight} history fetches of {@code limit} messages in flight on each of {@code sockets} bridge sockets (each
  * answer, or refusal, sends the next); {@code search}: an admin keeps {@code inFlight} REST searches in flight. What the
  * node answered, refused (429 or 503) and failed is counted, so the report says how much of the flood got through.
+ *
+ * <p>By default the flood runs in the generator, on its event loops. {@code --flood-nice N} runs it in a JVM of its own
+ * under {@code nice -n N} ({@link Apart}, {@link #main}): the flood then no longer shares the measuring clients' event
+ * loops, and at 19 it gets CPU only when the node, PostgreSQL and the generator leave some, as an attacker on another
+ * machine would: what is left of the flood's effect is the node's own.
  */
-final class ReadFlood {
+final class ReadFlood implements Flooding {
 
   enum Kind { FETCH, SEARCH }
 
   private static final String[] WORDS = {"homework", "lesson", "question", "thanks", "tomorrow", "maths", "load"};
 
-  private final LoadRun run;
+  private final Vertx vertx;
+  private final WebSocketClient wsClient;
   private final Kind kind;
   private final int sockets;
   private final int inFlight;
@@ -42,8 +48,10 @@ final class ReadFlood {
   final AtomicLong failed = new AtomicLong();
   private long startNanos;
 
-  ReadFlood(LoadRun run, Kind kind, int sockets, int inFlight, int limit, LoadRun.Target target, Population.Person who) {
-    this.run = run;
+  ReadFlood(Vertx vertx, WebSocketClient wsClient, Kind kind, int sockets, int inFlight, int limit, LoadRun.Target target,
+            Population.Person who) {
+    this.vertx = vertx;
+    this.wsClient = wsClient;
     this.kind = kind;
     this.sockets = sockets;
     this.inFlight = inFlight;
@@ -56,10 +64,10 @@ final class ReadFlood {
     startNanos = System.nanoTime();
     if (kind == Kind.FETCH) {
       for (int i = 0; i < sockets; i++) {
-        openSocket(run.vertx(), run.wsClient());
+        openSocket(vertx, wsClient);
       }
     } else {
-      http = run.vertx().createHttpClient(new HttpClientOptions().setDefaultHost(target.host())
+      http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(target.host())
           .setDefaultPort(target.port()).setSsl(target.ssl()), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(inFlight));
       for (int i = 0; i < inFlight; i++) {
         search();
@@ -67,7 +75,8 @@ final class ReadFlood {
     }
   }
 
-  void stop() {
+  @Override
+  public void stop() {
     stopped = true;
     synchronized (open) {
       open.forEach(WebSocket::close);
@@ -79,7 +88,8 @@ final class ReadFlood {
   }
 
   /** One line for the run's log and notes. */
-  String summary() {
+  @Override
+  public String summary() {
     double s = (System.nanoTime() - startNanos) / 1e9;
     return String.format(Locale.ROOT, "read flood (%s by user %d%s, %d in flight%s): %,d answered (%.0f/s), %,d refused"
             + " (%.0f/s), %,d failed", kind.name().toLowerCase(Locale.ROOT), who.userId(),
@@ -168,4 +178,87 @@ final class ReadFlood {
           search();
         });
   }
+
+  /**
+   * The flood in a JVM of its own: {@code ReadFlood KIND URL USER CONVERSATION SOCKETS IN_FLIGHT LIMIT}, the user's
+   * cookie in {@code FLOOD_COOKIE}. It floods from the line {@code go} on its input until the next line (or the end
+   * of its input), then prints its summary and exits.
+   */
+  public static void main(String[] args) throws Exception {
+    Kind kind = Kind.valueOf(args[0]);
+    LoadRun.Target target = LoadRun.Target.of(java.net.URI.create(args[1]));
+    Population.Person who = new Population.Person(Long.parseLong(args[2]), "flooder", Long.parseLong(args[3]),
+        System.getenv("FLOOD_COOKIE"));
+    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(1));
+    WebSocketClient ws = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+        .setMaxConnections(100).setConnectTimeout(20_000).setMaxFrameSize(1 << 20).setMaxMessageSize(4 << 20));
+    ReadFlood flood = new ReadFlood(vertx, ws, kind, Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+        Integer.parseInt(args[6]), target, who);
+    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+        java.nio.charset.StandardCharsets.UTF_8));
+    if ("go".equals(in.readLine())) {
+      flood.start();
+      in.readLine();
+      flood.stop();
+      System.out.println(flood.summary());
+    }
+    vertx.close().await();
+    System.exit(0);
+  }
+
+  /** {@link #main} started under {@code nice -n N} by the generator, with the generator's own class path. */
+  static final class Apart implements Flooding {
+    private final Process process;
+    private final java.io.Writer control;
+
+    Apart(int nice, Kind kind, int sockets, int inFlight, int limit, LoadRun.Target target, Population.Person who)
+        throws java.io.IOException {
+      ProcessBuilder pb = new ProcessBuilder("nice", "-n", Integer.toString(nice),
+          java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+          "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), ReadFlood.class.getName(), kind.name(),
+          target.url(), Long.toString(who.userId()), Long.toString(who.conversationId()), Integer.toString(sockets),
+          Integer.toString(inFlight), Integer.toString(limit))
+          .redirectError(ProcessBuilder.Redirect.INHERIT);
+      pb.environment().put("FLOOD_COOKIE", who.cookie());
+      process = pb.start();
+      control = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Starts the flood; the JVM has had the warm-up to start, so the flood begins at once. */
+    void go() throws java.io.IOException {
+      control.write("go\n");
+      control.flush();
+    }
+
+    private String summary = "read flood apart: no summary";
+
+    @Override
+    public void stop() {
+      try {
+        control.write("stop\n");
+        control.close();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        summary = out.isEmpty() ? summary : out + " (apart)";
+      } catch (java.io.IOException e) {
+        summary = "read flood apart failed: " + e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        process.destroyForcibly();
+      }
+    }
+
+    @Override
+    public String summary() {
+      return summary;
+    }
+  }
+}
+
+/** A read flood under way, in the generator or apart from it. */
+interface Flooding {
+  void stop();
+
+  String summary();
 }
