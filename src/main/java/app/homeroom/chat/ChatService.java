@@ -34,6 +34,26 @@ public final class ChatService {
   public static final int DEFAULT_PAGE = 50;
   public static final int MAX_PAGE = 200;
 
+  /**
+   * What a page of history costs from the user's read budget ({@code UserLimits.Kind.READ}; issue 24, point 2): one
+   * token per {@link #DEFAULT_PAGE} messages asked for, so a page of 200 costs 4 and the budget bounds the messages
+   * read, not the requests: the web client's pages of 50 cost 1, as before, and a script asking for pages of 200 gets
+   * a quarter as many. {@code limit} as the request gave it (null, a number or text); one that is not a number costs 1
+   * here and is refused by the command itself.
+   */
+  public static int pageCost(Object limit) {
+    long asked;
+    if (limit instanceof Number n) {
+      asked = n.longValue();
+    } else if (limit instanceof String text && text.matches("\\d{1,9}")) {
+      asked = Long.parseLong(text);
+    } else {
+      return 1;
+    }
+    long clamped = Math.max(1, Math.min(asked, MAX_PAGE));
+    return (int) ((clamped + DEFAULT_PAGE - 1) / DEFAULT_PAGE);
+  }
+
   private static final String UNIQUE_VIOLATION = "23505";
 
   /** {@code messages.kind}: something someone wrote; the other kinds are status entries (R6.3). */

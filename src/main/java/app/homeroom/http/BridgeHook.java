@@ -221,7 +221,9 @@ final class BridgeHook implements Handler<BridgeEvent> {
       return;
     }
     Identity who = identity(event.socket());
-    long wait = limits.take(who.userId(), kind);
+    int cost = kind == UserLimits.Kind.READ && raw.getValue("body") instanceof JsonObject body
+        ? app.homeroom.chat.ChatService.pageCost(body.getValue("limit")) : 1;
+    long wait = limits.take(who.userId(), kind, cost);
     if (wait == 0) {
       return;
     }

@@ -253,8 +253,11 @@ public class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(ctx -> contract.checkBody(ctx));
     // Issue 24, point 2: what one user could flood (pages of history, the roster, searches) takes from a budget of
     // their own (429 beyond it), as a bridge fetch does.
-    for (String read : List.of("/api/conversations/:id/messages", "/api/conversations/:id", "/api/me/conversation",
-        "/api/me/notifications", "/api/students", "/api/people")) {
+    // A page of history costs by the messages it asks for (UserLimits.pageCost), on the bridge and here alike.
+    router.get("/api/conversations/:id/messages").handler(RateLimited.check(limits, UserLimits.Kind.READ,
+        ctx -> app.homeroom.chat.ChatService.pageCost(ctx.queryParam("limit").isEmpty() ? null : ctx.queryParam("limit").get(0))));
+    for (String read : List.of("/api/conversations/:id", "/api/me/conversation", "/api/me/notifications",
+        "/api/students", "/api/people")) {
       router.get(read).handler(RateLimited.check(limits, UserLimits.Kind.READ));
     }
     router.get("/api/search").handler(RateLimited.check(limits, UserLimits.Kind.SEARCH));

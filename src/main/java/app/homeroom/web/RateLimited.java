@@ -32,9 +32,15 @@ public final class RateLimited extends ApiError {
    * per-user buckets as the bridge's.
    */
   public static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> check(UserLimits limits, UserLimits.Kind kind) {
+    return check(limits, kind, ctx -> 1);
+  }
+
+  /** {@link #check(UserLimits, UserLimits.Kind)} taking {@code cost} tokens for a request (a page of history: {@code ChatService.pageCost}). */
+  public static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> check(UserLimits limits, UserLimits.Kind kind,
+      java.util.function.ToIntFunction<io.vertx.ext.web.RoutingContext> cost) {
     boolean hold = kind == UserLimits.Kind.READ || kind == UserLimits.Kind.SEARCH;
     return ctx -> {
-      long wait = limits.take(Guard.identity(ctx).userId(), kind);
+      long wait = limits.take(Guard.identity(ctx).userId(), kind, cost.applyAsInt(ctx));
       if (wait == 0) {
         ctx.next();
       } else if (!hold) {

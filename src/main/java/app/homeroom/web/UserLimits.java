@@ -102,6 +102,14 @@ public final class UserLimits {
    * (at least 1): the {@code retryAfter} the client is told.
    */
   public long take(long userId, Kind kind) {
+    return take(userId, kind, 1);
+  }
+
+  /**
+   * Takes {@code cost} tokens of {@code kind} at once (at most the burst, so that any request can be afforded): 0 when
+   * allowed, else the milliseconds until they will be there.
+   */
+  public long take(long userId, Kind kind, int cost) {
     if (!config.rateLimited()) {
       return 0;
     }
@@ -109,7 +117,7 @@ public final class UserLimits {
     if (buckets == null) {
       buckets = byUser.computeIfAbsent(userId, newBuckets);
     }
-    long wait = buckets.take(kind.ordinal(), System.nanoTime());
+    long wait = buckets.take(kind.ordinal(), Math.max(1, Math.min(cost, (int) burst[kind.ordinal()])), System.nanoTime());
     if (wait > 0) {
       refusedByKind.incrementAndGet(kind.ordinal());
     }
@@ -271,15 +279,15 @@ public final class UserLimits {
       java.util.Arrays.fill(at, now);
     }
 
-    synchronized long take(int kind, long now) {
+    synchronized long take(int kind, int cost, long now) {
       double t = Math.min(burst[kind], tokens[kind] + (now - at[kind]) * perNano[kind]);
       at[kind] = now;
-      if (t >= 1) {
-        tokens[kind] = t - 1;
+      if (t >= cost) {
+        tokens[kind] = t - cost;
         return 0;
       }
       tokens[kind] = t;
-      return Math.max(1, (long) Math.ceil((1 - t) / perNano[kind] / 1e6));
+      return Math.max(1, (long) Math.ceil((cost - t) / perNano[kind] / 1e6));
     }
 
     /** Untouched for {@code idle} and refilled: forgetting it changes nothing for the user. */

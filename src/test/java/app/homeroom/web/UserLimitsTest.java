@@ -30,6 +30,35 @@ class UserLimitsTest {
   }
 
   @Test
+  @DisplayName("Issue 24.2: a page of history costs by the messages it asks for: pages of 200 get a quarter as many as pages of 50")
+  void pages_cost_by_their_size() {
+    assertEquals(1, app.homeroom.chat.ChatService.pageCost(null), "the default page");
+    assertEquals(1, app.homeroom.chat.ChatService.pageCost(50));
+    assertEquals(2, app.homeroom.chat.ChatService.pageCost(51));
+    assertEquals(4, app.homeroom.chat.ChatService.pageCost(200));
+    assertEquals(4, app.homeroom.chat.ChatService.pageCost("200"), "a query parameter");
+    assertEquals(4, app.homeroom.chat.ChatService.pageCost(1_000_000), "clamped to the largest page");
+    assertEquals(1, app.homeroom.chat.ChatService.pageCost("lots"), "refused by the command itself");
+    assertEquals(1, app.homeroom.chat.ChatService.pageCost(-5));
+
+    UserLimits limits = new UserLimits(defaults);
+    int bigPages = 0;
+    while (limits.take(1, UserLimits.Kind.READ, 4) == 0) {
+      bigPages++;
+    }
+    assertEquals(defaults.readsBurst() / 4, bigPages, "pages of 200 in one burst");
+    int pages = 0;
+    while (limits.take(2, UserLimits.Kind.READ, 1) == 0) {
+      pages++;
+    }
+    assertEquals(defaults.readsBurst(), pages, "pages of 50 in one burst, as before");
+    long wait = limits.take(1, UserLimits.Kind.READ, 4);
+    assertTrue(wait > 1000 / defaults.readsPerSecond() && wait <= 4 * 1000 / defaults.readsPerSecond(),
+        "the wait is until 4 tokens are there: " + wait);
+    assertEquals(0, new UserLimits(defaults).take(3, UserLimits.Kind.READ, 10_000), "never more than a full bucket");
+  }
+
+  @Test
   @DisplayName("Switched off (HOMEROOM_RATE_LIMITS=false), nothing is refused")
   void off() {
     UserLimits limits = new UserLimits(defaults.withRateLimited(false));
