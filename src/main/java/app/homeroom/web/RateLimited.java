@@ -35,7 +35,10 @@ public final class RateLimited extends ApiError {
     return check(limits, kind, ctx -> 1);
   }
 
-  /** {@link #check(UserLimits, UserLimits.Kind)} taking {@code cost} tokens for a request (a page of history: {@code ChatService.pageCost}). */
+  /**
+   * {@link #check(UserLimits, UserLimits.Kind)} taking {@code cost} tokens for a request (a page of history:
+   * {@code ChatService.pageCost}).
+   */
   public static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> check(UserLimits limits, UserLimits.Kind kind,
       java.util.function.ToIntFunction<io.vertx.ext.web.RoutingContext> cost) {
     boolean hold = kind == UserLimits.Kind.READ || kind == UserLimits.Kind.SEARCH;

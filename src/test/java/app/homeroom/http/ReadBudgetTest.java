@@ -81,6 +81,35 @@ class ReadBudgetTest {
   }
 
   @Test
+  @DisplayName("Issue 24.2: a page of history costs by the messages it asks for: pages of 200 run out four times sooner than pages of 50")
+  void big_pages_cost_more() {
+    Api sam = school.pupil;
+    int big = 0;
+    Api.Response refused = null;
+    for (int i = 0; i < LIMITS.readsBurst() && refused == null; i++) {
+      Api.Response r = sam.get("/api/conversations/" + conversation + "/messages?limit=200");
+      if (r.status() == 200) {
+        big++;
+      } else {
+        refused = r;
+      }
+    }
+    assertTrue(refused != null, "the read budget ran out");
+    assertEquals(429, refused.status(), refused.raw().body());
+    // A quarter of the burst, and what refilled meanwhile (a held refusal waits for up to 4 tokens: 400 ms).
+    assertTrue(big >= LIMITS.readsBurst() / 4 && big <= LIMITS.readsBurst() / 4 + 3, "pages of 200 answered " + big);
+    // Another user's pages of the default 50 still get the whole burst.
+    Api ada = school.staff;
+    int small = 0;
+    for (int i = 0; i < LIMITS.readsBurst() / 2; i++) {
+      if (ada.get("/api/conversations/" + conversation + "/messages").status() == 200) {
+        small++;
+      }
+    }
+    assertEquals(LIMITS.readsBurst() / 2, small, "pages of 50 cost one each");
+  }
+
+  @Test
   @DisplayName("Issue 24.2: searches have a budget of their own; a refused one is answered when a token is there, not at once")
   void searches_take_from_their_own_budget_and_refusals_are_held() {
     Api ada = school.staff;
