@@ -10,6 +10,7 @@ import app.homeroom.web.Guard;
 
 import app.homeroom.session.Revocations;
 import app.homeroom.bus.Address;
+import app.homeroom.chat.ChatService;
 import app.homeroom.bus.EventType;
 import app.homeroom.bus.Events;
 import app.homeroom.bus.Identity;
@@ -222,7 +223,7 @@ final class BridgeHook implements Handler<BridgeEvent> {
     }
     Identity who = identity(event.socket());
     int cost = kind == UserLimits.Kind.READ && raw.getValue("body") instanceof JsonObject body
-        ? app.homeroom.chat.ChatService.pageCost(body.getValue("limit")) : 1;
+        ? ChatService.pageCost(body.getValue("limit")) : 1;
     long wait = limits.take(who.userId(), kind, cost);
     if (wait == 0) {
       return;

@@ -255,7 +255,7 @@ public class HttpVerticle extends VerticleBase {
     // their own (429 beyond it), as a bridge fetch does.
     // A page of history costs by the messages it asks for (UserLimits.pageCost), on the bridge and here alike.
     router.get("/api/conversations/:id/messages").handler(RateLimited.check(limits, UserLimits.Kind.READ,
-        ctx -> app.homeroom.chat.ChatService.pageCost(ctx.queryParam("limit").isEmpty() ? null : ctx.queryParam("limit").get(0))));
+        ctx -> ChatService.pageCost(ctx.queryParam("limit").isEmpty() ? null : ctx.queryParam("limit").get(0))));
     for (String read : List.of("/api/conversations/:id", "/api/me/conversation", "/api/me/notifications",
         "/api/students", "/api/people")) {
       router.get(read).handler(RateLimited.check(limits, UserLimits.Kind.READ));

@@ -83,21 +83,13 @@ class ReadBudgetTest {
   @Test
   @DisplayName("Issue 24.2: a page of history costs by the messages it asks for: pages of 200 run out four times sooner than pages of 50")
   void big_pages_cost_more() {
-    Api sam = school.pupil;
-    int big = 0;
-    Api.Response refused = null;
-    for (int i = 0; i < LIMITS.readsBurst() && refused == null; i++) {
-      Api.Response r = sam.get("/api/conversations/" + conversation + "/messages?limit=200");
-      if (r.status() == 200) {
-        big++;
-      } else {
-        refused = r;
-      }
-    }
-    assertTrue(refused != null, "the read budget ran out");
-    assertEquals(429, refused.status(), refused.raw().body());
+    UntilRefused big = untilRefused(school.pupil, "/api/conversations/" + conversation + "/messages?limit=200",
+        LIMITS.readsBurst());
+    assertTrue(big.refused() != null, "the read budget ran out");
+    assertEquals(429, big.refused().status(), big.refused().raw().body());
     // A quarter of the burst, and what refilled meanwhile (a held refusal waits for up to 4 tokens: 400 ms).
-    assertTrue(big >= LIMITS.readsBurst() / 4 && big <= LIMITS.readsBurst() / 4 + 3, "pages of 200 answered " + big);
+    assertTrue(big.ok() >= LIMITS.readsBurst() / 4 && big.ok() <= LIMITS.readsBurst() / 4 + 3,
+        "pages of 200 answered " + big.ok());
     // Another user's pages of the default 50 still get the whole burst.
     Api ada = school.staff;
     int small = 0;
@@ -113,19 +105,10 @@ class ReadBudgetTest {
   @DisplayName("Issue 24.2: searches have a budget of their own; a refused one is answered when a token is there, not at once")
   void searches_take_from_their_own_budget_and_refusals_are_held() {
     Api ada = school.staff;
-    int ok = 0;
-    Api.Response refused = null;
-    long refusedAfterMs = 0;
-    for (int i = 0; i < LIMITS.searchesBurst() + 10 && refused == null; i++) {
-      long t0 = System.nanoTime();
-      Api.Response r = ada.get("/api/search?q=homework");
-      if (r.status() == 200) {
-        ok++;
-      } else {
-        refused = r;
-        refusedAfterMs = (System.nanoTime() - t0) / 1_000_000;
-      }
-    }
+    UntilRefused searches = untilRefused(ada, "/api/search?q=homework", LIMITS.searchesBurst() + 10);
+    int ok = searches.ok();
+    Api.Response refused = searches.refused();
+    long refusedAfterMs = searches.refusedAfterMs();
     assertTrue(refused != null, "the search budget ran out");
     assertTrue(ok >= LIMITS.searchesBurst() && ok <= LIMITS.searchesBurst() + 3, "searches answered " + ok);
     assertEquals(429, refused.status());
@@ -137,5 +120,22 @@ class ReadBudgetTest {
     // Reads are another budget, and other users' searches another again.
     assertEquals(200, ada.get("/api/conversations/" + conversation + "/messages").status());
     assertEquals(200, school.pupil.get("/api/search?q=homework").status());
+  }
+
+  /** What {@link #untilRefused} saw: answers with 200, then the first other answer (null if none) and how long it took. */
+  record UntilRefused(int ok, Api.Response refused, long refusedAfterMs) {}
+
+  /** GETs {@code path} as {@code api} until an answer is not 200, at most {@code max} times. */
+  static UntilRefused untilRefused(Api api, String path, int max) {
+    int ok = 0;
+    for (int i = 0; i < max; i++) {
+      long t0 = System.nanoTime();
+      Api.Response r = api.get(path);
+      if (r.status() != 200) {
+        return new UntilRefused(ok, r, (System.nanoTime() - t0) / 1_000_000);
+      }
+      ok++;
+    }
+    return new UntilRefused(ok, null, 0);
   }
 }
