@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>One WARN is treated the same way (issue 24, point 7): when a peer node dies, the clustered event bus tries to
  * connect to it again for every message still routed to it until the cluster has dropped its registrations, and logs
- * each failure with a stack trace, from the event loop: 70 of them (1,300 lines) in the second after a SIGKILL.</p>
+ * each failure with a stack trace, from the event loop: 70 of them (1,300 lines) in the second after a SIGKILL. So is
+ * the event bus's WARN for each event that reaches a consumer just unregistered: when a user's sockets close, every
+ * event still on its way to them is one line (100 at once when eight admin sockets closed during a send burst).</p>
  *
  * <p>Installed in logback.xml as a turbo filter, so the stack trace is never even formatted.
  */
@@ -91,6 +93,15 @@ public final class LogNoiseFilter extends TurboFilter {
     if (logger.endsWith("ClusteredEventBus") && format != null && format.startsWith("Connecting to server ")
         && format.endsWith(" failed")) {
       return "Could not connect to a peer node's event bus (it stopped or died, and the cluster is dropping it)";
+    }
+    if (logger.endsWith("MessageConsumerImpl") && format != null) {
+      if (format.startsWith("Discarding message since the consumer is not registered")) {
+        return "Events on their way to a client whose connection had just closed were dropped (it catches up when it"
+            + " returns)";
+      }
+      if (format.startsWith("Discarding message as more than ")) {
+        return "Events for a client that reads too slowly were dropped (it catches up when it returns)";
+      }
     }
     return null;
   }
