@@ -78,6 +78,8 @@ final class LoadOptions implements Cloneable {
   int floodPerson = 0;
   /** Non-null: the flood runs in a JVM of its own under {@code nice -n floodNice} ({@link ReadFlood.Apart}). */
   Integer floodNice;
+  /** {@code --flood-nice idle}: that JVM also runs under SCHED_IDLE ({@code chrt --idle 0}). */
+  boolean floodIdle;
   int sessionHours = 12;
   // client behaviour
   Duration pingInterval = Duration.ofSeconds(5);
@@ -203,7 +205,10 @@ final class LoadOptions implements Cloneable {
       case "flood-in-flight" -> floodInFlight = Integer.parseInt(v);
       case "flood-limit" -> floodLimit = Integer.parseInt(v);
       case "flood-person" -> floodPerson = Integer.parseInt(v);
-      case "flood-nice" -> floodNice = Integer.parseInt(v);
+      case "flood-nice" -> {
+        floodIdle = "idle".equals(v);
+        floodNice = floodIdle ? 19 : Integer.parseInt(v);
+      }
       case "session-hours" -> sessionHours = Integer.parseInt(v);
       case "ping-interval" -> pingInterval = duration(v);
       case "fetch-limit" -> fetchLimit = Integer.parseInt(v);
@@ -336,8 +341,10 @@ final class LoadOptions implements Cloneable {
                                   messages a page (default 200); or an admin's REST searches, M in flight;
                                   --flood-person K: the K-th simulated student or admin floods (default 0)
                                   --flood-nice N: the flood runs in a JVM of its own under nice -n N, not on
-                                  the generator's event loops (19: it uses only CPU the rest leaves, as an
-                                  attacker on another machine would)
+                                  the generator's event loops (19: it uses mostly CPU the rest leaves);
+                                  --flood-nice idle: and under SCHED_IDLE (chrt --idle 0), so it runs only on a
+                                  core nothing else wants and gives way the moment anything else wakes: the
+                                  nearest one machine comes to an attacker on another
         Traffic:
           --rate R                messages/s, both directions together (default 100)
           --admin-share F         fraction of messages sent by admins (default 0.5)

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +34,18 @@ class LoadOptionsTest {
     assertEquals(List.of(12L, 13L), o.serverPids);
     assertEquals(LoadOptions.Baseline.ONLY, LoadOptions.parse("--baseline=only").baseline);
     assertTrue(LoadOptions.parse("--help").help);
+  }
+
+  @Test
+  void the_flood_runs_apart_niced_or_idle() {
+    LoadOptions niced = LoadOptions.parse("--flood", "fetch", "--flood-nice", "19");
+    assertEquals(19, niced.floodNice);
+    assertFalse(niced.floodIdle);
+    LoadOptions idle = LoadOptions.parse("--flood", "fetch", "--flood-nice", "idle");
+    assertEquals(19, idle.floodNice, "SCHED_IDLE and nice 19 both");
+    assertTrue(idle.floodIdle);
+    assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--flood-nice", "idle"), "needs --flood");
+    assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--flood", "fetch", "--flood-nice", "lazy"));
   }
 
   @Test

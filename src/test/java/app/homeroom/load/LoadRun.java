@@ -413,7 +413,7 @@ final class LoadRun {
     if (o.flood != null && o.floodNice != null) {
       // Started now, so that its JVM is up by the measurement and the flood begins at once then.
       try {
-        apart = new ReadFlood.Apart(o.floodNice, o.flood, o.floodSockets, o.floodInFlight, o.floodLimit, targets.get(0),
+        apart = new ReadFlood.Apart(o.floodNice, o.floodIdle, o.flood, o.floodSockets, o.floodInFlight, o.floodLimit, targets.get(0),
             floodingUser);
       } catch (java.io.IOException e) {
         throw new IllegalStateException("could not start the read flood's own JVM", e);

@@ -206,19 +206,28 @@ final class ReadFlood implements Flooding {
     System.exit(0);
   }
 
-  /** {@link #main} started under {@code nice -n N} by the generator, with the generator's own class path. */
+  /**
+   * {@link #main} started under {@code nice -n N} by the generator, with the generator's own class path; with
+   * {@code idle}, under SCHED_IDLE too. Nice alone is not enough to keep it off the others' CPU: at nice 19 the flood's
+   * JVM still took 0.6–1.4 cores through the flood's first second, while its threads compiled and decoded 900 answers,
+   * and the others' sends waited for a core in that second (docs/PERFORMANCE-LOG.md).
+   */
   static final class Apart implements Flooding {
     private final Process process;
     private final java.io.Writer control;
 
-    Apart(int nice, Kind kind, int sockets, int inFlight, int limit, LoadRun.Target target, Population.Person who)
-        throws java.io.IOException {
-      ProcessBuilder pb = new ProcessBuilder("nice", "-n", Integer.toString(nice),
+    Apart(int nice, boolean idle, Kind kind, int sockets, int inFlight, int limit, LoadRun.Target target,
+          Population.Person who) throws java.io.IOException {
+      List<String> command = new ArrayList<>();
+      if (idle) {
+        command.addAll(List.of("chrt", "--idle", "0"));
+      }
+      command.addAll(List.of("nice", "-n", Integer.toString(nice),
           java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
           "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), ReadFlood.class.getName(), kind.name(),
           target.url(), Long.toString(who.userId()), Long.toString(who.conversationId()), Integer.toString(sockets),
-          Integer.toString(inFlight), Integer.toString(limit))
-          .redirectError(ProcessBuilder.Redirect.INHERIT);
+          Integer.toString(inFlight), Integer.toString(limit)));
+      ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
       pb.environment().put("FLOOD_COOKIE", who.cookie());
       process = pb.start();
       control = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
