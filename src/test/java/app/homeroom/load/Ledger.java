@@ -201,6 +201,20 @@ final class Ledger {
     return List.copyOf(windows);
   }
 
+  /**
+   * Send→stored of the messages sent in every window whose name passes {@code names} (issue 24, point 2: the flooded
+   * windows of a pulsed run against its quiet ones).
+   */
+  Percentiles ackIn(java.util.function.Predicate<String> names) {
+    Histogram merged = histogram();
+    for (Window w : windows) {
+      if (names.test(w.name)) {
+        merged.add(w.ack);
+      }
+    }
+    return Percentiles.of(merged);
+  }
+
   /** Messages stored (acknowledged) so far, in every window. */
   long stored() {
     return windows.stream().mapToLong(w -> w.storedDuring.sum()).sum();

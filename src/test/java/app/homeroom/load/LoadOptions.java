@@ -76,6 +76,8 @@ final class LoadOptions implements Cloneable {
   int floodLimit = 200;
   /** Which simulated student (fetch) or admin (search) floods, from 0: another one warms a node for a later run. */
   int floodPerson = 0;
+  /** Issue 24, point 2: 0, or the measurement is this many pairs of a quiet and a flooded window (a fresh flooder each). */
+  int floodPulses = 0;
   /** Non-null: the flood runs in a JVM of its own under {@code nice -n floodNice} ({@link ReadFlood.Apart}). */
   Integer floodNice;
   /** {@code --flood-nice idle}: that JVM also runs under SCHED_IDLE ({@code chrt --idle 0}). */
@@ -205,6 +207,7 @@ final class LoadOptions implements Cloneable {
       case "flood-in-flight" -> floodInFlight = Integer.parseInt(v);
       case "flood-limit" -> floodLimit = Integer.parseInt(v);
       case "flood-person" -> floodPerson = Integer.parseInt(v);
+      case "flood-pulses" -> floodPulses = Integer.parseInt(v);
       case "flood-nice" -> {
         floodIdle = "idle".equals(v);
         floodNice = floodIdle ? 19 : Integer.parseInt(v);
@@ -245,7 +248,11 @@ final class LoadOptions implements Cloneable {
     if (floodNice != null && (flood == null || floodNice < 0 || floodNice > 19)) {
       throw new IllegalArgumentException("--flood-nice needs --flood, and a niceness from 0 to 19");
     }
-    if (flood != null && (floodPerson < 0 || floodPerson >= (flood == ReadFlood.Kind.FETCH ? students : admins))) {
+    if (floodPulses != 0 && (floodPulses < 1 || flood == null || floodNice == null || scenario != Scenario.STEADY)) {
+      throw new IllegalArgumentException("--flood-pulses needs a positive count, --flood, --flood-nice and --scenario steady");
+    }
+    if (flood != null && (floodPerson < 0
+        || floodPerson + Math.max(1, floodPulses) > (flood == ReadFlood.Kind.FETCH ? students : admins))) {
       throw new IllegalArgumentException("--flood-person must name one of the simulated "
           + (flood == ReadFlood.Kind.FETCH ? "students (0 to " + (students - 1) : "admins (0 to " + (admins - 1)) + ")");
     }
@@ -345,6 +352,11 @@ final class LoadOptions implements Cloneable {
                                   --flood-nice idle: and under SCHED_IDLE (chrt --idle 0), so it runs only on a
                                   core nothing else wants and gives way the moment anything else wakes: the
                                   nearest one machine comes to an attacker on another
+                                  --flood-pulses N: the measurement is N pairs of a quiet and a flooded window
+                                  of equal length, each flood by the next person (K, K+1, ...: a flooder stays
+                                  blocked), and the report compares the others' sends in the flooded windows
+                                  with those in the quiet ones of the same run (the machine's own stalls fall on
+                                  both alike); needs --flood-nice
         Traffic:
           --rate R                messages/s, both directions together (default 100)
           --admin-share F         fraction of messages sent by admins (default 0.5)

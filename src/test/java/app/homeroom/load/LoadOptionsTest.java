@@ -46,6 +46,14 @@ class LoadOptionsTest {
     assertTrue(idle.floodIdle);
     assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--flood-nice", "idle"), "needs --flood");
     assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--flood", "fetch", "--flood-nice", "lazy"));
+    // Pulses: each by the next person, so all of them must be simulated; only apart, only in the steady scenario.
+    assertEquals(6, LoadOptions.parse("--flood", "fetch", "--flood-nice", "idle", "--flood-pulses", "6",
+        "--students", "10", "--flood-person", "4").floodPulses);
+    assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--flood", "fetch", "--flood-nice", "idle",
+        "--flood-pulses", "6", "--students", "10", "--flood-person", "5"));
+    assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--flood", "fetch", "--flood-pulses", "2"));
+    assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--flood", "fetch", "--flood-nice", "19",
+        "--flood-pulses", "-1"));
   }
 
   @Test

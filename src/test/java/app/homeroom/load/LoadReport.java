@@ -118,7 +118,7 @@ final class LoadReport {
       case IDLE -> b.append(fmt("No messages; pings every %s; held %s.%n%n", human(options.pingInterval), human(options.duration)));
     }
     switch (options.scenario) {
-      case STEADY -> mainTable(b, "measure");
+      case STEADY -> mainTable(b, options.floodPulses > 0 ? null : "measure");
       case RECONNECT, FAILOVER -> {
         if (r.killedTarget != null) {
           b.append(fmt("Killed with SIGKILL after %s: %s.%n%n", human(options.dropAfter), r.killedTarget));

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -407,6 +408,10 @@ final class LoadRun {
   // ---- scenarios -----------------------------------------------------------------------------------------------
 
   private void steady() throws InterruptedException {
+    if (o.floodPulses > 0) {
+      pulsedFlood();
+      return;
+    }
     Population.Person floodingUser = o.flood == null ? null : o.flood == ReadFlood.Kind.FETCH
         ? population.students().get(o.floodPerson) : population.admins().get(o.floodPerson);
     ReadFlood.Apart apart = null;
@@ -443,6 +448,62 @@ final class LoadRun {
       log.printf("[%s] %s%n", system, flood.summary());
       result.notes.add(flood.summary());
     }
+    endMeasure();
+  }
+
+  /**
+   * Issue 24, point 2: steady traffic whose measurement alternates a quiet window and a flooded one, {@code
+   * --flood-pulses} times, each flood by a user no earlier one used (a flooder stays blocked for minutes). Every
+   * flooding JVM is started before the warm-up, so none starts during a measured window. Each flood is stopped when
+   * its window ends. The report compares the others' sends of all flooded windows with those of all quiet ones: the
+   * same node, the same minutes, so the machine's own stalls fall on both alike.
+   */
+  private void pulsedFlood() throws InterruptedException {
+    List<ReadFlood.Apart> floods = new ArrayList<>();
+    try {
+      for (int k = 0; k < o.floodPulses; k++) {
+        int person = o.floodPerson + k;
+        Population.Person who = o.flood == ReadFlood.Kind.FETCH ? population.students().get(person)
+            : population.admins().get(person);
+        floods.add(new ReadFlood.Apart(o.floodNice, o.floodIdle, o.flood, o.floodSockets, o.floodInFlight,
+            o.floodLimit, targets.get(0), who));
+      }
+    } catch (java.io.IOException e) {
+      floods.forEach(ReadFlood.Apart::stop);
+      throw new IllegalStateException("could not start a read flood's own JVM", e);
+    }
+    warmUp();
+    long half = o.duration.toMillis() / (2L * o.floodPulses);
+    window("quiet 1", o.rate);
+    markHeld();
+    cpuFrom();
+    for (int k = 0; k < o.floodPulses; k++) {
+      if (k > 0) {
+        window("quiet " + (k + 1), o.rate);
+      }
+      sleep(half);
+      window("flooded " + (k + 1), o.rate);
+      ReadFlood.Apart flood = floods.get(k);
+      try {
+        flood.go();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("a read flood's own JVM is gone", e);
+      }
+      sleep(half);
+      flood.stop();
+      String pair = String.format(Locale.ROOT, "pulse %d: others' send→stored p99 %.2f ms quiet, %.2f ms flooded; %s",
+          k + 1, ledger.ackIn(("quiet " + (k + 1))::equals).p99(), ledger.ackIn(("flooded " + (k + 1))::equals).p99(), flood.summary());
+      log.printf("[%s] %s%n", system, pair);
+      result.notes.add(pair);
+    }
+    Ledger.Percentiles quiet = ledger.ackIn(name -> name.startsWith("quiet "));
+    Ledger.Percentiles flooded = ledger.ackIn(name -> name.startsWith("flooded "));
+    String compared = String.format(Locale.ROOT, "others' send→stored in the %d flooded windows: p50 %.2f, p99 %.2f ms"
+            + " (%d sends); in the %d quiet ones: p50 %.2f, p99 %.2f ms (%d sends); p99 %+.0f %%", o.floodPulses,
+        flooded.p50(), flooded.p99(), flooded.count(), o.floodPulses, quiet.p50(), quiet.p99(), quiet.count(),
+        (flooded.p99() / Math.max(1e-9, quiet.p99()) - 1) * 100);
+    log.printf("[%s] %s%n", system, compared);
+    result.notes.add(compared);
     endMeasure();
   }
 

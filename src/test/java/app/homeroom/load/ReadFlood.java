@@ -246,9 +246,11 @@ final class ReadFlood implements Flooding {
       try {
         control.write("stop\n");
         control.close();
-        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-        summary = out.isEmpty() ? summary : out + " (apart)";
+        // Its output holds its own log lines too (a client's WARNs); the summary is the line main prints last.
+        summary = out.lines().filter(l -> l.startsWith("read flood")).reduce((a, b) -> b).map(l -> l + " (apart)")
+            .orElse(summary);
       } catch (java.io.IOException e) {
         summary = "read flood apart failed: " + e;
       } catch (InterruptedException e) {
