@@ -21,7 +21,12 @@ public final class Api {
 
   public Api(String base) {
     this.base = base;
-    this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1, as a browser speaks to a plain-http server (browsers never upgrade to cleartext HTTP/2). The JDK client
+    // would otherwise upgrade to h2c and send requests over one shared connection; when the server closes a connection
+    // after an answer (SockJS's xhr transports do), that is a GOAWAY, and a request already on its way over the same
+    // connection failed with "GOAWAY received" (BridgeSecurityTest, once in CI).
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(cookies)
+        .connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   public static Api signedIn(String email, String password) {
