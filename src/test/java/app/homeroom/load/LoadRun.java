@@ -412,18 +412,9 @@ final class LoadRun {
       pulsedFlood();
       return;
     }
-    Population.Person floodingUser = o.flood == null ? null : o.flood == ReadFlood.Kind.FETCH
-        ? population.students().get(o.floodPerson) : population.admins().get(o.floodPerson);
-    ReadFlood.Apart apart = null;
-    if (o.flood != null && o.floodNice != null) {
-      // Started now, so that its JVM is up by the measurement and the flood begins at once then.
-      try {
-        apart = new ReadFlood.Apart(o.floodNice, o.floodIdle, o.flood, o.floodSockets, o.floodInFlight, o.floodLimit, targets.get(0),
-            floodingUser);
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException("could not start the read flood's own JVM", e);
-      }
-    }
+    Population.Person floodingUser = o.flood == null ? null : floodingUser(o.floodPerson);
+    // Started now, so that its JVM is up by the measurement and the flood begins at once then.
+    ReadFlood.Apart apart = o.flood != null && o.floodNice != null ? floodApart(floodingUser) : null;
     warmUp();
     window("measure", o.rate);
     markHeld();
@@ -462,15 +453,11 @@ final class LoadRun {
     List<ReadFlood.Apart> floods = new ArrayList<>();
     try {
       for (int k = 0; k < o.floodPulses; k++) {
-        int person = o.floodPerson + k;
-        Population.Person who = o.flood == ReadFlood.Kind.FETCH ? population.students().get(person)
-            : population.admins().get(person);
-        floods.add(new ReadFlood.Apart(o.floodNice, o.floodIdle, o.flood, o.floodSockets, o.floodInFlight,
-            o.floodLimit, targets.get(0), who));
+        floods.add(floodApart(floodingUser(o.floodPerson + k)));
       }
-    } catch (java.io.IOException e) {
+    } catch (IllegalStateException e) {
       floods.forEach(ReadFlood.Apart::stop);
-      throw new IllegalStateException("could not start a read flood's own JVM", e);
+      throw e;
     }
     warmUp();
     long half = o.duration.toMillis() / (2L * o.floodPulses);
@@ -505,6 +492,21 @@ final class LoadRun {
     log.printf("[%s] %s%n", system, compared);
     result.notes.add(compared);
     endMeasure();
+  }
+
+  /** The {@code person}-th simulated student (a fetch flood) or admin (a search flood). */
+  private Population.Person floodingUser(int person) {
+    return o.flood == ReadFlood.Kind.FETCH ? population.students().get(person) : population.admins().get(person);
+  }
+
+  /** A flood by {@code who} in a JVM of its own, started and waiting for {@link ReadFlood.Apart#go()}. */
+  private ReadFlood.Apart floodApart(Population.Person who) {
+    try {
+      return new ReadFlood.Apart(o.floodNice, o.floodIdle, o.flood, o.floodSockets, o.floodInFlight, o.floodLimit,
+          targets.get(0), who);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("could not start a read flood's own JVM", e);
+    }
   }
 
   private void endMeasure() throws InterruptedException {
