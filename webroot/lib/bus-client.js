@@ -126,13 +126,15 @@ export const TRANSPORT_FAILURES = Object.freeze(['not_connected', 'disconnected'
  * `failureCode` is the bridge's numeric failure code when the server failed the command.
  */
 export class BusError extends Error {
-  constructor(message, { code, failureCode, failureType, address } = {}) {
+  constructor(message, { code, failureCode, failureType, address, retryAfterMs = null } = {}) {
     super(message);
     this.name = 'BusError';
     this.code = code;
     this.failureCode = failureCode;
     this.failureType = failureType;
     this.address = address;
+    /** For `too_many_requests`: how long the server said to wait before the next try (ms), or null. */
+    this.retryAfterMs = retryAfterMs;
   }
 
   /** True when the request may not have reached the server and can be retried another way. */
@@ -674,5 +676,6 @@ function errorFromFrame(frame, address) {
   if (frame.failureType === 'NO_HANDLERS') code = 'unavailable';
   else if (frame.failureType === 'TIMEOUT') code = 'timeout';
   const message = frame.message || (typeof frame.body === 'string' ? frame.body : '') || 'The request failed';
-  return new BusError(message, { code: code ?? 'failed', failureCode, failureType: frame.failureType, address });
+  const retryAfterMs = Number.isFinite(frame.retryAfter) && frame.retryAfter >= 0 ? frame.retryAfter : null;
+  return new BusError(message, { code: code ?? 'failed', failureCode, failureType: frame.failureType, address, retryAfterMs });
 }

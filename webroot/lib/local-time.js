@@ -14,16 +14,49 @@
  * Pure: no DOM; `Intl` only.
  */
 
-/** The browser's (or Node's) time zone, e.g. "Europe/Paris". */
+let zone = null;
+let zoneReadAt = 0;
+/** How long the zone read from the system is reused (a laptop carried across zones shows the new one after this). */
+const ZONE_REUSE_MS = 60 * 1000;
+
+/**
+ * The browser's (or Node's) time zone, e.g. "Europe/Paris". Read again at most once a minute: every timestamp of
+ * every render asks, and each read builds an `Intl.DateTimeFormat` (two seconds of a flush of 100 messages, when
+ * the page read it each time).
+ */
 export function viewerTimeZone() {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
+  const now = Date.now();
+  if (zone === null || now - zoneReadAt >= ZONE_REUSE_MS || now < zoneReadAt) {
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    } catch {
+      zone = 'UTC';
+    }
+    zoneReadAt = now;
   }
+  return zone;
 }
 
 const formatters = new Map();
+
+/**
+ * Labels already made, by kind, locale, zone and instant. A conversation's view renders every message's time (and
+ * its full date for the tooltip) on every change, and formatting is the costly part of a render: a message's labels
+ * are made once. Cleared when full (a long session scrolling far back).
+ */
+const labels = new Map();
+const LABELS_MAX = 20_000;
+
+function remembered(kind, locale, timeZone, date, make) {
+  const key = `${kind}|${locale ?? ''}|${timeZone ?? ''}|${date.getTime()}`;
+  let label = labels.get(key);
+  if (label === undefined) {
+    if (labels.size >= LABELS_MAX) labels.clear();
+    label = make();
+    labels.set(key, label);
+  }
+  return label;
+}
 
 /** One cached Intl.DateTimeFormat per (locale, zone, options). */
 function formatter(locale, timeZone, options) {
@@ -63,8 +96,12 @@ function pad(n, width = 2) {
 
 /** The local calendar day of an instant in a zone, as `YYYY-MM-DD`; '' for an invalid time. */
 export function dayKeyIn(value, timeZone = viewerTimeZone()) {
-  const p = zonedParts(value, timeZone);
-  return p ? `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}` : '';
+  const date = toDate(value);
+  if (!date) return '';
+  return remembered('day', null, timeZone, date, () => {
+    const p = zonedParts(date, timeZone);
+    return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+  });
 }
 
 function parseDayKey(key) {
@@ -154,19 +191,22 @@ export function dayLabel(value, { now = new Date(), timeZone = viewerTimeZone(),
 /** "14:03" (or "2:03 PM", by locale). */
 export function timeLabel(value, { timeZone = viewerTimeZone(), locale } = {}) {
   const date = toDate(value);
-  return date ? formatter(locale, timeZone, { hour: '2-digit', minute: '2-digit' }).format(date) : '';
+  return date ? remembered('time', locale, timeZone, date,
+    () => formatter(locale, timeZone, { hour: '2-digit', minute: '2-digit' }).format(date)) : '';
 }
 
 /** "Tuesday, 12 March 2024 at 14:03:07": the full date and time, for tooltips and screen readers. */
 export function fullLabel(value, { timeZone = viewerTimeZone(), locale } = {}) {
   const date = toDate(value);
-  return date ? formatter(locale, timeZone, { dateStyle: 'full', timeStyle: 'medium' }).format(date) : '';
+  return date ? remembered('full', locale, timeZone, date,
+    () => formatter(locale, timeZone, { dateStyle: 'full', timeStyle: 'medium' }).format(date)) : '';
 }
 
 /** "12 Mar 2024, 14:03": a compact date and time (search results, the closed banner). */
 export function dateTimeLabel(value, { timeZone = viewerTimeZone(), locale } = {}) {
   const date = toDate(value);
-  return date ? formatter(locale, timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(date) : '';
+  return date ? remembered('dateTime', locale, timeZone, date,
+    () => formatter(locale, timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(date)) : '';
 }
 
 /**

@@ -8,8 +8,12 @@
  *   `Outbox.clearUser()` forgets everything a user left there: sign-out calls it, so nothing a student wrote stays
  *   on a shared school computer.
  * - {@link OutboxSender} ties one conversation's outbox to its {@link ConversationStore} and the chat service:
- *   `restore()` shows what a previous page left as pending, `submit()` sends a new message, `flush()` sends every
- *   waiting one (called when the connection comes back; a backoff timer with full jitter retries anyway). A
+ *   `restore()` shows what a previous page left as pending, `submit()` sends a new message, `flush()` sends the
+ *   waiting ones, oldest first and one at a time so they arrive in order (called when the connection comes back; a
+ *   backoff timer with full jitter retries anyway). Refused for the user's send budget (`too_many_requests`), it
+ *   waits the server's `retryAfter` and paces the rest at that interval: a flush of 200 after an afternoon offline
+ *   is refused a couple of times, not once a message, so the bridge never closes the socket for abuse (issue 24,
+ *   points 2 and 12). A
  *   message the server could not be reached for is *waiting* and goes again by itself; one the server refused
  *   (400, 403, 404, 413…) is *failed*: the user retries or discards it. Each is sent with the same `clientMsgId`
  *   every time, and the server stores one row per `clientMsgId`, so a resend after an unknown outcome (a lost reply,
@@ -179,7 +183,19 @@ const SENDER_DEFAULTS = Object.freeze({
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (id) => globalThis.clearTimeout(id),
   newId: () => globalThis.crypto.randomUUID(),
+  now: () => Date.now(),
 });
+
+/**
+ * How long to wait after `too_many_requests` (ms): the server's own figure when it gave one (the bridge's
+ * `retryAfter`, REST's body or `Retry-After` header), with a tenth more so the token is surely there; a second when
+ * it gave none.
+ */
+export function retryAfterOf(error) {
+  const ms = Number.isFinite(error?.retryAfterMs) ? error.retryAfterMs
+    : Number.isFinite(error?.retryAfter) ? error.retryAfter * 1000 : 1000;
+  return Math.max(10, Math.ceil(ms * 1.1));
+}
 
 export class OutboxSender extends EventTarget {
   #store;
@@ -194,6 +210,16 @@ export class OutboxSender extends EventTarget {
   #timer = null;
   #stopped = false;
   #release;
+  /** The flush under way (one at a time), or null. */
+  #draining = null;
+  /** After `too_many_requests`: no send before this time (`now()`, ms). */
+  #notBefore = 0;
+  /**
+   * After `too_many_requests`, until nothing waits: the waiting messages go one every this many ms (the server's
+   * `retryAfter` when its budget was empty: one token's worth), so that a long flush keeps to the user's send budget
+   * instead of being refused once per token (the bridge closes a socket refused too often: issue 24, points 2 and 12).
+   */
+  #paceMs = 0;
 
   /**
    * @param {object} options
@@ -260,23 +286,27 @@ export class OutboxSender extends EventTarget {
       senderName: this.#user.name,
       senderRole: this.#user.role,
     });
-    this.deliver(clientMsgId);
+    // Behind what waits (a flush under way, or paused by the server): it goes after them, in order.
+    if (this.#draining || this.#notBefore > this.#opts.now()) this.flush();
+    else this.deliver(clientMsgId);
     return clientMsgId;
   }
 
   /**
    * Sends (again) one pending message, with its original clientMsgId. No-op while it is in flight, or when it is
-   * no longer pending. @returns {Promise<void>}
+   * no longer pending. @returns {Promise<'sent'|'paused'|'waiting'|'failed'|undefined>} what came of it:
+   * stored, refused for now by the user's send budget (sent again after the server's `retryAfter`), the server
+   * unreachable (sent again after a backoff), refused for good; undefined when nothing was sent
    */
   async deliver(clientMsgId) {
-    if (this.#stopped || this.#inFlight.has(clientMsgId)) return;
+    if (this.#stopped || this.#inFlight.has(clientMsgId)) return undefined;
     const pending = this.#store.pendingMessage(clientMsgId);
-    if (!pending) return;
+    if (!pending) return undefined;
     if (!this.#outbox.has(this.conversationId, clientMsgId)) {
       // Another tab of this user stored or discarded it meanwhile: not ours to send (a stored copy comes anyway).
       this.#store.discardPending(clientMsgId);
       this.#tracked.delete(clientMsgId);
-      return;
+      return undefined;
     }
     this.#inFlight.add(clientMsgId);
     this.#store.markSending(clientMsgId);
@@ -289,30 +319,71 @@ export class OutboxSender extends EventTarget {
       this.#store.acceptSent(reopened ? [reopened, message] : [message]);
       this.#forget(clientMsgId);
       this.dispatchEvent(new CustomEvent('sent', { detail: { message, reopened } }));
+      return 'sent';
     } catch (error) {
       this.#inFlight.delete(clientMsgId);
-      if (this.#stopped || !this.#store.pendingMessage(clientMsgId)) return; // discarded, or stored another way
+      if (this.#stopped || !this.#store.pendingMessage(clientMsgId)) return undefined; // discarded, or stored another way
       const code = error?.code ?? null;
       const message = error?.message ?? String(error);
       if (RETRYABLE.has(code)) {
         this.#store.markWaiting(clientMsgId, error);
         this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt, needsAck: pending.needsAck, attachment: pending.attachment });
+        if (code === 'too_many_requests') {
+          // Not a failure to reach the server: its budget is spent for now. Wait what it says, then go on in order.
+          const wait = retryAfterOf(error);
+          this.#notBefore = Math.max(this.#notBefore, this.#opts.now() + wait);
+          // The first refusal's wait is one token's worth when the budget was empty, less when part of a token had
+          // come back meanwhile: refused again at that pace, go at twice it (a couple of refusals, not one a token).
+          this.#paceMs = this.#paceMs > 0 ? Math.max(2 * this.#paceMs, wait) : wait;
+          this.flush();
+          return 'paused';
+        }
         this.#failures += 1;
         this.#scheduleRetry();
-      } else {
-        console.warn('[outbox] the server refused a message', error);
-        this.#store.markFailed(clientMsgId, error);
-        this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt, needsAck: pending.needsAck, attachment: pending.attachment, failed: true, error: message, errorCode: code });
+        return 'waiting';
       }
+      console.warn('[outbox] the server refused a message', error);
+      this.#store.markFailed(clientMsgId, error);
+      this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt, needsAck: pending.needsAck, attachment: pending.attachment, failed: true, error: message, errorCode: code });
+      return 'failed';
     }
   }
 
-  /** Sends every waiting message now (the connection is back); failed ones wait for the user. */
+  /**
+   * Sends the waiting messages (the connection is back), oldest first and one at a time, so that they arrive in
+   * order; failed ones wait for the user. One flush at a time: a call while one is under way joins it. When the
+   * server says `too_many_requests` it waits the server's `retryAfter` and then paces the rest at that interval.
+   * @returns {Promise<void>} settled when nothing is left to send, or the server could not be reached (a backoff
+   *   timer flushes again)
+   */
   flush() {
     this.#opts.clearTimeout(this.#timer);
     this.#timer = null;
-    const waiting = this.#store.pendingMessages.filter((m) => this.#tracked.has(m.clientMsgId) && !m.failed && !this.#inFlight.has(m.clientMsgId));
-    return Promise.all(waiting.map((m) => this.deliver(m.clientMsgId)));
+    if (!this.#draining) {
+      this.#draining = this.#drain().finally(() => {
+        this.#draining = null;
+      });
+    }
+    return this.#draining;
+  }
+
+  async #drain() {
+    while (!this.#stopped) {
+      const next = this.#store.pendingMessages
+        .find((m) => this.#tracked.has(m.clientMsgId) && !m.failed && !this.#inFlight.has(m.clientMsgId));
+      if (!next) {
+        this.#paceMs = 0; // all sent: the budget refills meanwhile, the next message goes at once
+        return;
+      }
+      const wait = this.#notBefore - this.#opts.now();
+      if (wait > 0) {
+        await new Promise((resolve) => this.#opts.setTimeout(resolve, wait));
+        continue;
+      }
+      const outcome = await this.deliver(next.clientMsgId);
+      if (outcome === 'waiting') return; // unreachable: the backoff timer, or the connection back, flushes again
+      if (outcome === 'sent' && this.#paceMs > 0) this.#notBefore = this.#opts.now() + this.#paceMs;
+    }
   }
 
   /** Gives up on a message: gone from the view and from storage. */
@@ -359,20 +430,34 @@ export class OutboxSender extends EventTarget {
  * Sends what waits in this user's outbox for conversations no view has open (an admin wrote to one student offline,
  * then opened another): each waiting entry with its original `clientMsgId`, oldest first; stored ones leave the
  * outbox, refused ones are marked failed (shown with Retry/Discard when that conversation is opened). Stops at the
- * first "server unreachable": the next trigger (the connection back, a poll that worked) tries again.
+ * first "server unreachable": the next trigger (the connection back, a poll that worked) tries again. Refused for
+ * the user's send budget (`too_many_requests`), it waits the server's `retryAfter` and goes on at that pace, as
+ * {@link OutboxSender#flush} does.
  * @returns {Promise<boolean>} false when it stopped because the server could not be reached
  */
-export async function sendUnclaimed({ outbox, send }) {
+export async function sendUnclaimed({ outbox, send, sleep = (ms) => new Promise((resolve) => globalThis.setTimeout(resolve, ms)) }) {
+  let paceMs = 0;
   for (const conversationId of outbox.conversations()) {
     if (outbox.isClaimed(conversationId)) continue;
     for (const entry of outbox.list(conversationId)) {
-      if (entry.failed || outbox.isClaimed(conversationId) || !outbox.has(conversationId, entry.clientMsgId)) continue;
-      try {
-        await send(conversationId, { clientMsgId: entry.clientMsgId, body: entry.body });
-        outbox.remove(conversationId, entry.clientMsgId);
-      } catch (error) {
-        if (RETRYABLE.has(error?.code)) return false;
-        outbox.put(conversationId, { ...entry, failed: true, error: error?.message ?? String(error), errorCode: error?.code ?? null });
+      for (;;) {
+        if (entry.failed || outbox.isClaimed(conversationId) || !outbox.has(conversationId, entry.clientMsgId)) break;
+        try {
+          await send(conversationId, { clientMsgId: entry.clientMsgId, body: entry.body, needsAck: Boolean(entry.needsAck),
+            attachmentId: entry.attachment?.id ?? null });
+          outbox.remove(conversationId, entry.clientMsgId);
+          if (paceMs > 0) await sleep(paceMs);
+          break;
+        } catch (error) {
+          if (error?.code === 'too_many_requests') {
+            paceMs = paceMs > 0 ? Math.max(2 * paceMs, retryAfterOf(error)) : retryAfterOf(error); // as OutboxSender's
+            await sleep(retryAfterOf(error));
+            continue; // the same one again: they go in order
+          }
+          if (RETRYABLE.has(error?.code)) return false;
+          outbox.put(conversationId, { ...entry, failed: true, error: error?.message ?? String(error), errorCode: error?.code ?? null });
+          break;
+        }
       }
     }
   }

@@ -293,3 +293,97 @@ test('Issue 28.2: "ask to confirm reading" survives a reload with its message, i
   third.store.merge([{ ...stored, acknowledgedAt: '2026-12-06T09:00:00Z' }]);
   assert.equal(third.store.messages[0].acknowledgedAt, '2026-12-06T09:00:00Z');
 });
+
+/**
+ * The server's send budget (UserLimits): `burst` at once, then `perSecond`; a send over it is refused with
+ * `too_many_requests` and the wait the server computes (`retryAfter`, ms), as the bridge's `err` frame gives it.
+ */
+function rateLimited(server, clock, { burst = 60, perSecond = 10, roundTripMs = 0 } = {}) {
+  let tokens = burst;
+  let at = clock.now();
+  const refused = [];
+  const send = async (conversationId, m) => {
+    if (roundTripMs > 0) await new Promise((resolve) => clock.setTimeout(resolve, roundTripMs));
+    tokens = Math.min(burst, tokens + ((clock.now() - at) * perSecond) / 1000);
+    at = clock.now();
+    if (tokens < 1) {
+      refused.push(m.clientMsgId);
+      const wait = Math.ceil(((1 - tokens) * 1000) / perSecond);
+      throw Object.assign(new Error('Too many requests'), { code: 'too_many_requests', retryAfterMs: wait });
+    }
+    tokens -= 1;
+    return server.send(conversationId, m);
+  };
+  return { send, refused };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+for (const roundTripMs of [0, 40]) {
+  test(`Issue 24.2/24.12: a flush of 200 queued messages keeps to the send budget: complete, in order, once, and `
+    + `refused at most a few times (a socket is closed after a few refusals); round trip ${roundTripMs} ms`, async () => {
+    const storage = fakeStorage();
+    const clock = createFakeClock();
+    const server = fakeServer();
+    const limited = rateLimited(server, clock, { roundTripMs });
+    const store = new ConversationStore({ conversationId: 1, fetchPage: server.fetchPage });
+    const outbox = new Outbox({ userId: ME.id, storage });
+    for (let i = 1; i <= 200; i += 1) {
+      outbox.put(1, { clientMsgId: `queued-${i}`, body: `queued ${i}`, createdAt: new Date(clock.now() + i).toISOString() });
+    }
+    const sender = new OutboxSender({
+      store, outbox, user: ME, send: limited.send, random: () => 1, retryBaseMs: 1000, retryCapMs: 8000,
+      setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout, now: clock.now, newId: () => `id-${++ids}`,
+    });
+    assert.equal(sender.restore(), 200);
+    const started = clock.now();
+    sender.flush();
+    await settle();
+    let late = null;
+    for (let ms = 0; ms < 60_000 && server.rows.length < 200; ms += 10) {
+      clock.advance(10);
+      await settle();
+      // A message written meanwhile goes after those that waited, not before them.
+      if (ms === 3000) late = sender.submit('written during the flush');
+      await settle();
+    }
+    const stored = clock.now();
+    for (let ms = 0; ms < 2000; ms += 10) {
+      clock.advance(10);
+      await settle();
+    }
+    const expected = [...Array.from({ length: 200 }, (_, i) => `queued ${i + 1}`), 'written during the flush'];
+    assert.deepEqual(server.rows.map((r) => r.body), expected, 'complete, in order, once');
+    assert.ok(late);
+    // 60 at once, then the rest at the budget's 10 a second: 14 s at the least (less what came back during the burst)
+    const seconds = (stored - started) / 1000;
+    console.log(`[outbox] round trip ${roundTripMs} ms: 200 flushed in ${seconds} s, refused ${limited.refused.length} times`);
+    assert.ok(limited.refused.length <= 3, `refused ${limited.refused.length} times (in ${seconds} s)`);
+    assert.ok(seconds > 10 && seconds < 25, `took ${seconds} s, refused ${limited.refused.length}`);
+    assert.equal(store.pendingMessages.length, 0);
+    assert.deepEqual(outbox.list(1), []);
+    sender.stop();
+  });
+}
+
+test('Issue 24.12: what waits for conversations no view has open keeps to the send budget too: in order, once, with'
+  + ' its "ask to confirm reading" (issue 28)', async () => {
+  const storage = fakeStorage();
+  const clock = createFakeClock();
+  const server = fakeServer();
+  const limited = rateLimited(server, clock, { burst: 20, perSecond: 10 });
+  const outbox = new Outbox({ userId: ME.id, storage });
+  for (let i = 1; i <= 50; i += 1) outbox.put(7, { clientMsgId: `bg-${i}`, body: `background ${i}`, needsAck: i === 30 });
+  let done = null;
+  sendUnclaimed({ outbox, send: limited.send, sleep: (ms) => new Promise((resolve) => clock.setTimeout(resolve, ms)) })
+    .then((result) => { done = result; });
+  for (let ms = 0; ms < 30_000 && done === null; ms += 10) {
+    clock.advance(10);
+    await settle();
+  }
+  assert.equal(done, true);
+  assert.deepEqual(server.rows.map((r) => r.body), Array.from({ length: 50 }, (_, i) => `background ${i + 1}`));
+  assert.deepEqual(server.rows.filter((r) => r.needsAck).map((r) => r.body), ['background 30']);
+  assert.ok(limited.refused.length <= 2, `refused ${limited.refused.length} times`);
+  assert.deepEqual(outbox.list(7), []);
+});

@@ -1,5 +1,6 @@
 package app.homeroom.browser;
 
+import app.homeroom.support.Await;
 import app.homeroom.support.TestDb;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
@@ -268,6 +269,69 @@ class ResilienceBrowserTest extends BrowserTestBase {
     assertThat(message(admin, 1)).hasText(body);
     assertThat(admin.getByTestId("message")).hasCount(1);
     assertEquals(List.of(), pageErrors, "no uncaught errors in either page");
+  }
+
+  /**
+   * Counts, in each page, the WebSockets it opens and the rate-limit answers that reach it over them (SockJS's
+   * frames carry the bridge's {@code err} frames as text).
+   */
+  static final String SOCKET_WATCH = """
+      (() => {
+        const Native = window.WebSocket;
+        window.__sockets = 0;
+        window.__refusals = 0;
+        window.__closedForAbuse = 0;
+        window.WebSocket = class extends Native {
+          constructor(...args) {
+            super(...args);
+            window.__sockets += 1;
+            this.addEventListener('message', (e) => {
+              const text = String(e.data);
+              window.__refusals += (text.match(/too_many_requests/g) || []).length;
+              window.__closedForAbuse += (text.match(/closed_for_abuse/g) || []).length;
+            });
+          }
+        };
+      })();""";
+
+  @Test
+  @DisplayName("Issue 24.12 and 24.2: 200 messages left in the outbox by a long offline spell arrive complete, in order"
+      + " and once, at the pace of the student's send budget; the live socket is refused at most three times and never"
+      + " closed for abuse")
+  void a_long_outbox_keeps_to_the_send_budget() throws InterruptedException {
+    BrowserContext context = newContext();
+    context.addInitScript(SOCKET_WATCH);
+    Page student = studentChat(signIn(context, STUDENT_EMAIL, "live"));
+    int queued = 200;
+    // What a previous page left after an afternoon offline (seeded as the outbox stores it, not typed 200 times).
+    student.evaluate("([key, n]) => {"
+        + " const start = Date.now() - 3_600_000;"
+        + " localStorage.setItem(key, JSON.stringify(Array.from({ length: n }, (_, i) => ({"
+        + "   clientMsgId: crypto.randomUUID(), body: `Written offline ${i + 1}`, needsAck: false, attachment: null,"
+        + "   createdAt: new Date(start + i * 1000).toISOString(), failed: false, error: null, errorCode: null }))));"
+        + "}", List.of("homeroom.outbox.v1." + studentId + "." + conversationId, queued));
+    long started = System.nanoTime();
+    student.reload();
+    studentChat(student);
+    Await.until(() -> db.queryLong("select count(*) from messages where conversation_id = ?", conversationId) >= queued,
+        60_000, "all " + queued + " stored");
+    double seconds = (System.nanoTime() - started) / 1e9;
+
+    List<String> expected = java.util.stream.IntStream.rangeClosed(1, queued).mapToObj(i -> "Written offline " + i).toList();
+    assertEquals(expected, db.queryStrings("select body from messages where conversation_id = ? order by seq", conversationId),
+        "complete, in order, once");
+    assertThat(student.locator("[data-testid=message][data-pending=true]")).hasCount(0);
+    Await.until(() -> outboxKeys(student) == 0, 5_000, "the outbox is empty");
+    long sockets = ((Number) student.evaluate("() => window.__sockets")).longValue();
+    long refusals = ((Number) student.evaluate("() => window.__refusals")).longValue();
+    long closed = ((Number) student.evaluate("() => window.__closedForAbuse")).longValue();
+    System.out.printf("[ResilienceBrowserTest] %d queued messages stored in %.1f s over %d socket(s), refused %d times%n",
+        queued, seconds, sockets, refusals);
+    assertEquals(0, closed, "never closed for abuse");
+    assertEquals(1, sockets, "one live socket throughout: it was never closed");
+    assertTrue(refusals <= 3, "refused " + refusals + " times");
+    assertThat(student.getByTestId("connection-status")).hasAttribute("data-state", "live");
+    assertEquals(List.of(), pageErrors);
   }
 
   static void send(Page page, String body) {
