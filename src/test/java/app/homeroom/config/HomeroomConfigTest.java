@@ -129,7 +129,7 @@ class HomeroomConfigTest {
   void limits(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     HomeroomConfig.Limits d = HomeroomConfig.fromJson(HomeroomConfig.defaults()).limits();
     assertEquals(HomeroomConfig.Limits.defaults(), d);
-    assertEquals(new HomeroomConfig.Limits(true, 10, 60, 2, 20, 50, 200, 10, 60, 3, 15, 50, 20), d, "README's table says these");
+    assertEquals(new HomeroomConfig.Limits(true, 10, 60, 2, 20, 50, 200, 10, 60, 3, 15, 10, 20), d, "README's table says these");
     Path file = dir.resolve("config.json");
     Files.writeString(file, "{\"http\": {\"port\": 9000}}");
     assertEquals(d, HomeroomConfig.load(file, Map.of()).limits());

@@ -186,7 +186,12 @@ class RateLimitTest {
   void rest_is_limited_by_the_same_buckets() throws Exception {
     // Connected before the burst: a socket's handshake after the 429 could outlast the refill (retryAfter ≤ 1 s) on a
     // slow machine, and the bridge would then rightly accept (a CI run saw exactly that).
-    SockJsClient socket = SockJsClient.connect(port, olga.sessionCookie(), origin);
+    // Three of Olga's sockets share the bridge's burst below: refusals close a socket after refusalsBeforeClose (10),
+    // and each socket gets at most 7 of them.
+    List<SockJsClient> sockets = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sockets.add(SockJsClient.connect(port, olga.sessionCookie(), origin));
+    }
     int refused = 0;
     int created = 0;
     Api.Response last = null;
@@ -211,15 +216,16 @@ class RateLimitTest {
     // The bridge sees the same empty bucket: of a burst on the bridge right after the 429, no more go through than
     // the bucket refilled since (sendPerSecond), where a bucket of its own would take them all (sendBurst). Asking
     // once was not enough: a slow CI machine took longer than the refill (100 ms) to ask, and was rightly accepted.
-    try (socket) {
+    try (SockJsClient a = sockets.get(0); SockJsClient b = sockets.get(1); SockJsClient c = sockets.get(2)) {
       List<String> replies = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
-        replies.add(socket.request("chat.message.send", send(olgaConversation, "bridge " + i).getJsonObject("body"), null));
+        replies.add(sockets.get(i % 3).request("chat.message.send", send(olgaConversation, "bridge " + i).getJsonObject("body"), null));
       }
       int accepted = 0;
       int limited = 0;
-      for (String reply : replies) {
-        JsonObject answer = socket.await(f -> reply.equals(f.getString("address")), 10_000);
+      for (int i = 0; i < replies.size(); i++) {
+        String reply = replies.get(i);
+        JsonObject answer = sockets.get(i % 3).await(f -> reply.equals(f.getString("address")), 10_000);
         if (answer.containsKey("failureCode")) {
           assertEquals(429, answer.getInteger("failureCode"), answer::encode);
           limited++;
@@ -231,6 +237,7 @@ class RateLimitTest {
       assertTrue(limited > 0, "the bridge refused some of the burst");
       assertTrue(accepted <= 1 + Math.ceil(LIMITS.sendPerSecond() * seconds),
           accepted + " accepted on the bridge in " + seconds + " s after the 429: more than the refill");
+      assertTrue(sockets.stream().noneMatch(SockJsClient::isClosed), "too few refusals on each to close it");
     }
     Await.until(() -> olga.post("/api/conversations/" + olgaConversation + "/messages",
         new JsonObject().put("clientMsgId", UUID.randomUUID().toString()).put("body", "later")).status() == 201,
