@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Issue 24, point 2: what one user flooding reads costs everyone else's sends, on a node that has run for a while.
 #
-# usage: scripts/flood-compare.sh [PULSES] [fetch|search]      (default 6 pulses, fetch)
+# usage: scripts/flood-compare.sh [PULSES] [fetch|search|control]      (default 6 pulses, fetch)
+#   control     the same run with a flood that opens nothing (--flood-sockets 0): what the method says with no flood
+#               (one run of 6 pulses said +19 % on this VM; docs/PERFORMANCE.md)
 #   JAR         the node's jar (default target/homeroom.jar; ./mvnw package -DskipTests first)
 #   JAVA_HOME   the JDK the node runs on (default: java on the PATH)
 #   NODE_JVM    the node's JVM options (default -Xms1g -Xmx1g)
@@ -28,10 +30,15 @@ ADMINS=8
 HTTP_PORT=${FLOOD_HTTP_PORT:-18091}
 DB_PORT=${FLOOD_DB_PORT:-54398}
 
+EXTRA=
+if [ "$KIND" = control ]; then
+  KIND=fetch
+  EXTRA="--flood-sockets 0"
+fi
 case "$KIND" in
   fetch) max=$((STUDENTS - 1));;
   search) max=$((ADMINS - 1));;
-  *) echo "flood-compare: the flood is fetch or search, not $KIND" >&2; exit 2;;
+  *) echo "flood-compare: the flood is fetch, search or control, not $KIND" >&2; exit 2;;
 esac
 if [ "$PULSES" -lt 1 ] || [ "$PULSES" -ge "$max" ]; then
   echo "flood-compare: PULSES is from 1 to $((max - 1))" >&2
@@ -55,7 +62,7 @@ run() {
     > "$WORK/$name.log" 2>&1 || { tail -20 "$WORK/$name.log" >&2; exit 1; }
 }
 
-flood="--flood $KIND --flood-nice ${FLOOD_NICE:-idle}"
+flood="--flood $KIND --flood-nice ${FLOOD_NICE:-idle} $EXTRA"
 echo "flood-compare: warm-up flood (not counted)"
 # The warm-up's flooder is the last student (or admin); the measured run leaves them out and floods as those before.
 if [ "$KIND" = fetch ]; then

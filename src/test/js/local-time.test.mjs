@@ -91,3 +91,19 @@ test('R6.4: calendar day arithmetic and validation', () => {
   assert.equal(isDayKey('2024-13-01'), false);
   assert.equal(isDayKey('1/5/2024'), false);
 });
+
+test('R6.1: labels made once per instant still follow the zone and the locale asked for', () => {
+  const instant = '2024-05-01T23:30:00Z';
+  for (let i = 0; i < 3; i += 1) {
+    assert.equal(timeLabel(instant, { timeZone: 'UTC', locale: 'en-GB' }), '23:30');
+    assert.equal(timeLabel(instant, { timeZone: 'Asia/Tokyo', locale: 'en-GB' }), '08:30');
+    assert.match(timeLabel(instant, { timeZone: 'UTC', locale: 'en-US' }), /^11:30\s?PM$/u);
+    assert.equal(dayKeyIn(instant, 'UTC'), '2024-05-01');
+    assert.equal(dayKeyIn(instant, 'Asia/Tokyo'), '2024-05-02');
+    assert.equal(dayKeyIn(new Date(instant), 'Asia/Tokyo'), '2024-05-02', 'a Date and its ISO text alike');
+    assert.notEqual(fullLabel(instant, { timeZone: 'UTC', locale: 'en-GB' }), fullLabel(instant, { timeZone: 'UTC', locale: 'fr-FR' }));
+    assert.notEqual(dateTimeLabel(instant, { timeZone: 'UTC', locale: 'en-GB' }), dateTimeLabel(instant, { timeZone: 'Asia/Tokyo', locale: 'en-GB' }));
+  }
+  assert.equal(dayKeyIn('not a time', 'UTC'), '');
+  assert.equal(timeLabel(null), '');
+});
