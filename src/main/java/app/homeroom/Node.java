@@ -133,8 +133,9 @@ public final class Node implements AutoCloseable {
         signingKeys = new SigningKeys(vertx, keptKeys.signingKid(), keptKeys.accepted());
         keyStore.keepLoaded(vertx, signingKeys);
       }
-      NodeContext context = new NodeContext(config, db, signingKeys, new ChatShared(),
-          new app.homeroom.web.UserLimits(config.limits()), nodeId, metrics, pushKeys);
+      app.homeroom.web.UserLimits limits = new app.homeroom.web.UserLimits(config.limits());
+      NodeContext context = new NodeContext(config, db, signingKeys,
+          new ChatShared(userId -> limits.socketBlockedForMs(userId) > 0), limits, nodeId, metrics, pushKeys);
       metrics.watch(context.limits());
 
       await(vertx.deployVerticle(new PresenceVerticle(config.presence())), "start presence");

@@ -21,6 +21,13 @@ public final class ChatShared {
   final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   /** Pages of history being read by this node (issue 24, point 2): at most {@link ChatVerticle#MAX_READS_IN_FLIGHT}. */
   final java.util.concurrent.atomic.AtomicInteger readsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+  /** Each user's pages of history, one at a time (issue 24, point 2). */
+  final ReadLines readLines;
+
+  /** {@code closedForAbuse}: whether a user is closed for abuse now (their waiting pages are then not read). */
+  public ChatShared(java.util.function.LongPredicate closedForAbuse) {
+    readLines = new ReadLines(closedForAbuse);
+  }
   final AtomicLong acks = new AtomicLong();
   final AtomicLong ackWrites = new AtomicLong();
   final ConcurrentMap<String, Long> lastTypingForwarded = new ConcurrentHashMap<>();

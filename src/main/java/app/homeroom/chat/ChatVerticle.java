@@ -198,7 +198,8 @@ public class ChatVerticle extends VerticleBase {
       throw ApiError.unavailable("The server is reading many pages of history at once; try again in a moment");
     }
     try {
-      return fetchPage(actor, command).onComplete(done -> shared.readsInFlight.decrementAndGet());
+      return shared.readLines.run(actor.userId(), () -> fetchPage(actor, command))
+          .onComplete(done -> shared.readsInFlight.decrementAndGet());
     } catch (RuntimeException e) {
       shared.readsInFlight.decrementAndGet();
       throw e;
