@@ -197,6 +197,16 @@ export function retryAfterOf(error) {
   return Math.max(10, Math.ceil(ms * 1.1));
 }
 
+/**
+ * The interval to send at after a `too_many_requests` (ms): its wait the first time (one token's worth when the
+ * budget was empty, less when part of a token had come back), then twice the pace, or the wait if longer: a couple
+ * of refusals, not one a token.
+ */
+function pacedAfter(paceMs, error) {
+  const wait = retryAfterOf(error);
+  return paceMs > 0 ? Math.max(2 * paceMs, wait) : wait;
+}
+
 export class OutboxSender extends EventTarget {
   #store;
   #outbox;
@@ -332,9 +342,7 @@ export class OutboxSender extends EventTarget {
           // Not a failure to reach the server: its budget is spent for now. Wait what it says, then go on in order.
           const wait = retryAfterOf(error);
           this.#notBefore = Math.max(this.#notBefore, this.#opts.now() + wait);
-          // The first refusal's wait is one token's worth when the budget was empty, less when part of a token had
-          // come back meanwhile: refused again at that pace, go at twice it (a couple of refusals, not one a token).
-          this.#paceMs = this.#paceMs > 0 ? Math.max(2 * this.#paceMs, wait) : wait;
+          this.#paceMs = pacedAfter(this.#paceMs, error);
           this.flush();
           return 'paused';
         }
@@ -450,7 +458,7 @@ export async function sendUnclaimed({ outbox, send, sleep = (ms) => new Promise(
           break;
         } catch (error) {
           if (error?.code === 'too_many_requests') {
-            paceMs = paceMs > 0 ? Math.max(2 * paceMs, retryAfterOf(error)) : retryAfterOf(error); // as OutboxSender's
+            paceMs = pacedAfter(paceMs, error);
             await sleep(retryAfterOf(error));
             continue; // the same one again: they go in order
           }
