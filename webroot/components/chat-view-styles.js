@@ -173,7 +173,8 @@ export const chatViewStyles = css`
         color: var(--hr-color-text-muted);
       }
       .status.failed,
-      .status.waiting {
+      .status.waiting,
+      .status.queued {
         display: flex;
         flex-wrap: wrap;
         justify-content: flex-end;
@@ -183,6 +184,9 @@ export const chatViewStyles = css`
       }
       .status.waiting {
         color: var(--hr-color-warning);
+      }
+      .status.queued {
+        color: var(--hr-color-text-muted);
       }
       .gap-notice {
         margin: var(--hr-space-2) var(--hr-space-4) 0;

@@ -253,6 +253,11 @@ function renderMessage(view, m, key, status = null, spelledOut = false, tabStop 
           <button class="btn small" type="button" data-testid="message-retry" @click=${() => view.deliver(m.clientMsgId)}>Retry</button>
           <button class="btn small ghost" type="button" data-testid="message-discard" @click=${() => view.sender?.discard(m.clientMsgId)}>Discard</button>
         </div>`
+      : m.queued
+        ? html`<div class="status queued" data-testid="message-status" data-status="queued">
+            <span>Queued: it goes after the ones before it, in a moment.</span>
+            <button class="btn small ghost" type="button" data-testid="message-discard" @click=${() => view.sender?.discard(m.clientMsgId)}>Discard</button>
+          </div>`
       : m.waiting
         ? html`<div class="status waiting" data-testid="message-status" data-status="waiting">
             <span>Waiting to send: it goes as soon as the server can be reached.</span>

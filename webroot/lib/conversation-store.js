@@ -457,17 +457,32 @@ export class ConversationStore extends EventTarget {
 
   /** Marks a pending message as not sent: the server refused it (it stays, with retry and discard). */
   markFailed(clientMsgId, error) {
-    this.#updatePending(clientMsgId, { failed: true, waiting: false, error: error?.message ?? String(error), errorCode: error?.code ?? null });
+    this.#updatePending(clientMsgId, { failed: true, waiting: false, queued: false, error: error?.message ?? String(error), errorCode: error?.code ?? null });
   }
 
   /** Marks a pending message as waiting: the server could not be reached; it goes again by itself. */
   markWaiting(clientMsgId, error) {
-    this.#updatePending(clientMsgId, { failed: false, waiting: true, error: error?.message ?? null, errorCode: error?.code ?? null });
+    this.#updatePending(clientMsgId, { failed: false, waiting: true, queued: false, error: error?.message ?? null, errorCode: error?.code ?? null });
+  }
+
+  /**
+   * Marks pending messages as queued: the server can be reached and they go in order, after the ones before them
+   * (the outbox sends one at a time and keeps to the user's send budget). One change for them all.
+   */
+  markQueued(clientMsgIds) {
+    let changed = false;
+    for (const id of clientMsgIds) {
+      const message = this.#pending.get(id);
+      if (!message || message.failed || message.queued) continue;
+      this.#pending.set(id, { ...message, queued: true, waiting: false, error: null, errorCode: null });
+      changed = true;
+    }
+    if (changed) this.#changed();
   }
 
   /** Marks a failed or waiting message as being sent again. */
   markSending(clientMsgId) {
-    this.#updatePending(clientMsgId, { failed: false, waiting: false, error: null, errorCode: null });
+    this.#updatePending(clientMsgId, { failed: false, waiting: false, queued: false, error: null, errorCode: null });
   }
 
   #updatePending(clientMsgId, changes) {

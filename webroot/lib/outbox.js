@@ -297,8 +297,12 @@ export class OutboxSender extends EventTarget {
       senderRole: this.#user.role,
     });
     // Behind what waits (a flush under way, or paused by the server): it goes after them, in order.
-    if (this.#draining || this.#notBefore > this.#opts.now()) this.flush();
-    else this.deliver(clientMsgId);
+    if (this.#draining || this.#notBefore > this.#opts.now()) {
+      this.#store.markQueued([clientMsgId]);
+      this.flush();
+    } else {
+      this.deliver(clientMsgId);
+    }
     return clientMsgId;
   }
 
@@ -343,6 +347,7 @@ export class OutboxSender extends EventTarget {
           const wait = retryAfterOf(error);
           this.#notBefore = Math.max(this.#notBefore, this.#opts.now() + wait);
           this.#paceMs = pacedAfter(this.#paceMs, error);
+          this.#store.markQueued([clientMsgId]); // the server is there: it goes again first, in a moment
           this.flush();
           return 'paused';
         }
@@ -376,12 +381,19 @@ export class OutboxSender extends EventTarget {
   }
 
   async #drain() {
+    let queued = false;
     while (!this.#stopped) {
-      const next = this.#store.pendingMessages
-        .find((m) => this.#tracked.has(m.clientMsgId) && !m.failed && !this.#inFlight.has(m.clientMsgId));
+      const waiting = this.#store.pendingMessages
+        .filter((m) => this.#tracked.has(m.clientMsgId) && !m.failed && !this.#inFlight.has(m.clientMsgId));
+      const next = waiting[0];
       if (!next) {
         this.#paceMs = 0; // all sent: the budget refills meanwhile, the next message goes at once
         return;
+      }
+      if (!queued && waiting.length > 1) {
+        // Those after the first wait their turn, not for the server: say so (once it answers, see below).
+        queued = true;
+        this.#store.markQueued(waiting.slice(1).map((m) => m.clientMsgId));
       }
       const wait = this.#notBefore - this.#opts.now();
       if (wait > 0) {
@@ -389,7 +401,12 @@ export class OutboxSender extends EventTarget {
         continue;
       }
       const outcome = await this.deliver(next.clientMsgId);
-      if (outcome === 'waiting') return; // unreachable: the backoff timer, or the connection back, flushes again
+      if (outcome === 'waiting') {
+        // Unreachable after all: the rest wait for the server too (the backoff timer, or the connection back,
+        // flushes again).
+        for (const m of this.#store.pendingMessages) if (m.queued) this.#store.markWaiting(m.clientMsgId, null);
+        return;
+      }
       if (outcome === 'sent' && this.#paceMs > 0) this.#notBefore = this.#opts.now() + this.#paceMs;
     }
   }

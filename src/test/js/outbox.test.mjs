@@ -344,7 +344,13 @@ for (const roundTripMs of [0, 40]) {
       clock.advance(10);
       await settle();
       // A message written meanwhile goes after those that waited, not before them.
-      if (ms === 3000) late = sender.submit('written during the flush');
+      if (ms === 3000) {
+        late = sender.submit('written during the flush');
+        const pending = store.pendingMessages;
+        assert.equal(pending.filter((m) => m.waiting).length, 0, 'none says the server cannot be reached');
+        assert.ok(pending.filter((m) => m.queued).length >= pending.length - 2, 'the rest say they wait their turn');
+        assert.equal(pending[pending.length - 1].queued, true, 'the new one too');
+      }
       await settle();
     }
     const stored = clock.now();
@@ -386,4 +392,25 @@ test('Issue 24.12: what waits for conversations no view has open keeps to the se
   assert.deepEqual(server.rows.filter((r) => r.needsAck).map((r) => r.body), ['background 30']);
   assert.ok(limited.refused.length <= 2, `refused ${limited.refused.length} times`);
   assert.deepEqual(outbox.list(7), []);
+});
+
+test('R5.3: queued messages say they wait for the server again when it turns out unreachable', async () => {
+  const storage = fakeStorage();
+  const clock = createFakeClock();
+  const server = fakeServer();
+  server.mode = 'down';
+  const { store, outbox, sender } = page({ storage, server, clock });
+  outbox.put(1, { clientMsgId: 'a', body: 'first' });
+  outbox.put(1, { clientMsgId: 'b', body: 'second' });
+  outbox.put(1, { clientMsgId: 'c', body: 'third' });
+  sender.restore();
+  const flushed = sender.flush();
+  assert.deepEqual(store.pendingMessages.map((m) => Boolean(m.queued)), [false, true, true], 'behind the first, in turn');
+  await flushed;
+  assert.deepEqual(store.pendingMessages.map((m) => [m.waiting, Boolean(m.queued)]), [[true, false], [true, false], [true, false]]);
+  server.mode = 'ok';
+  clock.advance(8000);
+  await settle();
+  assert.deepEqual(server.rows.map((r) => r.body), ['first', 'second', 'third']);
+  sender.stop();
 });
