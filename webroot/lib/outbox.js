@@ -191,7 +191,7 @@ const SENDER_DEFAULTS = Object.freeze({
  * `retryAfter`, REST's body or `Retry-After` header), with a tenth more so the token is surely there; a second when
  * it gave none.
  */
-export function retryAfterOf(error) {
+function retryAfterOf(error) {
   const ms = Number.isFinite(error?.retryAfterMs) ? error.retryAfterMs
     : Number.isFinite(error?.retryAfter) ? error.retryAfter * 1000 : 1000;
   return Math.max(10, Math.ceil(ms * 1.1));
@@ -340,17 +340,17 @@ export class OutboxSender extends EventTarget {
       const code = error?.code ?? null;
       const message = error?.message ?? String(error);
       if (RETRYABLE.has(code)) {
-        this.#store.markWaiting(clientMsgId, error);
         this.#outbox.put(conversationId, { clientMsgId, body: pending.body, createdAt: pending.createdAt, needsAck: pending.needsAck, attachment: pending.attachment });
         if (code === 'too_many_requests') {
-          // Not a failure to reach the server: its budget is spent for now. Wait what it says, then go on in order.
-          const wait = retryAfterOf(error);
-          this.#notBefore = Math.max(this.#notBefore, this.#opts.now() + wait);
+          // Not a failure to reach the server: its budget is spent for now. Wait what it says, then go on in order
+          // (queued: it goes again first, in a moment).
+          this.#store.markQueued([clientMsgId]);
+          this.#notBefore = Math.max(this.#notBefore, this.#opts.now() + retryAfterOf(error));
           this.#paceMs = pacedAfter(this.#paceMs, error);
-          this.#store.markQueued([clientMsgId]); // the server is there: it goes again first, in a moment
           this.flush();
           return 'paused';
         }
+        this.#store.markWaiting(clientMsgId, error);
         this.#failures += 1;
         this.#scheduleRetry();
         return 'waiting';
@@ -391,7 +391,8 @@ export class OutboxSender extends EventTarget {
         return;
       }
       if (!queued && waiting.length > 1) {
-        // Those after the first wait their turn, not for the server: say so (once it answers, see below).
+        // Those after the first wait their turn, not for the server: say so (and say "waiting" again, below, if the
+        // server turns out unreachable).
         queued = true;
         this.#store.markQueued(waiting.slice(1).map((m) => m.clientMsgId));
       }

@@ -44,6 +44,19 @@ test('a failed command rejects with its failure code translated', async () => {
   bus.close();
 });
 
+test('Issue 24.12: a rate-limit refusal carries the server\'s retryAfter (ms), which the outbox paces by', async () => {
+  const { bus, fake } = client();
+  bus.start();
+  fake.last().open();
+  const limited = bus.request('chat.message.send', { body: 'x' });
+  fake.last().receive({ type: 'err', address: 'r1', failureCode: 429, failureType: 'RECIPIENT_FAILURE', code: 'too_many_requests', message: 'Too many messages', retryAfter: 87 });
+  await assert.rejects(limited, (e) => e.code === 'too_many_requests' && e.retryAfterMs === 87);
+  const other = bus.request('chat.conversation.open', { studentId: 1 });
+  fake.last().receive({ type: 'err', address: 'r2', failureCode: 403, message: 'Admins only' });
+  await assert.rejects(other, (e) => e.code === 'forbidden' && e.retryAfterMs === null);
+  bus.close();
+});
+
 test('requests time out, and reject at once when not live', async () => {
   const { bus, fake } = client();
   bus.start();

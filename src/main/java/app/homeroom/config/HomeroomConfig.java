@@ -158,12 +158,7 @@ public record HomeroomConfig(Http http, Db db, Cluster cluster, Auth auth, Admin
     /** Window in which {@code refusalsBeforeClose} refusals close a socket. */
     public static final long ABUSE_WINDOW_MS = 10_000;
 
-    /**
-     * The shipped defaults (conf/config.json says the same). 10 refusals before a close (50 until the web client paced
-     * its retries by {@code retryAfter}): a flood's sockets close after a tenth of the frames they had been answered,
-     * which cut its cost to the others' send p99 from +348 % to +79 % (issue 24, point 2; docs/PERFORMANCE.md); the web
-     * client's flush of 200 queued messages is refused 1-3 times.
-     */
+    /** The shipped defaults (conf/config.json says the same; 10 refusals before a close: docs/PERFORMANCE.md, issue 24.2). */
     public static Limits defaults() {
       return new Limits(true, 10, 60, 2, 20, 50, 200, 10, 60, 3, 15, 10, 20);
     }

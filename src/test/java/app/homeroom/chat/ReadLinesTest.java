@@ -1,6 +1,7 @@
 package app.homeroom.chat;
 
 import app.homeroom.common.ApiError;
+import app.homeroom.support.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -48,9 +49,9 @@ class ReadLinesTest {
     done.get(5, TimeUnit.SECONDS);
   }
 
-  static void settle() throws Exception {
-    onContext(() -> { }); // a round trip through the event loops: what was run on a context has run
-    Thread.sleep(50);
+  /** Waits for what the lines start on a context (the next read, a dropped one) to have happened. */
+  static void until(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    Await.until(condition, 5_000, what);
   }
 
   @Test
@@ -77,7 +78,6 @@ class ReadLinesTest {
         return Future.succeededFuture("olga's page");
       }));
     });
-    settle();
     assertEquals(List.of("sam 0", "olga"), started, "one of Sam's at a time; Olga's is not behind his");
     Future<String> refused = answers.get(asked - 1);
     assertTrue(refused.failed(), "beyond the line");
@@ -86,16 +86,17 @@ class ReadLinesTest {
     assertEquals("olga's page", answers.get(asked).result());
 
     pages.get(0).complete("page 0");
-    settle();
+    until(() -> started.size() == 3, "Sam's next read started");
     assertEquals("page 0", answers.get(0).result());
     assertEquals(List.of("sam 0", "olga", "sam 1"), started);
     pages.get(1).fail(new IllegalStateException("the database went away"));
-    settle();
+    until(() -> started.size() == 4, "the read after the failed one started");
     assertTrue(answers.get(1).failed());
     assertEquals("sam 2", started.get(started.size() - 1), "a failed read lets the next one go");
     for (int i = 2; i < asked - 1; i++) {
+      int done = i;
       pages.get(i).complete("page " + i);
-      settle();
+      until(() -> started.size() == Math.min(done + 3, asked), "the read after page " + done + " started");
     }
     for (int i = 2; i < asked - 1; i++) {
       assertEquals("page " + i, answers.get(i).result(), "in order, each its own page");
@@ -110,7 +111,7 @@ class ReadLinesTest {
       }));
       more.add(lines.run(7, () -> Future.succeededFuture("after the bad one")));
     });
-    settle();
+    until(() -> more.get(1).isComplete(), "the read after the bad one answered");
     assertEquals(400, assertInstanceOf(ApiError.class, more.get(0).cause()).status());
     assertEquals("after the bad one", more.get(1).result());
     assertEquals(0, lines.users());
@@ -138,10 +139,9 @@ class ReadLinesTest {
         }));
       }
     });
-    settle();
     blocked.set(true); // its sockets were closed for abuse while the first page was being read
     first.complete("page 0");
-    settle();
+    until(() -> answers.stream().allMatch(Future::isComplete), "every waiting page answered");
     assertEquals(List.of("flood 0"), started, "the waiting pages were not read");
     assertEquals("page 0", answers.get(0).result(), "the one under way is answered");
     for (int i = 1; i <= 14; i++) {
@@ -151,7 +151,7 @@ class ReadLinesTest {
     blocked.set(false);
     List<Future<String>> later = new ArrayList<>();
     onContext(() -> later.add(lines.run(7, () -> Future.succeededFuture("after the back-off"))));
-    settle();
+    until(() -> later.get(0).isComplete(), "the read after the back-off answered");
     assertEquals("after the back-off", later.get(0).result());
   }
 }
