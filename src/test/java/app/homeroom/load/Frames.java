@@ -46,6 +46,8 @@ final class Frames {
     /** err frames: the failure code (-1 when absent) and message (or a string body, e.g. "rejected"). */
     int failureCode = -1;
     String failureMessage;
+    /** err frames of a rate-limit refusal: how long to wait before asking again, in ms (-1 when absent). */
+    long retryAfter = -1;
     /** The frame as received, for the rare frames read in full (fetch replies). */
     String raw;
   }
@@ -129,6 +131,7 @@ final class Frames {
           case "type" -> in.type = p.getText();
           case "address" -> in.address = p.getText();
           case "failureCode" -> in.failureCode = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : -1;
+          case "retryAfter" -> in.retryAfter = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
           case "message" -> {
             if (t == JsonToken.VALUE_STRING) {
               in.failureMessage = p.getText();

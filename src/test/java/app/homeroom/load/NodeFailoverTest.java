@@ -156,8 +156,12 @@ class NodeFailoverTest {
 
       // Every send answered, none failed; every acknowledged message stored exactly once...
       assertTrue(acked >= 300, "a steady run: acknowledged " + acked);
-      assertEquals(sent, acked, "every send acknowledged");
-      assertEquals(0, total.failed() + total.unacked(), "failed or unacknowledged sends: " + total.errors());
+      // What went wrong, in every message below: the printed lines above are cut from CI's short excerpt.
+      String why = "sent " + sent + ", acknowledged " + acked + ", failed " + total.failed() + ", unacknowledged "
+          + total.unacked() + ", retried " + total.retried() + "; errors " + total.errors() + "; per window "
+          + windows.stream().map(w -> w.name() + " " + w.sent() + "/" + w.acked() + " " + w.errors()).toList();
+      assertEquals(0, total.failed() + total.unacked(), "failed or unacknowledged sends: " + why);
+      assertEquals(sent, acked, "every send acknowledged: " + why);
       assertEquals(acked, r.dbStored, "each acknowledged message is one row");
       assertEquals(r.dbStored, r.dbDistinct, "a message resent to a survivor is never stored twice");
       // ...and reached every recipient, live or by catch-up, and none twice live.

@@ -1,5 +1,6 @@
 package app.homeroom.load;
 
+import app.homeroom.chat.ChatService;
 import io.vertx.core.Context;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -67,6 +68,16 @@ final class SimClient {
   private final ArrayDeque<Ledger.Msg> outbox;
   private int catchUpsPending;
   private Runnable catchUpDone;
+  /**
+   * Catch-up pages still to ask for, {studentIndex, after}, asked one at a time as the web client reads its pages:
+   * the node reads one user's pages one at a time anyway (chat/ReadLines), and 40 conversations asked for at once
+   * would overdraw the read budget (60 tokens) into refusals, and 10 refusals close the socket for abuse.
+   */
+  private final ArrayDeque<long[]> catchUpQueue = new ArrayDeque<>();
+  /** The catch-up page asked for and not answered yet, or null. */
+  private long[] catchUpAsked;
+  /** Counts sockets: a retry timer of an earlier socket's page does nothing (the page was queued again). */
+  private int socketGeneration;
   /**
    * Requests written on the current socket whose reply has not come. The bridge allows 64 handlers per socket
    * (registrations plus pending replies) and refuses the next request with an error that names no reply address, so
@@ -261,6 +272,7 @@ final class SimClient {
     if (admin && reconnect && run.retrySends()) {
       catchUp(run.missingFor(this), null);
     }
+    nextCatchUp();
   }
 
   // ---- sending -------------------------------------------------------------------------------------------------
@@ -351,7 +363,37 @@ final class SimClient {
     }
     catchUpDone = done;
     catchUpsPending += missing.size();
-    missing.forEach((s, seq) -> fetch(run.population().students().get(s).conversationId(), Math.max(0, seq - 1), 200, 'k', s));
+    missing.forEach((s, seq) -> catchUpQueue.add(new long[] {s, Math.max(0, seq - 1)}));
+    nextCatchUp();
+  }
+
+  /** Asks for the next catch-up page when none is out. Pages of the web client's size: one read token each. */
+  private void nextCatchUp() {
+    if (catchUpAsked != null || catchUpQueue.isEmpty() || ws == null || !open) {
+      return;
+    }
+    catchUpAsked = catchUpQueue.poll();
+    int s = (int) catchUpAsked[0];
+    fetch(run.population().students().get(s).conversationId(), catchUpAsked[1], ChatService.DEFAULT_PAGE, 'k', s);
+  }
+
+  /** The catch-up page out was refused for the read budget: ask again when the node says a token is back. */
+  private void retryCatchUpAfter(long ms) {
+    int generation = socketGeneration;
+    long[] page = catchUpAsked;
+    run.vertx().setTimer(Math.max(1, ms), id -> ctx.runOnContext(v -> {
+      if (generation == socketGeneration && catchUpAsked == page && ws != null && open) {
+        int s = (int) page[0];
+        fetch(run.population().students().get(s).conversationId(), page[1], ChatService.DEFAULT_PAGE, 'k', s);
+      }
+    }));
+  }
+
+  /** One conversation caught up (or given up on): the next one's page goes. */
+  private void catchUpFinished() {
+    catchUpAsked = null;
+    catchUpReplied();
+    nextCatchUp();
   }
 
   private void fetch(long conversationId, long after, int limit, char purpose, int studentIndex) {
@@ -387,6 +429,12 @@ final class SimClient {
   private void resetWindow() {
     awaiting = 0;
     held.clear();
+    socketGeneration++;
+    // A catch-up page the old socket lost is asked for again once this one is ready.
+    if (catchUpAsked != null) {
+      catchUpQueue.addFirst(catchUpAsked);
+      catchUpAsked = null;
+    }
   }
 
   private void write(String frame) {
@@ -494,8 +542,10 @@ final class SimClient {
       if (purpose == 'c') {
         // Cannot tell whether we are registered; count it and go on as if ready, so the run is not stuck.
         ready(now);
+      } else if (in.failureCode == 429 && in.retryAfter >= 0) {
+        retryCatchUpAfter(in.retryAfter);
       } else {
-        catchUpReplied();
+        catchUpFinished();
       }
       return;
     }
@@ -512,13 +562,18 @@ final class SimClient {
     boolean more = body.getBoolean("hasMore", false);
     boolean paging = purpose == 'k' || (purpose == 'c' && !admin && everReadyOrCatchingUp());
     if (more && paging && newest > 0) {
-      fetch(conversationId, newest, 200, purpose, studentIndex);
+      if (purpose == 'k') {
+        catchUpAsked = new long[] {studentIndex, newest};
+        fetch(conversationId, newest, ChatService.DEFAULT_PAGE, purpose, studentIndex);
+      } else {
+        fetch(conversationId, newest, 200, purpose, studentIndex);
+      }
       return;
     }
     if (purpose == 'c') {
       ready(now);
     } else {
-      catchUpReplied();
+      catchUpFinished();
     }
   }
 
