@@ -75,6 +75,8 @@ public final class Revocations {
   private final Pool reports;
   private final LongSupplier clock;
   private final Map<String, Verdict> byJti = new HashMap<>();
+  /** Sessions whose check is at the database now, by token id: the answer every request of theirs waits for. */
+  private final Map<String, Future<String>> asking = new HashMap<>();
   /** The database's time of the last read of the feed, less the overlap; null before the first. */
   private java.time.OffsetDateTime feedSince;
 
@@ -96,9 +98,23 @@ public final class Revocations {
     if (known != null && known.until > now) {
       return known.refusal == null ? Future.succeededFuture() : Future.failedFuture(ApiError.unauthorized(known.refusal));
     }
+    // One question per session at a time: requests of a session that arrive while its check runs (a page's first
+    // requests, a tab's reconnection, or 15 sockets opened at once by a flood) wait for that one answer.
+    Future<String> answer = asking.get(session.jti());
+    if (answer == null) {
+      answer = ask(session);
+      asking.put(session.jti(), answer);
+      answer.onComplete(done -> asking.remove(session.jti()));
+    }
+    return answer.compose(refusal -> refusal == null ? Future.succeededFuture()
+        : Future.failedFuture(ApiError.unauthorized(refusal)));
+  }
+
+  /** The database's answer for {@code session}, cached: a refusal, or null when it is still valid. */
+  private Future<String> ask(Sessions.Session session) {
     return pool.preparedQuery(CHECK)
         .execute(Tuple.of(session.identity().userId(), session.jti(), (double) session.issuedAt(), session.epoch()))
-        .compose(rows -> {
+        .map(rows -> {
           String refusal = refusal(rows.size() == 0 ? null : rows.iterator().next());
           Verdict fresh = new Verdict(session.identity().userId(), refusal, clock.getAsLong() + CACHE_MILLIS);
           // An event that arrived while the query ran wins over a "valid" read before it.
@@ -106,8 +122,7 @@ public final class Revocations {
           if (meanwhile == null || meanwhile.refusal == null) {
             byJti.put(session.jti(), fresh);
           }
-          String answer = meanwhile != null && meanwhile.refusal != null ? meanwhile.refusal : refusal;
-          return answer == null ? Future.succeededFuture() : Future.failedFuture(ApiError.unauthorized(answer));
+          return meanwhile != null && meanwhile.refusal != null ? meanwhile.refusal : refusal;
         });
   }
 
