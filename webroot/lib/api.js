@@ -87,6 +87,8 @@ export async function call(method, path, { body, file, query, signal, expectUnau
     error.details = detail.details ?? null;
     // A 429's wait to the millisecond (the header rounds up to whole seconds).
     error.retryAfterMs = Number.isFinite(detail.retryAfter) ? detail.retryAfter : null;
+    // How often the refused budget gets a token back (ms): the pace that is not refused again.
+    error.tokenEveryMs = Number.isFinite(detail.tokenEvery) && detail.tokenEvery > 0 ? detail.tokenEvery : null;
     if (response.status === 401 && !expectUnauthorized && unauthorizedListener) unauthorizedListener(error);
     throw error;
   }

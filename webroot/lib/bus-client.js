@@ -126,7 +126,7 @@ export const TRANSPORT_FAILURES = Object.freeze(['not_connected', 'disconnected'
  * `failureCode` is the bridge's numeric failure code when the server failed the command.
  */
 export class BusError extends Error {
-  constructor(message, { code, failureCode, failureType, address, retryAfterMs = null } = {}) {
+  constructor(message, { code, failureCode, failureType, address, retryAfterMs = null, tokenEveryMs = null } = {}) {
     super(message);
     this.name = 'BusError';
     this.code = code;
@@ -135,6 +135,8 @@ export class BusError extends Error {
     this.address = address;
     /** For `too_many_requests`: how long the server said to wait before the next try (ms), or null. */
     this.retryAfterMs = retryAfterMs;
+    /** For `too_many_requests`: how often the refused budget gets a token back (ms), or null. */
+    this.tokenEveryMs = tokenEveryMs;
   }
 
   /** True when the request may not have reached the server and can be retried another way. */
@@ -677,5 +679,8 @@ function errorFromFrame(frame, address) {
   else if (frame.failureType === 'TIMEOUT') code = 'timeout';
   const message = frame.message || (typeof frame.body === 'string' ? frame.body : '') || 'The request failed';
   const retryAfterMs = Number.isFinite(frame.retryAfter) && frame.retryAfter >= 0 ? frame.retryAfter : null;
-  return new BusError(message, { code: code ?? 'failed', failureCode, failureType: frame.failureType, address, retryAfterMs });
+  const tokenEveryMs = Number.isFinite(frame.tokenEvery) && frame.tokenEvery > 0 ? frame.tokenEvery : null;
+  return new BusError(message, {
+    code: code ?? 'failed', failureCode, failureType: frame.failureType, address, retryAfterMs, tokenEveryMs,
+  });
 }

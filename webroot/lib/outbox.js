@@ -198,13 +198,16 @@ function retryAfterOf(error) {
 }
 
 /**
- * The interval to send at after a `too_many_requests` (ms): its wait the first time (one token's worth when the
- * budget was empty, less when part of a token had come back), then twice the pace, or the wait if longer: a couple
- * of refusals, not one a token.
+ * The interval to send at after a `too_many_requests` (ms). The first time: how often the budget gets a token back
+ * when the server says (`tokenEvery`, with a tenth more), so one refusal settles the pace; else the wait (one token's
+ * worth when the budget was empty, less when part of a token had come back). Refused again while pacing (another tab
+ * spends the same budget): twice the pace, or the wait if longer. A couple of refusals, never one a token.
  */
 function pacedAfter(paceMs, error) {
   const wait = retryAfterOf(error);
-  return paceMs > 0 ? Math.max(2 * paceMs, wait) : wait;
+  if (paceMs > 0) return Math.max(2 * paceMs, wait);
+  const every = Number.isFinite(error?.tokenEveryMs) && error.tokenEveryMs > 0 ? Math.ceil(error.tokenEveryMs * 1.1) : 0;
+  return Math.max(wait, every);
 }
 
 export class OutboxSender extends EventTarget {
@@ -401,6 +404,7 @@ export class OutboxSender extends EventTarget {
         await new Promise((resolve) => this.#opts.setTimeout(resolve, wait));
         continue;
       }
+      const sentAt = this.#opts.now();
       const outcome = await this.deliver(next.clientMsgId);
       if (outcome === 'waiting') {
         // Unreachable after all: the rest wait for the server too (the backoff timer, or the connection back,
@@ -408,7 +412,8 @@ export class OutboxSender extends EventTarget {
         for (const m of this.#store.pendingMessages) if (m.queued) this.#store.markWaiting(m.clientMsgId, null);
         return;
       }
-      if (outcome === 'sent' && this.#paceMs > 0) this.#notBefore = this.#opts.now() + this.#paceMs;
+      // The pace counts from when it went, so that the round trip is part of it, not added to it.
+      if (outcome === 'sent' && this.#paceMs > 0) this.#notBefore = sentAt + this.#paceMs;
     }
   }
 
@@ -461,18 +466,22 @@ export class OutboxSender extends EventTarget {
  * {@link OutboxSender#flush} does.
  * @returns {Promise<boolean>} false when it stopped because the server could not be reached
  */
-export async function sendUnclaimed({ outbox, send, sleep = (ms) => new Promise((resolve) => globalThis.setTimeout(resolve, ms)) }) {
+export async function sendUnclaimed({
+  outbox, send, sleep = (ms) => new Promise((resolve) => globalThis.setTimeout(resolve, ms)), now = () => Date.now(),
+}) {
   let paceMs = 0;
   for (const conversationId of outbox.conversations()) {
     if (outbox.isClaimed(conversationId)) continue;
     for (const entry of outbox.list(conversationId)) {
       for (;;) {
         if (entry.failed || outbox.isClaimed(conversationId) || !outbox.has(conversationId, entry.clientMsgId)) break;
+        const sentAt = now();
         try {
           await send(conversationId, { clientMsgId: entry.clientMsgId, body: entry.body, needsAck: Boolean(entry.needsAck),
             attachmentId: entry.attachment?.id ?? null });
           outbox.remove(conversationId, entry.clientMsgId);
-          if (paceMs > 0) await sleep(paceMs);
+          // The pace counts from when it went: the round trip is part of it.
+          if (paceMs > 0) await sleep(Math.max(0, sentAt + paceMs - now()));
           break;
         } catch (error) {
           if (error?.code === 'too_many_requests') {

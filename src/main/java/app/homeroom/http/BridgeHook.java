@@ -209,7 +209,7 @@ final class BridgeHook implements Handler<BridgeEvent> {
 
   /**
    * Issue 8, point 3: a client command over the user's rate ({@link UserLimits}) is answered with an {@code err}
-   * frame {@code {failureCode: 429, code: "too_many_requests", retryAfter: ms}} (to its reply address when it has
+   * frame {@code {failureCode: 429, code: "too_many_requests", retryAfter: ms, tokenEvery: ms}} (to its reply address when it has
    * one, so the caller's request fails at once) and diverted to {@link Address#BRIDGE_DISCARD}: nothing reaches the
    * chat service. {@code refusalsBeforeClose} refusals within {@link HomeroomConfig.Limits#ABUSE_WINDOW_MS} close the
    * socket; the user's other sockets stay open (they share the user's buckets, so they are slowed alike).
@@ -229,9 +229,10 @@ final class BridgeHook implements Handler<BridgeEvent> {
       return;
     }
     SockJSSocket socket = event.socket();
-    RateLimited limited = new RateLimited(kind, wait);
+    RateLimited limited = new RateLimited(limits, kind, wait);
     JsonObject err = new JsonObject().put("type", "err").put("failureCode", 429).put("failureType", "RECIPIENT_FAILURE")
-        .put("code", limited.code()).put("message", limited.getMessage()).put("retryAfter", wait);
+        .put("code", limited.code()).put("message", limited.getMessage()).put("retryAfter", wait)
+        .put("tokenEvery", limited.tokenEveryMs());
     if (raw.getValue("replyAddress") instanceof String reply) {
       err.put("address", reply);
     }

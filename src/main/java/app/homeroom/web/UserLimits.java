@@ -93,6 +93,15 @@ public final class UserLimits {
     burst[kind.ordinal()] = max;
   }
 
+  /**
+   * How often a token of {@code kind} comes back, in ms (rounded up): the pace at which a refused client is never
+   * refused again, told with each refusal ({@code tokenEvery}) so that it settles after one.
+   */
+  public long tokenEveryMs(Kind kind) {
+    double perNanos = perNano[kind.ordinal()];
+    return perNanos <= 0 ? 0 : (long) Math.ceil(1 / perNanos / 1e6);
+  }
+
   public HomeroomConfig.Limits config() {
     return config;
   }

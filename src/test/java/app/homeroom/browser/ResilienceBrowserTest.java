@@ -335,7 +335,8 @@ class ResilienceBrowserTest extends BrowserTestBase {
         queued, seconds, sockets, refusals);
     assertEquals(0, closed, "never closed for abuse");
     assertEquals(1, sockets, "one live socket throughout: it was never closed");
-    assertTrue(refusals <= 5, "refused " + refusals + " times: well under the 10 that close a socket");
+    // Paced by the refusal's tokenEvery it settles after one; a second is the browser's timers running late.
+    assertTrue(refusals >= 1 && refusals <= 2, "refused " + refusals + " times: once or twice, not up to the 10 that close a socket");
     assertThat(student.getByTestId("connection-status")).hasAttribute("data-state", "live");
     assertEquals(List.of(), pageErrors);
   }

@@ -142,6 +142,7 @@ class RateLimitTest {
       JsonObject first = limited.get(0);
       assertNotNull(first.getString("address"), "the refusal answers the request's reply address");
       assertTrue(first.getLong("retryAfter") > 0 && first.getLong("retryAfter") <= 1_000, first::encode);
+      assertEquals(1000 / LIMITS.sendPerSecond(), first.getLong("tokenEvery"), "the pace that is not refused: " + first.encode());
       assertTrue(frames.stream().anyMatch(f -> "closed_for_abuse".equals(f.getString("code"))), "told why it is closed");
       // SockJS sessions close with SockJS's own frame whatever code the server gives (docs/API.md, close codes).
       assertEquals("c[3000,\"Go away!\"]", flooder.closeFrame);
@@ -211,6 +212,7 @@ class RateLimitTest {
     assertEquals("too_many_requests", error.getString("code"));
     long retryAfter = error.getLong("retryAfter");
     assertTrue(retryAfter > 0 && retryAfter <= 1_000, error::encode);
+    assertEquals(1000 / LIMITS.sendPerSecond(), error.getLong("tokenEvery"), error::encode);
     assertEquals("1", last.raw().headers().firstValue("retry-after").orElse(null));
     long refusedAt = System.nanoTime();
     // The bridge sees the same empty bucket: of a burst on the bridge right after the 429, no more go through than
