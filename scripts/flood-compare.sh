@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Issue 24, point 2: what one user flooding reads costs everyone else's sends, on a node that has run for a while.
 #
-# usage: scripts/flood-compare.sh [PULSES] [fetch|search|control]      (default 6 pulses, fetch)
+# usage: scripts/flood-compare.sh [PULSES] [fetch|fetch-light|search|search-light|control|burn]  (default 6 pulses, fetch)
+#   fetch-light, search-light
+#               the flood from scripts/read-flood.py, a process with no JIT (the flooding JVM fills both cores for
+#               0.7 s at each flood's start, which an attacker on another machine does not): the node's own cost
 #   control     the same run with a flood that opens nothing (--flood-sockets 0): what the method says with no flood
 #               (one run of 6 pulses said +19 % on this VM; docs/PERFORMANCE.md)
+#   burn        the control, with the flooding JVM's own CPU (two threads busy for FLOOD_BURN_MS, default 700, at each
+#               flood's start): what the flooder's process costs the others on this shared machine, node untouched
 #   JAR         the node's jar (default target/homeroom.jar; ./mvnw package -DskipTests first)
 #   JAVA_HOME   the JDK the node runs on (default: java on the PATH)
 #   NODE_JVM    the node's JVM options (default -Xms1g -Xmx1g)
@@ -31,14 +36,24 @@ HTTP_PORT=${FLOOD_HTTP_PORT:-18091}
 DB_PORT=${FLOOD_DB_PORT:-54398}
 
 EXTRA=
+GENERATOR_JVM="-Xms3g -Xmx3g -XX:+UseZGC -XX:+AlwaysPreTouch"
 if [ "$KIND" = control ]; then
   KIND=fetch
   EXTRA="--flood-sockets 0"
+elif [ "$KIND" = fetch-light ] || [ "$KIND" = search-light ]; then
+  # The flood from scripts/read-flood.py: no JVM of the flooder's compiling on the node's two cores.
+  KIND=${KIND%-light}
+  GENERATOR_JVM="$GENERATOR_JVM -Dflood.client=python"
+elif [ "$KIND" = burn ]; then
+  # The control, with the flooding JVM's own CPU: FLOOD_BURN_MS (default 700) of two busy threads at each flood's start.
+  KIND=fetch
+  EXTRA="--flood-sockets 0"
+  GENERATOR_JVM="$GENERATOR_JVM -Dflood.burnMs=${FLOOD_BURN_MS:-700}"
 fi
 case "$KIND" in
   fetch) max=$((STUDENTS - 1));;
   search) max=$((ADMINS - 1));;
-  *) echo "flood-compare: the flood is fetch, search or control, not $KIND" >&2; exit 2;;
+  *) echo "flood-compare: the flood is fetch, fetch-light, search, search-light, control or burn, not $KIND" >&2; exit 2;;
 esac
 if [ "$PULSES" -lt 1 ] || [ "$PULSES" -ge "$max" ]; then
   echo "flood-compare: PULSES is from 1 to $((max - 1))" >&2
@@ -58,7 +73,7 @@ TARGET=$NODE_TARGET
 run() {
   local name=$1 students=$2 admins=$3
   shift 3
-  ./mvnw -q -Pload -Dload.args="$TARGET --out $WORK/$name $SHAPE --students $students --admins $admins $*" \
+  ./mvnw -q -Pload -Dload.jvm="$GENERATOR_JVM" -Dload.args="$TARGET --out $WORK/$name $SHAPE --students $students --admins $admins $*" \
     > "$WORK/$name.log" 2>&1 || { tail -20 "$WORK/$name.log" >&2; exit 1; }
 }
 

@@ -197,6 +197,7 @@ final class ReadFlood implements Flooding {
     java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
         java.nio.charset.StandardCharsets.UTF_8));
     if ("go".equals(in.readLine())) {
+      burn(Long.getLong("flood.burnMs", 0));
       flood.start();
       in.readLine();
       flood.stop();
@@ -204,6 +205,32 @@ final class ReadFlood implements Flooding {
     }
     vertx.close().await();
     System.exit(0);
+  }
+
+  /**
+   * The flooding JVM's own CPU and nothing else (scripts/flood-compare.sh's {@code burn}): two threads busy for
+   * {@code ms} at the flood's start, about what a cold flooding JVM spends there compiling and decoding (perf: 1.1 s
+   * of CPU in its first 2 s, the machine's two cores full for 0.7 s). With no sockets, what it costs the others is what
+   * the flooder's process costs on a shared machine, not what the node does for it.
+   */
+  private static void burn(long ms) {
+    if (ms <= 0) {
+      return;
+    }
+    long until = System.nanoTime() + ms * 1_000_000;
+    for (int i = 0; i < 2; i++) {
+      Thread t = new Thread(() -> {
+        long x = 0;
+        while (System.nanoTime() < until) {
+          x += Long.numberOfTrailingZeros(x ^ System.nanoTime());
+        }
+        if (x == 42) {
+          System.out.print("");
+        }
+      }, "flood-burn-" + i);
+      t.setDaemon(true);
+      t.start();
+    }
   }
 
   /**
@@ -222,11 +249,18 @@ final class ReadFlood implements Flooding {
       if (idle) {
         command.addAll(List.of("chrt", "--idle", "0"));
       }
-      command.addAll(List.of("nice", "-n", Integer.toString(nice),
-          java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-          "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), ReadFlood.class.getName(), kind.name(),
-          target.url(), Long.toString(who.userId()), Long.toString(who.conversationId()), Integer.toString(sockets),
-          Integer.toString(inFlight), Integer.toString(limit)));
+      command.addAll(List.of("nice", "-n", Integer.toString(nice)));
+      if ("python".equals(System.getProperty("flood.client"))) {
+        // The same flood from a process that costs the machine next to nothing (scripts/read-flood.py): the JVM's,
+        // under SCHED_IDLE, still filled both cores for 0.7 s at its start (perf; PERFORMANCE-LOG, "a sixth look").
+        command.addAll(List.of("python3", java.nio.file.Path.of("scripts", "read-flood.py").toAbsolutePath().toString()));
+      } else {
+        command.addAll(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m", "-XX:+UseSerialGC", "-Dflood.burnMs=" + Long.getLong("flood.burnMs", 0), "-cp",
+            System.getProperty("java.class.path"), ReadFlood.class.getName()));
+      }
+      command.addAll(List.of(kind.name(), target.url(), Long.toString(who.userId()), Long.toString(who.conversationId()),
+          Integer.toString(sockets), Integer.toString(inFlight), Integer.toString(limit)));
       ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
       pb.environment().put("FLOOD_COOKIE", who.cookie());
       process = pb.start();

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Issue 24, point 2: the load generator's read floods (ReadFlood.java's fetch and search) in a process that costs the
+machine next to nothing, for scripts/flood-compare.sh's `fetch-light` and `search-light`.
+
+The flooding JVM, even under SCHED_IDLE, fills both cores of the two-core VM for about 0.7 s at each flood's start
+while it compiles and decodes (perf, docs/PERFORMANCE-LOG.md): an attacker on another machine costs the node nothing
+of that. This does the same flood with no JIT and no event loop: one blocking thread per socket.
+
+usage (as ReadFlood.main): read-flood.py FETCH|SEARCH URL USER CONVERSATION SOCKETS IN_FLIGHT LIMIT, the user's
+cookie in FLOOD_COOKIE. It floods from the line `go` on its input until the next line, then prints its summary and
+exits. FETCH: each socket keeps IN_FLIGHT history fetches of LIMIT messages in flight (each answer or refusal sends the
+next at once: a flooder does not wait as told); a socket closed, or a connection refused, is tried again 200 ms later.
+SEARCH: IN_FLIGHT REST searches in flight, each on a connection of its own, the next asked when one is answered.
+"""
+import base64
+import http.client
+import json
+import os
+import random
+import socket
+import string
+import sys
+import threading
+import time
+import urllib.parse
+
+answered = refused = failed = 0
+counts = threading.Lock()
+stopped = threading.Event()
+open_sockets = set()
+
+
+def count(kind):
+    global answered, refused, failed
+    with counts:
+        if kind == 'answered':
+            answered += 1
+        elif kind == 'refused':
+            refused += 1
+        else:
+            failed += 1
+
+
+def frame(text):
+    """A masked client text frame."""
+    payload = text.encode()
+    mask = os.urandom(4)
+    n = len(payload)
+    head = bytearray([0x81])
+    if n < 126:
+        head.append(0x80 | n)
+    elif n < 65536:
+        head += bytes([0x80 | 126]) + n.to_bytes(2, 'big')
+    else:
+        head += bytes([0x80 | 127]) + n.to_bytes(8, 'big')
+    return bytes(head) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def recv_exact(sock, n, buf):
+    while len(buf) < n:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError('closed')
+        buf += chunk
+    out = bytes(buf[:n])
+    del buf[:n]
+    return out
+
+
+def frames(sock, buf):
+    """Yields (opcode, payload) of the server's frames (unmasked; fragments joined)."""
+    message, first_op = b'', None
+    while True:
+        b0, b1 = recv_exact(sock, 2, buf)
+        op, n = b0 & 0x0F, b1 & 0x7F
+        if n == 126:
+            n = int.from_bytes(recv_exact(sock, 2, buf), 'big')
+        elif n == 127:
+            n = int.from_bytes(recv_exact(sock, 8, buf), 'big')
+        payload = recv_exact(sock, n, buf)
+        if op == 0:
+            message += payload
+        elif op in (1, 2):
+            message, first_op = payload, op
+        else:
+            yield op, payload
+            continue
+        if b0 & 0x80:
+            yield first_op, message
+            message = b''
+
+
+def fetch(sock, conversation, limit, n):
+    inner = json.dumps({'type': 'send', 'address': 'chat.messages.fetch', 'replyAddress': 'fl.%d' % n,
+                        'body': {'conversationId': conversation, 'limit': limit}})
+    sock.sendall(frame(json.dumps([inner])))
+
+
+def one_socket(url, cookie, conversation, in_flight, limit, all_open):
+    host, port = url.hostname, url.port or 80
+    origin = '%s://%s:%d' % (url.scheme, host, port)
+    while not stopped.is_set():
+        sock = None
+        try:
+            sock = socket.create_connection((host, port), timeout=20)
+            sock.settimeout(None)
+            with counts:
+                open_sockets.add(sock)
+            if stopped.is_set():
+                return
+            path = '/eventbus/%d/%s/websocket' % (random.randint(100, 999),
+                                                  ''.join(random.choices(string.ascii_lowercase + string.digits, k=12)))
+            key = base64.b64encode(os.urandom(16)).decode()
+            sock.sendall(('GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n'
+                          'Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\nOrigin: %s\r\nCookie: %s\r\n\r\n'
+                          % (path, host, port, key, origin, cookie)).encode())
+            buf = bytearray()
+            while b'\r\n\r\n' not in buf:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    raise ConnectionError('closed during the handshake')
+                buf += chunk
+            head, _, rest = bytes(buf).partition(b'\r\n\r\n')
+            if b' 101 ' not in head.split(b'\r\n', 1)[0]:
+                raise ConnectionError('handshake refused')
+            buf = bytearray(rest)
+            n = 0
+            for op, payload in frames(sock, buf):
+                if op == 8:
+                    break
+                if op != 1:
+                    continue
+                text = payload.decode()
+                if text.startswith('o'):
+                    # The first time, every socket is open before any asks (as the JVM's client, whose 15 connect at
+                    # once): each then gets its refusals, not the handshake's refusal after the first is closed.
+                    if all_open is not None:
+                        try:
+                            all_open.wait(5)
+                        except threading.BrokenBarrierError:
+                            pass
+                        all_open = None
+                    for _ in range(in_flight):
+                        fetch(sock, conversation, limit, n)
+                        n += 1
+                elif text.startswith('a'):
+                    for item in json.loads(text[1:]):
+                        message = json.loads(item)
+                        if not str(message.get('address', '')).startswith('fl.'):
+                            continue
+                        if message.get('type') == 'err':
+                            count('refused' if message.get('failureCode') in (429, 503) else 'failed')
+                        else:
+                            count('answered')
+                        if not stopped.is_set():
+                            fetch(sock, conversation, limit, n)
+                            n += 1
+            if not stopped.is_set():
+                count('failed')  # closed by the server
+        except OSError:
+            if not stopped.is_set():
+                count('failed')
+        finally:
+            if sock is not None:
+                with counts:
+                    open_sockets.discard(sock)
+                sock.close()
+        stopped.wait(0.2)
+
+
+WORDS = ['homework', 'lesson', 'question', 'thanks', 'tomorrow', 'maths', 'load']
+
+
+def one_searcher(url, cookie):
+    """One of the admin's searches in flight, over a connection of its own (kept alive, as the JVM's client's)."""
+    host, port = url.hostname, url.port or 80
+    origin = '%s://%s:%d' % (url.scheme, host, port)
+    connection = None
+    while not stopped.is_set():
+        try:
+            if connection is None:
+                connection = http.client.HTTPConnection(host, port, timeout=20)
+                connection.connect()
+                with counts:
+                    open_sockets.add(connection.sock)
+            connection.request('GET', '/api/search?q=' + random.choice(WORDS),
+                               headers={'Cookie': cookie, 'Origin': origin})
+            response = connection.getresponse()
+            response.read()
+            count('answered' if response.status == 200 else 'refused' if response.status in (429, 503) else 'failed')
+            if response.will_close:
+                connection.close()
+                connection = None
+        except (OSError, http.client.HTTPException):
+            if not stopped.is_set():
+                count('failed')
+            if connection is not None:
+                connection.close()
+                connection = None
+
+
+def main():
+    kind, url, user, conversation, sockets, in_flight, limit = sys.argv[1:8]
+    kind = kind.upper()
+    if kind not in ('FETCH', 'SEARCH'):
+        sys.exit('read-flood.py: the flood is FETCH or SEARCH')
+    url = urllib.parse.urlparse(url)
+    cookie = os.environ['FLOOD_COOKIE']
+    if sys.stdin.readline().strip() == 'go':
+        started = time.monotonic()
+        if kind == 'SEARCH':
+            threads = [threading.Thread(target=one_searcher, daemon=True, args=(url, cookie))
+                       for _ in range(int(in_flight))]
+        else:
+            all_open = threading.Barrier(int(sockets))
+            threads = [threading.Thread(target=one_socket, daemon=True,
+                                        args=(url, cookie, int(conversation), int(in_flight), int(limit), all_open))
+                       for _ in range(int(sockets))]
+        for t in threads:
+            t.start()
+        sys.stdin.readline()
+        stopped.set()
+        with counts:
+            for s in list(open_sockets):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        for t in threads:
+            t.join(5)
+        s = max(time.monotonic() - started, 1e-9)
+        what = ('fetch by user %s, %s sockets, %s in flight each, %s a page' % (user, sockets, in_flight, limit)
+                if kind == 'FETCH' else 'search by user %s, %s in flight' % (user, in_flight))
+        print('read flood (%s): %s answered (%.0f/s), %s refused (%.0f/s), %s failed'
+              % (what, '{:,}'.format(answered), answered / s, '{:,}'.format(refused), refused / s,
+                 '{:,}'.format(failed)), flush=True)
+
+
+if __name__ == '__main__':
+    main()
