@@ -213,6 +213,8 @@ final class ReadFlood implements Flooding {
    * of CPU in its first 2 s, the machine's two cores full for 0.7 s). With no sockets, what it costs the others is what
    * the flooder's process costs on a shared machine, not what the node does for it.
    */
+  private static volatile long burnt;
+
   private static void burn(long ms) {
     if (ms <= 0) {
       return;
@@ -220,12 +222,8 @@ final class ReadFlood implements Flooding {
     long until = System.nanoTime() + ms * 1_000_000;
     for (int i = 0; i < 2; i++) {
       Thread t = new Thread(() -> {
-        long x = 0;
         while (System.nanoTime() < until) {
-          x += Long.numberOfTrailingZeros(x ^ System.nanoTime());
-        }
-        if (x == 42) {
-          System.out.print("");
+          burnt++; // a volatile write: the loop cannot be optimised away
         }
       }, "flood-burn-" + i);
       t.setDaemon(true);

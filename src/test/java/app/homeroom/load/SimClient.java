@@ -372,9 +372,14 @@ final class SimClient {
     if (catchUpAsked != null || catchUpQueue.isEmpty() || ws == null || !open) {
       return;
     }
-    catchUpAsked = catchUpQueue.poll();
-    int s = (int) catchUpAsked[0];
-    fetch(run.population().students().get(s).conversationId(), catchUpAsked[1], ChatService.DEFAULT_PAGE, 'k', s);
+    askCatchUp(catchUpQueue.poll());
+  }
+
+  /** Asks for one catch-up page, {studentIndex, after}: the one out until its answer. */
+  private void askCatchUp(long[] page) {
+    catchUpAsked = page;
+    int s = (int) page[0];
+    fetch(run.population().students().get(s).conversationId(), page[1], ChatService.DEFAULT_PAGE, 'k', s);
   }
 
   /** The catch-up page out was refused for the read budget: ask again when the node says a token is back. */
@@ -383,8 +388,7 @@ final class SimClient {
     long[] page = catchUpAsked;
     run.vertx().setTimer(Math.max(1, ms), id -> ctx.runOnContext(v -> {
       if (generation == socketGeneration && catchUpAsked == page && ws != null && open) {
-        int s = (int) page[0];
-        fetch(run.population().students().get(s).conversationId(), page[1], ChatService.DEFAULT_PAGE, 'k', s);
+        askCatchUp(page);
       }
     }));
   }
@@ -563,8 +567,7 @@ final class SimClient {
     boolean paging = purpose == 'k' || (purpose == 'c' && !admin && everReadyOrCatchingUp());
     if (more && paging && newest > 0) {
       if (purpose == 'k') {
-        catchUpAsked = new long[] {studentIndex, newest};
-        fetch(conversationId, newest, ChatService.DEFAULT_PAGE, purpose, studentIndex);
+        askCatchUp(new long[] {studentIndex, newest});
       } else {
         fetch(conversationId, newest, 200, purpose, studentIndex);
       }
