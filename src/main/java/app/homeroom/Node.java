@@ -134,8 +134,9 @@ public final class Node implements AutoCloseable {
         keyStore.keepLoaded(vertx, signingKeys);
       }
       app.homeroom.web.UserLimits limits = new app.homeroom.web.UserLimits(config.limits());
-      NodeContext context = new NodeContext(config, db, signingKeys,
-          new ChatShared(userId -> limits.socketBlockedForMs(userId) > 0), limits, nodeId, metrics, pushKeys);
+      java.util.function.LongPredicate closedForAbuse = userId -> limits.socketBlockedForMs(userId) > 0;
+      NodeContext context = new NodeContext(config, db, signingKeys, new ChatShared(closedForAbuse), limits,
+          new app.homeroom.common.UserLines("searches", closedForAbuse), nodeId, metrics, pushKeys);
       metrics.watch(context.limits());
 
       await(vertx.deployVerticle(new PresenceVerticle(config.presence())), "start presence");

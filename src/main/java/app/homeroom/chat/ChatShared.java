@@ -22,11 +22,11 @@ public final class ChatShared {
   /** Pages of history being read by this node (issue 24, point 2): at most {@link ChatVerticle#MAX_READS_IN_FLIGHT}. */
   final java.util.concurrent.atomic.AtomicInteger readsInFlight = new java.util.concurrent.atomic.AtomicInteger();
   /** Each user's pages of history, one at a time (issue 24, point 2). */
-  final ReadLines readLines;
+  final app.homeroom.common.UserLines readLines;
 
   /** {@code closedForAbuse}: whether a user is closed for abuse now (their waiting pages are then not read). */
   public ChatShared(java.util.function.LongPredicate closedForAbuse) {
-    readLines = new ReadLines(closedForAbuse);
+    readLines = new app.homeroom.common.UserLines("pages of history", closedForAbuse);
   }
   final AtomicLong acks = new AtomicLong();
   final AtomicLong ackWrites = new AtomicLong();

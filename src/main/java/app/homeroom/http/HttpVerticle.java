@@ -89,6 +89,8 @@ public class HttpVerticle extends VerticleBase {
   private final Pools pools;
   private final app.homeroom.session.SigningKeys signingKeys;
   private final UserLimits limits;
+  /** Each user's searches, one at a time on this node (shared by the node's HTTP instances). */
+  private final app.homeroom.common.UserLines searchLines;
   private final String nodeId;
   private final NodeMetrics metrics;
   private final java.util.function.BooleanSupplier started;
@@ -128,6 +130,7 @@ public class HttpVerticle extends VerticleBase {
     this.pools = context.pools();
     this.signingKeys = context.signingKeys();
     this.limits = context.limits();
+    this.searchLines = context.searchLines();
     this.nodeId = context.nodeId();
     this.metrics = context.metrics();
     this.pushKey = context.pushKeys() == null ? null : app.homeroom.push.PushRoutes.applicationServerKey(context.pushKeys());
@@ -147,7 +150,7 @@ public class HttpVerticle extends VerticleBase {
     account = new AccountRoutes(vertx, accounts, sessions, guard, config.http(), config.auth(), config.sso());
     ssoRoutes = new SsoRoutes(vertx, pool, config, account);
     chatRoutes = new ChatRoutes(vertx, new ChatService(pool), accounts, limits, nodeId);
-    searchRoutes = new SearchRoutes(vertx, new MessageSearch(reports), accounts, metrics);
+    searchRoutes = new SearchRoutes(vertx, new MessageSearch(reports), accounts, metrics, searchLines);
     auditRoutes = new AuditRoutes(new AuditLog(reports));
     teamRoutes = new TeamRoutes(new TeamService(vertx, pool), limits);
     digestRoutes = new DigestRoutes(pool, config.mail().smtpEnabled());

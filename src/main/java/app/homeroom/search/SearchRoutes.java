@@ -2,6 +2,8 @@ package app.homeroom.search;
 
 import app.homeroom.account.AccountService;
 import app.homeroom.bus.Identity;
+import app.homeroom.common.ApiError;
+import app.homeroom.common.UserLines;
 import app.homeroom.ops.NodeMetrics;
 import app.homeroom.presence.Presence;
 import app.homeroom.web.Guard;
@@ -18,33 +20,47 @@ public final class SearchRoutes {
   /** Students listed beside the message hits of a search. */
   static final int STUDENT_MATCHES = 5;
 
+  /** A waiting search whose client has gone (nobody hears this answer; a 4xx, so it is not logged as a failure). */
+  private static final ApiError GONE = new ApiError(499, "client_gone", "The client went away while its search waited");
+
   private final Vertx vertx;
   private final MessageSearch search;
   private final AccountService accounts;
   private final NodeMetrics metrics;
+  private final UserLines lines;
 
-  public SearchRoutes(Vertx vertx, MessageSearch search, AccountService accounts, NodeMetrics metrics) {
+  /** {@code lines}: each user's searches, one at a time on this node (shared by the node's HTTP instances). */
+  public SearchRoutes(Vertx vertx, MessageSearch search, AccountService accounts, NodeMetrics metrics, UserLines lines) {
     this.vertx = vertx;
     this.search = search;
     this.accounts = accounts;
     this.metrics = metrics;
+    this.lines = lines;
   }
 
   /**
    * A page of message hits and, for staff on the first page, the students whose name or roll ID matches, so "Sam"
-   * finds Sam's conversation as well as messages that mention Sam.
+   * finds Sam's conversation as well as messages that mention Sam. One user's searches run one at a time on a node
+   * (issue 24, point 2): a burst of them waits in that user's line instead of taking every connection of the reports
+   * pool; one whose client has gone by its turn is not run.
    */
   public void mount(Router router) {
     router.get("/api/search").handler(ctx -> Json.respond(ctx, 200, c -> {
       Identity who = Guard.identity(c);
       MessageSearch.Query query = MessageSearch.parse(c.request()::getParam);
-      long started = System.nanoTime();
-      Future<JsonObject> hits = search.search(who, query).onComplete(ar -> metrics.searched(started));
-      Future<JsonArray> students = !who.isAdmin() || query.cursor() != null
-          ? Future.succeededFuture(new JsonArray())
-          : accounts.listStudents(who, query.text(), null, null, STUDENT_MATCHES, 0)
-              .compose(page -> Presence.markOnline(vertx, page.getJsonArray("students")));
-      return Future.all(hits, students).map(v -> hits.result().put("students", students.result()));
+      return lines.run(who.userId(), () -> c.response().closed()
+          ? Future.failedFuture(GONE)
+          : search(who, query));
     }));
+  }
+
+  private Future<JsonObject> search(Identity who, MessageSearch.Query query) {
+    long started = System.nanoTime();
+    Future<JsonObject> hits = search.search(who, query).onComplete(ar -> metrics.searched(started));
+    Future<JsonArray> students = !who.isAdmin() || query.cursor() != null
+        ? Future.succeededFuture(new JsonArray())
+        : accounts.listStudents(who, query.text(), null, null, STUDENT_MATCHES, 0)
+            .compose(page -> Presence.markOnline(vertx, page.getJsonArray("students")));
+    return Future.all(hits, students).map(v -> hits.result().put("students", students.result()));
   }
 }

@@ -70,7 +70,7 @@ final class SimClient {
   private Runnable catchUpDone;
   /**
    * Catch-up pages still to ask for, {studentIndex, after}, asked one at a time as the web client reads its pages:
-   * the node reads one user's pages one at a time anyway (chat/ReadLines), and 40 conversations asked for at once
+   * the node reads one user's pages one at a time anyway (common/UserLines), and 40 conversations asked for at once
    * would overdraw the read budget (60 tokens) into refusals, and 10 refusals close the socket for abuse.
    */
   private final ArrayDeque<long[]> catchUpQueue = new ArrayDeque<>();

@@ -1,6 +1,5 @@
-package app.homeroom.chat;
+package app.homeroom.common;
 
-import app.homeroom.common.ApiError;
 import app.homeroom.support.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@DisplayName("Issue 24.2: one user's pages of history, one at a time")
-class ReadLinesTest {
+@DisplayName("Issue 24.2: one user's pages of history or searches, one at a time")
+class UserLinesTest {
 
   static Vertx vertx;
 
@@ -58,11 +57,11 @@ class ReadLinesTest {
   @DisplayName("a user's reads run one at a time in order, another user's at once; beyond the line, a 429; a read that"
       + " fails or throws lets the next one go")
   void one_at_a_time_per_user() throws Exception {
-    ReadLines lines = new ReadLines(userId -> false);
+    UserLines lines = new UserLines("pages of history", userId -> false);
     List<String> started = new CopyOnWriteArrayList<>();
     List<Promise<String>> pages = new CopyOnWriteArrayList<>();
     List<Future<String>> answers = new ArrayList<>();
-    int asked = 2 + ReadLines.WAITING_PER_USER;
+    int asked = 2 + UserLines.WAITING_PER_USER;
     onContext(() -> {
       for (int i = 0; i < asked; i++) {
         String name = "sam " + i;
@@ -83,6 +82,7 @@ class ReadLinesTest {
     assertTrue(refused.failed(), "beyond the line");
     ApiError error = assertInstanceOf(ApiError.class, refused.cause());
     assertEquals(429, error.status());
+    assertTrue(error.getMessage().contains("pages of history"), error.getMessage());
     assertEquals("olga's page", answers.get(asked).result());
 
     pages.get(0).complete("page 0");
@@ -122,7 +122,7 @@ class ReadLinesTest {
       + " comes; once the user is no longer blocked, their pages are read again")
   void a_user_closed_for_abuse_loses_what_waits() throws Exception {
     java.util.concurrent.atomic.AtomicBoolean blocked = new java.util.concurrent.atomic.AtomicBoolean();
-    ReadLines lines = new ReadLines(userId -> userId == 7 && blocked.get());
+    UserLines lines = new UserLines("pages of history", userId -> userId == 7 && blocked.get());
     List<String> started = new CopyOnWriteArrayList<>();
     Promise<String> first = Promise.promise();
     List<Future<String>> answers = new ArrayList<>();
