@@ -14,6 +14,7 @@
 #   NODE_JVM    the node's JVM options (default -Xms1g -Xmx1g)
 #   FLOOD_NICE  how the flooding JVMs run (default idle: SCHED_IDLE and nice 19; or a niceness)
 #   LOAD_SHAPE  the traffic everyone else makes (default: issue 24's, below)
+#   FLOOD_ARGS  more of the load generator's flood options, such as --flood-in-flight 4 (LoadOptions)
 #
 # One node on a scratch data folder, ports and cluster of its own, with the shipped limits. First a flood that is not
 # counted: a node in service has long since compiled the paths a flood takes (the refusals, the closes for abuse, the
@@ -77,7 +78,7 @@ run() {
     > "$WORK/$name.log" 2>&1 || { tail -20 "$WORK/$name.log" >&2; exit 1; }
 }
 
-flood="--flood $KIND --flood-nice ${FLOOD_NICE:-idle} $EXTRA"
+flood="--flood $KIND --flood-nice ${FLOOD_NICE:-idle} $EXTRA ${FLOOD_ARGS:-}"
 echo "flood-compare: warm-up flood (not counted)"
 # The warm-up's flooder is the last student (or admin); the measured run leaves them out and floods as those before.
 if [ "$KIND" = fetch ]; then

@@ -269,6 +269,19 @@ public final class UserLimits {
     return sockets.getOrDefault(userId, 0);
   }
 
+  /** Refusals held now (RateLimited holds refused reads and searches), per user with any. */
+  private final ConcurrentHashMap<Long, Integer> heldRefusals = new ConcurrentHashMap<>();
+
+  /** A refusal of this user's is held from now: how many of theirs are held on this node, this one counted. */
+  public int holdRefusal(long userId) {
+    return heldRefusals.merge(userId, 1, Integer::sum);
+  }
+
+  /** A held refusal of this user's was answered (or its client had gone). */
+  public void releaseRefusal(long userId) {
+    heldRefusals.computeIfPresent(userId, (id, n) -> n <= 1 ? null : n - 1);
+  }
+
   /** Forgets users idle long enough that their buckets are full again (keeps the map to recent users). */
   public void sweep() {
     long now = System.nanoTime();

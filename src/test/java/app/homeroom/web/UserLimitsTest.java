@@ -147,4 +147,31 @@ class UserLimitsTest {
     limits.closeSocket(7);
     assertFalse(limits.refuseAtCap(7), "room again once one closes");
   }
+
+  @Test
+  @DisplayName("Issue 24.2: held refusals are counted per user and released; up to 8 held, one is held to its token"
+      + " plus at most one token's interval (1 s at most); beyond, from its token up to 5 s")
+  void held_refusals_and_how_long() {
+    UserLimits limits = new UserLimits(defaults);
+    for (int i = 1; i <= 9; i++) {
+      assertEquals(i, limits.holdRefusal(7));
+    }
+    assertEquals(1, limits.holdRefusal(8), "another user counts apart");
+    for (int i = 0; i < 9; i++) {
+      limits.releaseRefusal(7);
+    }
+    assertEquals(1, limits.holdRefusal(7), "released: counted from nothing again");
+    limits.releaseRefusal(7);
+    limits.releaseRefusal(7); // one too many (a restarted count) does not go below nothing
+    assertEquals(1, limits.holdRefusal(7));
+
+    assertEquals(100, RateLimited.heldFor(100, 333, 1, 0.0), "held to its token");
+    assertEquals(433, RateLimited.heldFor(100, 333, 8, 1.0), "at most one token's interval after it");
+    assertEquals(1_000, RateLimited.heldFor(900, 333, 8, 1.0), "never over a second while a person's few");
+    assertEquals(1_000, RateLimited.heldFor(4_000, 100, 1, 0.5), "a long wait is held a second, the rest told");
+    assertEquals(100, RateLimited.heldFor(100, 333, 9, 0.0), "beyond 8: from its token...");
+    assertEquals(5_000, RateLimited.heldFor(100, 333, 9, 1.0), "...to 5 s");
+    assertEquals(2_550, RateLimited.heldFor(100, 333, 60, 0.5));
+    assertEquals(5_000, RateLimited.heldFor(9_000, 333, 60, 0.5), "never over 5 s");
+  }
 }
