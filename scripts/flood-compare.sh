@@ -20,7 +20,7 @@
 # counted: a node in service has long since compiled the paths a flood takes (the refusals, the closes for abuse, the
 # refused reconnections, pages of 200), and a fresh one spends its first flood compiling them (C2 for about a second
 # of CPU on two cores: docs/PERFORMANCE-LOG.md). Then one run of 2 x PULSES windows of 10 s, quiet and flooded in
-# turn, each flood by a user no earlier one used (a flooder stays blocked for minutes), in a JVM of its own
+# turn, each fetch flood by a user no earlier one used (a flooder stays blocked for minutes; a search flood by the same admin), in a JVM of its own
 # (`--flood-pulses`, `--flood-nice`); the generator compares the others' sends of the flooded windows with those of the
 # quiet ones. Separate quiet and flooded runs cannot tell 20 % on one two-core VM (the quiet runs' own p99 varies by
 # 3x); windows of one run share the machine's stalls alike (docs/PERFORMANCE.md, "One user flooding reads").
@@ -53,7 +53,7 @@ elif [ "$KIND" = burn ]; then
 fi
 case "$KIND" in
   fetch) max=$((STUDENTS - 1));;
-  search) max=$((ADMINS - 1));;
+  search) max=1000;; # every pulse's search flood is by the same admin (it closes nothing)
   *) echo "flood-compare: the flood is fetch, fetch-light, search, search-light, control or burn, not $KIND" >&2; exit 2;;
 esac
 if [ "$PULSES" -lt 1 ] || [ "$PULSES" -ge "$max" ]; then
@@ -86,7 +86,7 @@ if [ "$KIND" = fetch ]; then
   people="$((STUDENTS - 1)) $ADMINS"; first=$((STUDENTS - 1 - PULSES))
 else
   run warmup $STUDENTS $ADMINS --duration 40s $flood --flood-person $((ADMINS - 1))
-  people="$STUDENTS $((ADMINS - 1))"; first=$((ADMINS - 1 - PULSES))
+  people="$STUDENTS $((ADMINS - 1))"; first=$((ADMINS - 2))
 fi
 echo "flood-compare: $PULSES pulses of 10 s quiet, 10 s flooded"
 # shellcheck disable=SC2086

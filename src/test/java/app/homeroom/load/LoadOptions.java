@@ -252,7 +252,8 @@ final class LoadOptions implements Cloneable {
       throw new IllegalArgumentException("--flood-pulses needs a positive count, --flood, --flood-nice and --scenario steady");
     }
     if (flood != null && (floodPerson < 0
-        || floodPerson + Math.max(1, floodPulses) > (flood == ReadFlood.Kind.FETCH ? students : admins))) {
+        || floodPerson + (flood == ReadFlood.Kind.FETCH ? Math.max(1, floodPulses) : 1)
+            > (flood == ReadFlood.Kind.FETCH ? students : admins))) {
       throw new IllegalArgumentException("--flood-person must name one of the simulated "
           + (flood == ReadFlood.Kind.FETCH ? "students (0 to " + (students - 1) : "admins (0 to " + (admins - 1)) + ")");
     }
@@ -353,8 +354,10 @@ final class LoadOptions implements Cloneable {
                                   core nothing else wants and gives way the moment anything else wakes: the
                                   nearest one machine comes to an attacker on another
                                   --flood-pulses N: the measurement is N pairs of a quiet and a flooded window
-                                  of equal length, each flood by the next person (K, K+1, ...: a flooder stays
-                                  blocked), and the report compares the others' sends in the flooded windows
+                                  of equal length, each fetch flood by the next student (K, K+1, ...: a flooder
+                                  stays blocked), every search flood by admin K (a search flood closes nothing
+                                  and its budget is full again within 5 s), and the report compares the others'
+                                  sends in the flooded windows
                                   with those in the quiet ones of the same run (the machine's own stalls fall on
                                   both alike); needs --flood-nice
         Traffic:

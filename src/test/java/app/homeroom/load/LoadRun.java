@@ -444,7 +444,8 @@ final class LoadRun {
 
   /**
    * Issue 24, point 2: steady traffic whose measurement alternates a quiet window and a flooded one, {@code
-   * --flood-pulses} times, each flood by a user no earlier one used (a flooder stays blocked for minutes). Every
+   * --flood-pulses} times, each fetch flood by a user no earlier one used (a flooder stays blocked for minutes), every
+   * search flood by the same admin. Every
    * flooding JVM is started before the warm-up, so none starts during a measured window. Each flood is stopped when
    * its window ends. The report compares the others' sends of all flooded windows with those of all quiet ones: the
    * same node, the same minutes, so the machine's own stalls fall on both alike.
@@ -453,7 +454,9 @@ final class LoadRun {
     List<ReadFlood.Apart> floods = new ArrayList<>();
     try {
       for (int k = 0; k < o.floodPulses; k++) {
-        floods.add(floodApart(floodingUser(o.floodPerson + k)));
+        // A fetch flooder's sockets are closed for abuse and its new ones refused for minutes: a fresh student each
+        // pulse. A search flood closes nothing, and the admin's budget is full again within 5 s of quiet: the same one.
+        floods.add(floodApart(floodingUser(o.flood == ReadFlood.Kind.FETCH ? o.floodPerson + k : o.floodPerson)));
       }
     } catch (IllegalStateException e) {
       floods.forEach(ReadFlood.Apart::stop);
