@@ -89,7 +89,7 @@ public final class RateLimited extends ApiError {
    *   its token.</li>
    *   <li>A user with more than {@link #HELD_FREELY} refusals held at once on this node is flooding (a browser opens
    *   at most 6 connections to a host): theirs are held for a random time up to {@link #FLOOD_HOLD_MS}, so 60 requests
-   *   in flight come back about 25 times a second, not 180.</li>
+   *   in flight come back about 20 times a second, not 175.</li>
    * </ul>
    */
   static void failAfter(io.vertx.ext.web.RoutingContext ctx, UserLimits limits, UserLimits.Kind kind, long userId,
