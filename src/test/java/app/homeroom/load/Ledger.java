@@ -215,6 +215,30 @@ final class Ledger {
     return Percentiles.of(merged);
   }
 
+  /**
+   * As {@link #ackIn(java.util.function.Predicate)}, of the messages sent from {@code fromMs} to {@code toMs} after
+   * their window's start (issue 24, point 2: a flood's first seconds against the rest of its window).
+   */
+  Percentiles ackIn(java.util.function.Predicate<String> names, long fromMs, long toMs) {
+    Histogram merged = histogram();
+    for (Msg m : messages()) {
+      Window w = windows.get(m.window);
+      if (!names.test(w.name)) {
+        continue;
+      }
+      long offset = m.sentNanos - w.startNanos;
+      if (offset < fromMs * 1_000_000L || offset >= toMs * 1_000_000L) {
+        continue;
+      }
+      synchronized (m) {
+        if (m.state == ACKED) {
+          merged.recordValue(micros(m.ackNanos - m.sentNanos));
+        }
+      }
+    }
+    return Percentiles.of(merged);
+  }
+
   /** Messages stored (acknowledged) so far, in every window. */
   long stored() {
     return windows.stream().mapToLong(w -> w.storedDuring.sum()).sum();

@@ -494,6 +494,16 @@ final class LoadRun {
         (flooded.p99() / Math.max(1e-9, quiet.p99()) - 1) * 100);
     log.printf("[%s] %s%n", system, compared);
     result.notes.add(compared);
+    // Where in a window the difference lies: a flood's onset (its connections, first requests, the burst) or its rest.
+    long onset = Math.min(2_000, half / 2);
+    String split = String.format(Locale.ROOT, "others' send→stored p99 in each window's first %d ms: %.2f ms quiet, %.2f ms"
+            + " flooded; in the rest: %.2f ms quiet, %.2f ms flooded", onset,
+        ledger.ackIn(name -> name.startsWith("quiet "), 0, onset).p99(),
+        ledger.ackIn(name -> name.startsWith("flooded "), 0, onset).p99(),
+        ledger.ackIn(name -> name.startsWith("quiet "), onset, Long.MAX_VALUE / 2_000_000L).p99(),
+        ledger.ackIn(name -> name.startsWith("flooded "), onset, Long.MAX_VALUE / 2_000_000L).p99());
+    log.printf("[%s] %s%n", system, split);
+    result.notes.add(split);
     endMeasure();
   }
 
