@@ -97,13 +97,7 @@ public final class RateLimited extends ApiError {
     int heldNow = limits.holdRefusal(userId);
     long held = heldFor(wait, limits.tokenEveryMs(kind), heldNow,
         java.util.concurrent.ThreadLocalRandom.current().nextDouble());
-    RateLimited refusal = new RateLimited(limits, kind, Math.max(1, wait - held));
-    ctx.vertx().setTimer(Math.max(1, held), t -> {
-      limits.releaseRefusal(userId);
-      if (!ctx.response().closed() && !ctx.response().ended()) {
-        Json.fail(ctx, refusal);
-      }
-    });
+    failAfter(ctx, new RateLimited(limits, kind, Math.max(1, wait - held)), held, () -> limits.releaseRefusal(userId));
   }
 
   /**
@@ -121,7 +115,13 @@ public final class RateLimited extends ApiError {
 
   /** Answers the refusal {@code heldMs} from now (at least 1 ms), unless the client has gone meanwhile. */
   public static void failAfter(io.vertx.ext.web.RoutingContext ctx, ApiError refusal, long heldMs) {
+    failAfter(ctx, refusal, heldMs, () -> { });
+  }
+
+  /** As above, running {@code released} when the hold ends, whether or not the client is still there. */
+  private static void failAfter(io.vertx.ext.web.RoutingContext ctx, ApiError refusal, long heldMs, Runnable released) {
     ctx.vertx().setTimer(Math.max(1, heldMs), t -> {
+      released.run();
       if (!ctx.response().closed() && !ctx.response().ended()) {
         Json.fail(ctx, refusal);
       }

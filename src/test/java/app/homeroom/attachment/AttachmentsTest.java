@@ -196,8 +196,7 @@ public class AttachmentsTest {
     school.db.exec("update attachments set created_at = now() - interval '25 hours' where id in (?, ?)", sent, unsent);
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
-      io.vertx.sqlclient.Pool pool = app.homeroom.db.Database.sharedPool(vertx,
-          app.homeroom.db.DbTarget.fromConfig(TestEnv.config(0).db()), 1);
+      io.vertx.sqlclient.Pool pool = TestEnv.pool(vertx, 1);
       int removed = UnsentUploads.sweep(pool).toCompletionStage().toCompletableFuture()
           .get(10, java.util.concurrent.TimeUnit.SECONDS);
       assertEquals(1, removed);

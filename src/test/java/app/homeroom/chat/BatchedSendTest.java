@@ -5,7 +5,6 @@ import app.homeroom.chat.notifications.Notifications;
 import app.homeroom.batch.GroupCommit;
 
 import app.homeroom.bus.Identity;
-import app.homeroom.db.Database;
 import app.homeroom.db.DbTarget;
 import app.homeroom.support.Await;
 import app.homeroom.support.TestEnv;
@@ -51,9 +50,8 @@ class BatchedSendTest {
 
   @BeforeAll
   static void start() {
-    TestEnv.node();
     vertx = Vertx.vertx();
-    pool = Database.sharedPool(vertx, DbTarget.fromConfig(TestEnv.config(0).db()), 4);
+    pool = TestEnv.pool(vertx, 4);
     String run = UUID.randomUUID().toString().substring(0, 8);
     long adminId = TestEnv.db().createAdmin("Batch Admin", "batch-admin-" + run + "@test.school", "correct horse battery");
     admin = new Identity(adminId, Identity.Role.ADMIN, "Batch Admin");

@@ -3,8 +3,6 @@ package app.homeroom.search;
 import app.homeroom.account.AccountService;
 import app.homeroom.bus.Identity;
 import app.homeroom.common.UserLines;
-import app.homeroom.db.Database;
-import app.homeroom.db.DbTarget;
 import app.homeroom.ops.NodeMetrics;
 import app.homeroom.support.TestEnv;
 import app.homeroom.web.Guard;
@@ -53,9 +51,8 @@ class SearchLineTest {
 
   @BeforeAll
   static void start() {
-    TestEnv.node();
     vertx = Vertx.vertx();
-    pool = Database.sharedPool(vertx, DbTarget.fromConfig(TestEnv.config(0).db()), 4);
+    pool = TestEnv.pool(vertx, 4);
     String run = UUID.randomUUID().toString().substring(0, 8);
     sam = TestEnv.db().createStudent("Line Sam", "line-sam-" + run + "@test.school", "LS-" + run, "9L", "correct horse battery");
     olga = TestEnv.db().createStudent("Line Olga", "line-olga-" + run + "@test.school", "LO-" + run, "9L",

@@ -2,8 +2,6 @@ package app.homeroom.session;
 
 import app.homeroom.bus.Identity;
 import app.homeroom.common.ApiError;
-import app.homeroom.db.Database;
-import app.homeroom.db.DbTarget;
 import app.homeroom.support.TestEnv;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,9 +40,8 @@ class RevocationsTest {
 
   @BeforeAll
   static void start() {
-    TestEnv.node();
     vertx = Vertx.vertx();
-    pool = Database.sharedPool(vertx, DbTarget.fromConfig(TestEnv.config(0).db()), 2);
+    pool = TestEnv.pool(vertx, 2);
     // The real pool, each session check it runs counted (by the statement's text: only check() asks that one).
     counting = (Pool) Proxy.newProxyInstance(Pool.class.getClassLoader(), new Class<?>[] {Pool.class}, (proxy, m, args) -> {
       if (m.getName().equals("preparedQuery") && String.valueOf(args[0]).contains("from revoked_sessions r where r.jti")) {

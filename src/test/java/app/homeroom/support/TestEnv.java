@@ -55,6 +55,15 @@ public final class TestEnv {
     return unlimited;
   }
 
+  /**
+   * A pool of at most {@code maxSize} connections on the shared test database (the shared node, started first,
+   * migrated it), for tests that drive a feature's service or SQL without HTTP.
+   */
+  public static io.vertx.sqlclient.Pool pool(io.vertx.core.Vertx vertx, int maxSize) {
+    node();
+    return app.homeroom.db.Database.sharedPool(vertx, app.homeroom.db.DbTarget.fromConfig(config(0).db()), maxSize);
+  }
+
   public static String baseUrl() {
     return "http://localhost:" + node().httpPort();
   }
