@@ -15,6 +15,7 @@
 #   FLOOD_NICE  how the flooding JVMs run (default idle: SCHED_IDLE and nice 19; or a niceness)
 #   LOAD_SHAPE  the traffic everyone else makes (default: issue 24's, below)
 #   FLOOD_ARGS  more of the load generator's flood options, such as --flood-in-flight 4 (LoadOptions)
+#   FLOOD_CONNECT_EARLY  1: search-light's flooders open their connections before the warm-up (read-flood.py)
 #
 # One node on a scratch data folder, ports and cluster of its own, with the shipped limits. First a flood that is not
 # counted: a node in service has long since compiled the paths a flood takes (the refusals, the closes for abuse, the

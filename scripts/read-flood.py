@@ -10,7 +10,8 @@ usage (as ReadFlood.main): read-flood.py FETCH|SEARCH URL USER CONVERSATION SOCK
 cookie in FLOOD_COOKIE. It floods from the line `go` on its input until the next line, then prints its summary and
 exits. FETCH: each socket keeps IN_FLIGHT history fetches of LIMIT messages in flight (each answer or refusal sends the
 next at once: a flooder does not wait as told); a socket closed, or a connection refused, is tried again 200 ms later.
-SEARCH: IN_FLIGHT REST searches in flight, each on a connection of its own, the next asked when one is answered.
+SEARCH: IN_FLIGHT REST searches in flight, each on a connection of its own, the next asked when one is answered;
+with FLOOD_CONNECT_EARLY=1 in the environment those connections are opened, and their threads started, before `go`.
 """
 import base64
 import http.client
@@ -171,18 +172,24 @@ def one_socket(url, cookie, conversation, in_flight, limit, all_open):
 WORDS = ['homework', 'lesson', 'question', 'thanks', 'tomorrow', 'maths', 'load']
 
 
-def one_searcher(url, cookie):
-    """One of the admin's searches in flight, over a connection of its own (kept alive, as the JVM's client's)."""
+def connect(url):
+    connection = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=20)
+    connection.connect()
+    with counts:
+        open_sockets.add(connection.sock)
+    return connection
+
+
+def one_searcher(url, cookie, connection, go):
+    """One of the admin's searches in flight, over a connection of its own (kept alive, as the JVM's client's), from
+    `go` on; `connection` is None or one opened before (FLOOD_CONNECT_EARLY)."""
     host, port = url.hostname, url.port or 80
     origin = '%s://%s:%d' % (url.scheme, host, port)
-    connection = None
+    go.wait()
     while not stopped.is_set():
         try:
             if connection is None:
-                connection = http.client.HTTPConnection(host, port, timeout=20)
-                connection.connect()
-                with counts:
-                    open_sockets.add(connection.sock)
+                connection = connect(url)
             connection.request('GET', '/api/search?q=' + random.choice(WORDS),
                                headers={'Cookie': cookie, 'Origin': origin})
             response = connection.getresponse()
@@ -206,18 +213,31 @@ def main():
         sys.exit('read-flood.py: the flood is FETCH or SEARCH')
     url = urllib.parse.urlparse(url)
     cookie = os.environ['FLOOD_COOKIE']
+    go = threading.Event()
+    searchers = []
+    # FLOOD_CONNECT_EARLY=1: the searchers' connections are open and their threads started before `go`, so a flood's
+    # onset holds its requests alone (a diagnosis of where the onset's cost lies: docs/PERFORMANCE-LOG.md).
+    early = os.environ.get('FLOOD_CONNECT_EARLY') == '1'
+    if kind == 'SEARCH':
+        searchers = [threading.Thread(target=one_searcher, daemon=True,
+                                      args=(url, cookie, connect(url) if early else None, go))
+                     for _ in range(int(in_flight))]
+        if early:
+            for t in searchers:
+                t.start()
     if sys.stdin.readline().strip() == 'go':
         started = time.monotonic()
         if kind == 'SEARCH':
-            threads = [threading.Thread(target=one_searcher, daemon=True, args=(url, cookie))
-                       for _ in range(int(in_flight))]
+            threads = searchers
         else:
             all_open = threading.Barrier(int(sockets))
             threads = [threading.Thread(target=one_socket, daemon=True,
                                         args=(url, cookie, int(conversation), int(in_flight), int(limit), all_open))
                        for _ in range(int(sockets))]
-        for t in threads:
-            t.start()
+        if not (early and kind == 'SEARCH'):
+            for t in threads:
+                t.start()
+        go.set()
         sys.stdin.readline()
         stopped.set()
         with counts:
