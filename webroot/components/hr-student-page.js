@@ -2,7 +2,9 @@ import { LitElement, html, css, nothing } from 'lit';
 import * as api from '../lib/api.js';
 import { listenAll } from '../lib/listeners.js';
 import { SessionController } from '../lib/session-controller.js';
-import { NotificationCoalescer, excerptOf, describeNotification, isNotifiable } from '../lib/notification-coalescer.js';
+import {
+  NotificationCoalescer, excerptOf, describeNotification, isNotifiable, newerNotifications,
+} from '../lib/notification-coalescer.js';
 import { QuietState } from '../lib/quiet-hours.js';
 import { showBrowserNotification } from '../lib/browser-notifications.js';
 import { baseStyles, buttonStyles, badgeStyles } from './shared-styles.js';
@@ -287,7 +289,7 @@ export class HrStudentPageElement extends LitElement {
   /** Takes the server's list; a conversation started since the last list is announced (R5.1). */
   applyNotifications(list, { announce = true } = {}) {
     const before = new Set(this.notifications.map((n) => n.conversationId));
-    this.notifications = Array.isArray(list) ? list : [];
+    this.notifications = newerNotifications(this.notifications, list);
     const pendingIds = new Set(this.notifications.map((n) => n.conversationId));
     // Read or dismissed elsewhere (another tab, another device): its toast goes too.
     if (this.toasts.some((t) => !pendingIds.has(t.conversationId))) {

@@ -114,3 +114,20 @@ export function describeNotification({ count, latest }) {
   if (count === 0) return { title: `${sender} started a conversation with you`, body: '' };
   return { title: `${sender}: ${count} new message${count === 1 ? '' : 's'}`, body: latest?.excerpt ?? '' };
 }
+
+/**
+ * The server's list of pending notifications as it replaces `held`, unless an entry of it is older than the one held.
+ * Lists come from `notification-changed` events and REST answers, and two of them can arrive out of order (two
+ * messages stored by different verticle instances publish from different event loops; a REST answer computed before
+ * the latest event). A conversation's `latestSeq` never goes back (messages are append-only), so an entry with a lower
+ * `latestSeq` than the one held is stale: the held one stays. Without this the title could stay at "(2) Homeroom"
+ * after the third message of a burst.
+ */
+export function newerNotifications(held, incoming) {
+  const list = Array.isArray(incoming) ? incoming : [];
+  const heldById = new Map((held ?? []).map((n) => [n.conversationId, n]));
+  return list.map((n) => {
+    const before = heldById.get(n.conversationId);
+    return before && (before.latestSeq ?? 0) > (n.latestSeq ?? 0) ? before : n;
+  });
+}

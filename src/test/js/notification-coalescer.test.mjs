@@ -136,3 +136,17 @@ test('R6.2 R5.2: only what the other side wrote notifies; status entries and own
   assert.equal(isNotifiable(adaClosed, sam), false, 'a closed entry is not a message');
   assert.equal(isNotifiable({ ...fromSam, kind: undefined }, ada), true, 'no kind: a message');
 });
+
+test('a stale list does not undo a newer notification (R5.2: the count in the title)', async () => {
+  const { newerNotifications } = await import('../../../webroot/lib/notification-coalescer.js');
+  const third = { conversationId: 7, count: 3, latestSeq: 4 };
+  const second = { conversationId: 7, count: 2, latestSeq: 3 };
+  assert.deepEqual(newerNotifications([third], [second]), [third], 'the older list arriving last is ignored');
+  assert.deepEqual(newerNotifications([second], [third]), [third]);
+  const partlyRead = { conversationId: 7, count: 1, latestSeq: 4 };
+  assert.deepEqual(newerNotifications([third], [partlyRead]), [partlyRead], 'a read mark lowers the count');
+  assert.deepEqual(newerNotifications([third], []), [], 'read or dismissed: gone');
+  assert.deepEqual(newerNotifications(undefined, null), []);
+  const other = { conversationId: 8, count: 1, latestSeq: 2 };
+  assert.deepEqual(newerNotifications([third], [second, other]), [third, other]);
+});
