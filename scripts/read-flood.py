@@ -214,29 +214,27 @@ def main():
     url = urllib.parse.urlparse(url)
     cookie = os.environ['FLOOD_COOKIE']
     go = threading.Event()
-    searchers = []
-    # FLOOD_CONNECT_EARLY=1: the searchers' connections are open and their threads started before `go`, so a flood's
-    # onset holds its requests alone (a diagnosis of where the onset's cost lies: docs/PERFORMANCE-LOG.md).
-    early = os.environ.get('FLOOD_CONNECT_EARLY') == '1'
+    threads, at_go = [], []
     if kind == 'SEARCH':
-        searchers = [threading.Thread(target=one_searcher, daemon=True,
-                                      args=(url, cookie, connect(url) if early else None, go))
-                     for _ in range(int(in_flight))]
-        if early:
-            for t in searchers:
-                t.start()
+        # FLOOD_CONNECT_EARLY=1: the searchers' connections are open and their threads started before `go`, so a
+        # flood's onset holds its requests alone (a diagnosis of where the onset's cost lies: docs/PERFORMANCE-LOG.md).
+        early = os.environ.get('FLOOD_CONNECT_EARLY') == '1'
+        threads = [threading.Thread(target=one_searcher, daemon=True,
+                                    args=(url, cookie, connect(url) if early else None, go))
+                   for _ in range(int(in_flight))]
+        at_go = [] if early else threads
+        for t in threads if early else []:
+            t.start()
     if sys.stdin.readline().strip() == 'go':
         started = time.monotonic()
-        if kind == 'SEARCH':
-            threads = searchers
-        else:
+        if kind == 'FETCH':
             all_open = threading.Barrier(int(sockets))
-            threads = [threading.Thread(target=one_socket, daemon=True,
-                                        args=(url, cookie, int(conversation), int(in_flight), int(limit), all_open))
-                       for _ in range(int(sockets))]
-        if not (early and kind == 'SEARCH'):
-            for t in threads:
-                t.start()
+            threads = at_go = [threading.Thread(target=one_socket, daemon=True,
+                                                args=(url, cookie, int(conversation), int(in_flight), int(limit),
+                                                      all_open))
+                               for _ in range(int(sockets))]
+        for t in at_go:
+            t.start()
         go.set()
         sys.stdin.readline()
         stopped.set()
