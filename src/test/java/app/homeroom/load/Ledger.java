@@ -238,6 +238,34 @@ final class Ledger {
     }
     return Percentiles.of(merged);
   }
+  /**
+   * Send→stored in microseconds of the acknowledged messages sent in each of the windows {@code names}, in that order
+   * (issue 24, point 2: a pulsed run's windows, for {@link PulseBootstrap}).
+   */
+  List<long[]> acksOf(List<String> names) {
+    Map<Integer, Integer> slot = new java.util.HashMap<>();
+    for (Window w : windows) {
+      int at = names.indexOf(w.name);
+      if (at >= 0) {
+        slot.put(w.index, at);
+      }
+    }
+    List<java.util.stream.LongStream.Builder> found = new ArrayList<>();
+    names.forEach(n -> found.add(java.util.stream.LongStream.builder()));
+    for (Msg m : messages()) {
+      Integer at = slot.get(m.window);
+      if (at == null) {
+        continue;
+      }
+      synchronized (m) {
+        if (m.state == ACKED) {
+          found.get(at).add(micros(m.ackNanos - m.sentNanos));
+        }
+      }
+    }
+    return found.stream().map(b -> b.build().toArray()).toList();
+  }
+
 
   /** Messages stored (acknowledged) so far, in every window. */
   long stored() {

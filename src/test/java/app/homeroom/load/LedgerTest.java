@@ -57,6 +57,28 @@ class LedgerTest {
   }
 
   @Test
+  void acks_of_named_windows_in_the_order_asked_without_the_unacknowledged() {
+    Ledger ledger = new Ledger(0);
+    ledger.openWindow("quiet 1", 0, 1000);
+    ledger.sent("a", 0, 0, 1, ALL, 0);
+    ledger.acked("a", 1, false, 3 * MS);
+    ledger.openWindow("flooded 1", 10 * MS, 1000);
+    ledger.sent("b", 0, 0, 1, ALL, 10 * MS);
+    ledger.sent("c", 0, 0, 1, ALL, 11 * MS);
+    ledger.sent("d", 0, 0, 1, ALL, 12 * MS); // never acknowledged
+    ledger.acked("b", 2, false, 17 * MS);
+    ledger.acked("c", 3, false, 20 * MS);
+    ledger.openWindow("quiet 2", 30 * MS, 1000);
+    List<long[]> acks = ledger.acksOf(List.of("flooded 1", "quiet 2", "quiet 1"));
+    assertEquals(3, acks.size());
+    long[] flooded = acks.get(0).clone();
+    java.util.Arrays.sort(flooded);
+    assertEquals(List.of(7_000L, 9_000L), java.util.Arrays.stream(flooded).boxed().toList());
+    assertEquals(0, acks.get(1).length);
+    assertEquals(List.of(3_000L), java.util.Arrays.stream(acks.get(2)).boxed().toList());
+  }
+
+  @Test
   void percentiles_of_a_skewed_distribution_see_the_tail() {
     Ledger ledger = new Ledger(0);
     ledger.openWindow("measure", 0, 1000);
