@@ -16,6 +16,8 @@
 #   LOAD_SHAPE  the traffic everyone else makes (default: issue 24's, below)
 #   FLOOD_ARGS  more of the load generator's flood options, such as --flood-in-flight 4 (LoadOptions)
 #   FLOOD_CONNECT_EARLY  1: search-light's flooders open their connections before the warm-up (read-flood.py)
+#   FLOOD_CLIENT  wrk: search-light's flood is sent by wrk (apt-get install wrk; scripts/search-flood.lua) rather than
+#               Python's threads, at a small fraction of their CPU a request (read-flood.py)
 #
 # One node on a scratch data folder, ports and cluster of its own, with the shipped limits. First a flood that is not
 # counted: a node in service has long since compiled the paths a flood takes (the refusals, the closes for abuse, the
