@@ -133,6 +133,11 @@ public final class DemoSchool {
           ps.setLong(5, conversation);
           ps.executeUpdate();
         }
+        // A team inbox in use (issue 27): most conversations are assigned to the admin who started them, just after
+        // the first message, so each admin's "Mine" has work in it; every fourth is left for the team to pick up.
+        if (i % 4 != 3) {
+          insertAssigned(c, conversation, admin, start.plus(Duration.ofSeconds(30)));
+        }
         conversations++;
       }
       insertSavedReplies(c, admins.get(0));
@@ -174,6 +179,28 @@ public final class DemoSchool {
         rs.next();
         return rs.getLong(1);
       }
+    }
+  }
+
+  /** {@code admin} took the conversation after its first message: the assignment and its entry in the timeline. */
+  private static void insertAssigned(Connection c, long conversation, long admin, Instant at) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        insert into conversation_assignments (conversation_id, assignee_id, assigned_by, assigned_at)
+        values (?, ?, ?, ?)""")) {
+      ps.setLong(1, conversation);
+      ps.setLong(2, admin);
+      ps.setLong(3, admin);
+      ps.setTimestamp(4, Timestamp.from(at));
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("""
+        insert into staff_entries (conversation_id, after_seq, kind, author_id, assignee_id, created_at)
+        values (?, 1, 'assigned', ?, ?, ?)""")) {
+      ps.setLong(1, conversation);
+      ps.setLong(2, admin);
+      ps.setLong(3, admin);
+      ps.setTimestamp(4, Timestamp.from(at));
+      ps.executeUpdate();
     }
   }
 

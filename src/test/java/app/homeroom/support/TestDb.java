@@ -19,7 +19,8 @@ public final class TestDb {
 
   private final DbTarget target;
 
-  TestDb(String url) {
+  /** The database at {@code url} (postgresql://user:password@host:port/db): the shared one, or one a test started. */
+  public TestDb(String url) {
     this.target = DbTarget.fromConfig(new HomeroomConfig.Db(url, "postgres", "", 8, 0, "unused"));
   }
 
