@@ -237,10 +237,14 @@ def wrk_search(url, user, in_flight):
         return
     total, refusals = int(m.group(1)), int(m.group(2))
     failures = sum(int(g) for g in m.groups()[2:])
-    print('read flood (search by user %s, %s in flight, wrk): %s answered (%.0f/s), %s refused (%.0f/s), %s failed;'
-          ' the flooder\'s own CPU %.0f ms' % (user, in_flight, '{:,}'.format(total - refusals), (total - refusals) / s,
-                                               '{:,}'.format(refusals), refusals / s, '{:,}'.format(failures), cpu_ms),
-          flush=True)
+    report('search by user %s, %s in flight, wrk' % (user, in_flight), total - refusals, refusals, failures, s, cpu_ms)
+
+
+def report(what, answered_, refused_, failed_, seconds, cpu_ms):
+    """The flood's summary, the line ReadFlood.Apart reads back (it starts with 'read flood')."""
+    print('read flood (%s): %s answered (%.0f/s), %s refused (%.0f/s), %s failed; the flooder\'s own CPU %.0f ms'
+          % (what, '{:,}'.format(answered_), answered_ / seconds, '{:,}'.format(refused_), refused_ / seconds,
+             '{:,}'.format(failed_), cpu_ms), flush=True)
 
 
 def main():
@@ -294,9 +298,7 @@ def main():
         cpu_ms = 1000 * ((cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system))
         what = ('fetch by user %s, %s sockets, %s in flight each, %s a page' % (user, sockets, in_flight, limit)
                 if kind == 'FETCH' else 'search by user %s, %s in flight' % (user, in_flight))
-        print('read flood (%s): %s answered (%.0f/s), %s refused (%.0f/s), %s failed; the flooder\'s own CPU %.0f ms'
-              % (what, '{:,}'.format(answered), answered / s, '{:,}'.format(refused), refused / s,
-                 '{:,}'.format(failed), cpu_ms), flush=True)
+        report(what, answered, refused, failed, s, cpu_ms)
 
 
 if __name__ == '__main__':

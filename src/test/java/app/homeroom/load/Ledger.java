@@ -221,51 +221,48 @@ final class Ledger {
    */
   Percentiles ackIn(java.util.function.Predicate<String> names, long fromMs, long toMs) {
     Histogram merged = histogram();
-    for (Msg m : messages()) {
-      Window w = windows.get(m.window);
-      if (!names.test(w.name)) {
-        continue;
-      }
+    eachAck((w, m, micros) -> {
       long offset = m.sentNanos - w.startNanos;
-      if (offset < fromMs * 1_000_000L || offset >= toMs * 1_000_000L) {
-        continue;
+      if (names.test(w.name) && offset >= fromMs * 1_000_000L && offset < toMs * 1_000_000L) {
+        merged.recordValue(micros);
       }
-      synchronized (m) {
-        if (m.state == ACKED) {
-          merged.recordValue(micros(m.ackNanos - m.sentNanos));
-        }
-      }
-    }
+    });
     return Percentiles.of(merged);
   }
+
   /**
    * Send→stored in microseconds of the acknowledged messages sent in each of the windows {@code names}, in that order
    * (issue 24, point 2: a pulsed run's windows, for {@link PulseBootstrap}).
    */
   List<long[]> acksOf(List<String> names) {
-    Map<Integer, Integer> slot = new java.util.HashMap<>();
-    for (Window w : windows) {
-      int at = names.indexOf(w.name);
-      if (at >= 0) {
-        slot.put(w.index, at);
-      }
-    }
     List<java.util.stream.LongStream.Builder> found = new ArrayList<>();
     names.forEach(n -> found.add(java.util.stream.LongStream.builder()));
-    for (Msg m : messages()) {
-      Integer at = slot.get(m.window);
-      if (at == null) {
-        continue;
+    eachAck((w, m, micros) -> {
+      int at = names.indexOf(w.name);
+      if (at >= 0) {
+        found.get(at).add(micros);
       }
-      synchronized (m) {
-        if (m.state == ACKED) {
-          found.get(at).add(micros(m.ackNanos - m.sentNanos));
-        }
-      }
-    }
+    });
     return found.stream().map(b -> b.build().toArray()).toList();
   }
 
+  private interface AckVisitor {
+    void acked(Window window, Msg message, long sendToStoredMicros);
+  }
+
+  /** Each acknowledged message of this run, with its window and its send→stored time. */
+  private void eachAck(AckVisitor visitor) {
+    for (Msg m : messages()) {
+      long micros;
+      synchronized (m) {
+        if (m.state != ACKED) {
+          continue;
+        }
+        micros = micros(m.ackNanos - m.sentNanos);
+      }
+      visitor.acked(windows.get(m.window), m, micros);
+    }
+  }
 
   /** Messages stored (acknowledged) so far, in every window. */
   long stored() {

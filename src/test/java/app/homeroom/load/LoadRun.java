@@ -489,28 +489,11 @@ final class LoadRun {
     Ledger.Percentiles quiet = ledger.ackIn(name -> name.startsWith("quiet "));
     Ledger.Percentiles flooded = ledger.ackIn(name -> name.startsWith("flooded "));
     String compared = String.format(Locale.ROOT, "others' send→stored in the %d flooded windows: p50 %.2f, p99 %.2f ms"
-            + " (%d sends); in the %d quiet ones: p50 %.2f, p99 %.2f ms (%d sends); p99 %+.0f %%", o.floodPulses,
+            + " (%d sends); in the %d quiet ones: p50 %.2f, p99 %.2f ms (%d sends); p99 %+.0f %%%s", o.floodPulses,
         flooded.p50(), flooded.p99(), flooded.count(), o.floodPulses, quiet.p50(), quiet.p99(), quiet.count(),
-        (flooded.p99() / Math.max(1e-9, quiet.p99()) - 1) * 100);
+        (flooded.p99() / Math.max(1e-9, quiet.p99()) - 1) * 100, pulseInterval());
     log.printf("[%s] %s%n", system, compared);
     result.notes.add(compared);
-    if (o.floodPulses >= 2) {
-      // How far that figure can be trusted: the pulses resampled (PulseBootstrap). Runs of one build have read 15 to 25
-      // points apart at 24 pulses.
-      List<String> quietNames = new ArrayList<>();
-      List<String> floodedNames = new ArrayList<>();
-      for (int k = 1; k <= o.floodPulses; k++) {
-        quietNames.add("quiet " + k);
-        floodedNames.add("flooded " + k);
-      }
-      PulseBootstrap.Interval sure = PulseBootstrap.p99Ratio(ledger.acksOf(quietNames), ledger.acksOf(floodedNames),
-          2_000, o.floodPulses);
-      String interval = String.format(Locale.ROOT, "others' send p99, flooded over quiet: %+.0f %%; 95 %% interval over"
-              + " the %d pulses (%d resamples): %+.0f to %+.0f %%", (sure.ratio() - 1) * 100, o.floodPulses,
-          sure.resamples(), (sure.low() - 1) * 100, (sure.high() - 1) * 100);
-      log.printf("[%s] %s%n", system, interval);
-      result.notes.add(interval);
-    }
     // Where in a window the difference lies: a flood's onset (its connections, first requests, the burst) or its rest.
     long onset = Math.min(2_000, half / 2);
     String split = String.format(Locale.ROOT, "others' send→stored p99 in each window's first %d ms: %.2f ms quiet, %.2f ms"
@@ -522,6 +505,26 @@ final class LoadRun {
     log.printf("[%s] %s%n", system, split);
     result.notes.add(split);
     endMeasure();
+  }
+
+  /**
+   * How far a pulsed run's p99 ratio can be trusted: its 95 % interval with the pulses resampled ({@link
+   * PulseBootstrap}; runs of one build have read 15 to 25 points apart at 24 pulses), or nothing for a single pulse.
+   */
+  private String pulseInterval() {
+    if (o.floodPulses < 2) {
+      return "";
+    }
+    List<String> quietNames = new ArrayList<>();
+    List<String> floodedNames = new ArrayList<>();
+    for (int k = 1; k <= o.floodPulses; k++) {
+      quietNames.add("quiet " + k);
+      floodedNames.add("flooded " + k);
+    }
+    PulseBootstrap.Interval sure = PulseBootstrap.p99Ratio(ledger.acksOf(quietNames), ledger.acksOf(floodedNames),
+        2_000, o.floodPulses);
+    return String.format(Locale.ROOT, " (95 %% interval over the pulses, %d resamples: %+.0f to %+.0f %%)",
+        sure.resamples(), (sure.low() - 1) * 100, (sure.high() - 1) * 100);
   }
 
   /** The {@code person}-th simulated student (a fetch flood) or admin (a search flood). */
