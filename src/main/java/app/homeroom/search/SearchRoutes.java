@@ -59,8 +59,8 @@ public final class SearchRoutes {
     Future<JsonObject> hits = search.search(who, query).onComplete(ar -> metrics.searched(started));
     Future<JsonArray> students = !who.isAdmin() || query.cursor() != null
         ? Future.succeededFuture(new JsonArray())
-        : accounts.listStudents(who, query.text(), null, null, STUDENT_MATCHES, 0)
-            .compose(page -> Presence.markOnline(vertx, page.getJsonArray("students")));
+        : accounts.matchingStudents(who, query.text(), STUDENT_MATCHES)
+            .compose(matches -> Presence.markOnline(vertx, matches));
     return Future.all(hits, students).map(v -> hits.result().put("students", students.result()));
   }
 }

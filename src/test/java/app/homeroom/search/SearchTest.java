@@ -75,6 +75,29 @@ class SearchTest {
   }
 
   @Test
+  @DisplayName("R6.4: the probe that picks a search's way counts the newest messages matching the text, alone and with"
+      + " the filters")
+  void probe_counts_matches_with_and_without_filters() {
+    String sam = "array[" + sams + "]::bigint[]";
+    String soon = "now() + interval '1 hour'";
+    assertProbe(4, 4, "'homework', null, null, null, null");
+    assertProbe(4, 2, "'homework', null, 'student', null, null");
+    assertProbe(4, 2, "'homework', " + sam + ", null, null, null");
+    assertProbe(4, 1, "'homework', " + sam + ", 'student', null, null");
+    assertProbe(4, 0, "'homework', null, null, " + soon + ", null");
+    assertProbe(4, 4, "'homework', null, null, null, " + soon);
+    assertProbe(2, 1, "'gala', " + sam + ", 'admin', null, null");
+    assertProbe(0, 0, "'nothing-like-it', null, null, null, null");
+  }
+
+  void assertProbe(long textMatches, long matches, String arguments) {
+    java.util.Map<String, Object> row = school.db.rowPrepared(SearchSql.PROBE, arguments);
+    assertEquals(textMatches, ((Number) row.get("text_matches")).longValue(), () -> "text_matches for " + arguments);
+    assertEquals(matches, ((Number) row.get("matches")).longValue(), () -> "matches for " + arguments);
+    assertTrue(((Number) row.get("total")).longValue() >= 1, "total");
+  }
+
+  @Test
   @DisplayName("R6.4: stemming finds other forms of a word; relevance puts the closest match first")
   void stemming_and_ranking() {
     assertEquals(List.of("I was running late to the gala"), bodies(ok(school.staff, "q=runs")), "runs ~ running");

@@ -109,18 +109,41 @@ public final class TestDb {
 
   /** EXPLAIN ANALYZE of a statement written with $n parameters (as the product runs it), executed with these arguments. */
   public java.util.List<String> explainPrepared(String sql, String arguments) {
-    java.util.List<String> out = new java.util.ArrayList<>();
+    return prepared(sql, "explain (analyze, buffers, costs off) execute", arguments, rs -> {
+      java.util.List<String> out = new java.util.ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    });
+  }
+
+  /**
+   * The first row, by column name, of a statement written with $n parameters (as the product runs it), executed with
+   * these arguments (SQL expressions, such as {@code 'homework', null, array[3]::bigint[]}).
+   */
+  public java.util.Map<String, Object> rowPrepared(String sql, String arguments) {
+    return prepared(sql, "execute", arguments, rs -> {
+      if (!rs.next()) {
+        throw new IllegalStateException("no row for " + sql);
+      }
+      java.util.Map<String, Object> row = new java.util.HashMap<>();
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+      }
+      return row;
+    });
+  }
+
+  private <T> T prepared(String sql, String run, String arguments, Column<T> read) {
     try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
-      st.execute("prepare explained as " + sql);
-      try (ResultSet rs = st.executeQuery("explain (analyze, buffers, costs off) execute explained(" + arguments + ")")) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
+      st.execute("prepare statement_under_test as " + sql);
+      try (ResultSet rs = st.executeQuery(run + " statement_under_test(" + arguments + ")")) {
+        return read.read(rs);
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
-    return out;
   }
 
   /**
