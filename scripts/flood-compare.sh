@@ -16,6 +16,8 @@
 #   LOAD_SHAPE  the traffic everyone else makes (default: issue 24's, below)
 #   FLOOD_ARGS  more of the load generator's flood options, such as --flood-in-flight 4 (LoadOptions)
 #   FLOOD_CONNECT_EARLY  1: search-light's flooders open their connections before the warm-up (read-flood.py)
+#   FLOOD_WARMUP  how long the uncounted warm-up flood runs (default 40s): longer lets the node's JIT finish compiling the
+#               flood's own paths before the pulses (docs/PERFORMANCE-LOG.md, "a tenth look")
 #   FLOOD_CLIENT  wrk: search-light's flood is sent by wrk (apt-get install wrk; scripts/search-flood.lua) rather than
 #               Python's threads, at a small fraction of their CPU a request (read-flood.py)
 #
@@ -85,10 +87,10 @@ flood="--flood $KIND --flood-nice ${FLOOD_NICE:-idle} $EXTRA ${FLOOD_ARGS:-}"
 echo "flood-compare: warm-up flood (not counted)"
 # The warm-up's flooder is the last student (or admin); the measured run leaves them out and floods as those before.
 if [ "$KIND" = fetch ]; then
-  run warmup $STUDENTS $ADMINS --duration 40s $flood --flood-person $((STUDENTS - 1))
+  run warmup $STUDENTS $ADMINS --duration "${FLOOD_WARMUP:-40s}" $flood --flood-person $((STUDENTS - 1))
   people="$((STUDENTS - 1)) $ADMINS"; first=$((STUDENTS - 1 - PULSES))
 else
-  run warmup $STUDENTS $ADMINS --duration 40s $flood --flood-person $((ADMINS - 1))
+  run warmup $STUDENTS $ADMINS --duration "${FLOOD_WARMUP:-40s}" $flood --flood-person $((ADMINS - 1))
   people="$STUDENTS $((ADMINS - 1))"; first=$((ADMINS - 2))
 fi
 echo "flood-compare: $PULSES pulses of 10 s quiet, 10 s flooded"
