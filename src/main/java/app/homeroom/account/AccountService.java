@@ -25,6 +25,9 @@ import java.util.Locale;
  */
 public final class AccountService {
 
+  /** The answer to anyone but staff asking for the roster or any row of it. */
+  private static final ApiError NOT_STAFF = ApiError.forbidden("Only staff can list students");
+
   /** Failures allowed before each further attempt must wait. */
   public static final int FREE_FAILURES = 5;
   /**
@@ -327,7 +330,7 @@ public final class AccountService {
   public Future<JsonObject> listStudents(Identity actor, String q, String className, String status, String assigned,
                                          int limit, int offset) {
     if (!actor.isAdmin()) {
-      return Future.failedFuture(ApiError.forbidden("Only staff can list students"));
+      return Future.failedFuture(NOT_STAFF);
     }
     String wanted = status == null || status.isBlank() ? null : status.trim();
     if (wanted != null && !wanted.equals("active") && !wanted.equals("closed") && !wanted.equals("none")) {
@@ -354,7 +357,7 @@ public final class AccountService {
    */
   public Future<JsonArray> matchingStudents(Identity actor, String q, int limit) {
     if (!actor.isAdmin()) {
-      return Future.failedFuture(ApiError.forbidden("Only staff can list students"));
+      return Future.failedFuture(NOT_STAFF);
     }
     return rosterPage(actor, null, containsPattern(q), limit, 0, null, null);
   }
@@ -378,7 +381,7 @@ public final class AccountService {
   /** One roster row, as {@link #listStudents} shows it to this admin. */
   public Future<JsonObject> rosterRow(Identity actor, long studentId) {
     if (!actor.isAdmin()) {
-      return Future.failedFuture(ApiError.forbidden("Only staff can list students"));
+      return Future.failedFuture(NOT_STAFF);
     }
     return reports.preparedQuery(AccountSql.ROSTER_ROW).execute(Tuple.of(actor.userId(), studentId))
         .map(rows -> {

@@ -109,7 +109,7 @@ public final class TestDb {
 
   /** EXPLAIN ANALYZE of a statement written with $n parameters (as the product runs it), executed with these arguments. */
   public java.util.List<String> explainPrepared(String sql, String arguments) {
-    return prepared(sql, "explain (analyze, buffers, costs off) execute", arguments, rs -> {
+    return prepared(null, sql, "explain (analyze, buffers, costs off) execute", arguments, rs -> {
       java.util.List<String> out = new java.util.ArrayList<>();
       while (rs.next()) {
         out.add(rs.getString(1));
@@ -123,7 +123,7 @@ public final class TestDb {
    * these arguments (SQL expressions, such as {@code 'homework', null, array[3]::bigint[]}).
    */
   public java.util.Map<String, Object> rowPrepared(String sql, String arguments) {
-    return prepared(sql, "execute", arguments, rs -> {
+    return prepared(null, sql, "execute", arguments, rs -> {
       if (!rs.next()) {
         throw new IllegalStateException("no row for " + sql);
       }
@@ -135,8 +135,12 @@ public final class TestDb {
     });
   }
 
-  private <T> T prepared(String sql, String run, String arguments, Column<T> read) {
+  /** {@code setting} (a SET statement, or null), then {@code sql} prepared and {@code run} with {@code arguments}. */
+  private <T> T prepared(String setting, String sql, String run, String arguments, Column<T> read) {
     try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
+      if (setting != null) {
+        st.execute(setting);
+      }
       st.execute("prepare statement_under_test as " + sql);
       try (ResultSet rs = st.executeQuery(run + " statement_under_test(" + arguments + ")")) {
         return read.read(rs);
@@ -152,17 +156,12 @@ public final class TestDb {
    * keeps the generic plan unless it costs more than the custom ones did, and is otherwise planned again at every run.
    */
   public double planCost(String sql, String arguments, boolean generic) {
-    try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
-      st.execute("set plan_cache_mode = " + (generic ? "force_generic_plan" : "force_custom_plan"));
-      st.execute("prepare costed as " + sql);
-      try (ResultSet rs = st.executeQuery("explain (format json) execute costed(" + arguments + ")")) {
-        rs.next();
-        return new io.vertx.core.json.JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan")
-            .getDouble("Total Cost");
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    String mode = "set plan_cache_mode = " + (generic ? "force_generic_plan" : "force_custom_plan");
+    return prepared(mode, sql, "explain (format json) execute", arguments, rs -> {
+      rs.next();
+      return new io.vertx.core.json.JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan")
+          .getDouble("Total Cost");
+    });
   }
 
   public void exec(String sql, Object... params) {
