@@ -27,6 +27,9 @@ public final class Presence {
 
   /** Which of these users have a connection open on any node now (this node's cluster-wide view). */
   public static Future<Set<Long>> online(Vertx vertx, java.util.Collection<Long> userIds) {
+    if (userIds.isEmpty()) {
+      return Future.succeededFuture(Set.of()); // most searches list no student: no request to the presence verticle
+    }
     return vertx.eventBus().<JsonObject>request(Address.PRESENCE_QUERY.address(),
             new JsonObject().put("userIds", new JsonArray(new java.util.ArrayList<>(userIds))),
             new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000))
