@@ -114,7 +114,14 @@ export class HrAccountMenu extends LitElement {
       color: var(--hr-color-text-muted);
       text-transform: capitalize;
     }
-    @media (max-width: 640px) {
+    /* A laptop's top bar keeps the account as its initials (the name is the button's accessible name and tooltip);
+       below 1024 px the sections join the menu, as hr-app's nav leaves the bar at that width. */
+    @media (max-width: 1024px) {
+        .menu .narrow-only {
+          display: block;
+        }
+    }
+    @media (max-width: 1240px) {
         .who .name,
         .who .role {
           display: none;
@@ -131,9 +138,6 @@ export class HrAccountMenu extends LitElement {
           padding: 0;
           border-color: var(--hr-color-border-strong);
           border-radius: 50%;
-        }
-        .menu .narrow-only {
-          display: block;
         }
     }
   `,
@@ -223,7 +227,7 @@ export class HrAccountMenu extends LitElement {
     if (!this.user) return '';
     return html`<div class="account" @keydown=${this.handleMenuKeydown} @focusout=${this.handleMenuFocusOut}>
       <button class="who" type="button" data-testid="current-user" aria-haspopup="menu" aria-expanded=${this.open ? 'true' : 'false'}
-        aria-label="Your account: ${this.user.name}" @click=${this.toggleMenu}>
+        aria-label="Your account: ${this.user.name}" title=${this.user.name} @click=${this.toggleMenu}>
         <span class="name">${this.user.name}</span>
         <span class="role">${this.user.role}</span>
         <span class="initials" aria-hidden="true">${initials(this.user.name)}</span>

@@ -104,9 +104,12 @@ export class HrAppElement extends LitElement {
       .spacer {
         flex: 1;
       }
+      /* The search gives way first, down to its icon: its words go when they no longer fit (a container query on
+         the button itself), never to a clipped "S". */
       .search-trigger {
         flex: 0 1 320px;
-        min-width: 0;
+        min-width: 44px;
+        container-type: inline-size;
         display: flex;
         align-items: center;
         gap: var(--hr-space-2);
@@ -130,6 +133,19 @@ export class HrAppElement extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
+      }
+      @container (max-width: 190px) {
+        .search-trigger kbd {
+          display: none;
+        }
+      }
+      @container (max-width: 130px) {
+        .search-trigger .label {
+          display: none;
+        }
+        .search-trigger svg {
+          margin-inline: auto;
+        }
       }
       .search-trigger kbd {
         flex: none;
@@ -224,12 +240,15 @@ export class HrAppElement extends LitElement {
         .wide-only {
           display: none;
         }
-        /* The sections move into the account menu: the phone's top bar has no room for them. */
-        nav {
-          display: none;
-        }
         .topbar {
           gap: var(--hr-space-2);
+        }
+      }
+      /* The sections move into the account menu (hr-account-menu's .narrow-only, the same width): a tablet's top bar
+         has no room for five sections beside the search, the connection status and the account. */
+      @media (max-width: 1024px) {
+        nav {
+          display: none;
         }
       }
       /* Printing (sign-in slips): the page's content only, on as many sheets as it takes. */

@@ -240,6 +240,37 @@ class AdminMessagingBrowserTest extends BrowserTestBase {
     assertEquals(List.of(), pageErrors);
   }
 
+  @Test
+  @DisplayName("R1.3 R6.4: from a wide screen down to a phone, every control of the admin's top bar is whole on screen"
+      + " (the connection status, the search, the account, sign out) and the search button keeps at least its icon")
+  void the_top_bar_fits_at_every_width() {
+    BrowserContext context = newContext(new Browser.NewContextOptions().setViewportSize(1440, 800));
+    Page admin = signIn(context, ADMIN_EMAIL, "live");
+    for (int width : new int[] {1440, 1400, 1280, 1180, 1100, 1024, 900, 768, 700, 641, 600, 480, 375}) {
+      admin.setViewportSize(width, 800);
+      for (String control : List.of("connection-status", "search-open", "current-user", "logout")) {
+        Locator it = admin.getByTestId(control);
+        assertThat(it).isVisible();
+        com.microsoft.playwright.options.BoundingBox box = it.boundingBox();
+        String where = control + " at " + width + " px: x " + box.x + ", width " + box.width;
+        assertTrue(box.x >= 0 && box.x + box.width <= width + 0.5, where + " is cut off");
+      }
+      com.microsoft.playwright.options.BoundingBox search = admin.getByTestId("search-open").boundingBox();
+      assertTrue(search.width >= 36, "the search button at " + width + " px is " + search.width + " px wide");
+      com.microsoft.playwright.options.BoundingBox icon = admin.getByTestId("search-open").locator("svg").boundingBox();
+      assertTrue(icon.x >= search.x && icon.x + icon.width <= search.x + search.width + 0.5,
+          "the search icon at " + width + " px lies outside its button");
+      Object label = admin.getByTestId("search-open").locator(".label").evaluate(
+          "l => getComputedStyle(l).display === 'none' ? 'hidden' : l.getBoundingClientRect().width");
+      assertTrue("hidden".equals(label) || ((Number) label).doubleValue() >= 80,
+          "the search button's words at " + width + " px are clipped to " + label + " px");
+      if (width == 1280 || width == 1100 || width == 900) {
+        Browsers.screenshot(admin, "top-bar-" + width);
+      }
+    }
+    assertEquals(List.of(), pageErrors);
+  }
+
   static void assertNoSidewaysScroll(Page page) {
     assertTrue((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"),
         "the page scrolls sideways");
