@@ -20,6 +20,9 @@
 #               flood's own paths before the pulses (docs/PERFORMANCE-LOG.md, "a tenth look")
 #   FLOOD_CLIENT  wrk: search-light's flood is sent by wrk (apt-get install wrk; scripts/search-flood.lua) rather than
 #               Python's threads, at a small fraction of their CPU a request (read-flood.py)
+#               sql: no HTTP at all; the statements of the searches the node would answer (a burst of 15, then 3 a
+#               second: FLOOD_SQL_BURST, FLOOD_SQL_RATE) go straight to its PostgreSQL over one psql connection, so
+#               the run measures the database's share of a search flood (search/SearchFloodStatements)
 #
 # One node on a scratch data folder, ports and cluster of its own, with the shipped limits. First a flood that is not
 # counted: a node in service has long since compiled the paths a flood takes (the refusals, the closes for abuse, the
@@ -74,6 +77,11 @@ echo "flood-compare: a node of $JAR on $JAVA (log and reports: $WORK)"
 # shellcheck disable=SC2086
 scratch_node_start "$WORK" "$HTTP_PORT" "$DB_PORT" homeroom-flood-compare "$JAVA" $NODE_JVM -jar "$JAR"
 TARGET=$NODE_TARGET
+if [ "${FLOOD_CLIENT:-}" = sql ]; then
+  # The search flood's statements straight to the node's PostgreSQL, as its app role (read-flood.py).
+  PGPASSWORD=$(sed -n 's/^ *"app" *: *"\([^"]*\)".*/\1/p' "$WORK/data/postgres.credentials")
+  export PGHOST=localhost PGPORT=$DB_PORT PGDATABASE=homeroom PGUSER=homeroom_app PGPASSWORD
+fi
 
 # run NAME STUDENTS ADMINS EXTRA...: one load run, its report in WORK/NAME
 run() {

@@ -15,6 +15,8 @@ with FLOOD_CONNECT_EARLY=1 in the environment those connections are opened, and 
 With FLOOD_CLIENT=wrk the search flood is sent by wrk (Debian's `wrk`, with scripts/search-flood.lua) instead of
 Python's threads: the same connections and the same closed loop, at a small fraction of Python's CPU a request (this
 process then only waits for `stop`).
+With FLOOD_CLIENT=sql no HTTP reaches the node: the statements of the searches the node would answer go straight to
+its PostgreSQL over one psql connection (FLOOD_SQL, written by the generator; PG* in the environment).
 """
 import base64
 import http.client
@@ -240,6 +242,56 @@ def wrk_search(url, user, in_flight):
     report('search by user %s, %s in flight, wrk' % (user, in_flight), total - refusals, refusals, failures, s, cpu_ms)
 
 
+def sql_search(user):
+    """The statements the node runs for the search flood's answered searches, sent straight to its PostgreSQL over
+    one connection opened before the flood (as the node's reports connections are), from `go` to `stop`
+    (FLOOD_CLIENT=sql; FLOOD_SQL the statements, each flooded word in psql's variable w; PG* the connection): first
+    the burst the node lets through at once, one after another, then its rate. No HTTP reaches the node: what
+    PostgreSQL's share of a search flood costs the others."""
+    with open(os.environ['FLOOD_SQL']) as f:
+        template = f.read()
+    burst, rate = int(os.environ.get('FLOOD_SQL_BURST', '15')), float(os.environ.get('FLOOD_SQL_RATE', '3'))
+    psql = subprocess.Popen(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=0', '-o', '/dev/null'], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stop_line = []
+
+    def wait_stop():
+        stop_line.append(sys.stdin.readline())
+        stopped.set()
+
+    if sys.stdin.readline().strip() != 'go':
+        psql.stdin.close()
+        return
+    started = time.monotonic()
+    cpu_before = os.times()
+    threading.Thread(target=wait_stop, daemon=True).start()
+    sent = 0
+
+    def one():
+        psql.stdin.write('\\set w %s\n%s' % (random.choice(WORDS), template))
+        psql.stdin.flush()
+
+    for _ in range(burst):
+        one()
+        sent += 1
+    following = started
+    while not stopped.wait(max(0.0, following + 1 / rate - time.monotonic())):
+        following += 1 / rate
+        one()
+        sent += 1
+    psql.stdin.close()
+    errors = psql.stderr.read()
+    psql.wait(30)
+    s = max(time.monotonic() - started, 1e-9)
+    cpu_after = os.times()
+    cpu_ms = 1000 * ((cpu_after.children_user - cpu_before.children_user)
+                     + (cpu_after.children_system - cpu_before.children_system)
+                     + (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system))
+    if errors.strip():
+        print('read flood (search statements of user %s): psql said %s' % (user, errors.strip()[-300:]), flush=True)
+    report('search statements of user %s, psql' % user, sent, 0, 1 if errors.strip() else 0, s, cpu_ms)
+
+
 def report(what, answered_, refused_, failed_, seconds, cpu_ms):
     """The flood's summary, the line ReadFlood.Apart reads back (it starts with 'read flood')."""
     print('read flood (%s): %s answered (%.0f/s), %s refused (%.0f/s), %s failed; the flooder\'s own CPU %.0f ms'
@@ -256,6 +308,9 @@ def main():
     cookie = os.environ['FLOOD_COOKIE']
     if kind == 'SEARCH' and os.environ.get('FLOOD_CLIENT') == 'wrk':
         wrk_search(url, user, in_flight)
+        return
+    if kind == 'SEARCH' and os.environ.get('FLOOD_CLIENT') == 'sql':
+        sql_search(user)
         return
     go = threading.Event()
     threads, at_go = [], []

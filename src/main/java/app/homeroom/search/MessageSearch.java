@@ -39,7 +39,8 @@ public final class MessageSearch {
   /** Match markers inside ts_headline's output: control characters that message text may not contain. */
   static final char START = '\u0002';
   static final char STOP = '\u0003';
-  private static final String HEADLINE_OPTIONS = "StartSel=\"" + START + "\", StopSel=\"" + STOP + "\", "
+  /** ts_headline's options for a long message (package-private for the load harness's SearchFloodStatements). */
+  static final String HEADLINE_OPTIONS = "StartSel=\"" + START + "\", StopSel=\"" + STOP + "\", "
       + "MaxWords=30, MinWords=12, ShortWord=0, MaxFragments=2, FragmentDelimiter=\" … \"";
 
   public enum Sort {

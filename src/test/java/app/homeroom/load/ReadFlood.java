@@ -261,6 +261,13 @@ final class ReadFlood implements Flooding {
           Integer.toString(sockets), Integer.toString(inFlight), Integer.toString(limit)));
       ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
       pb.environment().put("FLOOD_COOKIE", who.cookie());
+      if (kind == Kind.SEARCH && "sql".equals(System.getenv("FLOOD_CLIENT"))) {
+        // The search flood's statements straight to PostgreSQL (read-flood.py; PG* in the environment say where).
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("search-flood", ".sql");
+        script.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(script, app.homeroom.search.SearchFloodStatements.psqlScript());
+        pb.environment().put("FLOOD_SQL", script.toString());
+      }
       process = pb.start();
       control = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
     }

@@ -90,6 +90,20 @@ class SearchTest {
     assertProbe(0, 0, "'nothing-like-it', null, null, null, null");
   }
 
+  @Test
+  @DisplayName("Issue 24, point 2: the search flood's statements for PostgreSQL alone (FLOOD_CLIENT=sql) are the ones a"
+      + " search runs, and they run")
+  void flood_statements_run_as_a_search_would() {
+    List<String> statements = SearchFloodStatements.of("'homework'", Long.toString(school.admin));
+    assertEquals(4, statements.size());
+    assertEquals(List.of("4"), school.db.queryStrings(statements.get(0)), "the probe's text matches");
+    assertEquals(4, school.db.queryStrings(statements.get(1)).size(), "the newest tier: every homework message");
+    assertEquals(List.of("homework"), school.db.queryStrings(statements.get(2)), "the suggestion query, word by word");
+    assertEquals(List.of(), school.db.queryStrings(statements.get(3)), "no student is called homework");
+    assertTrue(SearchFloodStatements.psqlScript().contains("websearch_to_tsquery('english', :'w')"),
+        "psql's variable w is the query");
+  }
+
   void assertProbe(long textMatches, long matches, String arguments) {
     java.util.Map<String, Object> row = school.db.rowPrepared(SearchSql.PROBE, arguments);
     assertEquals(textMatches, ((Number) row.get("text_matches")).longValue(), () -> "text_matches for " + arguments);
