@@ -255,6 +255,11 @@ export const chatViewStyles = css`
         font-size: var(--hr-font-size-sm);
         overflow-wrap: anywhere;
       }
+      /* What went wrong (a reopen that failed) reads as an error, apart from the closed banner below it. */
+      .banner.error {
+        background: var(--hr-color-danger-soft);
+        color: var(--hr-color-danger);
+      }
       .banner svg {
         flex: none;
         margin-top: 2px;

@@ -151,6 +151,66 @@ class ConversationStatusBrowserTest extends BrowserTestBase {
   }
 
   @Test
+  @DisplayName("R6.2 R6.3 R1.4: when the server cannot be reached, a close is refused in its dialog and a reopen above"
+      + " the closed banner, saying why; nothing changes, and trying again once it can be reached works")
+  void a_close_or_reopen_that_cannot_reach_the_server_says_so_and_changes_nothing() {
+    BrowserContext context = newContext();
+    // The live channel is unreachable (every SockJS transport lives under /eventbus), so the commands go over HTTP;
+    // while `down`, their requests fail as a dropped network fails them.
+    context.route("**/eventbus/**", route -> route.abort());
+    boolean[] down = {true};
+    context.route(Pattern.compile(".*/api/conversations/" + samConversation + "/(close|reopen)$"), route -> {
+      if (down[0]) {
+        route.abort();
+      } else {
+        route.resume();
+      }
+    });
+    Page ada = signIn(context, ADMIN_EMAIL, null);
+    row(ada, sam).click();
+    assertThat(message(ada, 2)).hasText("Yes, this morning at the office.");
+
+    ada.getByTestId("close-conversation").click();
+    ada.getByTestId("close-note").fill(NOTE);
+    ada.getByTestId("confirm-close").click();
+    Locator dialog = ada.getByTestId("close-dialog");
+    assertThat(ada.getByTestId("close-error")).hasText(
+        "Could not close it: Cannot reach the server. Check your connection and try again.");
+    assertThat(dialog).isVisible();
+    assertThat(ada.getByTestId("close-note")).hasValue(NOTE); // what Ada wrote is kept for the next try
+    assertThat(ada.getByTestId("confirm-close")).isEnabled();
+    assertThat(ada.getByTestId("conversation-status")).hasAttribute("data-status", "active");
+    assertEquals(0, school.db.queryLong("select count(*) from messages where conversation_id = ? and kind <> 'message'",
+        samConversation));
+    Browsers.screenshot(ada, "status-close-failed");
+
+    down[0] = false;
+    ada.getByTestId("confirm-close").click();
+    assertThat(dialog).not().isVisible();
+    assertThat(ada.getByTestId("conversation-status")).hasAttribute("data-status", "closed");
+    assertThat(statusEntry(ada, 3).getByTestId("status-entry-note")).hasText("“" + NOTE + "”");
+
+    down[0] = true;
+    ada.getByTestId("reopen-conversation").click();
+    assertThat(ada.getByTestId("reopen-error")).hasText(
+        "Could not reopen it: Cannot reach the server. Check your connection and try again.");
+    assertThat(ada.getByTestId("conversation-status")).hasAttribute("data-status", "closed");
+    assertThat(ada.getByTestId("closed-banner")).isVisible();
+    assertThat(ada.getByTestId("reopen-conversation")).isFocused();
+    Browsers.screenshot(ada, "status-reopen-failed");
+
+    down[0] = false;
+    ada.getByTestId("reopen-conversation").click();
+    assertThat(ada.getByTestId("conversation-status")).hasAttribute("data-status", "active");
+    assertThat(ada.getByTestId("reopen-error")).hasCount(0);
+    assertThat(statusEntry(ada, 4).getByTestId("status-entry-action")).hasText("Reopened by Ada Admin");
+    assertEquals("closed,reopened", school.db.queryString(
+        "select string_agg(kind, ',' order by seq) from messages where conversation_id = ? and kind <> 'message'",
+        samConversation));
+    assertEquals(List.of(), pageErrors);
+  }
+
+  @Test
   @DisplayName("R6.3 R6.2: a student writing to a closed conversation reopens it; the admin sees \"Reopened by Sam"
       + " Student\" live, and the entry is not counted as unread in the admin's list")
   void a_student_message_reopens_a_closed_conversation() {
