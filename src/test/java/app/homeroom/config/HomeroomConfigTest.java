@@ -19,7 +19,7 @@ class HomeroomConfigTest {
   @Test
   @DisplayName("Defaults: embedded database, HTTP on 8080, TCP-IP members listed one port each")
   void defaults_run_embedded() {
-    HomeroomConfig c = HomeroomConfig.fromJson(HomeroomConfig.defaults());
+    HomeroomConfig c = ConfigReader.fromJson(HomeroomConfig.defaults());
     assertTrue(c.db().embedded());
     assertEquals(8080, c.http().port());
     assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), c.cluster().members());
@@ -46,7 +46,7 @@ class HomeroomConfigTest {
   @DisplayName("Issue 31.3: Web Push is on by default for the known push services; its contact is the school's mail"
       + " address, else its https address; a bad subject or endpoint prefix stops the node with the variable's name")
   void push_settings() {
-    HomeroomConfig d = HomeroomConfig.fromJson(HomeroomConfig.defaults());
+    HomeroomConfig d = ConfigReader.fromJson(HomeroomConfig.defaults());
     assertTrue(d.push().enabled());
     assertEquals(HomeroomConfig.Push.KNOWN_SERVICES, d.push().allowedEndpoints());
     assertEquals("mailto:homeroom@homeroom.invalid", d.push().subject());
@@ -127,7 +127,7 @@ class HomeroomConfigTest {
   @DisplayName("Issue 8.3: limits default to the documented values, come from the environment, and a file without"
       + " them keeps the defaults")
   void limits(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    HomeroomConfig.Limits d = HomeroomConfig.fromJson(HomeroomConfig.defaults()).limits();
+    HomeroomConfig.Limits d = ConfigReader.fromJson(HomeroomConfig.defaults()).limits();
     assertEquals(HomeroomConfig.Limits.defaults(), d);
     assertEquals(new HomeroomConfig.Limits(true, 10, 60, 2, 20, 50, 200, 10, 60, 3, 15, 10, 20), d, "README's table says these");
     Path file = dir.resolve("config.json");
