@@ -229,9 +229,7 @@ def wrk_search(url, user, in_flight):
     wrk.send_signal(signal.SIGINT)  # wrk stops, prints its report and calls the script's done()
     out, _ = wrk.communicate(timeout=30)
     s = max(time.monotonic() - started, 1e-9)
-    cpu_after = os.times()
-    cpu_ms = 1000 * ((cpu_after.children_user - cpu_before.children_user)
-                     + (cpu_after.children_system - cpu_before.children_system))
+    cpu_ms = cpu_since(cpu_before, children=True)
     m = re.search(r'wrk: (\d+) answers, (\d+) of them refusals; (\d+) connect, (\d+) read, (\d+) write errors, '
                   r'(\d+) timeouts', out)
     if m is None:
@@ -283,13 +281,21 @@ def sql_search(user):
     errors = psql.stderr.read()
     psql.wait(30)
     s = max(time.monotonic() - started, 1e-9)
-    cpu_after = os.times()
-    cpu_ms = 1000 * ((cpu_after.children_user - cpu_before.children_user)
-                     + (cpu_after.children_system - cpu_before.children_system)
-                     + (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system))
+    cpu_ms = cpu_since(cpu_before, children=True, own=True)
     if errors.strip():
         print('read flood (search statements of user %s): psql said %s' % (user, errors.strip()[-300:]), flush=True)
     report('search statements of user %s, psql' % user, sent, 0, 1 if errors.strip() else 0, s, cpu_ms)
+
+
+def cpu_since(before, children=False, own=False):
+    """CPU ms since `before` (os.times()): this process's own (`own`), its waited-for children's (`children`)."""
+    after = os.times()
+    ms = 0.0
+    if own:
+        ms += 1000 * ((after.user - before.user) + (after.system - before.system))
+    if children:
+        ms += 1000 * ((after.children_user - before.children_user) + (after.children_system - before.children_system))
+    return ms
 
 
 def report(what, answered_, refused_, failed_, seconds, cpu_ms):
@@ -347,10 +353,9 @@ def main():
         for t in threads:
             t.join(5)
         s = max(time.monotonic() - started, 1e-9)
-        cpu_after = os.times()
         # This process's own CPU in the flood: on one machine, it is taken from the node's cores (a flooder on another
         # machine costs them nothing), so a report can set it beside the others' delay.
-        cpu_ms = 1000 * ((cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system))
+        cpu_ms = cpu_since(cpu_before, own=True)
         what = ('fetch by user %s, %s sockets, %s in flight each, %s a page' % (user, sockets, in_flight, limit)
                 if kind == 'FETCH' else 'search by user %s, %s in flight' % (user, in_flight))
         report(what, answered, refused, failed, s, cpu_ms)
