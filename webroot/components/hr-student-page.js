@@ -207,6 +207,8 @@ export class HrStudentPageElement extends LitElement {
     this.openAt = null;
     this.conversation = null;
     this.notifications = [];
+    /** Lists taken so far (see fetchNotifications). */
+    this.listsTaken = 0;
     this.view = null; // decided once loaded: the chat, or what is pending first
     this.toasts = [];
     this.loading = true;
@@ -255,8 +257,20 @@ export class HrStudentPageElement extends LitElement {
       const conversation = await api.myConversation();
       if (conversation && !this.conversation) this.conversation = conversation;
     }
-    this.applyNotifications(await api.myNotifications());
+    await this.fetchNotifications();
   };
+
+  /**
+   * Asks for the pending notifications and takes the answer, unless another list (pushed live, or a dismissal's
+   * answer) was taken while this one was on its way: that one is as new as this or newer, and this answer, from
+   * before a dismissal or a read, would bring back what was cleared until the next list came.
+   */
+  async fetchNotifications(options) {
+    const taken = this.listsTaken;
+    const list = await api.myNotifications();
+    if (this.listsTaken !== taken) return;
+    this.applyNotifications(list, options);
+  }
 
   async load() {
     this.error = '';
@@ -275,7 +289,7 @@ export class HrStudentPageElement extends LitElement {
 
   async loadNotifications() {
     try {
-      this.applyNotifications(await api.myNotifications(), { announce: false });
+      await this.fetchNotifications({ announce: false });
     } catch (error) {
       console.warn('[notifications] cannot load the pending notifications', error);
     }
@@ -288,6 +302,7 @@ export class HrStudentPageElement extends LitElement {
 
   /** Takes the server's list; a conversation started since the last list is announced (R5.1). */
   applyNotifications(list, { announce = true } = {}) {
+    this.listsTaken++;
     const before = new Set(this.notifications.map((n) => n.conversationId));
     this.notifications = newerNotifications(this.notifications, list);
     const pendingIds = new Set(this.notifications.map((n) => n.conversationId));

@@ -144,6 +144,48 @@ class StudentNotificationsBrowserTest extends BrowserTestBase {
   }
 
   @Test
+  @DisplayName("R5.4 R1.4: a list of notifications fetched before a dismissal but answered after it does not bring the"
+      + " dismissed one back (with the live channel down the page polls for them)")
+  void a_list_answered_late_does_not_bring_back_a_dismissed_notification() {
+    long conversation = school.openConversation(school.student);
+    say(school.staff, conversation, "Your report is ready");
+    BrowserContext context = notifyingContext();
+    context.route("**/eventbus/**", route -> route.abort()); // no live channel: the page polls over HTTP
+    java.util.List<Runnable> held = new java.util.ArrayList<>();
+    boolean[] hold = {false};
+    context.route("**/api/me/notifications", route -> {
+      if (hold[0] && held.isEmpty() && "GET".equals(route.request().method())) {
+        // The server answers now (the notification still pending); the page gets that answer only after the
+        // dismissal, below: a poll that was slow to come back.
+        com.microsoft.playwright.APIResponse answer = route.fetch();
+        held.add(() -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(answer)));
+      } else {
+        route.resume();
+      }
+    });
+    Page student = signIn(context, STUDENT_EMAIL, null);
+    assertThat(student.getByTestId("notification-excerpt")).hasText("Your report is ready");
+
+    hold[0] = true;
+    for (int i = 0; i < 100 && held.isEmpty(); i++) {
+      student.waitForTimeout(100); // the next poll (every 3 s) is caught
+    }
+    assertEquals(1, held.size(), "a poll for the notifications while the live channel is down");
+    student.getByTestId("notification-dismiss").click();
+    assertThat(student.getByTestId("notification")).hasCount(0);
+    assertThat(student.getByTestId("notification-badge")).hasCount(0);
+
+    student.waitForResponse(r -> r.url().endsWith("/api/me/notifications") && r.request().method().equals("GET"),
+        () -> held.get(0).run());
+    student.waitForTimeout(500); // time to apply what that late answer said
+    // Checked once, now: an assertion that waits would pass once the next poll (3 s) set it right again.
+    assertEquals(0, student.getByTestId("notification").count(), "the dismissed notification came back");
+    assertEquals(0, student.getByTestId("notification-badge").count(), "the badge came back");
+    assertEquals("Homeroom", student.title());
+    assertTrue(pageErrors.isEmpty(), () -> "page errors: " + pageErrors);
+  }
+
+  @Test
   @DisplayName("R5.4: two tabs of the same student show the same pending notification; dismissing it in one clears"
       + " the badge in the other, and opening the chat in one clears the next one in both")
   void two_tabs_agree() {
