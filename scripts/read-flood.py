@@ -249,12 +249,11 @@ def sql_search(user):
     with open(os.environ['FLOOD_SQL']) as f:
         template = f.read()
     burst, rate = int(os.environ.get('FLOOD_SQL_BURST', '15')), float(os.environ.get('FLOOD_SQL_RATE', '3'))
-    psql = subprocess.Popen(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=0', '-o', '/dev/null'], stdin=subprocess.PIPE,
+    psql = subprocess.Popen(['psql', '-X', '-q', '-o', '/dev/null'], stdin=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    stop_line = []
 
     def wait_stop():
-        stop_line.append(sys.stdin.readline())
+        sys.stdin.readline()
         stopped.set()
 
     if sys.stdin.readline().strip() != 'go':
@@ -277,7 +276,7 @@ def sql_search(user):
         following += 1 / rate
         one()
         sent += 1
-    psql.stdin.close()
+    psql.stdin.close()  # psql runs what is queued, then ends: every search sent has been answered below
     errors = psql.stderr.read()
     psql.wait(30)
     s = max(time.monotonic() - started, 1e-9)

@@ -47,7 +47,7 @@ final class ConfigReader {
   private ConfigReader() {}
 
   /** Environment variable → JSON path in the config file. README.md documents the same table. */
-  public static final Map<String, String> ENV = envTable();
+  static final Map<String, String> ENV = envTable();
 
   private static Map<String, String> envTable() {
     Map<String, String> m = new LinkedHashMap<>();
