@@ -13,7 +13,7 @@
 #   JAVA_HOME   the JDK the node runs on (default: java on the PATH)
 #   NODE_JVM    the node's JVM options (default -Xms1g -Xmx1g)
 #   FLOOD_NICE  how the flooding JVMs run (default idle: SCHED_IDLE and nice 19; or a niceness)
-#   LOAD_SHAPE  the traffic everyone else makes (default: issue 24's, below)
+#   LOAD_SHAPE  the traffic everyone else makes (default: issue 24's, below, with a 30 s warm-up)
 #   FLOOD_ARGS  more of the load generator's flood options, such as --flood-in-flight 4 (LoadOptions)
 #   FLOOD_CONNECT_EARLY  1: search-light's flooders open their connections before the warm-up (read-flood.py)
 #   FLOOD_WARMUP  how long the uncounted warm-up flood runs (default 40s): longer lets the node's JIT finish compiling the
@@ -22,7 +22,8 @@
 #               Python's threads, at a small fraction of their CPU a request (read-flood.py)
 #               sql: no HTTP at all; the statements of the searches the node would answer (a burst of 15, then 3 a
 #               second: FLOOD_SQL_BURST, FLOOD_SQL_RATE) go straight to its PostgreSQL over one psql connection, so
-#               the run measures the database's share of a search flood (search/SearchFloodStatements)
+#               the run measures the database's share of a search flood (search/SearchFloodStatements);
+#               FLOOD_SQL_SCHED=idle runs their backend under SCHED_IDLE (a diagnosis: is that share CPU on shared cores?)
 #
 # One node on a scratch data folder, ports and cluster of its own, with the shipped limits. First a flood that is not
 # counted: a node in service has long since compiled the paths a flood takes (the refusals, the closes for abuse, the
@@ -38,7 +39,10 @@ KIND=${2:-fetch}
 JAR=${JAR:-target/homeroom.jar}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 NODE_JVM=${NODE_JVM:--Xms1g -Xmx1g}
-SHAPE=${LOAD_SHAPE:---scenario steady --rate 100 --typing-rate 20 --read-rate 50 --warmup 10s}
+# A warm-up of 30 s: the measuring generator is a fresh JVM, and with 10 s its own compiling and the node's settling
+# after the warm-up flood stalled sends by 100-200 ms in the first pulse's windows of every run (PERFORMANCE-LOG, "a
+# twelfth look"), a quiet window's p99 of 20-130 ms that the pooled figure then carried.
+SHAPE=${LOAD_SHAPE:---scenario steady --rate 100 --typing-rate 20 --read-rate 50 --warmup 30s}
 STUDENTS=200
 ADMINS=8
 HTTP_PORT=${FLOOD_HTTP_PORT:-18091}

@@ -16,7 +16,8 @@ With FLOOD_CLIENT=wrk the search flood is sent by wrk (Debian's `wrk`, with scri
 Python's threads: the same connections and the same closed loop, at a small fraction of Python's CPU a request (this
 process then only waits for `stop`).
 With FLOOD_CLIENT=sql no HTTP reaches the node: the statements of the searches the node would answer go straight to
-its PostgreSQL over one psql connection (FLOOD_SQL, written by the generator; PG* in the environment).
+its PostgreSQL over one psql connection (FLOOD_SQL, written by the generator; PG* in the environment); with
+FLOOD_SQL_SCHED=idle that connection's backend runs under SCHED_IDLE.
 """
 import base64
 import http.client
@@ -249,8 +250,12 @@ def sql_search(user):
     with open(os.environ['FLOOD_SQL']) as f:
         template = f.read()
     burst, rate = int(os.environ.get('FLOOD_SQL_BURST', '15')), float(os.environ.get('FLOOD_SQL_RATE', '3'))
+    name = 'homeroom-search-flood-%d' % os.getpid()
     psql = subprocess.Popen(['psql', '-X', '-q', '-o', '/dev/null'], stdin=subprocess.PIPE,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PGAPPNAME=name))
+    if os.environ.get('FLOOD_SQL_SCHED') == 'idle':
+        idle_backend(psql, name)
 
     def wait_stop():
         sys.stdin.readline()
@@ -284,6 +289,25 @@ def sql_search(user):
     if errors.strip():
         print('read flood (search statements of user %s): psql said %s' % (user, errors.strip()[-300:]), flush=True)
     report('search statements of user %s, psql' % user, sent, 0, 1 if errors.strip() else 0, s, cpu_ms)
+
+
+def idle_backend(psql, name):
+    """FLOOD_SQL_SCHED=idle: the flood's PostgreSQL backend under SCHED_IDLE (`chrt`), so it runs only on a core that
+    nothing else wants. A diagnosis, not a setting to ship (a backend starved while it holds a lock stalls the others):
+    if the others' delay goes with it, it was the flood's CPU on the shared cores, not its locks or I/O."""
+    psql.stdin.write('select 1;\n')
+    psql.stdin.flush()
+    pid = ''
+    for _ in range(50):
+        pid = subprocess.run(['psql', '-X', '-At', '-c',
+                              "select pid from pg_stat_activity where application_name = '%s'" % name],
+                             capture_output=True, text=True).stdout.strip()
+        if pid:
+            break
+        time.sleep(0.1)
+    if not pid:
+        sys.exit('read-flood.py: the flood\'s connection never showed in pg_stat_activity')
+    subprocess.run(['chrt', '--idle', '-p', '0', pid], check=True)
 
 
 def cpu_since(before, children=False, own=False):

@@ -7,9 +7,23 @@
 #   scratch_node_stop
 #       a graceful stop (SIGTERM: the node stops its embedded PostgreSQL), SIGKILL after 30 s; nothing if not running
 
+# The kernel's DAMON, where it runs a page-out scheme (this workplace's VMs), stalls every process for tens of
+# milliseconds: a quiet p99 of 50-190 ms instead of ~5 ms (docs/PERFORMANCE.md, "The machine's own stalls"). Said
+# before a measurement, not changed: the machine is not the script's to reconfigure.
+scratch_node_damon_warning() {
+  local state
+  for state in /sys/kernel/mm/damon/admin/kdamonds/*/state; do
+    if [ -r "$state" ] && [ "$(cat "$state")" = on ]; then
+      echo "scratch node: the kernel's DAMON is on ($state): its page-outs will set the p99; for a measurement," \
+        "'echo off > $state' as root, and 'echo on > $state' after (docs/PERFORMANCE.md)" >&2
+    fi
+  done
+}
+
 scratch_node_start() {
   local work=$1 http_port=$2 db_port=$3 name=$4 java=$5
   shift 5
+  scratch_node_damon_warning
   if curl -s -o /dev/null "http://localhost:$http_port/"; then
     echo "scratch node: port $http_port is taken" >&2
     return 2

@@ -107,6 +107,11 @@ final class LoadReport {
             + "server(s) and PostgreSQL share it.%n%n", Runtime.getRuntime().availableProcessors(), totalMemoryGib(),
         r.loadAverageStart, r.loadAverageEnd, baseline != null && homeroom != null
             ? fmt(" (baseline run: %.2f, %.2f)", baseline.loadAverageStart, baseline.loadAverageEnd) : ""));
+    if (r.damonOn) {
+      b.append("**The kernel's DAMON was on** (`/sys/kernel/mm/damon/admin/kdamonds/*/state`): its page-outs stall every "
+          + "process here for tens of milliseconds, so the tail latencies below are the VM's more than the code's "
+          + "(docs/PERFORMANCE.md, \"The machine's own stalls\").\n\n");
+    }
     b.append(fmt("Clients: %,d students and %,d admins on %s. ", r.students, r.admins, String.join(", ", r.targets)));
     switch (options.scenario) {
       case STEADY, RECONNECT, FAILOVER -> b.append(fmt("Messages: %,.0f/s (%.0f%% from admins), typing %,.0f/s, read acks %,.0f/s; "

@@ -245,6 +245,7 @@ final class LoadRun {
     result.label = o.label;
     result.clients = population.students().size() + population.admins().size();
     result.loadAverageStart = loadAverage();
+    result.damonOn = damonOn();
     checkFileLimits();
 
     boolean idle = o.scenario == LoadOptions.Scenario.IDLE;
@@ -1105,6 +1106,29 @@ final class LoadRun {
     } catch (Exception e) {
       return -1;
     }
+  }
+
+  /**
+   * Whether the kernel's DAMON runs (a {@code kdamond} on). On this workplace's VMs it runs a page-out scheme that
+   * stalled every process of a run for 20–200 ms on 1–3 % of the sends, a quiet p99 of 50–190 ms instead of ~5 ms
+   * (docs/PERFORMANCE.md, "The machine's own stalls"); the report says so beside the machine.
+   */
+  static boolean damonOn() {
+    Path kdamonds = Path.of("/sys/kernel/mm/damon/admin/kdamonds");
+    if (!Files.isDirectory(kdamonds)) {
+      return false;
+    }
+    try (var each = Files.newDirectoryStream(kdamonds)) {
+      for (Path kdamond : each) {
+        Path state = kdamond.resolve("state");
+        if (Files.isReadable(state) && Files.readString(state).strip().equals("on")) {
+          return true;
+        }
+      }
+    } catch (Exception e) {
+      return false;
+    }
+    return false;
   }
 
   private static void sleep(long ms) throws InterruptedException {

@@ -99,6 +99,9 @@ class LoadSmokeTest {
     assertEquals(m.acked(), json.getJsonObject("homeroom").getJsonArray("windows").stream()
         .map(JsonObject.class::cast).filter(w -> w.getString("name").equals("measure")).findFirst().orElseThrow()
         .getLong("acked"));
+    // The kernel's DAMON, whose page-outs stall this workplace's VMs, is named when it runs (PERFORMANCE.md).
+    assertEquals(LoadRun.damonOn(), json.getJsonObject("homeroom").getBoolean("damonOn"));
+    assertEquals(LoadRun.damonOn(), text.contains("The kernel's DAMON was on"), text);
   }
 
   @Test

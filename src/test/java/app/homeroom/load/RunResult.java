@@ -79,6 +79,8 @@ final class RunResult {
   List<String> notes = new ArrayList<>();
   double loadAverageStart = -1;
   double loadAverageEnd = -1;
+  /** The kernel's DAMON running at the start ({@link LoadRun#damonOn}): its page-outs stall this VM's processes. */
+  boolean damonOn;
 
   /** The window results are quoted from: "measure" (steady, idle), the whole run for reconnect. */
   Ledger.WindowStats window(String name) {
