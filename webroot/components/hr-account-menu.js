@@ -83,8 +83,23 @@ export class HrAccountMenu extends LitElement {
       text-align: left;
       cursor: pointer;
     }
-    .menu .narrow-only {
+    .menu .narrow-only,
+    .menu .menu-who {
       display: none;
+    }
+    .menu .menu-who {
+      padding: var(--hr-space-2, 8px) var(--hr-space-3, 12px);
+      margin-bottom: var(--hr-space-1, 4px);
+      border-bottom: 1px solid var(--hr-color-border);
+      font-size: var(--hr-font-size-sm);
+      max-width: 260px;
+      overflow-wrap: anywhere;
+    }
+    .menu .menu-who .role {
+      display: block;
+      font-size: var(--hr-font-size-xs);
+      color: var(--hr-color-text-muted);
+      text-transform: capitalize;
     }
     .menu .hint {
       display: block;
@@ -114,7 +129,8 @@ export class HrAccountMenu extends LitElement {
       color: var(--hr-color-text-muted);
       text-transform: capitalize;
     }
-    /* A laptop's top bar keeps the account as its initials (the name is the button's accessible name and tooltip);
+    /* A laptop's top bar keeps the account as its initials (the name is the button's accessible name and tooltip,
+       and heads the open menu);
        below 1024 px the sections join the menu, as hr-app's nav leaves the bar at that width. */
     @media (max-width: 1024px) {
         .menu .narrow-only {
@@ -122,6 +138,9 @@ export class HrAccountMenu extends LitElement {
         }
     }
     @media (max-width: 1240px) {
+        .menu .menu-who {
+          display: block;
+        }
         .who .name,
         .who .role {
           display: none;
@@ -234,6 +253,8 @@ export class HrAccountMenu extends LitElement {
       </button>
       ${this.open
         ? html`<div class="menu" role="menu" aria-label="Your account">
+            <div class="menu-who" role="presentation" data-testid="menu-who"><strong>${this.user.name}</strong>
+              <span class="role">${this.user.role}</span></div>
             ${this.user.role === 'admin'
               ? html`<button role="menuitem" type="button" class="narrow-only" @click=${() => this.choose('hr-navigate', { path: '/admin' })}>Messages</button>
                   <button role="menuitem" type="button" class="narrow-only"

@@ -264,9 +264,20 @@ class AdminMessagingBrowserTest extends BrowserTestBase {
           "l => getComputedStyle(l).display === 'none' ? 'hidden' : l.getBoundingClientRect().width");
       assertTrue("hidden".equals(label) || ((Number) label).doubleValue() >= 80,
           "the search button's words at " + width + " px are clipped to " + label + " px");
+      // Where the account button shows only initials, the open menu says who is signed in, at its top.
+      String name = admin.getByTestId("current-user").getAttribute("title");
+      admin.getByTestId("current-user").click();
+      if (width <= 1240) {
+        assertThat(admin.getByTestId("menu-who")).isVisible();
+        assertThat(admin.getByTestId("menu-who")).containsText(name);
+      } else {
+        assertThat(admin.getByTestId("menu-who")).isHidden();
+      }
       if (width == 1280 || width == 1100 || width == 900) {
         Browsers.screenshot(admin, "top-bar-" + width);
       }
+      admin.keyboard().press("Escape");
+      assertThat(admin.getByTestId("menu-who")).isHidden();
     }
     assertEquals(List.of(), pageErrors);
   }
