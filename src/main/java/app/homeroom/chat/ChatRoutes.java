@@ -86,7 +86,7 @@ public final class ChatRoutes {
       return chat.conversationFor(who, id).compose(conv -> {
         Future<JsonObject> student = accounts.student(who, conv.getLong("studentId"));
         Future<JsonArray> receipts = chat.marks().receipts(id);
-        Future<JsonObject> statusEvent = chat.latestStatusEntry(id);
+        Future<JsonObject> statusEvent = chat.status().latestEntry(id);
         return Future.all(student, receipts, statusEvent).map(v -> new JsonObject().put("conversation", conv)
             .put("student", student.result()).put("receipts", receipts.result()).put("statusEvent", statusEvent.result()));
       });

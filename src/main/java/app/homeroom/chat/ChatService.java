@@ -61,8 +61,6 @@ public final class ChatService {
   public static final String STATUS_ACTIVE = "active";
   public static final String STATUS_CLOSED = "closed";
 
-  public static final int MAX_NOTE_CHARS = 500;
-
   /**
    * Message inserts of one chat-service instance running at once (one instance per node: Node.CHAT_INSTANCES). More
    * sends than that wait and go out as one batch when the insert finishes. One, since a batch is one statement
@@ -92,6 +90,7 @@ public final class ChatService {
   private final Pool reads;
   private final GroupCommit inserts;
   private final ReadMarks marks;
+  private final ConversationStatus status;
   /** Conversation id → its student, as far as this node knows: a conversation never changes student. */
   private final Map<Long, Long> knownStudents;
   /** Conversation id → the highest sequence this node has seen stored in it (sequences only grow). */
@@ -120,6 +119,7 @@ public final class ChatService {
     this.inserts = new GroupCommit(pool, ChatSql.INSERT_INTO_ACTIVE, SENDS_AS_ARRAYS, ChatSql.INSERT_MESSAGE, INSERTS_IN_FLIGHT,
         MAX_INSERT_BATCH);
     this.marks = new ReadMarks(vertx, pool, marksPool);
+    this.status = new ConversationStatus(pool, this);
     this.knownStudents = knownStudents;
     this.knownLastSeqs = knownLastSeqs;
   }
@@ -132,6 +132,11 @@ public final class ChatService {
   /** Read and delivered marks and the receipts they make (R4.3, R4.4). */
   public ReadMarks marks() {
     return marks;
+  }
+
+  /** Closing and reopening conversations (R6.2, R6.3). */
+  public ConversationStatus status() {
+    return status;
   }
 
   /** How many batches the sends went out in so far (tests). */
@@ -157,9 +162,6 @@ public final class ChatService {
    */
   public record Sent(JsonObject message, boolean duplicate, long studentId, JsonObject reopened, Long studentUnread,
                      String startedBy) {}
-
-  /** The result of a status change: the conversation as it is now, and the new entry (null when nothing changed). */
-  public record StatusChange(JsonObject conversation, JsonObject event) {}
 
   /** The result of opening a conversation. */
   public record Opened(JsonObject conversation, boolean created) {}
@@ -316,51 +318,6 @@ public final class ChatService {
       return reads.preparedQuery(sql).execute(args)
           .map(rows -> page(rows, limit, after == null).put("studentId", conversation.getLong("studentId")));
     });
-  }
-
-  /**
-   * Closes ({@code close}) or reopens the conversation (R6.2, R6.3); staff only. Idempotent: a conversation that
-   * already has the wanted status is answered as it is, with no entry written. The note (closing only) is trimmed,
-   * at most {@value #MAX_NOTE_CHARS} characters; blank means none.
-   */
-  public Future<StatusChange> changeStatus(Identity actor, long conversationId, boolean close, String note) {
-    if (!actor.isAdmin()) {
-      return Future.failedFuture(ApiError.forbidden("Only staff can close or reopen conversations"));
-    }
-    String cleanNote;
-    try {
-      cleanNote = close ? cleanNote(note) : null;
-      if (!close && note != null) {
-        throw ApiError.badRequest("A note is given when closing, not when reopening");
-      }
-    } catch (ApiError e) {
-      return Future.failedFuture(e);
-    }
-    String status = close ? STATUS_CLOSED : STATUS_ACTIVE;
-    return conversationFor(actor, conversationId).compose(before -> pool.preparedQuery(ChatSql.CHANGE_STATUS)
-        .execute(Tuple.of(conversationId, actor.userId(), status, close ? "closed" : "reopened", cleanNote))
-        .compose(rows -> {
-          JsonObject event = rows.size() == 1 ? ChatJson.message(rows.iterator().next()) : null;
-          return conversationFor(actor, conversationId).map(now -> new StatusChange(now, event));
-        }));
-  }
-
-  static String cleanNote(String note) {
-    if (note == null || note.isBlank()) {
-      return null;
-    }
-    String trimmed = note.strip();
-    if (trimmed.codePointCount(0, trimmed.length()) > MAX_NOTE_CHARS) {
-      throw ApiError.badRequest("A note can be at most " + MAX_NOTE_CHARS + " characters");
-    }
-    Text.rejectControlCharacters(trimmed, "A note");
-    return trimmed;
-  }
-
-  /** The conversation's latest "closed"/"reopened" entry, or null when its status never changed. */
-  public Future<JsonObject> latestStatusEntry(long conversationId) {
-    return pool.preparedQuery(ChatSql.LATEST_STATUS_ENTRY).execute(Tuple.of(conversationId))
-        .map(rows -> rows.size() == 0 ? null : ChatJson.message(rows.iterator().next()));
   }
 
   /**

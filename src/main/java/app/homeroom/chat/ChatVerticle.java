@@ -172,7 +172,7 @@ public class ChatVerticle extends VerticleBase {
 
   /** Close or reopen (R6.2, R6.3): the entry goes to everyone viewing, like a message; nothing when unchanged. */
   private Future<Reply.StatusChanged> changeStatus(Identity actor, Command.ChangeStatus command, boolean close) {
-    return chat.changeStatus(actor, command.conversationId(), close, command.note()).map(change -> {
+    return chat.status().change(actor, command.conversationId(), close, command.note()).map(change -> {
       JsonObject conversation = change.conversation();
       if (change.event() != null) {
         publishEntry(conversation.getLong("studentId"), change.event(), conversation.getString("status"));

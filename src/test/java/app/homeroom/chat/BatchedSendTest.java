@@ -246,7 +246,7 @@ class BatchedSendTest {
   void burstMeansSequential() throws Exception {
     ChatService chat = new ChatService(pool);
     long closed = conversations.get(3);
-    onLoop(() -> chat.changeStatus(admin, closed, true, "end of term"));
+    onLoop(() -> chat.status().change(admin, closed, true, "end of term"));
 
     Random random = new Random(42);
     List<Send> sends = new ArrayList<>();
