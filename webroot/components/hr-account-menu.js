@@ -97,9 +97,6 @@ export class HrAccountMenu extends LitElement {
     }
     .menu .menu-who .role {
       display: block;
-      font-size: var(--hr-font-size-xs);
-      color: var(--hr-color-text-muted);
-      text-transform: capitalize;
     }
     .menu .hint {
       display: block;
@@ -124,7 +121,8 @@ export class HrAccountMenu extends LitElement {
       text-overflow: ellipsis;
       max-width: 220px;
     }
-    .who .role {
+    .who .role,
+    .menu-who .role {
       font-size: var(--hr-font-size-xs);
       color: var(--hr-color-text-muted);
       text-transform: capitalize;

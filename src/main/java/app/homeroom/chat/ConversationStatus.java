@@ -15,7 +15,7 @@ import io.vertx.sqlclient.Tuple;
  */
 public final class ConversationStatus {
 
-  /** The longest note a close may carry, in characters. */
+  /** The longest note a close may carry, in characters (code points). */
   public static final int MAX_NOTE_CHARS = 500;
 
   /** The result of a status change: the conversation as it is now, and the new entry (null when nothing changed). */
