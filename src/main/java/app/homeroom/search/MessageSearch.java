@@ -187,26 +187,55 @@ public final class MessageSearch {
         return Future.succeededFuture(page(results, null));
       }
       int wanted = query.sort() == Sort.DATE ? query.limit() + 1 : RANK_TIER;
-      return pool.preparedQuery(SearchSql.PROBE).execute(filters(ids, query)).compose(rows -> {
-        Row probe = rows.iterator().next();
-        boolean walk = walkTheTimeIndex(probe.getLong("text_matches"), probe.getLong("matches"), probe.getLong("total"),
-            wanted);
-        return query.sort() == Sort.DATE
-            ? byDate(ids, query, walk, results)
-            : byRelevance(ids, query, walk, query.cursor(), results);
-      });
+      return probe(ids, query, SearchSql.GLANCE, SearchSql.GLANCE_ROWS)
+          .compose(glance -> glance.decisive(wanted) ? Future.succeededFuture(glance)
+              : probe(ids, query, SearchSql.PROBE, SearchSql.PROBE_ROWS))
+          .compose(probe -> query.sort() == Sort.DATE
+              ? byDate(ids, query, probe.walk(wanted), results)
+              : byRelevance(ids, query, probe.walk(wanted), query.cursor(), results));
+    });
+  }
+
+  /** {@link SearchSql#GLANCE} or {@link SearchSql#PROBE}, which reads the newest {@code rows} messages. */
+  private Future<Probe> probe(Long[] conversations, Query query, String statement, int rows) {
+    return pool.preparedQuery(statement).execute(filters(conversations, query)).map(result -> {
+      Row row = result.iterator().next();
+      return new Probe(rows, row.getLong("text_matches"), row.getLong("matches"), row.getLong("total"));
     });
   }
 
   /**
-   * Walking the time index finds {@code wanted} matches after about {@code wanted / s} messages, s being the share
-   * that matches the text and the filters; the text index's way reads every message matching the text, about
-   * {@code t * total} (t: the share matching the text alone), and sorts them. Both shares come from the probe.
+   * A glance at the newest messages that finds {@value #DECISIVE_MATCHES} matches of the text and filters (5% of
+   * {@link SearchSql#GLANCE_ROWS}) says well enough how soon a walk meets its page.
    */
-  static boolean walkTheTimeIndex(long textMatches, long matches, long total, int wanted) {
-    double s = (double) matches / SearchSql.PROBE_ROWS;
-    double t = (double) textMatches / SearchSql.PROBE_ROWS;
-    return matches > 0 && s * t * total >= wanted;
+  static final int DECISIVE_MATCHES = 50;
+
+  /**
+   * What the probe found among the newest {@code rows} messages: {@code textMatches} matching the text,
+   * {@code matches} the text and the filters; {@code total} messages in all (the planner's count).
+   */
+  record Probe(int rows, long textMatches, long matches, long total) {
+
+    /**
+     * Walking the time index finds {@code wanted} matches after about {@code wanted / s} messages, s being the share
+     * that matches the text and the filters; the text index's way reads every message matching the text, about
+     * {@code t * total} (t: the share matching the text alone), and sorts them.
+     */
+    boolean walk(int wanted) {
+      double s = (double) matches / rows;
+      double t = (double) textMatches / rows;
+      return matches > 0 && s * t * total >= wanted;
+    }
+
+    /**
+     * Whether this probe settles the way, so the full one need not run: nothing among these messages matches the text
+     * (the text index hands over few rows, whatever the filters), or so many match text and filters that a walk
+     * meets its page within a few thousand messages. Anything between (a mid word, a filter that leaves few) is
+     * for the full probe's finer count.
+     */
+    boolean decisive(int wanted) {
+      return textMatches == 0 || matches >= DECISIVE_MATCHES && walk(wanted);
+    }
   }
 
   private static Tuple filters(Long[] conversations, Query query) {

@@ -40,26 +40,44 @@ public final class SearchSql {
       from messages m where m.search_tsv @@ websearch_to_tsquery('english', $1)
              and\s""" + FILTER_CONDITIONS;
 
-  /** Messages the probe looks at: the newest, by the time index. */
+  /**
+   * Messages the full probe looks at: the newest, by the time index. Enough to tell a mid word's share (1% is 50
+   * matches) under a filter.
+   */
   static final int PROBE_ROWS = 5000;
 
   /**
-   * How common the search is among the newest {@value #PROBE_ROWS} messages, with and without the filters, and how
-   * many messages there are. PostgreSQL's estimate for a word it has no statistics on is 0.5% of the table, so for
-   * a rare name or code it walks the time index expecting a page soon, and reads the whole table (1.4 s for 21
-   * matches in a million, measured); the probe tells the cases apart for a few milliseconds. It parses the query once
-   * and matches each message once (1.1 against 2.2 ms on 27,000 messages, issue 24, point 2: searches cost others).
+   * Messages the first, cheaper probe (a glance) looks at. Most searches are decided by it: words in no recent message
+   * (a typo, a name, a code, a word nobody uses) and common ones. Reading a fifth of the rows, it costs about a fifth:
+   * 0.4 against 1.4 ms, the larger part of a search that finds nothing (issue 24, point 2: one user's searches cost
+   * everyone's sends).
    */
-  static final String PROBE = """
+  static final int GLANCE_ROWS = 1000;
+
+  /**
+   * How common the search is among the newest messages, with and without the filters, and how many messages there are.
+   * PostgreSQL's estimate for a word it has no statistics on is 0.5% of the table, so for a rare name or code it walks
+   * the time index expecting a page soon, and reads the whole table (1.4 s for 21 matches in a million, measured); the
+   * probe tells the cases apart for a millisecond or so. It parses the query once and matches each message once (1.1
+   * against 2.2 ms on 27,000 messages, issue 24, point 2: searches cost others). {@link #GLANCE} and {@link #PROBE}
+   * differ only in how many of the newest messages they read: a constant, so each is planned for its own number.
+   */
+  private static final String PROBE_HEAD = """
       select count(*) filter (where m.hit) as text_matches,
              count(*) filter (where m.hit and\s""" + FILTER_CONDITIONS + """
       ) as matches,
              (select greatest(reltuples, 1) from pg_class where oid = 'messages'::regclass)::bigint as total
         from (select n.conversation_id, n.sender_id, n.created_at, n.search_tsv @@ q.query as hit
                 from (select conversation_id, sender_id, created_at, search_tsv from messages
-                       order by created_at desc, id desc limit\s""" + PROBE_ROWS + """
+                       order by created_at desc, id desc limit\s""";
+  private static final String PROBE_TAIL = """
       ) n
                cross join websearch_to_tsquery('english', $1) q (query)) m""";
+
+  /** The probe over the newest {@value #GLANCE_ROWS} messages. */
+  static final String GLANCE = PROBE_HEAD + GLANCE_ROWS + PROBE_TAIL;
+  /** The probe over the newest {@value #PROBE_ROWS} messages. */
+  static final String PROBE = PROBE_HEAD + PROBE_ROWS + PROBE_TAIL;
 
   /** Candidates by walking the time index backwards. */
   private static final String WALK_ORDER = "m.created_at desc, m.id desc";

@@ -18,16 +18,40 @@ class MessageSearchTest {
   void plan_choice() {
     int tier = MessageSearch.RANK_TIER;
     long million = 1_000_000;
-    assertFalse(MessageSearch.walkTheTimeIndex(0, 0, million, tier), "nothing recent: the text index");
-    assertFalse(MessageSearch.walkTheTimeIndex(1, 1, million, tier), "1 in 5,000 (a code): the text index");
-    assertFalse(MessageSearch.walkTheTimeIndex(50, 50, million, tier), "1%: ~10,000 matches are cheaper to sort");
-    assertTrue(MessageSearch.walkTheTimeIndex(100, 100, million, tier), "2%: 300 matches within ~15,000 messages");
-    assertTrue(MessageSearch.walkTheTimeIndex(1_250, 1_250, million, tier), "a quarter: walk");
-    assertTrue(MessageSearch.walkTheTimeIndex(1_250, 62, million, tier),
+    assertFalse(walk(0, 0, million, tier), "nothing recent: the text index");
+    assertFalse(walk(1, 1, million, tier), "1 in 5,000 (a code): the text index");
+    assertFalse(walk(50, 50, million, tier), "1%: ~10,000 matches are cheaper to sort");
+    assertTrue(walk(100, 100, million, tier), "2%: 300 matches within ~15,000 messages");
+    assertTrue(walk(1_250, 1_250, million, tier), "a quarter: walk");
+    assertTrue(walk(1_250, 62, million, tier),
         "a common word in one class: walk, since the text index would sort 250,000 matches");
-    assertFalse(MessageSearch.walkTheTimeIndex(1_250, 0, million, tier), "one student's conversation: not walked");
-    assertTrue(MessageSearch.walkTheTimeIndex(30, 30, million, 21), "a page of 21 is found sooner than a tier");
-    assertFalse(MessageSearch.walkTheTimeIndex(1_250, 1_250, 1_000, tier), "a small school: the text index");
+    assertFalse(walk(1_250, 0, million, tier), "one student's conversation: not walked");
+    assertTrue(walk(30, 30, million, 21), "a page of 21 is found sooner than a tier");
+    assertFalse(walk(1_250, 1_250, 1_000, tier), "a small school: the text index");
+  }
+
+  static boolean walk(long textMatches, long matches, long total, int wanted) {
+    return new MessageSearch.Probe(SearchSql.PROBE_ROWS, textMatches, matches, total).walk(wanted);
+  }
+
+  @Test
+  @DisplayName("R6.4, issue 24 point 2: a glance at the newest 1,000 messages settles the way for words none of them"
+      + " use and for common ones; the full probe counts the rest")
+  void a_glance_decides_the_clear_cases() {
+    int tier = MessageSearch.RANK_TIER;
+    long million = 1_000_000;
+    java.util.function.BiFunction<Long, Long, MessageSearch.Probe> glance =
+        (text, both) -> new MessageSearch.Probe(SearchSql.GLANCE_ROWS, text, both, million);
+    assertTrue(glance.apply(0L, 0L).decisive(tier), "no recent message uses it: the text index, at once");
+    assertFalse(glance.apply(0L, 0L).walk(tier));
+    assertTrue(glance.apply(250L, 250L).decisive(tier), "a quarter: walk, at once");
+    assertTrue(glance.apply(250L, 250L).walk(tier));
+    assertTrue(glance.apply(250L, 60L).decisive(tier), "a common word in one class: walk, at once");
+    assertFalse(glance.apply(250L, 12L).decisive(tier), "a common word, a filter leaving few: count more");
+    assertFalse(glance.apply(10L, 10L).decisive(tier), "1%: count more");
+    assertFalse(glance.apply(2L, 2L).decisive(21), "a code in a few recent messages: count more");
+    assertFalse(new MessageSearch.Probe(SearchSql.GLANCE_ROWS, 250, 250, 2_000).decisive(tier),
+        "a small school, a quarter matching: the text index may be cheaper, count more");
   }
 
   @Test

@@ -5,8 +5,9 @@ import app.homeroom.account.AccountSql;
 import java.util.List;
 
 /**
- * Issue 24, point 2: the statements the node runs for one admin's first page of a search that finds nothing (the
- * search flood's every answered search: its words are in no message of the load), with the product's own SQL, for
+ * Issue 24, point 2: the statements the node runs for one admin's first page of a search that finds nothing (six of
+ * the search flood's seven words are in no message of the load; the seventh, "load", is in all of them and is answered
+ * by a walk instead, sent here as the others are), with the product's own SQL, for
  * {@code scripts/read-flood.py}'s {@code FLOOD_CLIENT=sql}: that flood sends them straight to PostgreSQL, so a pulsed
  * run measures the database's share of a search flood apart from the node's (docs/PERFORMANCE-LOG.md, "an eleventh
  * look"). The parameters are written in as SQL expressions, so each statement is planned for its values, as the
@@ -17,14 +18,15 @@ public final class SearchFloodStatements {
   private SearchFloodStatements() {}
 
   /**
-   * The probe, the newest tier by relevance (the text index's way, which the probe picks when the newest messages hold
-   * no match), the "did you mean" words, and the students matching the query beside the hits: {@code word} and
-   * {@code admin} are SQL expressions (the query text, the searching admin's id).
+   * The probe (its glance, which settles a word no recent message uses), the newest tier by relevance (the text index's
+   * way, which the probe picks when the newest messages hold no match), the "did you mean" words, and the students
+   * matching the query beside the hits: {@code word} and {@code admin} are SQL expressions (the query text, the
+   * searching admin's id).
    */
   public static List<String> of(String word, String admin) {
     String none = "null";
     return List.of(
-        with(SearchSql.PROBE, word, none, none, none, none),
+        with(SearchSql.GLANCE, word, none, none, none, none),
         with(SearchSql.BY_RELEVANCE_RARE, word, none, none, none, none, none, none, none, none,
             literal(MessageSearch.HEADLINE_OPTIONS), Integer.toString(MessageSearch.RANK_TIER),
             Integer.toString(MessageSearch.DEFAULT_LIMIT + 1)),

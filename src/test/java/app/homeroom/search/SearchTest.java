@@ -88,6 +88,13 @@ class SearchTest {
     assertProbe(4, 4, "'homework', null, null, null, " + soon);
     assertProbe(2, 1, "'gala', " + sam + ", 'admin', null, null");
     assertProbe(0, 0, "'nothing-like-it', null, null, null, null");
+    // The newest 3 only (Olga's two and the slip), and the newest 2.
+    assertProbe(2, 2, "'homework', null, null, null, null",
+        SearchSql.GLANCE.replace("limit " + SearchSql.GLANCE_ROWS, "limit 3"));
+    assertProbe(1, 0, "'homework', " + sam + ", null, null, null",
+        SearchSql.GLANCE.replace("limit " + SearchSql.GLANCE_ROWS, "limit 2"));
+    assertEquals(SearchSql.PROBE.replace("limit " + SearchSql.PROBE_ROWS, "limit " + SearchSql.GLANCE_ROWS),
+        SearchSql.GLANCE, "the glance is the probe over fewer messages");
   }
 
   @Test
@@ -105,7 +112,12 @@ class SearchTest {
   }
 
   void assertProbe(long textMatches, long matches, String arguments) {
-    java.util.Map<String, Object> row = school.db.rowPrepared(SearchSql.PROBE, arguments);
+    assertProbe(textMatches, matches, arguments, SearchSql.PROBE);
+  }
+
+  /** {@code statement}: {@link SearchSql#PROBE}, or another probe over fewer of the newest messages. */
+  void assertProbe(long textMatches, long matches, String arguments, String statement) {
+    java.util.Map<String, Object> row = school.db.rowPrepared(statement, arguments);
     assertEquals(textMatches, ((Number) row.get("text_matches")).longValue(), () -> "text_matches for " + arguments);
     assertEquals(matches, ((Number) row.get("matches")).longValue(), () -> "matches for " + arguments);
     assertTrue(((Number) row.get("total")).longValue() >= 1, "total");
