@@ -46,8 +46,10 @@ class SearchLineTest {
   private static HttpServer server;
   private static final AtomicInteger running = new AtomicInteger();
   private static final AtomicInteger mostAtOnce = new AtomicInteger();
+  private static final AtomicInteger executed = new AtomicInteger();
   private static long sam;
   private static long olga;
+  private static long ada;
 
   @BeforeAll
   static void start() {
@@ -57,14 +59,17 @@ class SearchLineTest {
     sam = TestEnv.db().createStudent("Line Sam", "line-sam-" + run + "@test.school", "LS-" + run, "9L", "correct horse battery");
     olga = TestEnv.db().createStudent("Line Olga", "line-olga-" + run + "@test.school", "LO-" + run, "9L",
         "correct horse battery");
+    ada = TestEnv.db().createAdmin("Line Ada", "line-ada-" + run + "@test.school", "correct horse battery");
     UserLines lines = new UserLines("searches", userId -> false);
-    SearchRoutes routes = new SearchRoutes(vertx, new MessageSearch(counting(pool)), new AccountService(vertx, pool, pool),
+    Pool counted = counting(pool);
+    SearchRoutes routes = new SearchRoutes(vertx, new MessageSearch(counted), new AccountService(vertx, counted, counted),
         NodeMetrics.off(), lines);
     Router router = Router.router(vertx);
     // What the Guard leaves for the routes: who asks (here named by a header, in place of a session).
     router.route().handler(ctx -> {
       long who = Long.parseLong(ctx.request().getHeader("x-test-user"));
-      ctx.put(Guard.IDENTITY, new Identity(who, Identity.Role.STUDENT, who == sam ? "Line Sam" : "Line Olga"));
+      ctx.put(Guard.IDENTITY, who == ada ? new Identity(who, Identity.Role.ADMIN, "Line Ada")
+          : new Identity(who, Identity.Role.STUDENT, who == sam ? "Line Sam" : "Line Olga"));
       ctx.next();
     });
     routes.mount(router);
@@ -90,6 +95,7 @@ class SearchLineTest {
             if (!qm.getName().equals("execute")) {
               return invoke(query, qm, qargs);
             }
+            executed.incrementAndGet();
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
             return ((Future<?>) invoke(query, qm, qargs)).onComplete(ar -> running.decrementAndGet());
           });
@@ -134,5 +140,20 @@ class SearchLineTest {
       assertEquals(200, answer.get(20, TimeUnit.SECONDS).statusCode());
     }
     assertEquals(1, mostAtOnce.get(), "one user's statements at once");
+  }
+
+  @Test
+  @DisplayName("an admin's search asks for the students matching it after the message hits, not beside them: one"
+      + " statement at a time, so one search never keeps two of PostgreSQL's processes busy")
+  void an_admins_search_runs_one_statement_at_a_time() throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    mostAtOnce.set(0);
+    int before = executed.get();
+    HttpResponse<String> answer = search(http, ada, "zebra").get(20, TimeUnit.SECONDS);
+    assertEquals(200, answer.statusCode(), answer::body);
+    assertEquals(0, new io.vertx.core.json.JsonObject(answer.body()).getJsonArray("students").size(), answer::body);
+    // The probe, the newest tier, "did you mean" and the student matches.
+    assertTrue(executed.get() - before >= 4, "statements: " + (executed.get() - before));
+    assertEquals(1, mostAtOnce.get(), "statements at once");
   }
 }
