@@ -20,7 +20,7 @@ public final class SearchFloodStatements {
   /**
    * The probe (its glance, which settles a word no recent message uses), the newest tier by relevance (the text index's
    * way, which the probe picks when the newest messages hold no match), the "did you mean" words, and the students
-   * matching the query beside the hits: {@code word} and {@code admin} are SQL expressions (the query text, the
+   * matching the query (asked after the hits): {@code word} and {@code admin} are SQL expressions (the query text, the
    * searching admin's id).
    */
   public static List<String> of(String word, String admin) {
